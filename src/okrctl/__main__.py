@@ -1,0 +1,5 @@
+"""`python -m okrctl`."""
+
+from okrctl.cli.app import main
+
+main()

@@ -1,0 +1,146 @@
+"""`okrctl check`: load, run every rule, apply the repository's rule settings, summarise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from okrctl.config import CONFIG_NAME
+from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.repository import Repository, load_repository
+from okrctl.rules.context import Context, alignment_stats
+from okrctl.rules.registry import all_rules, lookup, make
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    files: int
+    objectives: int
+    key_results: int
+    kpis: int
+    scorecards: int
+    aligned: int
+    below_top: int
+    covered_krs: int
+    top_krs: int
+
+    @property
+    def alignment_rate(self) -> float | None:
+        return self.aligned / self.below_top if self.below_top else None
+
+    @property
+    def coverage(self) -> float | None:
+        return self.covered_krs / self.top_krs if self.top_krs else None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    root: Path
+    diagnostics: tuple[Diagnostic, ...]
+    summary: Summary
+    config_broken: bool
+    changed_only: bool = False
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean, 1 findings, 2 when okrctl.yaml itself is broken."""
+        if self.config_broken:
+            return 2
+        worst = max((d.severity for d in self.diagnostics), default=None)
+        if worst is Severity.ERROR or (strict and worst is Severity.WARNING):
+            return 1
+        return 0
+
+
+def run_rules(repo: Repository) -> list[Diagnostic]:
+    """Every diagnostic of the repository, before rule settings are applied."""
+    diagnostics: list[Diagnostic] = [*repo.config.diagnostics, *repo.discovery]
+    for goal_file in repo.files:
+        diagnostics.extend(goal_file.diagnostics)  # type: ignore[arg-type]
+    if repo.config.has_errors():
+        return diagnostics
+    ctx = Context.build(repo)
+    for info in all_rules().values():
+        if info.check is not None:
+            diagnostics.extend(info.check(ctx))
+    return diagnostics
+
+
+def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Turn rules off and re-grade them as okrctl.yaml's ``rules:`` says."""
+    grades: dict[str, Severity | None] = {}
+    extra: list[Diagnostic] = []
+    rules = all_rules()
+    for word, (value, line, column) in repo.config.rule_settings.items():
+        info = lookup(word)
+        if info is None:
+            names = [*rules, *(r.name for r in rules.values())]
+            extra.append(
+                make(
+                    "C007",
+                    CONFIG_NAME,
+                    line,
+                    column,
+                    f"rules: '{word}' is not a rule code or name{did_you_mean(word, names)}",
+                )
+            )
+            continue
+        grades[info.code] = None if value == "off" else Severity.parse(value)
+    out = []
+    for diagnostic in [*diagnostics, *extra]:
+        if diagnostic.code in grades:
+            grade = grades[diagnostic.code]
+            if grade is None:
+                continue
+            diagnostic = diagnostic.regraded(grade)
+        out.append(diagnostic)
+    return out
+
+
+def summarise(repo: Repository) -> Summary:
+    objectives = list(repo.objectives())
+    if repo.config.has_errors():
+        aligned = below = covered = top = 0
+    else:
+        aligned, below, covered, top = alignment_stats(Context.build(repo))
+    return Summary(
+        files=len(repo.files),
+        objectives=len(objectives),
+        key_results=sum(len(o.key_results) for o in objectives),
+        kpis=sum(1 for _ in repo.kpis()),
+        scorecards=sum(1 for _ in repo.scorecards()),
+        aligned=aligned,
+        below_top=below,
+        covered_krs=covered,
+        top_krs=top,
+    )
+
+
+def check(
+    start: Path,
+    *,
+    changed_files: set[str] | None = None,
+    use_cache: bool = True,
+) -> CheckResult:
+    """Validate the repository around ``start``.
+
+    With ``changed_files`` (repository-relative paths) the whole graph is still validated,
+    but only diagnostics located in those files (or in okrctl.yaml) are reported.
+    """
+    repo = load_repository(start, use_cache=use_cache)
+    diagnostics = apply_settings(repo, run_rules(repo))
+    if changed_files is not None:
+        diagnostics = [d for d in diagnostics if d.file in changed_files or d.file == CONFIG_NAME]
+    diagnostics.sort(key=Diagnostic.sort_key)
+    config_broken = any(
+        d.severity is Severity.ERROR and d.file == CONFIG_NAME for d in repo.config.diagnostics
+    )
+    return CheckResult(
+        root=repo.root,
+        diagnostics=tuple(diagnostics),
+        summary=summarise(repo),
+        config_broken=config_broken,
+        changed_only=changed_files is not None,
+    )

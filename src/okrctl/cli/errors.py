@@ -1,0 +1,63 @@
+"""The one error handler every command goes through.
+
+An ``OkrctlError`` (bad input, config, IO, git) prints what is wrong, where and how to fix
+it, and exits 2; anything else is a bug: exit 3 with a request for a report, and the
+traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from okrctl import __version__
+from okrctl.errors import OkrctlError
+from okrctl.render.escape import one_line
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+ISSUES_URL = "https://github.com/okrctl/okrctl/issues"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_error(error: OkrctlError) -> None:
+    where = error.where()
+    prefix = f"{one_line(where)}: " if where else ""
+    sys.stderr.write(f"okrctl: error: {prefix}{one_line(error.message)}\n")
+    if error.hint:
+        sys.stderr.write(f"  hint: {one_line(error.hint)}\n")
+
+
+def handle_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(kwargs.get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except OkrctlError as error:
+            report_error(error)
+            raise typer.Exit(EXIT_USAGE) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("okrctl: interrupted\n")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(EXIT_OK) from None
+        except Exception as error:  # the last line of defence: a bug in okrctl
+            sys.stderr.write(
+                f"okrctl: internal error: {type(error).__name__}: {one_line(str(error))}\n"
+                f"  This is a bug in okrctl {__version__}. Please report it at {ISSUES_URL}"
+                " with the command you ran"
+                + (".\n" if debug else " and the output of the same command with --debug.\n")
+            )
+            if debug:
+                traceback.print_exc(file=sys.stderr)
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,412 @@
+"""okrctl.yaml: finding it, reading it, and the configuration it describes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from okrctl.diagnostics import Diagnostic, Severity
+from okrctl.errors import ConfigError
+from okrctl.model import Cycle, Unit
+from okrctl.numbers import parse_number
+from okrctl.rules.registry import make
+from okrctl.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES
+from okrctl.validate import position, validate
+from okrctl.yamlread import YamlList, YamlMap, read_yaml
+
+CONFIG_NAME = "okrctl.yaml"
+FORMAT_VERSION = 1
+DEFAULT_GOALS = ("goals/**/*.yaml",)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSource:
+    name: str
+    path: str
+    layout: str
+    columns: dict[str, str]
+    encoding: str | None
+    delimiter: str | None
+    decimal: str
+    date_format: str | None
+    stale_after: str | None
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The repository's configuration, with the diagnostics found in okrctl.yaml."""
+
+    root: Path
+    org: str | None = None
+    levels: tuple[str, ...] = tuple(DEFAULT_LEVELS)
+    units: dict[str, Unit] = field(default_factory=dict)
+    cycles: dict[str, Cycle] = field(default_factory=dict)
+    goals: tuple[str, ...] = DEFAULT_GOALS
+    goals_line: int = 0
+    metrics: dict[str, MetricSource] = field(default_factory=dict)
+    on_track: float = 0.9
+    at_risk: float = 0.7
+    okr_weight: float = 0.4
+    kpi_weight: float = 0.6
+    kr_cap: float = 1.0
+    perspectives: tuple[str, ...] = tuple(DEFAULT_PERSPECTIVES)
+    rule_settings: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def file(self) -> str:
+        return CONFIG_NAME
+
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def level_rank(self, level: str | None) -> int | None:
+        """0 for the top level; None for an unknown level."""
+        if level is None or level not in self.levels:
+            return None
+        return self.levels.index(level)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above ``start`` that holds okrctl.yaml."""
+    start = start.resolve()
+    if not start.exists():
+        raise ConfigError(f"directory {start} does not exist", hint="check the -C/--repo path")
+    for directory in (start, *start.parents):
+        if (directory / CONFIG_NAME).is_file():
+            return directory
+    raise ConfigError(
+        f"no {CONFIG_NAME} found in {start} or any directory above it",
+        hint="run `okrctl init` to start a goals repository, or pass -C/--repo DIR",
+    )
+
+
+def inside(root: Path, relative: str) -> bool:
+    """True when ``relative`` names a place inside ``root`` (after links are resolved)."""
+    if os.path.isabs(relative) or relative.startswith(("~", "\\")):
+        return False
+    if any(part == ".." for part in Path(relative).parts):
+        return False
+    target = (root / relative).resolve()
+    return target == root or root in target.parents
+
+
+def load_config(start: Path) -> Config:
+    """Read okrctl.yaml found from ``start``. Unreadable files raise ``ConfigError``."""
+    root = find_root(start)
+    path = root / CONFIG_NAME
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}", file=CONFIG_NAME) from exc
+    value, problems = read_yaml(data)
+    diagnostics = [make(p.code, CONFIG_NAME, p.line, p.column, p.message, p.hint) for p in problems]
+    if not isinstance(value, YamlMap):
+        if value is not None or not diagnostics:
+            diagnostics.append(
+                make(
+                    "S001",
+                    CONFIG_NAME,
+                    1,
+                    1,
+                    "okrctl.yaml must be a mapping of settings",
+                    "start with `okrctl: 1`",
+                )
+            )
+        return Config(root=root, diagnostics=tuple(diagnostics))
+    version = value.get("okrctl")
+    if version != FORMAT_VERSION:
+        line, column = position(value, ("okrctl",)) if "okrctl" in value else (1, 1)
+        shown = "missing" if version is None else f"{version!r}"
+        diagnostics.append(
+            make(
+                "C001",
+                CONFIG_NAME,
+                line,
+                column,
+                f"format version {shown}: this okrctl reads format version {FORMAT_VERSION}",
+                "write `okrctl: 1` first in okrctl.yaml; for a newer version, upgrade okrctl",
+            )
+        )
+        return Config(root=root, diagnostics=tuple(diagnostics))
+    for issue in validate(value, "okrctl.schema.json"):
+        line, column = position(value, issue.path, issue.at_key)
+        diagnostics.append(make(issue.code, CONFIG_NAME, line, column, issue.message, issue.hint))
+    return _build(root, value, diagnostics)
+
+
+def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
+    def at(node: Any, key: str) -> tuple[int, int]:
+        if isinstance(node, YamlMap) and key in node.lc:
+            return node.lc[key][2], node.lc[key][3]
+        return getattr(node, "line", 1), getattr(node, "column", 1)
+
+    def items(key: str) -> list[YamlMap]:
+        raw = data.get(key)
+        return [i for i in raw if isinstance(i, YamlMap)] if isinstance(raw, list) else []
+
+    levels = data.get("levels")
+    levels_t = tuple(x for x in levels if isinstance(x, str)) if isinstance(levels, list) else ()
+    levels_t = levels_t or tuple(DEFAULT_LEVELS)
+
+    units: dict[str, Unit] = {}
+    for raw in items("units"):
+        uid = raw.get("id")
+        if not isinstance(uid, str):
+            continue
+        if uid in units:
+            first = units[uid]
+            diagnostics.append(
+                make(
+                    "C006",
+                    CONFIG_NAME,
+                    *at(raw, "id"),
+                    f"unit '{uid}' is defined twice (first at line {first.line})",
+                )
+            )
+            continue
+        level = raw.get("level")
+        unit = Unit(
+            id=uid,
+            level=level if isinstance(level, str) else "",
+            parent=_text(raw.get("parent")),
+            name=_text(raw.get("name")),
+            lead=_text(raw.get("lead")),
+            line=raw.line,
+            column=raw.column,
+            lc=raw.lc,
+        )
+        units[uid] = unit
+    diagnostics.extend(_unit_structure(units, levels_t))
+
+    cycles: dict[str, Cycle] = {}
+    for raw in items("cycles"):
+        cid = raw.get("id")
+        start, end = _date(raw.get("start")), _date(raw.get("end"))
+        if not isinstance(cid, str) or start is None or end is None:
+            for key in ("start", "end"):
+                text = raw.get(key)
+                if isinstance(text, str) and _date(text) is None and _looks_like_date(text):
+                    diagnostics.append(
+                        make(
+                            "S004",
+                            CONFIG_NAME,
+                            *at(raw, key),
+                            f"`{key}` '{text}' is not a calendar date",
+                        )
+                    )
+            continue
+        if cid in cycles:
+            diagnostics.append(
+                make(
+                    "C006",
+                    CONFIG_NAME,
+                    *at(raw, "id"),
+                    f"cycle '{cid}' is defined twice (first at line {cycles[cid].line})",
+                )
+            )
+            continue
+        if end < start:
+            diagnostics.append(
+                make(
+                    "C005",
+                    CONFIG_NAME,
+                    *at(raw, "end"),
+                    f"cycle '{cid}' ends ({end}) before it starts ({start})",
+                )
+            )
+        cycles[cid] = Cycle(cid, start, end, _text(raw.get("name")), raw.line, raw.column)
+
+    goals_raw = data.get("goals")
+    goals: tuple[str, ...] = DEFAULT_GOALS
+    goals_line = 0
+    if isinstance(goals_raw, YamlList) and goals_raw:
+        goals = tuple(g for g in goals_raw if isinstance(g, str))
+        goals_line = goals_raw.line
+        for index, glob in enumerate(goals_raw):
+            if isinstance(glob, str) and not inside(root, glob.split("*")[0] or "."):
+                line, column = goals_raw.lc[index]
+                diagnostics.append(
+                    make(
+                        "C002",
+                        CONFIG_NAME,
+                        line,
+                        column,
+                        f"goals glob '{glob}' points outside the repository",
+                        "goal files must live inside the repository",
+                    )
+                )
+        goals = tuple(g for g in goals if inside(root, g.split("*")[0] or "."))
+
+    metrics: dict[str, MetricSource] = {}
+    for raw in items("metrics"):
+        name, path = raw.get("name"), raw.get("path")
+        if not isinstance(name, str) or not isinstance(path, str):
+            continue
+        if name in metrics:
+            diagnostics.append(
+                make(
+                    "C006",
+                    CONFIG_NAME,
+                    *at(raw, "name"),
+                    f"metric source '{name}' is defined twice (first at line {metrics[name].line})",
+                )
+            )
+            continue
+        if not inside(root, path):
+            diagnostics.append(
+                make(
+                    "C002",
+                    CONFIG_NAME,
+                    *at(raw, "path"),
+                    f"metric source '{name}' path '{path}' points outside the repository",
+                    "metric dumps must live inside the repository",
+                )
+            )
+            continue
+        columns = raw.get("columns")
+        delimiter = _text(raw.get("delimiter"))
+        metrics[name] = MetricSource(
+            name=name,
+            path=path,
+            layout=_text(raw.get("layout")) or "long",
+            columns={k: v for k, v in columns.items() if isinstance(v, str)}
+            if isinstance(columns, dict)
+            else {},
+            encoding=_text(raw.get("encoding")),
+            delimiter="\t" if delimiter == "tab" else delimiter,
+            decimal=_text(raw.get("decimal")) or ".",
+            date_format=_text(raw.get("date_format")),
+            stale_after=_text(raw.get("stale_after")),
+            line=raw.line,
+            column=raw.column,
+        )
+
+    status = _mapping(data.get("status"))
+    scoring = _mapping(data.get("scoring"))
+    perspectives = data.get("perspectives")
+    raw_rules = data.get("rules")
+    rules = raw_rules if isinstance(raw_rules, YamlMap) else YamlMap()
+    return Config(
+        root=root,
+        org=_text(data.get("org")),
+        levels=levels_t,
+        units=units,
+        cycles=cycles,
+        goals=goals,
+        goals_line=goals_line,
+        metrics=metrics,
+        on_track=_num(status.get("on_track"), 0.9),
+        at_risk=_num(status.get("at_risk"), 0.7),
+        okr_weight=_num(scoring.get("okr_weight"), 0.4),
+        kpi_weight=_num(scoring.get("kpi_weight"), 0.6),
+        kr_cap=_num(scoring.get("kr_cap"), 1.0),
+        perspectives=tuple(p for p in perspectives if isinstance(p, str))
+        if isinstance(perspectives, list) and perspectives
+        else tuple(DEFAULT_PERSPECTIVES),
+        rule_settings={
+            key: (value, rules.lc[key][0], rules.lc[key][1])
+            for key, value in rules.items()
+            if isinstance(value, str)
+        },
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def _unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for unit in units.values():
+        if unit.level not in levels:
+            line, column = unit.lc.get("level", (unit.line, unit.column, unit.line, unit.column))[
+                2:
+            ]
+            out.append(
+                make(
+                    "C003",
+                    CONFIG_NAME,
+                    line,
+                    column,
+                    f"unit '{unit.id}' has level '{unit.level}', which is not one of "
+                    f"{', '.join(levels)}",
+                )
+            )
+        if unit.parent is None:
+            continue
+        line, column = unit.lc.get("parent", (unit.line, unit.column, unit.line, unit.column))[2:]
+        parent = units.get(unit.parent)
+        if parent is None:
+            from okrctl.diagnostics import did_you_mean
+
+            out.append(
+                make(
+                    "C004",
+                    CONFIG_NAME,
+                    line,
+                    column,
+                    f"unit '{unit.id}' has parent '{unit.parent}', which is not a unit"
+                    f"{did_you_mean(unit.parent, units)}",
+                )
+            )
+            continue
+        ranked = unit.level in levels and parent.level in levels
+        if ranked and levels.index(parent.level) >= levels.index(unit.level):
+            out.append(
+                make(
+                    "C004",
+                    CONFIG_NAME,
+                    line,
+                    column,
+                    f"unit '{unit.id}' ({unit.level}) has parent '{parent.id}' at level "
+                    f"{parent.level}, which is not above it",
+                )
+            )
+        seen = {unit.id}
+        current: Unit | None = parent
+        while current is not None and current.parent is not None:
+            if current.id in seen:
+                out.append(
+                    make(
+                        "C004",
+                        CONFIG_NAME,
+                        line,
+                        column,
+                        f"unit parents form a loop through '{unit.id}'",
+                    )
+                )
+                break
+            seen.add(current.id)
+            current = units.get(current.parent)
+    return out
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _num(value: Any, default: float) -> float:
+    try:
+        return parse_number(value)
+    except ValueError:
+        return default
+
+
+def _looks_like_date(text: str) -> bool:
+    return len(text) == 10 and text[4] == "-" and text[7] == "-"
+
+
+def _date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -1,0 +1,61 @@
+"""Diagnostics are data: a code, a severity, a place, a message and a hint.
+
+Rules and loaders produce them; renderers turn them into text, JSON, GitHub
+annotations or SARIF. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``max()`` gives the worst."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.strip().upper()]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding. ``line`` and ``column`` are 1-based; 0 means the whole file."""
+
+    code: str
+    severity: Severity
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.code, self.message)
+
+    def regraded(self, severity: Severity) -> Diagnostic:
+        return Diagnostic(
+            self.code, severity, self.file, self.line, self.column, self.message, self.hint
+        )
+
+
+def did_you_mean(word: str, candidates: object) -> str:
+    """`` did you mean 'X'?`` for the closest candidate, or an empty string."""
+    import difflib
+
+    pool = [c for c in candidates if isinstance(c, str)]  # type: ignore[attr-defined]
+    lowered = {c.lower(): c for c in pool}
+    if word.lower() in lowered and lowered[word.lower()] != word:
+        return f"; did you mean '{lowered[word.lower()]}'?"
+    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not close:
+        close = [lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), 1, 0.6)]
+    return f"; did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,429 @@
+"""One goal file, from bytes to model records and the problems found in it alone.
+
+What comes out depends on the file's bytes and nothing else (not on okrctl.yaml), which
+is what lets the cache key results by a hash of the content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from okrctl.diagnostics import Diagnostic
+from okrctl.model import (
+    GoalFile,
+    GoalType,
+    KeyResult,
+    Kpi,
+    KRKind,
+    Link,
+    Measure,
+    MetricRef,
+    Objective,
+    Perspective,
+    Ref,
+    Scorecard,
+    Where,
+)
+from okrctl.numbers import NumberError, is_relative_text, parse_number, parse_target
+from okrctl.rules.registry import make
+from okrctl.validate import position, validate
+from okrctl.yamlread import YamlList, YamlMap, read_yaml
+
+_DEFAULTABLE = ("cycle", "unit", "owner", "level", "type", "perspective")
+
+
+def parse_goal_file(path: str, data: bytes) -> GoalFile:
+    """Read, validate and shape one goal file. Never raises for bad content."""
+    value, problems = read_yaml(data)
+    diagnostics: list[Diagnostic] = [
+        make(p.code, path, p.line, p.column, p.message, p.hint) for p in problems
+    ]
+    if value is None:
+        if not problems:
+            diagnostics.append(
+                make("Y011", path, 1, 1, "goal file is empty", "add goals, or delete the file")
+            )
+        return GoalFile(path, (), (), (), tuple(diagnostics))
+    if not isinstance(value, YamlMap):
+        diagnostics.append(
+            make(
+                "S001",
+                path,
+                getattr(value, "line", 1) or 1,
+                getattr(value, "column", 1) or 1,
+                "a goal file must be a mapping with objectives:, kpis: or scorecards:",
+                "start the file with `objectives:`",
+            )
+        )
+        return GoalFile(path, (), (), (), tuple(diagnostics))
+    for issue in validate(value, "goals.schema.json"):
+        line, column = position(value, issue.path, issue.at_key)
+        diagnostics.append(make(issue.code, path, line, column, issue.message, issue.hint))
+    builder = _Builder(path, value, diagnostics)
+    return GoalFile(
+        path,
+        tuple(builder.objectives()),
+        tuple(builder.kpis()),
+        tuple(builder.scorecards()),
+        tuple(diagnostics),
+    )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _bool(value: Any) -> bool:
+    return value is True
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return parse_number(value)
+    except NumberError:
+        return None
+
+
+def _entries(data: YamlMap, key: str) -> list[YamlMap]:
+    raw = data.get(key)
+    if not isinstance(raw, list):
+        return []
+    return [item for item in raw if isinstance(item, YamlMap) and isinstance(item.get("id"), str)]
+
+
+def _where(value: Any) -> Where:
+    if not isinstance(value, dict):
+        return ()
+    pairs: list[tuple[str, tuple[str, ...]]] = []
+    for column, wanted in value.items():
+        if isinstance(wanted, str):
+            pairs.append((column, (wanted,)))
+        elif isinstance(wanted, list):
+            pairs.append((column, tuple(str(w) for w in wanted if isinstance(w, str))))
+    return tuple(pairs)
+
+
+class _Builder:
+    def __init__(self, path: str, data: YamlMap, diagnostics: list[Diagnostic]) -> None:
+        self.path = path
+        self.data = data
+        self.diagnostics = diagnostics
+        raw_defaults = data.get("defaults")
+        self.defaults: YamlMap = raw_defaults if isinstance(raw_defaults, YamlMap) else YamlMap()
+
+    def _with_defaults(self, raw: YamlMap, keys: tuple[str, ...]) -> tuple[dict[str, Any], Any]:
+        """Field values with file defaults filled in, and positions for all of them."""
+        values: dict[str, Any] = dict(raw)
+        lc = raw.lc
+        missing = [k for k in keys if k not in raw and k in self.defaults]
+        if missing:
+            lc = dict(raw.lc)
+            for key in missing:
+                values[key] = self.defaults[key]
+                lc[key] = self.defaults.lc[key]
+        return values, lc
+
+    def _problem(
+        self, code: str, node: YamlMap, key: str, message: str, hint: str | None = None
+    ) -> None:
+        line, column = position(node, (key,)) if key in node else (node.line, node.column)
+        self.diagnostics.append(make(code, self.path, line, column, message, hint))
+
+    def _plan(self, raw: Any, owner: YamlMap) -> tuple[tuple[dt.date, float], ...]:
+        if not isinstance(raw, list):
+            return ()
+        points = []
+        for item in raw:
+            if not isinstance(item, YamlMap):
+                continue
+            day = self._date(item, "date")
+            value = _number(item.get("value"))
+            if day is not None and value is not None:
+                points.append((day, value))
+        return tuple(points)
+
+    def _date(self, node: YamlMap, key: str) -> dt.date | None:
+        text = node.get(key)
+        if not isinstance(text, str):
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            if len(text) == 10 and text[4] == "-" and text[7] == "-":
+                self._problem("S004", node, key, f"`{key}` '{text}' is not a calendar date")
+            return None
+
+    def objectives(self) -> list[Objective]:
+        out = []
+        for raw in _entries(self.data, "objectives"):
+            values, lc = self._with_defaults(raw, _DEFAULTABLE)
+            oid = raw["id"]
+            krs_raw = raw.get("key_results")
+            krs = []
+            if isinstance(krs_raw, list):
+                for item in krs_raw:
+                    if isinstance(item, YamlMap) and isinstance(item.get("id"), str):
+                        krs.append(self._key_result(oid, item))
+            kind = values.get("type")
+            aligns = _text(values.get("aligns_to"))
+            out.append(
+                Objective(
+                    file=self.path,
+                    line=raw.line,
+                    column=raw.column,
+                    lc=lc,
+                    id=oid,
+                    title=_text(values.get("title")) or "",
+                    owner=_text(values.get("owner")),
+                    unit=_text(values.get("unit")),
+                    cycle=_text(values.get("cycle")),
+                    level=_text(values.get("level")),
+                    aligns_to=Ref.parse(aligns) if aligns else None,
+                    type=GoalType.COMMITTED if kind == "committed" else GoalType.ASPIRATIONAL,
+                    perspective=_text(values.get("perspective")),
+                    draft=_bool(values.get("draft")),
+                    description=_text(values.get("description")),
+                    tags=tuple(t for t in values.get("tags") or () if isinstance(t, str)),
+                    key_results=tuple(krs),
+                )
+            )
+        return out
+
+    def _key_result(self, objective_id: str, raw: YamlMap) -> KeyResult:
+        kind = KRKind.METRIC
+        target = raw.get("target")
+        baseline = _number(raw.get("baseline"))
+        target_value: float | None = None
+        relative = low = high = None
+        if isinstance(target, list) and len(target) == 2:
+            kind = KRKind.RANGE
+            low, high = _number(target[0]), _number(target[1])
+        elif is_relative_text(target):
+            kind = KRKind.RELATIVE
+            parsed = parse_target(target)
+            relative = getattr(parsed, "fraction", None)
+        elif target is not None:
+            target_value = _number(target)
+        at_least, at_most = _number(raw.get("at_least")), _number(raw.get("at_most"))
+        milestone = _bool(raw.get("milestone"))
+        label = f"key result '{objective_id}/{raw['id']}'"
+        if milestone:
+            kind = KRKind.MILESTONE
+            for key in ("target", "baseline", "at_least", "at_most"):
+                if key in raw:
+                    self._problem(
+                        "S003",
+                        raw,
+                        key,
+                        f"{label} is a milestone and cannot have `{key}`",
+                        "a milestone is done or not: use `done: true|false`, or drop "
+                        "`milestone: true`",
+                    )
+        elif at_least is not None or at_most is not None:
+            if at_least is not None and at_most is not None:
+                self._problem(
+                    "S003",
+                    raw,
+                    "at_most",
+                    f"{label} has both `at_least` and `at_most`",
+                    "one guard per key result; for a band use `target: [low, high]`",
+                )
+            if "target" in raw:
+                self._problem(
+                    "S003",
+                    raw,
+                    "target",
+                    f"{label} is a guardrail and cannot have `target`",
+                    "keep `at_least`/`at_most`, or make it a metric key result with `target`",
+                )
+            kind = KRKind.GUARDRAIL
+        elif "target" not in raw:
+            self._problem(
+                "S003",
+                raw,
+                "id",
+                f"{label} has no `target`, guard or `milestone: true`",
+                "add `target: VALUE`, `at_most: VALUE`, or `milestone: true` with `done:`",
+            )
+        if "done" in raw and not milestone:
+            self._problem(
+                "S003",
+                raw,
+                "done",
+                f"{label} has `done` but is not a milestone",
+                "add `milestone: true`, or remove `done`",
+            )
+        if kind is KRKind.RELATIVE and "baseline" not in raw and "metric" not in raw:
+            self._problem(
+                "S003",
+                raw,
+                "target",
+                f"{label} has a relative target but no baseline or metric",
+                "give `baseline:`, or a `metric:` whose value at cycle start is the baseline",
+            )
+        if kind is KRKind.RANGE and low is not None and high is not None and low > high:
+            self._problem(
+                "S003",
+                raw,
+                "target",
+                f"{label} has a range whose low end {low:g} is above its high end {high:g}",
+                "write the range as [low, high]",
+            )
+        metric = _text(raw.get("metric"))
+        return KeyResult(
+            file=self.path,
+            line=raw.line,
+            column=raw.column,
+            lc=raw.lc,
+            id=raw["id"],
+            objective_id=objective_id,
+            title=_text(raw.get("title")) or "",
+            kind=kind,
+            metric=MetricRef.parse(metric) if metric and ":" in metric else None,
+            where=_where(raw.get("where")),
+            aggregate=_text(raw.get("aggregate")) or "last",
+            baseline=baseline,
+            target=target_value,
+            relative=relative,
+            low=low,
+            high=high,
+            at_least=at_least,
+            at_most=at_most,
+            done=raw.get("done") if isinstance(raw.get("done"), bool) else None,
+            weight=_number(raw.get("weight")),
+            plan=self._plan(raw.get("plan"), raw),
+            unit_label=_text(raw.get("unit_label")),
+            owner=_text(raw.get("owner")),
+            draft=_bool(raw.get("draft")),
+        )
+
+    def kpis(self) -> list[Kpi]:
+        out = []
+        for raw in _entries(self.data, "kpis"):
+            values, lc = self._with_defaults(raw, ("cycle", "unit", "owner", "perspective"))
+            scoring = _mapping(raw.get("scoring"))
+            bands = []
+            for band in raw.get("bands") or ():
+                if isinstance(band, list) and len(band) == 2:
+                    low, score = _number(band[0]), _number(band[1])
+                    if low is not None and score is not None:
+                        bands.append((low, score))
+            balanced = raw.get("balanced_by")
+            balanced_t = (
+                (balanced,)
+                if isinstance(balanced, str)
+                else tuple(b for b in balanced if isinstance(b, str))
+                if isinstance(balanced, list)
+                else ()
+            )
+            metric = _text(raw.get("metric"))
+            supports = _text(raw.get("supports"))
+            out.append(
+                Kpi(
+                    file=self.path,
+                    line=raw.line,
+                    column=raw.column,
+                    lc=lc,
+                    id=raw["id"],
+                    title=_text(raw.get("title")) or "",
+                    owner=_text(values.get("owner")),
+                    unit=_text(values.get("unit")),
+                    cycle=_text(values.get("cycle")),
+                    metric=MetricRef.parse(metric) if metric and ":" in metric else None,
+                    where=_where(raw.get("where")),
+                    aggregate=_text(raw.get("aggregate")) or "last",
+                    period=_text(raw.get("period")) or "cycle",
+                    direction=_text(raw.get("direction")) or "higher",
+                    target=_number(raw.get("target")),
+                    weight=_number(raw.get("weight")),
+                    zero_below=_number(scoring.get("zero_below")),
+                    full_at=_number(scoring.get("full_at")),
+                    cap=_number(scoring.get("cap")),
+                    bands=tuple(bands),
+                    supports=Ref.parse(supports) if supports else None,
+                    perspective=_text(values.get("perspective")),
+                    balanced_by=balanced_t,
+                    unit_label=_text(raw.get("unit_label")),
+                    draft=_bool(raw.get("draft")),
+                    description=_text(raw.get("description")),
+                    tags=tuple(t for t in raw.get("tags") or () if isinstance(t, str)),
+                )
+            )
+        return out
+
+    def _measures(self, raw: Any) -> tuple[Measure, ...]:
+        if isinstance(raw, YamlList):
+            return tuple(
+                Measure(item, None, *raw.lc[i])
+                for i, item in enumerate(raw)
+                if isinstance(item, str)
+            )
+        if isinstance(raw, YamlMap):
+            return tuple(
+                Measure(key, _number(weight), raw.lc[key][0], raw.lc[key][1])
+                for key, weight in raw.items()
+            )
+        return ()
+
+    def scorecards(self) -> list[Scorecard]:
+        out = []
+        for raw in _entries(self.data, "scorecards"):
+            values, lc = self._with_defaults(raw, ("cycle", "unit", "owner"))
+            perspectives = []
+            raw_p = raw.get("perspectives")
+            if isinstance(raw_p, YamlMap):
+                for name, spec in raw_p.items():
+                    line, column = raw_p.lc[name][:2]
+                    if not isinstance(spec, YamlMap):
+                        continue
+                    perspectives.append(
+                        Perspective(
+                            name=name,
+                            title=_text(spec.get("title")),
+                            weight=_number(spec.get("weight")),
+                            measures=self._measures(spec.get("measures")),
+                            line=line,
+                            column=column,
+                        )
+                    )
+            links = []
+            raw_links = raw.get("links")
+            if isinstance(raw_links, YamlList):
+                for index, pair in enumerate(raw_links):
+                    if (
+                        isinstance(pair, list)
+                        and len(pair) == 2
+                        and all(isinstance(p, str) for p in pair)
+                    ):
+                        links.append(Link(pair[0], pair[1], *raw_links.lc[index]))
+            objectives = raw.get("objectives")
+            out.append(
+                Scorecard(
+                    file=self.path,
+                    line=raw.line,
+                    column=raw.column,
+                    lc=lc,
+                    id=raw["id"],
+                    title=_text(raw.get("title")),
+                    kind=_text(raw.get("kind")) or "individual",
+                    cycle=_text(values.get("cycle")),
+                    owner=_text(values.get("owner")),
+                    unit=_text(values.get("unit")),
+                    perspectives=tuple(perspectives),
+                    links=tuple(links),
+                    objectives=tuple(o for o in objectives if isinstance(o, str))
+                    if isinstance(objectives, list)
+                    else (),
+                    kpis=self._measures(raw.get("kpis")),
+                    okr_weight=_number(raw.get("okr_weight")),
+                    kpi_weight=_number(raw.get("kpi_weight")),
+                    draft=_bool(raw.get("draft")),
+                    description=_text(raw.get("description")),
+                )
+            )
+        return out

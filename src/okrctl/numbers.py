@@ -1,0 +1,117 @@
+"""Numbers as people write them in goal files: ``45%``, ``1,200,000``, ``1.2M``, ``200万``.
+
+The grammar is one regular expression (``NUMBER_PATTERN``) shared with the JSON Schemas,
+so editors and ``okrctl check`` accept exactly the same texts. Arithmetic goes through
+``Decimal`` so that ``1.2M`` is exactly 1,200,000.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+SUFFIXES: dict[str, Decimal] = {
+    "": Decimal(1),
+    "k": Decimal(1000),
+    "K": Decimal(1000),
+    "M": Decimal(10) ** 6,
+    "B": Decimal(10) ** 9,
+    "万": Decimal(10) ** 4,
+    "亿": Decimal(10) ** 8,
+}
+
+# sign, digits with optional thousands separators, optional fraction, optional
+# exponent, then at most one of: a scale suffix or a percent sign.
+_DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+"
+NUMBER_PATTERN = r"^\s*[+-]?(?:" + _DIGITS + r")(?:[eE][+-]?[0-9]+)?\s*(?:[kKMB万亿]|%)?\s*$"
+_NUMBER_RE = re.compile(NUMBER_PATTERN)
+RELATIVE_PATTERN = r"^\s*[+-](?:" + _DIGITS + r")\s*%\s*$"
+_RELATIVE_RE = re.compile(RELATIVE_PATTERN)
+
+NUMBER_HINT = (
+    "write a plain number (2000000), a percentage (45%), thousands separators "
+    "(1,200,000) or a scale suffix (1.2M, 5K, 3B, 200万, 3亿)"
+)
+
+
+class NumberError(ValueError):
+    """The text is not a number okrctl understands."""
+
+
+@dataclass(frozen=True, slots=True)
+class Relative:
+    """A relative target: ``+30%`` is ``baseline x 1.3``; ``-15%`` is ``baseline x 0.85``."""
+
+    fraction: float
+
+    def apply(self, baseline: float) -> float:
+        return float(Decimal(repr(baseline)) * (1 + Decimal(repr(self.fraction))))
+
+
+def is_number_text(text: str) -> bool:
+    return _NUMBER_RE.match(text) is not None
+
+
+def parse_number(value: object) -> float:
+    """A finite float from a YAML number or a number text; ``NumberError`` otherwise."""
+    if isinstance(value, bool) or value is None:
+        raise NumberError(f"expected a number, got {_describe(value)}")
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NumberError(f"expected a finite number, got {value}")
+        return value
+    if not isinstance(value, str):
+        raise NumberError(f"expected a number, got {_describe(value)}")
+    text = value.strip()
+    if _NUMBER_RE.match(text) is None:
+        raise NumberError(f"'{value}' is not a number")
+    return float(_decimal(text))
+
+
+def parse_target(value: object) -> float | Relative:
+    """A target: a number, or a relative change such as ``+30%`` / ``-15%``."""
+    if isinstance(value, str) and _RELATIVE_RE.match(value):
+        fraction = _decimal(value.strip().lstrip("+"))
+        return Relative(float(fraction))
+    return parse_number(value)
+
+
+def is_relative_text(value: object) -> bool:
+    return isinstance(value, str) and _RELATIVE_RE.match(value) is not None
+
+
+def _decimal(text: str) -> Decimal:
+    body = text.replace(",", "").replace(" ", "")
+    scale = Decimal(1)
+    if body.endswith("%"):
+        body, scale = body[:-1], Decimal("0.01")
+    elif body and body[-1] in SUFFIXES:
+        body, scale = body[:-1], SUFFIXES[body[-1]]
+    try:
+        number = Decimal(body) * scale
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
+        raise NumberError(f"'{text}' is not a number") from exc
+    if not number.is_finite():  # pragma: no cover - the regex admits no inf/nan
+        raise NumberError(f"'{text}' is not a finite number")
+    return number
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"
+
+
+def describe(value: object) -> str:
+    """How a YAML value reads to a user, for messages."""
+    return _describe(value)

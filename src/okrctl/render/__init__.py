@@ -1,0 +1,1 @@
+"""Renderers: result objects in, text out. No renderer computes a number."""

@@ -1,0 +1,73 @@
+"""`okrctl check --format sarif`: SARIF 2.1.0 for code-scanning dashboards."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from okrctl import __version__
+from okrctl.check import CheckResult
+from okrctl.diagnostics import Severity
+from okrctl.rules.registry import all_rules
+
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def as_sarif(result: CheckResult) -> dict[str, Any]:
+    rules = all_rules()
+    codes = sorted(rules)
+    index = {code: i for i, code in enumerate(codes)}
+    descriptors = []
+    for code in codes:
+        info = rules[code]
+        descriptors.append(
+            {
+                "id": code,
+                "name": info.name,
+                "shortDescription": {"text": info.summary},
+                "fullDescription": {"text": info.doc},
+                "help": {"text": info.doc},
+                "defaultConfiguration": {"level": _LEVELS[info.severity]},
+                "properties": {"tags": [info.family]},
+            }
+        )
+    results = []
+    for d in result.diagnostics:
+        location: dict[str, Any] = {
+            "artifactLocation": {"uri": d.file, "uriBaseId": "SRCROOT"},
+        }
+        if d.line > 0:
+            location["region"] = {"startLine": d.line, "startColumn": max(1, d.column)}
+        entry: dict[str, Any] = {
+            "ruleId": d.code,
+            "level": _LEVELS[d.severity],
+            "message": {"text": d.message + (f"\nhint: {d.hint}" if d.hint else "")},
+            "locations": [{"physicalLocation": location}],
+        }
+        if d.code in index:
+            entry["ruleIndex"] = index[d.code]
+        results.append(entry)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "okrctl",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": descriptors,
+                    }
+                },
+                "originalUriBaseIds": {"SRCROOT": {"uri": result.root.as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def render_sarif(result: CheckResult, out: IO[str]) -> None:
+    json.dump(as_sarif(result), out, ensure_ascii=False, indent=2)
+    out.write("\n")

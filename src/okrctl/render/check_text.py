@@ -1,0 +1,95 @@
+"""`okrctl check` as text: one line per diagnostic (file:line:col), hints, a summary."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from okrctl.check import CheckResult, Summary
+from okrctl.diagnostics import Diagnostic, Severity
+from okrctl.render.escape import one_line
+from okrctl.rules.registry import RULES
+
+_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _place(d: Diagnostic) -> str:
+    if d.line <= 0:
+        return one_line(d.file)
+    return f"{one_line(d.file)}:{d.line}:{d.column}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _pct(part: int, whole: int, rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.1f}% ({part}/{whole})"
+
+
+def summary_line(result: CheckResult) -> str:
+    s: Summary = result.summary
+    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+    infos = result.count(Severity.INFO)
+    findings = [_plural(errors, "error"), _plural(warnings, "warning")]
+    if infos:
+        findings.append(_plural(infos, "note"))
+    head = ", ".join(findings) if errors or warnings or infos else "no problems"
+    scope = " (in changed files)" if result.changed_only else ""
+    return (
+        f"{head}{scope} in {_plural(s.files, 'file')}: {_plural(s.objectives, 'objective')}, "
+        f"{s.key_results} KRs, {_plural(s.kpis, 'KPI')}, {_plural(s.scorecards, 'scorecard')}; "
+        f"alignment {_pct(s.aligned, s.below_top, s.alignment_rate)}, "
+        f"coverage {_pct(s.covered_krs, s.top_krs, s.coverage)}"
+    )
+
+
+def _rule_name(code: str) -> str:
+    info = RULES.get(code)
+    return info.name if info else code
+
+
+def render_plain(result: CheckResult, out: IO[str], *, quiet: bool = False) -> None:
+    for d in result.diagnostics:
+        out.write(
+            f"{_place(d)}: {d.severity.label} {d.code} {one_line(d.message)} "
+            f"[{_rule_name(d.code)}]\n"
+        )
+        if d.hint and not quiet:
+            out.write(f"    hint: {one_line(d.hint)}\n")
+    if not quiet:
+        out.write(summary_line(result) + "\n")
+
+
+def render_rich(result: CheckResult, out: IO[str], *, quiet: bool = False, color: bool) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(
+        file=out,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        soft_wrap=True,
+        emoji=False,
+    )
+    for d in result.diagnostics:
+        line = Text()
+        line.append(_place(d), style="bold")
+        line.append(": ")
+        line.append(d.severity.label, style=_STYLES[d.severity])
+        line.append(f" {d.code} ", style="dim")
+        line.append(one_line(d.message))
+        line.append(f" [{_rule_name(d.code)}]", style="dim")
+        console.print(line)
+        if d.hint and not quiet:
+            console.print(Text("    hint: " + one_line(d.hint), style="dim"))
+    if not quiet:
+        errors = result.count(Severity.ERROR)
+        warnings = result.count(Severity.WARNING)
+        mark, style = (
+            ("✗", "bold red") if errors else (("!", "yellow") if warnings else ("✓", "green"))
+        )
+        text = Text()
+        text.append(mark + " ", style=style)
+        text.append(summary_line(result))
+        console.print(text)

@@ -1,0 +1,288 @@
+"""Balanced scorecard (B): measures, perspectives, balance and the strategy map."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.model import Kpi, Link, Objective, Scorecard
+from okrctl.rules.context import Context
+from okrctl.rules.registry import make, rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def chain_order(ctx: Context, card: Scorecard) -> list[str]:
+    """The card's perspectives, top of the strategy map first.
+
+    The configured order (default financial, customer, internal_process, learning_growth)
+    when the card uses those names; otherwise the order the card lists them in.
+    """
+    names = [p.name for p in card.perspectives]
+    configured = list(ctx.config.perspectives)
+    if all(name in configured for name in names):
+        return [name for name in configured if name in names]
+    return names
+
+
+def _perspective_of(card: Scorecard) -> dict[str, str]:
+    return {m.id: p.name for p in card.perspectives for m in p.measures}
+
+
+@rule("B001", "unknown-measure", E)
+def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
+    """A scorecard measure, a strategy-map link end, a scorecard's objective or KPI, or a
+    KPI's ``balanced_by`` names nothing that exists, or a link end that is not a measure
+    of the card.
+
+    Anti-pattern: ``links: [[KPI-TRAINNG, KPI-CYCLE-TIME]]``.
+
+    Fix: use the suggested id; link ends must be measures of the same scorecard.
+    """
+    known = ctx.entries
+    for card in ctx.all_scorecards():
+        measures = _perspective_of(card)
+        for perspective in card.perspectives:
+            for measure in perspective.measures:
+                if measure.id not in known:
+                    yield make(
+                        "B001",
+                        card.file,
+                        measure.line,
+                        measure.column,
+                        f"scorecard '{card.id}' perspective '{perspective.name}': measure "
+                        f"'{measure.id}' is not a KPI or objective"
+                        + did_you_mean(measure.id, known),
+                    )
+        for measure in card.kpis:
+            if measure.id not in ctx.kpis:
+                yield make(
+                    "B001",
+                    card.file,
+                    measure.line,
+                    measure.column,
+                    f"scorecard '{card.id}': '{measure.id}' is not a KPI"
+                    f"{did_you_mean(measure.id, ctx.kpis)}",
+                )
+        for objective_id in card.objectives:
+            if objective_id not in ctx.objectives:
+                yield make(
+                    "B001",
+                    card.file,
+                    *card.at("objectives"),
+                    f"scorecard '{card.id}': '{objective_id}' is not an objective"
+                    f"{did_you_mean(objective_id, ctx.objectives)}",
+                )
+        for link in card.links:
+            for end in (link.driver, link.result):
+                if end not in measures:
+                    pool = measures if measures else known
+                    yield make(
+                        "B001",
+                        card.file,
+                        link.line,
+                        link.column,
+                        f"scorecard '{card.id}': link end '{end}' is not a measure of this "
+                        f"scorecard{did_you_mean(end, pool)}",
+                    )
+    for kpi in ctx.all_kpis():
+        for other in kpi.balanced_by:
+            if other not in known:
+                yield make(
+                    "B001",
+                    kpi.file,
+                    *kpi.at("balanced_by"),
+                    f"KPI '{kpi.id}' is balanced_by '{other}', which does not exist"
+                    f"{did_you_mean(other, ctx.kpis)}",
+                )
+
+
+@rule("B002", "link-direction", E)
+def link_direction(ctx: Context) -> Iterator[Diagnostic]:
+    """A strategy-map link points down the chain. Causes sit below effects: learning and
+    growth drives internal process, which drives customer, which drives financial.
+
+    Anti-pattern: ``links: [[KPI-SALES, KPI-TRAINING]]`` (financial -> learning).
+
+    Fix: swap the pair: ``[driver, result]`` with the driver in a lower perspective.
+    """
+    for card in ctx.all_scorecards():
+        order = chain_order(ctx, card)
+        where = _perspective_of(card)
+        for link in card.links:
+            low, high = where.get(link.driver), where.get(link.result)
+            if low is None or high is None:
+                continue
+            if order.index(low) < order.index(high):
+                yield make(
+                    "B002",
+                    card.file,
+                    link.line,
+                    link.column,
+                    f"scorecard '{card.id}': link {link.driver} ({low}) -> {link.result} "
+                    f"({high}) points down the strategy map",
+                    f"write it as [{link.result}, {link.driver}] if {link.result} drives "
+                    f"{link.driver}; the chain runs {' <- '.join(order)}",
+                )
+
+
+@rule("B003", "map-loop", E)
+def map_loop(ctx: Context) -> Iterator[Diagnostic]:
+    """Strategy-map links form a loop, so cause and effect cannot be told apart.
+
+    Fix: remove the link that closes the loop.
+    """
+    for card in ctx.all_scorecards():
+        graph: dict[str, list[str]] = {}
+        first_link: dict[str, Link] = {}
+        for link in card.links:
+            graph.setdefault(link.driver, []).append(link.result)
+            first_link.setdefault(link.driver, link)
+        state: dict[str, int] = {}
+        for start in graph:
+            cycle = _find_cycle(graph, start, state)
+            if cycle:
+                link = first_link[cycle[0]]
+                yield make(
+                    "B003",
+                    card.file,
+                    link.line,
+                    link.column,
+                    f"scorecard '{card.id}': strategy map loop " + " -> ".join(cycle),
+                )
+
+
+def _find_cycle(graph: dict[str, list[str]], start: str, state: dict[str, int]) -> list[str]:
+    """A loop reachable from ``start`` not reported before; [] if none. Iterative DFS."""
+    if state.get(start):
+        return []
+    path: list[str] = []
+    stack: list[tuple[str, int]] = [(start, 0)]
+    while stack:
+        node, index = stack.pop()
+        if index == 0:
+            state[node] = 1
+            path.append(node)
+        successors = graph.get(node, [])
+        if index < len(successors):
+            stack.append((node, index + 1))
+            nxt = successors[index]
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if not state.get(nxt):
+                stack.append((nxt, 0))
+        else:
+            state[node] = 2
+            path.pop()
+    return []
+
+
+@rule("B004", "empty-perspective", W)
+def empty_perspective(ctx: Context) -> Iterator[Diagnostic]:
+    """A balanced scorecard perspective with no measures: that side of the business goes
+    unwatched, and its weight scores nothing.
+
+    Fix: add at least one KPI or objective to it.
+    """
+    for card in ctx.all_scorecards():
+        if card.kind != "balanced":
+            continue
+        for perspective in card.perspectives:
+            if not perspective.measures:
+                yield make(
+                    "B004",
+                    card.file,
+                    perspective.line,
+                    perspective.column,
+                    f"scorecard '{card.id}': perspective '{perspective.name}' has no measures",
+                )
+        if not card.perspectives:
+            yield make(
+                "B004",
+                card.file,
+                *card.at("kind"),
+                f"balanced scorecard '{card.id}' has no perspectives",
+                "add perspectives: financial, customer, internal_process, learning_growth",
+            )
+
+
+@rule("B005", "unbalanced-scorecard", W)
+def unbalanced_scorecard(ctx: Context) -> Iterator[Diagnostic]:
+    """A balanced scorecard puts all its weight on one perspective, which defeats the point
+    of balancing short-term results against their drivers.
+
+    Fix: spread the weight, e.g. 0.3 / 0.3 / 0.2 / 0.2.
+    """
+    for card in ctx.all_scorecards():
+        if card.kind != "balanced" or not card.perspectives:
+            continue
+        weighted = [p for p in card.perspectives if (p.weight or 0) > 0 and p.measures]
+        if len(weighted) == 1:
+            yield make(
+                "B005",
+                card.file,
+                weighted[0].line,
+                weighted[0].column,
+                f"scorecard '{card.id}' puts all its weight on perspective '{weighted[0].name}'",
+            )
+
+
+@rule("B006", "unbalanced-kpi", W)
+def unbalanced_kpi(ctx: Context) -> Iterator[Diagnostic]:
+    """A KPI with no balancing measure: every KPI of its scorecard sits in one perspective
+    and it names no ``balanced_by``. A lone speed KPI invites gaming ("response time
+    <= 30 s" made agents end chats early and satisfaction fell).
+
+    Fix: ``balanced_by: KPI-CSAT`` (a quality measure), or add a measure from another
+    perspective to the scorecard.
+    """
+    for card in ctx.all_scorecards():
+        if card.kind == "balanced":
+            ids = [m.id for p in card.perspectives for m in p.measures]
+        else:
+            ids = [m.id for m in card.kpis]
+        kpis = [ctx.kpis[i] for i in ids if i in ctx.kpis]
+        if len(kpis) < 1:
+            continue
+        if card.kind == "balanced":
+            sides = {p.name for p in card.perspectives if p.measures}
+        else:
+            sides = {k.perspective for k in kpis if k.perspective}
+            if len(sides) != 1 or any(k.perspective is None for k in kpis):
+                continue
+        if len(sides) > 1:
+            continue
+        for kpi in kpis:
+            if not kpi.balanced_by:
+                yield make(
+                    "B006",
+                    kpi.file,
+                    *kpi.at("id"),
+                    f"KPI '{kpi.id}' has no balancing measure: every measure of scorecard "
+                    f"'{card.id}' is in one perspective",
+                    "add `balanced_by: OTHER-KPI`, or a measure from another perspective",
+                )
+
+
+@rule("B007", "unknown-perspective", E)
+def unknown_perspective(ctx: Context) -> Iterator[Diagnostic]:
+    """A goal's ``perspective`` is neither a configured perspective nor one of a scorecard's.
+
+    Anti-pattern: ``perspective: custmer``.
+
+    Fix: use one of okrctl.yaml's ``perspectives`` (default financial, customer,
+    internal_process, learning_growth).
+    """
+    names = set(ctx.config.perspectives)
+    for card in ctx.all_scorecards():
+        names.update(p.name for p in card.perspectives)
+    entries: list[Objective | Kpi] = [*ctx.all_objectives(), *ctx.all_kpis()]
+    for entry in entries:
+        if entry.perspective is not None and entry.perspective not in names:
+            yield make(
+                "B007",
+                entry.file,
+                *entry.at("perspective"),
+                f"'{entry.id}' has perspective '{entry.perspective}', which is not configured"
+                f"{did_you_mean(entry.perspective, names)}",
+            )

@@ -1,0 +1,140 @@
+"""What every whole-graph rule needs: the repository and indexes over it, built once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from okrctl.config import Config
+from okrctl.model import Cycle, KeyResult, Kpi, Objective, Ref, Scorecard
+from okrctl.repository import Repository
+
+Entry = Objective | Kpi | Scorecard
+
+
+@dataclass
+class Context:
+    repo: Repository
+    objectives: dict[str, Objective] = field(default_factory=dict)
+    kpis: dict[str, Kpi] = field(default_factory=dict)
+    scorecards: dict[str, Scorecard] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
+    duplicates: list[tuple[Entry, Entry]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, repo: Repository) -> Context:
+        ctx = cls(repo)
+        for goal_file in repo.files:
+            entries: list[Entry] = [*goal_file.objectives, *goal_file.kpis, *goal_file.scorecards]
+            for entry in entries:
+                first = ctx.entries.get(entry.id)
+                if first is not None:
+                    ctx.duplicates.append((first, entry))
+                    continue
+                ctx.entries[entry.id] = entry
+                if isinstance(entry, Objective):
+                    ctx.objectives[entry.id] = entry
+                elif isinstance(entry, Kpi):
+                    ctx.kpis[entry.id] = entry
+                else:
+                    ctx.scorecards[entry.id] = entry
+        return ctx
+
+    @property
+    def config(self) -> Config:
+        return self.repo.config
+
+    def all_objectives(self) -> Iterator[Objective]:
+        return self.repo.objectives()
+
+    def all_kpis(self) -> Iterator[Kpi]:
+        return self.repo.kpis()
+
+    def all_scorecards(self) -> Iterator[Scorecard]:
+        return self.repo.scorecards()
+
+    def level(self, objective: Objective) -> str | None:
+        """The objective's level: its own ``level``, else its unit's."""
+        if objective.level is not None:
+            return objective.level
+        unit = self.config.units.get(objective.unit or "")
+        return unit.level if unit else None
+
+    def rank(self, objective: Objective) -> int | None:
+        return self.config.level_rank(self.level(objective))
+
+    def is_top(self, objective: Objective) -> bool:
+        return self.rank(objective) == 0
+
+    def cycle(self, cycle_id: str | None) -> Cycle | None:
+        """A cycle by id; with no id, the only cycle when exactly one is configured."""
+        if cycle_id is None:
+            cycles = self.config.cycles
+            return next(iter(cycles.values())) if len(cycles) == 1 else None
+        return self.config.cycles.get(cycle_id)
+
+    def resolve(self, ref: Ref) -> tuple[Objective | None, KeyResult | None]:
+        objective = self.objectives.get(ref.objective)
+        if objective is None or ref.kr is None:
+            return objective, None
+        for kr in objective.key_results:
+            if kr.id == ref.kr:
+                return objective, kr
+        return objective, None
+
+    def parent(self, objective: Objective) -> Objective | None:
+        if objective.aligns_to is None:
+            return None
+        parent, kr = self.resolve(objective.aligns_to)
+        if parent is None or (objective.aligns_to.kr is not None and kr is None):
+            return None
+        return parent
+
+    def unit_chain(self, unit_id: str | None) -> list[str]:
+        """The unit and every unit above it, nearest first."""
+        chain: list[str] = []
+        current = self.config.units.get(unit_id or "")
+        while current is not None and current.id not in chain:
+            chain.append(current.id)
+            current = self.config.units.get(current.parent or "")
+        return chain
+
+
+def alignment_stats(ctx: Context) -> tuple[int, int, int, int]:
+    """(aligned, below_top, covered_krs, top_krs) over non-draft goals, as SPEC 3 defines."""
+    aligned = below = 0
+    for objective in ctx.objectives.values():
+        if objective.draft:
+            continue
+        rank = ctx.rank(objective)
+        if rank is None or rank == 0:
+            continue
+        below += 1
+        parent = ctx.parent(objective)
+        if parent is not None:
+            parent_rank = ctx.rank(parent)
+            if parent_rank is not None and parent_rank < rank:
+                aligned += 1
+    supported = supported_krs(ctx)
+    covered = top = 0
+    for objective in ctx.objectives.values():
+        if objective.draft or not ctx.is_top(objective):
+            continue
+        for kr in objective.key_results:
+            if kr.draft:
+                continue
+            top += 1
+            covered += kr.path in supported
+    return aligned, below, covered, top
+
+
+def supported_krs(ctx: Context) -> set[str]:
+    """``OBJ/KR`` paths that a non-draft objective aligns to or a KPI supports."""
+    out: set[str] = set()
+    for objective in ctx.objectives.values():
+        if not objective.draft and objective.aligns_to and objective.aligns_to.kr:
+            out.add(str(objective.aligns_to))
+    for kpi in ctx.kpis.values():
+        if not kpi.draft and kpi.supports and kpi.supports.kr:
+            out.add(str(kpi.supports))
+    return out

@@ -1,0 +1,87 @@
+"""Metric configuration (M): every metric a goal uses must come from a configured source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.model import KeyResult, Kpi
+from okrctl.rules.context import Context
+from okrctl.rules.registry import make, rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def _measured(ctx: Context) -> Iterator[KeyResult | Kpi]:
+    for objective in ctx.all_objectives():
+        yield from objective.key_results
+    yield from ctx.all_kpis()
+
+
+def _label(item: KeyResult | Kpi) -> str:
+    return f"key result '{item.path}'" if isinstance(item, KeyResult) else f"KPI '{item.id}'"
+
+
+@rule("M001", "unknown-metric-source", E)
+def unknown_metric_source(ctx: Context) -> Iterator[Diagnostic]:
+    """A ``metric: SOURCE:METRIC`` whose SOURCE is not a ``metrics`` entry of okrctl.yaml,
+    so its progress can never be computed.
+
+    Anti-pattern: ``metric: crn:users_total`` (typo) or a source removed from okrctl.yaml.
+
+    Fix: use a configured source name, or add the source under ``metrics:``.
+    """
+    sources = ctx.config.metrics
+    for item in _measured(ctx):
+        if item.metric is not None and item.metric.source not in sources:
+            yield make(
+                "M001",
+                item.file,
+                *item.at("metric"),
+                f"{_label(item)} reads metric source '{item.metric.source}', which okrctl.yaml "
+                f"does not configure{did_you_mean(item.metric.source, sources)}",
+                "add it under `metrics:` in okrctl.yaml"
+                if not sources
+                else "configured sources: " + ", ".join(sources),
+            )
+
+
+@rule("M002", "metric-file-missing", W)
+def metric_file_missing(ctx: Context) -> Iterator[Diagnostic]:
+    """A configured metric source's CSV file does not exist, so every goal reading it has
+    no data.
+
+    Fix: commit the export, or correct ``path``.
+    """
+    for source in ctx.config.metrics.values():
+        if not (ctx.config.root / source.path).is_file():
+            yield make(
+                "M002",
+                ctx.config.file,
+                source.line,
+                source.column,
+                f"metric source '{source.name}': file '{source.path}' does not exist",
+            )
+
+
+@rule("M003", "filter-on-wide-source", E)
+def filter_on_wide_source(ctx: Context) -> Iterator[Diagnostic]:
+    """A ``where`` filter on a metric from a wide-layout source, which has no dimension
+    columns to filter on.
+
+    Fix: remove ``where``, or export that source in long layout (date, metric, value,
+    dimensions).
+    """
+    sources = ctx.config.metrics
+    for item in _measured(ctx):
+        if item.metric is None or not item.where:
+            continue
+        source = sources.get(item.metric.source)
+        if source is not None and source.layout == "wide":
+            yield make(
+                "M003",
+                item.file,
+                *item.at("where"),
+                f"{_label(item)} filters a wide-layout source '{source.name}', which has no "
+                "dimension columns",
+            )

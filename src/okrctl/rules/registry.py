@@ -1,0 +1,108 @@
+"""The rule registry: every diagnostic code okrctl can emit, with its documentation.
+
+A rule has a stable code (``A002``), a name (``unresolved-alignment``), a family, a
+default severity and a docstring that shows an anti-pattern and its fix. Rules that look
+at the whole goal graph have a ``check`` function; codes that loading emits (YAML, schema,
+configuration) are registered here too, so they can be documented, turned off and
+re-graded like any other.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from okrctl.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from okrctl.rules.context import Context
+
+Check = Callable[["Context"], Iterable[Diagnostic]]
+
+FAMILIES = {
+    "Y": "YAML and files",
+    "S": "schema",
+    "C": "configuration",
+    "A": "references and alignment",
+    "W": "weights and arithmetic sanity",
+    "M": "metric configuration",
+    "B": "balanced scorecard",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    code: str
+    name: str
+    severity: Severity
+    doc: str
+    check: Check | None = None
+
+    @property
+    def family(self) -> str:
+        return FAMILIES[self.code[0]]
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.name
+
+
+RULES: dict[str, RuleInfo] = {}
+
+
+def register(info: RuleInfo) -> RuleInfo:
+    if info.code in RULES:
+        raise RuntimeError(f"rule code {info.code} registered twice")
+    if info.code[0] not in FAMILIES:
+        raise RuntimeError(f"rule code {info.code} has no family")
+    RULES[info.code] = info
+    return info
+
+
+def documented(code: str, name: str, severity: Severity, doc: str) -> None:
+    """Register a code that loading emits (no check function of its own)."""
+    register(RuleInfo(code, name, severity, inspect.cleandoc(doc)))
+
+
+def rule(code: str, name: str, severity: Severity) -> Callable[[Check], Check]:
+    """Decorator: register a whole-graph rule; its docstring is its documentation."""
+
+    def wrap(func: Check) -> Check:
+        register(RuleInfo(code, name, severity, inspect.cleandoc(func.__doc__ or ""), func))
+        return func
+
+    return wrap
+
+
+def make(
+    code: str,
+    file: str,
+    line: int,
+    column: int,
+    message: str,
+    hint: str | None = None,
+) -> Diagnostic:
+    """A diagnostic with the rule's default severity."""
+    info = RULES.get(code) or all_rules()[code]
+    return Diagnostic(code, info.severity, file, line, column, message, hint)
+
+
+def all_rules() -> dict[str, RuleInfo]:
+    """Every registered rule, importing the rule modules on first use."""
+    from okrctl.rules import load_all
+
+    load_all()
+    return RULES
+
+
+def lookup(word: str) -> RuleInfo | None:
+    """A rule by code (case-insensitive) or name."""
+    rules = all_rules()
+    if word.upper() in rules:
+        return rules[word.upper()]
+    for info in rules.values():
+        if info.name == word:
+            return info
+    return None

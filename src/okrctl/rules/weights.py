@@ -1,0 +1,279 @@
+"""Weights and arithmetic sanity (W): sums to 1, baselines, scoring and plans."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from okrctl.diagnostics import Diagnostic, Severity
+from okrctl.model import KeyResult, Kpi, KRKind
+from okrctl.rules.context import Context
+from okrctl.rules.registry import make, rule
+
+E = Severity.ERROR
+TOLERANCE = 1e-6
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.4g}%"
+
+
+def _sum_problem(weights: Sequence[float | None]) -> str | None:
+    """Why these weights are wrong, or None. All-absent weights mean equal shares."""
+    given = [w for w in weights if w is not None]
+    if not given:
+        return None
+    if len(given) != len(weights):
+        return f"{len(given)} of {len(weights)} have a weight; give all or none"
+    if any(w <= 0 for w in given):
+        return "a weight is zero or negative"
+    total = sum(given)
+    if abs(total - 1) > TOLERANCE:
+        return f"weights sum to {_pct(total)}, not 100%"
+    return None
+
+
+@rule("W001", "kr-weights", E)
+def kr_weights(ctx: Context) -> Iterator[Diagnostic]:
+    """The key result weights of an objective do not add up to 1 (100%), or only some
+    key results have one. Without weights, key results count equally.
+
+    Anti-pattern: weights 0.5, 0.3, 0.3 (110%).
+
+    Fix: make them sum to 1 (0.4, 0.3, 0.3), or drop all weights.
+    """
+    for objective in ctx.all_objectives():
+        active = [kr for kr in objective.key_results if not kr.draft]
+        problem = _sum_problem([kr.weight for kr in active])
+        if problem:
+            first = next((kr for kr in active if kr.weight is not None), active[0])
+            yield make(
+                "W001",
+                first.file,
+                *first.at("weight"),
+                f"key results of '{objective.id}': {problem}",
+                "weights of one objective's key results sum to 1 (e.g. 0.5, 0.3, 0.2)",
+            )
+
+
+@rule("W002", "kpi-weights", E)
+def kpi_weights(ctx: Context) -> Iterator[Diagnostic]:
+    """The weights of one owner's KPIs in a cycle do not add up to 1.
+
+    Anti-pattern: sales attainment 40%, basket growth 30%, turnover 20% (90%).
+
+    Fix: 40% / 30% / 30%.
+    """
+    groups: dict[tuple[str, str], list[Kpi]] = defaultdict(list)
+    for kpi in ctx.all_kpis():
+        if not kpi.draft and kpi.owner:
+            groups[(kpi.owner, kpi.cycle or "")].append(kpi)
+    for (owner, cycle), kpis in groups.items():
+        problem = _sum_problem([k.weight for k in kpis])
+        if problem:
+            first = next((k for k in kpis if k.weight is not None), kpis[0])
+            yield make(
+                "W002",
+                first.file,
+                *first.at("weight"),
+                f"KPIs of owner '{owner}' in cycle {cycle or '(none)'} "
+                f"({', '.join(k.id for k in kpis)}): {problem}",
+            )
+
+
+@rule("W003", "scorecard-weights", E)
+def scorecard_weights(ctx: Context) -> Iterator[Diagnostic]:
+    """Balanced scorecard perspective weights, the measure weights inside a perspective, or
+    a scorecard's KPI weights do not add up to 1.
+
+    Anti-pattern: financial 0.3, customer 0.3, process 0.2, learning 0.1 (90%).
+
+    Fix: make them sum to 1.
+    """
+    for card in ctx.all_scorecards():
+        if card.perspectives:
+            problem = _sum_problem([p.weight for p in card.perspectives])
+            if problem:
+                yield make(
+                    "W003",
+                    card.file,
+                    *card.at("perspectives", key=True),
+                    f"perspectives of scorecard '{card.id}': {problem}",
+                )
+        for perspective in card.perspectives:
+            problem = _sum_problem([m.weight for m in perspective.measures])
+            if problem:
+                yield make(
+                    "W003",
+                    card.file,
+                    perspective.line,
+                    perspective.column,
+                    f"measures of perspective '{perspective.name}' in '{card.id}': {problem}",
+                )
+        problem = _sum_problem([m.weight for m in card.kpis])
+        if problem:
+            yield make(
+                "W003", card.file, *card.at("kpis"), f"KPIs of scorecard '{card.id}': {problem}"
+            )
+
+
+@rule("W004", "baseline-equals-target", E)
+def baseline_equals_target(ctx: Context) -> Iterator[Diagnostic]:
+    """A key result whose target equals its baseline: progress (current - baseline) /
+    (target - baseline) divides by zero, and there is nothing to achieve.
+
+    Anti-pattern: ``baseline: 0.9`` with ``target: 90%``, or ``target: +0%``.
+
+    Fix: a target that differs from the baseline; to hold a level, use a guardrail
+    (``at_least: 90%``).
+    """
+    for kr in _krs(ctx):
+        same = (
+            kr.kind is KRKind.METRIC
+            and kr.baseline is not None
+            and kr.target is not None
+            and kr.baseline == kr.target
+        ) or (kr.kind is KRKind.RELATIVE and kr.relative == 0)
+        if same:
+            yield make(
+                "W004",
+                kr.file,
+                *kr.at("target"),
+                f"key result '{kr.path}' has the same baseline and target "
+                f"({kr.target if kr.target is not None else kr.baseline}): progress is undefined",
+                "to keep a level rather than move it, use `at_least:` or `at_most:`",
+            )
+
+
+def _krs(ctx: Context) -> Iterator[KeyResult]:
+    for objective in ctx.all_objectives():
+        yield from objective.key_results
+
+
+@rule("W005", "kpi-scoring", E)
+def kpi_scoring(ctx: Context) -> Iterator[Diagnostic]:
+    """A KPI's scoring standard cannot be applied: ``zero_below`` at or above ``full_at``,
+    ``cap`` below ``full_at``'s score, ``bands`` not in ascending order, a zero target, or
+    ``scoring`` and ``bands`` together.
+
+    Anti-pattern: ``scoring: {zero_below: 100%, full_at: 80%}``.
+
+    Fix: ``zero_below: 80%, full_at: 100%`` ("below 80% scores zero, 100% scores full").
+    """
+    for kpi in ctx.all_kpis():
+        where = kpi.at("scoring")
+        if kpi.zero_below is not None and kpi.full_at is not None and kpi.zero_below >= kpi.full_at:
+            yield make(
+                "W005",
+                kpi.file,
+                *where,
+                f"KPI '{kpi.id}': zero_below {_pct(kpi.zero_below)} is not below full_at "
+                f"{_pct(kpi.full_at)}",
+            )
+        if kpi.cap is not None and kpi.cap <= 0:
+            yield make("W005", kpi.file, *where, f"KPI '{kpi.id}': cap must be above 0")
+        if kpi.bands:
+            lows = [low for low, _ in kpi.bands]
+            if lows != sorted(lows) or len(set(lows)) != len(lows):
+                yield make(
+                    "W005",
+                    kpi.file,
+                    *kpi.at("bands"),
+                    f"KPI '{kpi.id}': bands must be in ascending order of attainment",
+                )
+            if "scoring" in kpi.lc:
+                yield make(
+                    "W005",
+                    kpi.file,
+                    *kpi.at("bands", key=True),
+                    f"KPI '{kpi.id}' has both `scoring` and `bands`; use one",
+                )
+        if kpi.target == 0:
+            yield make(
+                "W005",
+                kpi.file,
+                *kpi.at("target"),
+                f"KPI '{kpi.id}' has target 0: attainment (actual / target) is undefined",
+                "for 'zero incidents' use a key result with `at_most: 0`",
+            )
+
+
+@rule("W006", "okr-kpi-weights", E)
+def okr_kpi_weights(ctx: Context) -> Iterator[Diagnostic]:
+    """``okr_weight`` and ``kpi_weight`` (in a scorecard or in okrctl.yaml's ``scoring``) do
+    not add up to 1.
+
+    Anti-pattern: ``okr_weight: 0.4, kpi_weight: 0.5``.
+
+    Fix: 0.4 and 0.6.
+    """
+    config = ctx.config
+    if abs(config.okr_weight + config.kpi_weight - 1) > TOLERANCE:
+        yield make(
+            "W006",
+            config.file,
+            1,
+            1,
+            f"scoring okr_weight {config.okr_weight:g} + kpi_weight {config.kpi_weight:g} is not 1",
+        )
+    for card in ctx.all_scorecards():
+        okr = card.okr_weight if card.okr_weight is not None else config.okr_weight
+        kpi = card.kpi_weight if card.kpi_weight is not None else config.kpi_weight
+        if (card.okr_weight is not None or card.kpi_weight is not None) and abs(
+            okr + kpi - 1
+        ) > TOLERANCE:
+            yield make(
+                "W006",
+                card.file,
+                *card.at("okr_weight" if card.okr_weight is not None else "kpi_weight"),
+                f"scorecard '{card.id}': okr_weight {okr:g} + kpi_weight {kpi:g} is not 1",
+            )
+
+
+@rule("W007", "plan-checkpoints", E)
+def plan_checkpoints(ctx: Context) -> Iterator[Diagnostic]:
+    """A key result's ``plan`` checkpoints are not in date order, repeat a date, or fall
+    outside the objective's cycle.
+
+    Fix: list checkpoints once each, in date order, within the cycle.
+    """
+    for objective in ctx.all_objectives():
+        cycle = ctx.cycle(objective.cycle)
+        for kr in objective.key_results:
+            dates = [day for day, _ in kr.plan]
+            if not dates:
+                continue
+            if dates != sorted(dates) or len(set(dates)) != len(dates):
+                yield make(
+                    "W007",
+                    kr.file,
+                    *kr.at("plan"),
+                    f"plan of '{kr.path}' must list each date once, in order",
+                )
+            if cycle is not None and (dates[0] < cycle.start or dates[-1] > cycle.end):
+                yield make(
+                    "W007",
+                    kr.file,
+                    *kr.at("plan"),
+                    f"plan of '{kr.path}' has checkpoints outside cycle {cycle.id} "
+                    f"({cycle.start}..{cycle.end})",
+                )
+
+
+@rule("W008", "status-thresholds", E)
+def status_thresholds(ctx: Context) -> Iterator[Diagnostic]:
+    """okrctl.yaml's ``status`` thresholds are out of order: ``at_risk`` must be below
+    ``on_track``, both above 0.
+
+    Fix: ``status: {on_track: 0.9, at_risk: 0.7}``.
+    """
+    config = ctx.config
+    if not 0 < config.at_risk < config.on_track:
+        yield make(
+            "W008",
+            config.file,
+            1,
+            1,
+            f"status thresholds at_risk {config.at_risk:g} and on_track {config.on_track:g} "
+            "must satisfy 0 < at_risk < on_track",
+        )

@@ -1,0 +1,198 @@
+"""Validate loaded YAML against okrctl's JSON Schemas and explain failures in plain words.
+
+A compiled validator (fastjsonschema) answers "valid?" quickly for the common case; only
+a file that fails is run through jsonschema to collect every error with its path, and each
+error becomes a message that names the field, the entry and a fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from okrctl.diagnostics import did_you_mean
+from okrctl.numbers import describe
+from okrctl.schemadef import SCHEMAS
+from okrctl.yamlread import YamlList, YamlMap
+
+Path = tuple[str | int, ...]
+
+_COMPILED: dict[str, Callable[[Any], Any]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaIssue:
+    """One schema failure: ``code`` S001 (shape) or S002 (unknown key)."""
+
+    code: str
+    path: Path
+    message: str
+    hint: str | None
+    at_key: bool
+
+
+def _compiled(name: str) -> Callable[[Any], Any]:
+    if name not in _COMPILED:
+        import fastjsonschema
+
+        _COMPILED[name] = fastjsonschema.compile(SCHEMAS[name])
+    return _COMPILED[name]
+
+
+def validate(data: Any, name: str) -> list[SchemaIssue]:
+    """Every schema issue in ``data`` against schema file ``name``; [] when valid."""
+    import fastjsonschema
+
+    try:
+        _compiled(name)(data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    return sorted(_explain_all(data, SCHEMAS[name]), key=lambda i: _path_key(i.path))
+
+
+def _path_key(path: Path) -> tuple[tuple[int, str], ...]:
+    return tuple((p, "") if isinstance(p, int) else (-1, p) for p in path)
+
+
+def _explain_all(data: Any, schema: dict[str, Any]) -> Iterator[SchemaIssue]:
+    from jsonschema import Draft7Validator
+
+    seen: set[tuple[Path, str]] = set()
+    for error in Draft7Validator(schema).iter_errors(data):
+        for issue in _explain(error, data):
+            marker = (issue.path, issue.message)
+            if marker not in seen:
+                seen.add(marker)
+                yield issue
+
+
+def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
+    path: Path = tuple(error.absolute_path)
+    where = _entry_name(root, path)
+    field = _field_name(path)
+    instance = error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    kind = error.validator
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(schema.get("properties", {}))
+        for key in instance:
+            if key in allowed:
+                continue
+            hint = None
+            if key == "<<":
+                hint = "merge keys (<<) are not supported; use the file's `defaults:`"
+            elif allowed:
+                hint = "allowed keys: " + ", ".join(allowed)
+            yield SchemaIssue(
+                "S002",
+                (*path, key),
+                f"{where}unknown key '{key}'{did_you_mean(key, allowed)}",
+                hint,
+                True,
+            )
+        return
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        yield SchemaIssue("S001", path, f"{where}missing required key '{missing}'", None, False)
+        return
+    if kind in ("anyOf", "oneOf", "pattern", "type", "format") and "x-message" in schema:
+        text = schema["x-message"].format(field=field, shown=describe(instance))
+        yield SchemaIssue("S001", path, where + text, schema.get("x-hint"), False)
+        return
+    if kind == "enum":
+        options = [str(o) for o in error.validator_value]
+        guess = did_you_mean(str(instance), options) if isinstance(instance, str) else ""
+        yield SchemaIssue(
+            "S001",
+            path,
+            f"{where}{field} {describe(instance)} must be one of {', '.join(options)}{guess}",
+            None,
+            False,
+        )
+        return
+    if kind == "type":
+        wanted = error.validator_value
+        wanted_text = " or ".join(wanted) if isinstance(wanted, list) else str(wanted)
+        article = "an" if wanted_text[0] in "aeiou" else "a"
+        yield SchemaIssue(
+            "S001",
+            path,
+            f"{where}{field} must be {article} {wanted_text}, got {describe(instance)}",
+            _type_hint(wanted_text, instance),
+            False,
+        )
+        return
+    if kind in ("anyOf", "oneOf") and error.context:
+        best = min(error.context, key=lambda e: len(list(e.absolute_path)) * -1)
+        yield from _explain(best, root)
+        return
+    yield SchemaIssue("S001", path, f"{where}{field}: {error.message}", None, False)
+
+
+def _type_hint(wanted: str, instance: Any) -> str | None:
+    if wanted == "string" and isinstance(instance, bool):
+        return "quote it if it is meant as text"
+    if wanted == "object" and instance is None:
+        return "give it at least one key, or remove it"
+    if wanted == "array" and isinstance(instance, str):
+        return "write a list: [a, b] or one '- item' per line"
+    return None
+
+
+def _field_name(path: Path) -> str:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return f"`{part}`"
+    return "the file"
+
+
+def _entry_name(root: Any, path: Path) -> str:
+    """``objective 'MKT-1': `` for the innermost entry on the path, or ''."""
+    names = {
+        "objectives": "objective",
+        "key_results": "key result",
+        "kpis": "KPI",
+        "scorecards": "scorecard",
+        "units": "unit",
+        "cycles": "cycle",
+        "metrics": "metric source",
+    }
+    found = ""
+    node = root
+    kind = ""
+    parent_id = ""
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, str):
+            kind = names.get(part, "")
+        elif kind and isinstance(node, dict):
+            ident = node.get("id", node.get("name"))
+            if isinstance(ident, str):
+                shown = f"{parent_id}/{ident}" if kind == "key result" and parent_id else ident
+                found = f"{kind} '{shown}': "
+                parent_id = ident
+            else:
+                found = f"{kind} #{part + 1}: "
+    return found
+
+
+def position(root: Any, path: Path, at_key: bool = False) -> tuple[int, int]:
+    """1-based (line, column) of the value (or key) at ``path``; the nearest known one."""
+    node = root
+    line, column = getattr(root, "line", 1) or 1, getattr(root, "column", 1) or 1
+    for part in path:
+        if isinstance(node, YamlMap) and isinstance(part, str) and part in node.lc:
+            kline, kcol, vline, vcol = node.lc[part]
+            line, column = (kline, kcol) if at_key else (vline, vcol)
+            node = node[part]
+        elif isinstance(node, YamlList) and isinstance(part, int) and part < len(node.lc):
+            line, column = node.lc[part]
+            node = node[part]
+        else:
+            break
+    return line, column

@@ -1,0 +1,534 @@
+"""Read YAML files fast, with YAML 1.2 meaning and the position of every key and value.
+
+libyaml (through PyYAML's C parser) does the scanning and composing; this module turns the
+node tree into plain dicts and lists, resolving scalars by the YAML 1.2 core schema (so
+``no``, ``on`` and ``2026-01-01`` stay text and ``1.10`` is never read as a version).
+Values under keys that hold names and ids (``TEXT_KEYS``) are kept exactly as written.
+
+The work is bounded before it starts: file size, nesting depth and alias expansion
+("billion laughs") each have a limit, and crossing one is a problem at a position,
+never a crash or a hang.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml._yaml import CParser
+from yaml.composer import Composer
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_EXPANSION = 10_000
+# libyaml's composer recurses in C; beyond a few thousand levels it overflows the stack.
+# Documents that might nest that deep are composed by the Python composer instead,
+# which stops at MAX_DEPTH.
+_C_COMPOSE_BOUND = 2000
+
+# Keys whose whole value is names or ids: plain scalars below them are kept as written.
+TEXT_KEYS = frozenset(
+    {
+        "id",
+        "title",
+        "owner",
+        "unit",
+        "cycle",
+        "aligns_to",
+        "supports",
+        "parent",
+        "lead",
+        "org",
+        "name",
+        "description",
+        "note",
+        "level",
+        "levels",
+        "perspective",
+        "balanced_by",
+        "measures",
+        "links",
+        "where",
+        "tags",
+        "goals",
+        "path",
+        "unit_label",
+    }
+)
+
+_PLAIN = "okrctl:plain"
+_STR = "tag:yaml.org,2002:str"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+_INT_RE = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"),
+    ".Inf": float("inf"),
+    ".INF": float("inf"),
+    "+.inf": float("inf"),
+    "+.Inf": float("inf"),
+    "+.INF": float("inf"),
+    "-.inf": float("-inf"),
+    "-.Inf": float("-inf"),
+    "-.INF": float("-inf"),
+    ".nan": float("nan"),
+    ".NaN": float("nan"),
+    ".NAN": float("nan"),
+}
+_NUMERIC_START = frozenset("0123456789+-.")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadProblem:
+    """Something wrong in a file's bytes or YAML, before any meaning is given to it."""
+
+    code: str
+    message: str
+    line: int
+    column: int
+    hint: str | None = None
+
+
+class YamlMap(dict[str, Any]):
+    """A mapping that knows where it came from.
+
+    ``lc[key]`` is ``(key_line, key_column, value_line, value_column)``, 1-based.
+    """
+
+    __slots__ = ("column", "lc", "line")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lc: dict[str, tuple[int, int, int, int]] = {}
+        self.line = 0
+        self.column = 0
+
+
+class YamlList(list[Any]):
+    """A sequence that knows where each item came from: ``lc[i] = (line, column)``."""
+
+    __slots__ = ("column", "lc", "line")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lc: list[tuple[int, int]] = []
+        self.line = 0
+        self.column = 0
+
+
+class _Stop(Exception):
+    def __init__(self, problem: ReadProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def decode(data: bytes) -> tuple[str | None, list[ReadProblem]]:
+    """Bytes to text: UTF-8 (with or without BOM), or UTF-16/32 with a BOM (a warning)."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [
+            ReadProblem(
+                "Y004",
+                f"file is {len(data):,} bytes; goal and config files may be at most "
+                f"{MAX_FILE_BYTES:,} bytes",
+                0,
+                0,
+                "split it into several files under the goals globs",
+            )
+        ]
+    problems: list[ReadProblem] = []
+    for bom, codec in (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                return None, [
+                    ReadProblem("Y003", f"file starts with a {codec} mark but {exc.reason}", 1, 1)
+                ]
+            problems.append(
+                ReadProblem(
+                    "Y010",
+                    f"file is {codec.upper()}; okrctl reads it, but git and most editors "
+                    "treat it as binary",
+                    1,
+                    1,
+                    "save it as UTF-8",
+                )
+            )
+            return _check_text(text, problems)
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        line, column = _line_col_of_byte(data, offset)
+        return None, [
+            ReadProblem(
+                "Y005",
+                "file holds a NUL byte: it is binary, not YAML",
+                line,
+                column,
+                "remove it from the goals globs or save it as UTF-8 text",
+            )
+        ]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _line_col_of_byte(data, exc.start)
+        return None, [
+            ReadProblem(
+                "Y003",
+                f"file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+                line,
+                column,
+                "save it as UTF-8 (GB18030 is read for metric CSV files, not for YAML)",
+            )
+        ]
+    return _check_text(text, problems)
+
+
+def _check_text(text: str, problems: list[ReadProblem]) -> tuple[str | None, list[ReadProblem]]:
+    if "\x00" in text:
+        line, column = _line_col(text, text.index("\x00"))
+        problems.append(ReadProblem("Y005", "file holds a NUL character", line, column))
+        return None, problems
+    return text, problems
+
+
+def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def read_yaml(data: bytes) -> tuple[Any, list[ReadProblem]]:
+    """Parse one YAML document. Returns ``(value or None, problems)``.
+
+    The value is None when the file is empty or a fatal problem was found.
+    """
+    text, problems = decode(data)
+    if text is None:
+        return None, problems
+    try:
+        node = _compose(text)
+        if node is None:
+            return None, problems
+        builder = _Builder()
+        value = builder.build(node)
+    except _Stop as stop:
+        return None, [*problems, stop.problem]
+    except yaml.MarkedYAMLError as exc:
+        return None, [*problems, _syntax_problem(exc, text)]
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_col(text, max(0, min(exc.position, len(text))))
+        character = exc.character
+        code = ord(character) if isinstance(character, str) else int(character)
+        shown = f"U+{code:04X}"
+        return None, [
+            *problems,
+            ReadProblem(
+                "Y001",
+                f"character {shown} is not allowed in YAML",
+                line,
+                column,
+                "remove the control character",
+            ),
+        ]
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports others with marks
+        return None, [*problems, ReadProblem("Y001", f"invalid YAML: {exc}", 1, 1)]
+    return value, [*problems, *builder.problems]
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deep the document can nest, from cheap counts."""
+    indicators = (
+        text.count("[")
+        + text.count("{")
+        + text.count("- ")
+        + text.count("-\n")
+        + text.count("-\r")
+        + text.count("-\t")
+        + text.count("?")
+    )
+    indents = re.findall(r"(?m)^[ \t]+", text)
+    widest = max(map(len, indents), default=0)
+    return indicators + 2 * (widest + 1) + 4
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """Leave plain scalars unresolved; ``_Builder`` gives them YAML 1.2 core meaning."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        if kind is SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+
+class _CLoader(CParser, _Resolver):
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        _Resolver.__init__(self)
+
+
+class _DepthLimitedComposer(Composer):
+    depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            event = self.peek_event()  # type: ignore[attr-defined]
+            mark = event.start_mark
+            raise _Stop(_too_deep(mark.line + 1, mark.column + 1))
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _EventLoader(_DepthLimitedComposer, CParser, _Resolver):
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        _DepthLimitedComposer.__init__(self)
+        _Resolver.__init__(self)
+
+
+def _compose(text: str) -> Node | None:
+    safe_for_c = _nesting_bound(text) <= _C_COMPOSE_BOUND
+    loader: Any = _CLoader(text) if safe_for_c else _EventLoader(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
+
+
+def _too_deep(line: int, column: int) -> ReadProblem:
+    return ReadProblem(
+        "Y006",
+        f"nesting deeper than {MAX_DEPTH} levels",
+        line,
+        column,
+        "goal files need only a few levels; flatten the structure",
+    )
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> ReadProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    column = mark.column + 1 if mark else 1
+    problem = exc.problem or "invalid YAML"
+    found = ""
+    if mark is not None and "found character" in problem:
+        lines = text.split("\n", mark.line + 1)
+        if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+            found = lines[mark.line][mark.column]
+            problem = problem.replace("found character", f"found character {found!r}")
+    message = f"invalid YAML: {problem}"
+    if exc.context:
+        message += f" ({exc.context}"
+        if exc.context_mark and exc.context_mark is not mark:
+            message += f" at line {exc.context_mark.line + 1}"
+        message += ")"
+    hint = None
+    if found == "\t" or "tab" in problem:
+        hint = "YAML indentation must use spaces, not tabs"
+    elif found in ("%", "@", "`"):
+        hint = "quote values that start with %, @ or `, e.g. unit_label: '%'"
+    elif "mapping values are not allowed" in problem:
+        hint = "quote text that contains ': ', e.g. title: 'Goal: grow'"
+    elif "expected a single document" in problem:
+        hint = "keep one YAML document per file (remove the extra '---')"
+    elif "undefined alias" in problem:
+        hint = "define the anchor (&name) before using the alias (*name)"
+    return ReadProblem("Y001", message, line, column, hint)
+
+
+class _Builder:
+    """Node tree to plain values with positions, YAML 1.2 core scalars, bounded aliases."""
+
+    def __init__(self) -> None:
+        self.problems: list[ReadProblem] = []
+        self._built: dict[int, Any] = {}
+        self._sizes: dict[int, int] = {}
+        self._expanded = 0
+
+    def build(self, node: Node) -> Any:
+        return self._value(node, 1, False)
+
+    def _value(self, node: Node, depth: int, text: bool) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Stop(_too_deep(node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, text)
+        key = id(node)
+        if key in self._built:
+            self._expanded += self._size(node)
+            if self._expanded > MAX_ALIAS_EXPANSION:
+                raise _Stop(
+                    ReadProblem(
+                        "Y007",
+                        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes",
+                        node.start_mark.line + 1,
+                        node.start_mark.column + 1,
+                        "write the values out instead of nesting aliases",
+                    )
+                )
+            return self._built[key]
+        self._check_tag(node, ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"))
+        if isinstance(node, MappingNode):
+            result: Any = self._mapping(node, depth, text)
+        else:
+            assert isinstance(node, SequenceNode)
+            result = self._sequence(node, depth, text)
+        self._built[key] = result
+        return result
+
+    def _mapping(self, node: MappingNode, depth: int, text: bool) -> YamlMap:
+        result = YamlMap()
+        result.line = node.start_mark.line + 1
+        result.column = node.start_mark.column + 1
+        lc = result.lc
+        for key_node, value_node in node.value:
+            kline = key_node.start_mark.line + 1
+            kcol = key_node.start_mark.column + 1
+            if not isinstance(key_node, ScalarNode):
+                self.problems.append(
+                    ReadProblem(
+                        "Y009", "keys must be plain text, not lists or mappings", kline, kcol
+                    )
+                )
+                continue
+            key = key_node.value
+            if key in lc:
+                first = lc[key]
+                self.problems.append(
+                    ReadProblem(
+                        "Y002",
+                        f"duplicate key '{key}' (first at line {first[0]}, column {first[1]}); "
+                        "YAML keeps only one of them",
+                        kline,
+                        kcol,
+                        "remove or rename one of the two",
+                    )
+                )
+                continue
+            result[key] = self._value(value_node, depth + 1, text or key in TEXT_KEYS)
+            lc[key] = (
+                kline,
+                kcol,
+                value_node.start_mark.line + 1,
+                value_node.start_mark.column + 1,
+            )
+        return result
+
+    def _sequence(self, node: SequenceNode, depth: int, text: bool) -> YamlList:
+        result = YamlList()
+        result.line = node.start_mark.line + 1
+        result.column = node.start_mark.column + 1
+        lc = result.lc
+        for item in node.value:
+            result.append(self._value(item, depth + 1, text))
+            lc.append((item.start_mark.line + 1, item.start_mark.column + 1))
+        return result
+
+    def _scalar(self, node: ScalarNode, text: bool) -> Any:
+        tag = node.tag
+        value: str = node.value
+        if tag == _PLAIN:
+            if text:
+                return None if value in _NULLS else value
+            return _resolve_plain(value)
+        if tag == _STR or tag == "!":
+            return value
+        if tag == "tag:yaml.org,2002:null" and value in _NULLS:
+            return None
+        if tag == "tag:yaml.org,2002:bool" and value in _BOOLS:
+            return _BOOLS[value]
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            resolved = _resolve_plain(value)
+            if isinstance(resolved, int | float) and not isinstance(resolved, bool):
+                return float(resolved) if tag.endswith("float") else resolved
+        self.problems.append(
+            ReadProblem(
+                "Y008",
+                f"tag {tag} on '{value}' is not supported here",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                "remove the tag; quote the value if it must stay text",
+            )
+        )
+        return value
+
+    def _check_tag(self, node: Node, allowed: tuple[str, ...]) -> None:
+        if node.tag not in allowed:
+            self.problems.append(
+                ReadProblem(
+                    "Y008",
+                    f"tag {node.tag} is not supported",
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    "remove the tag",
+                )
+            )
+
+    def _size(self, node: Node) -> int:
+        key = id(node)
+        if key not in self._sizes:
+            total = 0
+            stack = [node]
+            while stack:
+                current = stack.pop()
+                total += 1
+                if isinstance(current, MappingNode):
+                    for k, v in current.value:
+                        stack.append(k)
+                        stack.append(v)
+                elif isinstance(current, SequenceNode):
+                    stack.extend(current.value)
+                if total > MAX_ALIAS_EXPANSION:
+                    break
+            self._sizes[key] = total
+        return self._sizes[key]
+
+
+def _resolve_plain(value: str) -> Any:
+    """YAML 1.2 core schema: null, bool, int (decimal, 0o, 0x), float, else text."""
+    if value in _NULLS:
+        return None
+    first = value[0]
+    if first in "tTfF" and value in _BOOLS:
+        return _BOOLS[value]
+    if first not in _NUMERIC_START:
+        return value
+    if _INT_RE.match(value):
+        return int(value)
+    if _FLOAT_RE.match(value):
+        return float(value)
+    if value in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[value]
+    if value.startswith("0o") and re.fullmatch(r"0o[0-7]+", value):
+        return int(value[2:], 8)
+    if value.startswith("0x") and re.fullmatch(r"0x[0-9a-fA-F]+", value):
+        return int(value[2:], 16)
+    return value
