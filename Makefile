@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest bench clean schemas
+.PHONY: demo test lint types pytest bench clean schemas docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ test: lint types pytest
 
 schemas: $(STAMP)
 	$(BIN)/okrctl schema --output schemas
+
+docs: $(STAMP)
+	$(BIN)/python -c "from okrctl.ruledocs import rules_markdown; import sys; sys.stdout.write(rules_markdown())" > docs/rules.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py

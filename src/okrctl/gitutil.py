@@ -26,7 +26,7 @@ def changed_files(root: Path, revision: str) -> set[str]:
         try:
             repo.git.rev_parse("--verify", "--quiet", f"{revision}^{{commit}}")
         except git.GitCommandError as exc:
-            raise _git_error(exc, revision) from exc
+            raise _git_error(exc, revision, missing=True) from exc
         names = repo.git.diff("--name-only", "-z", "--no-renames", revision, "--").split("\0")
         names += repo.git.ls_files("--others", "--exclude-standard", "-z").split("\0")
     except git.GitCommandError as exc:
@@ -43,17 +43,19 @@ def changed_files(root: Path, revision: str) -> set[str]:
     return out
 
 
-def _git_error(exc: object, revision: str) -> GitError:
-    text = str(getattr(exc, "stderr", "") or exc).strip()
+def _git_error(exc: object, revision: str, *, missing: bool = False) -> GitError:
+    text = str(getattr(exc, "stderr", "") or "").strip()
+    if text.startswith("stderr:"):
+        text = text[len("stderr:") :].strip().strip("'").strip()
     if "dubious ownership" in text:
         return GitError(
             "git refuses this repository: it is owned by another user (dubious ownership)",
             hint="git config --global --add safe.directory '<repository path>'",
         )
-    if "shallow" in text or "unknown revision" in text or "bad revision" in text or not text:
+    if missing or "shallow" in text or "unknown revision" in text or "bad revision" in text:
         return GitError(
             f"revision '{revision}' is not in this clone",
             hint="fetch it (git fetch origin <branch>); in GitHub Actions use "
             "actions/checkout with fetch-depth: 0",
         )
-    return GitError(f"git failed: {text.splitlines()[-1] if text else exc}")
+    return GitError(f"git failed: {text.splitlines()[-1] if text else 'no message'}")

@@ -83,6 +83,11 @@ def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
             hint = None
             if key == "<<":
                 hint = "merge keys (<<) are not supported; use the file's `defaults:`"
+            elif key.isdigit():
+                hint = (
+                    "inside { } or [ ] a comma separates entries, so 1,600,000 splits; "
+                    "quote it: '1,600,000'"
+                )
             elif allowed:
                 hint = "allowed keys: " + ", ".join(allowed)
             yield SchemaIssue(

@@ -12,6 +12,7 @@ never a crash or a hang.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -458,7 +459,18 @@ class _Builder:
         if tag == _PLAIN:
             if text:
                 return None if value in _NULLS else value
-            return _resolve_plain(value)
+            resolved = _resolve_plain(value)
+            if isinstance(resolved, float) and not math.isfinite(resolved):
+                self.problems.append(
+                    ReadProblem(
+                        "S001",
+                        f"'{value}' is not a finite number",
+                        node.start_mark.line + 1,
+                        node.start_mark.column + 1,
+                        "okrctl computes with finite numbers only; write the value out",
+                    )
+                )
+            return resolved
         if tag == _STR or tag == "!":
             return value
         if tag == "tag:yaml.org,2002:null" and value in _NULLS:

@@ -181,3 +181,33 @@ def schema(
     for schema_name, body in chosen.items():
         write_atomic(output / schema_name, json.dumps(body, ensure_ascii=False, indent=2) + "\n")
         sys.stderr.write(f"wrote {output / schema_name}\n")
+
+
+@app.command()
+@handle_errors
+def rules(
+    code: Annotated[
+        str | None,
+        typer.Argument(help="A rule code or name: print its documentation.", show_default=False),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """List the rules `okrctl check` applies, or explain one."""
+    from okrctl.errors import UsageError
+    from okrctl.render.escape import one_line
+    from okrctl.ruledocs import rule_text
+    from okrctl.rules.registry import all_rules, lookup
+
+    if code is not None:
+        info = lookup(code)
+        if info is None:
+            from okrctl.diagnostics import did_you_mean
+
+            known = list(all_rules())
+            raise UsageError(f"no rule '{one_line(code)}'{did_you_mean(code, known)}")
+        sys.stdout.write(rule_text(info))
+        return
+    for _, info in sorted(all_rules().items()):
+        sys.stdout.write(
+            f"{info.code}  {info.severity.label:<7}  {info.name:<24}  {info.summary}\n"
+        )

@@ -46,6 +46,9 @@ def duplicate_id(ctx: Context) -> Iterator[Diagnostic]:
 def duplicate_kr_id(ctx: Context) -> Iterator[Diagnostic]:
     """Two key results of one objective share an id, so ``OBJ/KR`` is ambiguous.
 
+    Anti-pattern: two key results ``id: users`` in CO-1, one for total and one for paid
+    users.
+
     Fix: give each key result of an objective its own id.
     """
     for objective in ctx.all_objectives():
@@ -155,6 +158,9 @@ def parent_cycle(ctx: Context) -> Iterator[Diagnostic]:
     """An objective aligns to a goal whose cycle does not contain its own, e.g. a Q1 goal
     serving a Q4 goal, or an annual goal serving a quarterly one.
 
+    Anti-pattern: ``cycle: 2027-Q1`` on a team objective aligned to ``CO-1`` of
+    ``2026-Q4``.
+
     Fix: align to a goal of the same cycle or of a cycle that spans it (FY2026 spans
     2026-Q4).
     """
@@ -214,6 +220,8 @@ def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
     """A goal names a unit that okrctl.yaml's ``units`` does not list (checked when units
     are configured).
 
+    Anti-pattern: ``unit: marketting`` when okrctl.yaml lists ``marketing``.
+
     Fix: use a unit id from okrctl.yaml, or add the unit there.
     """
     if not _units_configured(ctx):
@@ -239,6 +247,8 @@ def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
 def unknown_cycle(ctx: Context) -> Iterator[Diagnostic]:
     """A goal names a cycle okrctl.yaml does not define, or names none while several are
     defined.
+
+    Anti-pattern: ``cycle: 2026Q4`` when the cycle is ``2026-Q4``.
 
     Fix: ``cycle: 2026-Q4`` on the goal, or once in the file's ``defaults:``.
     """
@@ -275,6 +285,9 @@ def unknown_cycle(ctx: Context) -> Iterator[Diagnostic]:
 def unknown_level(ctx: Context) -> Iterator[Diagnostic]:
     """An objective's level is not one of ``levels``, or cannot be told (no ``level`` and
     no unit with a level).
+
+    Anti-pattern: an objective with neither ``unit:`` nor ``level:`` in a repository
+    whose okrctl.yaml lists units.
 
     Fix: set ``unit:`` to a unit of okrctl.yaml, or ``level:`` (on the objective or in the
     file's ``defaults:``).
@@ -336,6 +349,9 @@ def uncovered_kr(ctx: Context) -> Iterator[Diagnostic]:
     """A top-level key result that no objective aligns to and no KPI supports: nobody below
     is working on it.
 
+    Anti-pattern: company KR "paid users 200k -> 500k" with no department objective or
+    KPI pointing at ``CO-1/paid``.
+
     Fix: align a department objective to it (``aligns_to: CO-1/paid``) or point a KPI's
     ``supports`` at it.
     """
@@ -359,6 +375,8 @@ def uncovered_kr(ctx: Context) -> Iterator[Diagnostic]:
 def kr_count(ctx: Context) -> Iterator[Diagnostic]:
     """An objective with no key result (nothing measures it) or more than five (focus is
     lost).
+
+    Anti-pattern: an objective with eight key results, or none.
 
     Fix: two to five key results per objective.
     """
@@ -387,6 +405,8 @@ def kr_count(ctx: Context) -> Iterator[Diagnostic]:
 def owner_overload(ctx: Context) -> Iterator[Diagnostic]:
     """One owner holds more than five objectives in a cycle.
 
+    Anti-pattern: one team lead owning seven objectives in 2026-Q4.
+
     Fix: fewer objectives, or share ownership.
     """
     owned: dict[tuple[str, str], list[Objective]] = defaultdict(list)
@@ -410,6 +430,8 @@ def owner_overload(ctx: Context) -> Iterator[Diagnostic]:
 @rule("A015", "aligned-to-draft", W)
 def aligned_to_draft(ctx: Context) -> Iterator[Diagnostic]:
     """A goal aligns to or supports a draft, which status and scores leave out.
+
+    Anti-pattern: ``aligns_to: CO-2`` where CO-2 has ``draft: true``.
 
     Fix: publish the parent (remove ``draft: true``) or align elsewhere.
     """

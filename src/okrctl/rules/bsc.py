@@ -130,6 +130,8 @@ def link_direction(ctx: Context) -> Iterator[Diagnostic]:
 def map_loop(ctx: Context) -> Iterator[Diagnostic]:
     """Strategy-map links form a loop, so cause and effect cannot be told apart.
 
+    Anti-pattern: ``links: [[A, B], [B, C], [C, A]]``.
+
     Fix: remove the link that closes the loop.
     """
     for card in ctx.all_scorecards():
@@ -182,6 +184,8 @@ def empty_perspective(ctx: Context) -> Iterator[Diagnostic]:
     """A balanced scorecard perspective with no measures: that side of the business goes
     unwatched, and its weight scores nothing.
 
+    Anti-pattern: ``learning_growth: {weight: 0.2, measures: []}``.
+
     Fix: add at least one KPI or objective to it.
     """
     for card in ctx.all_scorecards():
@@ -211,6 +215,8 @@ def unbalanced_scorecard(ctx: Context) -> Iterator[Diagnostic]:
     """A balanced scorecard puts all its weight on one perspective, which defeats the point
     of balancing short-term results against their drivers.
 
+    Anti-pattern: ``financial: {weight: 1.0, ...}`` and every other perspective at 0.
+
     Fix: spread the weight, e.g. 0.3 / 0.3 / 0.2 / 0.2.
     """
     for card in ctx.all_scorecards():
@@ -232,6 +238,8 @@ def unbalanced_kpi(ctx: Context) -> Iterator[Diagnostic]:
     """A KPI with no balancing measure: every KPI of its scorecard sits in one perspective
     and it names no ``balanced_by``. A lone speed KPI invites gaming ("response time
     <= 30 s" made agents end chats early and satisfaction fell).
+
+    Anti-pattern: an agent scorecard holding only ``KPI-RESPONSE-TIME``.
 
     Fix: ``balanced_by: KPI-CSAT`` (a quality measure), or add a measure from another
     perspective to the scorecard.

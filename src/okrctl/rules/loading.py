@@ -132,6 +132,8 @@ documented(
     """The file is UTF-16 or UTF-32. okrctl reads it, but git shows it as binary, so pull
     request reviews cannot see changes.
 
+    Anti-pattern: a goal file saved as "Unicode" by Windows Notepad (UTF-16).
+
     Fix: save it as UTF-8.
     """,
 )
@@ -140,6 +142,8 @@ documented(
     "empty-file",
     W,
     """A goal file matched by the ``goals`` globs holds nothing.
+
+    Anti-pattern: an empty ``goals/draft.yaml`` left behind.
 
     Fix: add goals, or delete the file.
     """,
@@ -202,6 +206,8 @@ documented(
     E,
     """A date has the right shape but does not exist, e.g. ``2026-02-30``.
 
+    Anti-pattern: ``plan: [{date: 2026-02-30, value: 5}]``.
+
     Fix: write a real calendar date.
     """,
 )
@@ -235,6 +241,9 @@ documented(
     E,
     """A unit's ``level`` is not one of ``levels``.
 
+    Anti-pattern: ``{id: social, level: squad}`` when levels are company, department,
+    team, individual.
+
     Fix: use a level from ``levels`` (default company, department, team, individual).
     """,
 )
@@ -256,6 +265,8 @@ documented(
     E,
     """A cycle ends before it starts.
 
+    Anti-pattern: ``{id: 2026-Q4, start: 2026-12-31, end: 2026-10-01}``.
+
     Fix: ``start`` is the first day and ``end`` the last day, inclusive.
     """,
 )
@@ -264,6 +275,8 @@ documented(
     "duplicate-config-id",
     E,
     """Two units, cycles or metric sources share an id.
+
+    Anti-pattern: two ``- {id: sales, ...}`` entries under ``units:``.
 
     Fix: give each its own id; the message names both places.
     """,
@@ -274,6 +287,8 @@ documented(
     W,
     """``rules:`` names a rule code or name that does not exist, so the setting does nothing.
 
+    Anti-pattern: ``rules: {A11: off}`` (for A011).
+
     Fix: use a code or name from docs/rules.md.
     """,
 )
@@ -282,6 +297,8 @@ documented(
     "glob-matches-nothing",
     W,
     """A ``goals`` glob matches no file.
+
+    Anti-pattern: ``goals: ["goal/**/*.yaml"]`` when the folder is ``goals/``.
 
     Fix: correct the glob, or remove it.
     """,

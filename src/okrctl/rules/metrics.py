@@ -51,6 +51,8 @@ def metric_file_missing(ctx: Context) -> Iterator[Diagnostic]:
     """A configured metric source's CSV file does not exist, so every goal reading it has
     no data.
 
+    Anti-pattern: ``path: metrics/crm.csv`` when the export is ``metrics/CRM.csv``.
+
     Fix: commit the export, or correct ``path``.
     """
     for source in ctx.config.metrics.values():
@@ -68,6 +70,9 @@ def metric_file_missing(ctx: Context) -> Iterator[Diagnostic]:
 def filter_on_wide_source(ctx: Context) -> Iterator[Diagnostic]:
     """A ``where`` filter on a metric from a wide-layout source, which has no dimension
     columns to filter on.
+
+    Anti-pattern: ``metric: finance:cac`` with ``where: {channel: social}`` on a wide
+    finance export.
 
     Fix: remove ``where``, or export that source in long layout (date, metric, value,
     dimensions).

@@ -46,7 +46,10 @@ class RuleInfo:
 
     @property
     def summary(self) -> str:
-        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.name
+        """The first sentence of the documentation."""
+        paragraph = " ".join(self.doc.strip().split("\n\n")[0].split())
+        sentence, dot, _ = paragraph.partition(". ")
+        return (sentence + "." if dot else sentence) or self.name
 
 
 RULES: dict[str, RuleInfo] = {}

@@ -140,9 +140,13 @@ def baseline_equals_target(ctx: Context) -> Iterator[Diagnostic]:
                 kr.file,
                 *kr.at("target"),
                 f"key result '{kr.path}' has the same baseline and target "
-                f"({kr.target if kr.target is not None else kr.baseline}): progress is undefined",
+                f"({_shown(kr.baseline)}): progress is undefined",
                 "to keep a level rather than move it, use `at_least:` or `at_most:`",
             )
+
+
+def _shown(value: float | None) -> str:
+    return "the baseline" if value is None else f"{value:g}"
 
 
 def _krs(ctx: Context) -> Iterator[KeyResult]:
@@ -235,6 +239,8 @@ def plan_checkpoints(ctx: Context) -> Iterator[Diagnostic]:
     """A key result's ``plan`` checkpoints are not in date order, repeat a date, or fall
     outside the objective's cycle.
 
+    Anti-pattern: checkpoints 2026-11-30 then 2026-10-31.
+
     Fix: list checkpoints once each, in date order, within the cycle.
     """
     for objective in ctx.all_objectives():
@@ -264,6 +270,8 @@ def plan_checkpoints(ctx: Context) -> Iterator[Diagnostic]:
 def status_thresholds(ctx: Context) -> Iterator[Diagnostic]:
     """okrctl.yaml's ``status`` thresholds are out of order: ``at_risk`` must be below
     ``on_track``, both above 0.
+
+    Anti-pattern: ``status: {on_track: 0.7, at_risk: 0.9}``.
 
     Fix: ``status: {on_track: 0.9, at_risk: 0.7}``.
     """

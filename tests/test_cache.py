@@ -1,0 +1,107 @@
+"""The content-hash cache: faster re-runs, never stale, never trusted from a pull request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import okrctl.goalfile
+from conftest import MakeRepo
+from okrctl.check import check
+from okrctl.filecache import CACHE_DIR
+
+GOAL = """\
+defaults: {cycle: 2026-Q4, unit: acme}
+objectives:
+  - id: CO-1
+    title: Grow
+    key_results:
+      - {id: users, target: 10, baseline: 1}
+"""
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    original = okrctl.goalfile.parse_goal_file
+
+    def counting(path: str, data: bytes) -> object:
+        seen.append(path)
+        return original(path, data)
+
+    monkeypatch.setattr(okrctl.goalfile, "parse_goal_file", counting)
+    return seen
+
+
+def test_second_run_parses_nothing(make_repo: MakeRepo, parses: list[str]) -> None:
+    root = make_repo({"goals/a.yaml": GOAL, "goals/b.yaml": GOAL.replace("CO-1", "CO-2")})
+    first = check(root)
+    assert sorted(parses) == ["goals/a.yaml", "goals/b.yaml"]
+    assert (root / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    parses.clear()
+    second = check(root)
+    assert parses == []
+    assert second == first
+
+
+def test_changed_file_is_parsed_again(make_repo: MakeRepo, parses: list[str]) -> None:
+    root = make_repo({"goals/a.yaml": GOAL, "goals/b.yaml": GOAL.replace("CO-1", "CO-2")})
+    check(root)
+    parses.clear()
+    (root / "goals" / "b.yaml").write_text(GOAL.replace("CO-1", "CO-2").replace("10", "oops"))
+    result = check(root)
+    assert parses == ["goals/b.yaml"]
+    assert [(d.code, d.file) for d in result.diagnostics if d.code == "S001"] == [
+        ("S001", "goals/b.yaml")
+    ]
+
+
+def test_same_size_same_mtime_edit_is_still_seen(make_repo: MakeRepo) -> None:
+    import os
+
+    root = make_repo({"goals/a.yaml": GOAL})
+    path = root / "goals" / "a.yaml"
+    stat = path.stat()
+    check(root)
+    path.write_text(GOAL.replace("target: 10", "target: 1x"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert any(d.code == "S001" for d in check(root).diagnostics)
+
+
+def test_planted_cache_is_ignored(make_repo: MakeRepo, parses: list[str], tmp_path: Path) -> None:
+    import pickle
+
+    root = make_repo({"goals/a.yaml": GOAL})
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (Path.touch, (str(marker),))  # type: ignore[return-value]
+
+    (root / CACHE_DIR).mkdir()
+    payload = pickle.dumps((b"x", {"goals/a.yaml": Exploit()}))
+    (root / CACHE_DIR / "goals.pickle").write_bytes(b"\0" * 32 + payload)
+    result = check(root)
+    assert not marker.exists()
+    assert parses == ["goals/a.yaml"]
+    assert result.summary.objectives == 1
+
+
+def test_deleting_the_cache_is_safe(make_repo: MakeRepo) -> None:
+    import shutil
+
+    root = make_repo({"goals/a.yaml": GOAL})
+    first = check(root)
+    shutil.rmtree(root / CACHE_DIR)
+    assert check(root) == first
+
+
+def test_read_only_repository_still_checks(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/a.yaml": GOAL})
+    (root / CACHE_DIR).mkdir()
+    (root / CACHE_DIR).chmod(0o500)
+    try:
+        assert check(root).summary.objectives == 1
+    finally:
+        (root / CACHE_DIR).chmod(0o700)

@@ -1,0 +1,36 @@
+"""Docs stay true: every rule documented, with an anti-pattern and a fix."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+from okrctl.ruledocs import rules_markdown
+from okrctl.rules.registry import all_rules
+
+
+def test_every_rule_is_in_docs_rules_md() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    missing = [code for code in all_rules() if f"### {code}" not in text]
+    assert missing == [], "run `make docs`"
+
+
+def test_docs_rules_md_is_current() -> None:
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
+        "docs/rules.md is out of date: run `make docs`"
+    )
+
+
+def test_every_rule_shows_an_anti_pattern_and_a_fix() -> None:
+    for code, info in all_rules().items():
+        assert "Anti-pattern" in info.doc, code
+        assert "Fix:" in info.doc, code
+
+
+def test_codes_are_stable_and_well_formed() -> None:
+    import re
+
+    names = set()
+    for code, info in all_rules().items():
+        assert re.fullmatch(r"[YSCAWMB][0-9]{3}", code)
+        assert re.fullmatch(r"[a-z0-9-]+", info.name)
+        assert info.name not in names
+        names.add(info.name)
