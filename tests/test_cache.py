@@ -79,9 +79,17 @@ def test_planted_cache_is_ignored(make_repo: MakeRepo, parses: list[str], tmp_pa
         def __reduce__(self) -> tuple[object, tuple[str]]:
             return (Path.touch, (str(marker),))  # type: ignore[return-value]
 
-    (root / CACHE_DIR).mkdir()
-    payload = pickle.dumps((b"x", {"goals/a.yaml": Exploit()}))
-    (root / CACHE_DIR / "goals.pickle").write_bytes(b"\0" * 32 + payload)
+    # the attacker can compute where okrctl looks (the name depends only on public data)
+    import hashlib
+
+    from okrctl.filecache import _Store
+
+    store = _Store(root, b"attacker does not know the real key")
+    data = (root / "goals" / "a.yaml").read_bytes()
+    name = store.name("goals/a.yaml", hashlib.blake2b(data, digest_size=16).digest())
+    store.directory.mkdir(parents=True)
+    payload = pickle.dumps(Exploit())
+    (store.directory / name).write_bytes(store._sign(payload) + payload)
     result = check(root)
     assert not marker.exists()
     assert parses == ["goals/a.yaml"]
@@ -95,6 +103,14 @@ def test_deleting_the_cache_is_safe(make_repo: MakeRepo) -> None:
     first = check(root)
     shutil.rmtree(root / CACHE_DIR)
     assert check(root) == first
+
+
+def test_stale_entries_are_pruned(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/a.yaml": GOAL})
+    for index in range(40):
+        (root / "goals" / "a.yaml").write_text(GOAL + f"# edit {index}\n", encoding="utf-8")
+        check(root)
+    assert len(list((root / CACHE_DIR / "goals").iterdir())) <= 20
 
 
 def test_read_only_repository_still_checks(make_repo: MakeRepo) -> None:

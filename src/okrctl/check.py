@@ -54,14 +54,13 @@ class CheckResult:
         return 0
 
 
-def run_rules(repo: Repository) -> list[Diagnostic]:
+def run_rules(repo: Repository, ctx: Context | None) -> list[Diagnostic]:
     """Every diagnostic of the repository, before rule settings are applied."""
     diagnostics: list[Diagnostic] = [*repo.config.diagnostics, *repo.discovery]
     for goal_file in repo.files:
         diagnostics.extend(goal_file.diagnostics)  # type: ignore[arg-type]
-    if repo.config.has_errors():
+    if ctx is None:
         return diagnostics
-    ctx = Context.build(repo)
     for info in all_rules().values():
         if info.check is not None:
             diagnostics.extend(info.check(ctx))
@@ -99,12 +98,12 @@ def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diag
     return out
 
 
-def summarise(repo: Repository) -> Summary:
+def summarise(repo: Repository, ctx: Context | None) -> Summary:
     objectives = list(repo.objectives())
-    if repo.config.has_errors():
+    if ctx is None:
         aligned = below = covered = top = 0
     else:
-        aligned, below, covered, top = alignment_stats(Context.build(repo))
+        aligned, below, covered, top = alignment_stats(ctx)
     return Summary(
         files=len(repo.files),
         objectives=len(objectives),
@@ -130,7 +129,9 @@ def check(
     but only diagnostics located in those files (or in okrctl.yaml) are reported.
     """
     repo = load_repository(start, use_cache=use_cache)
-    diagnostics = apply_settings(repo, run_rules(repo))
+    # with a broken okrctl.yaml only its own diagnostics are meaningful
+    ctx = None if repo.config.has_errors() else Context.build(repo)
+    diagnostics = apply_settings(repo, run_rules(repo, ctx))
     if changed_files is not None:
         diagnostics = [d for d in diagnostics if d.file in changed_files or d.file == CONFIG_NAME]
     diagnostics.sort(key=Diagnostic.sort_key)
@@ -140,7 +141,7 @@ def check(
     return CheckResult(
         root=repo.root,
         diagnostics=tuple(diagnostics),
-        summary=summarise(repo),
+        summary=summarise(repo, ctx),
         config_broken=config_broken,
         changed_only=changed_files is not None,
     )

@@ -1,9 +1,10 @@
 """Parse goal files, in parallel when there are many, through a content-addressed cache.
 
 The cache lives in ``.okrctl_cache/`` at the repository root (it ignores itself in git).
-Each entry is keyed by the file's path and a hash of its bytes, and the whole cache by a
-fingerprint of the okrctl code that turns bytes into records, so it is never stale and
-always safe to delete. Goal files arrive in pull requests, so a cache file could be
+Each goal file has its own entry, named by a hash of the okrctl code that turns bytes into
+records, the file's path and a hash of its bytes: an entry can only ever match the exact
+bytes it was made from, so the cache is never stale and always safe to delete, and an
+edit rewrites one small entry. Goal files arrive in pull requests, so a cache file could be
 planted in one: the cache is signed with a key kept outside the repository
 (``$XDG_CACHE_HOME/okrctl/cache.key``) and an unsigned or foreign cache is ignored,
 never unpickled.
@@ -16,14 +17,15 @@ import hmac
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from okrctl.model import GoalFile
 from okrctl.rules.registry import make
 
 CACHE_DIR = ".okrctl_cache"
-_CACHE_FILE = "goals.pickle"
+_ENTRIES = "goals"
+_SIGNATURE = 32
 _SOURCES = (
     "__init__.py",
     "yamlread.py",
@@ -36,8 +38,6 @@ _SOURCES = (
     "rules/registry.py",
     "rules/loading.py",
 )
-
-Entries = dict[str, tuple[bytes, GoalFile]]
 
 
 def _fingerprint() -> bytes:
@@ -73,63 +73,92 @@ def _key() -> bytes | None:
         return None
 
 
-def _sign(key: bytes, payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, key=key[:64], digest_size=32).digest()
+class _Store:
+    """Signed cache entries, one file per (okrctl code, path, content)."""
 
+    def __init__(self, root: Path, key: bytes) -> None:
+        self.directory = root / CACHE_DIR / _ENTRIES
+        self.key = key[:64]
+        self.salt = _fingerprint()
+        self.used: set[str] = set()
 
-def _read_cache(root: Path, key: bytes, fingerprint: bytes) -> Entries:
-    path = root / CACHE_DIR / _CACHE_FILE
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return {}
-    signature, payload = blob[:32], blob[32:]
-    if len(signature) != 32 or not hmac.compare_digest(signature, _sign(key, payload)):
-        return {}
-    try:
-        stored_fingerprint, entries = pickle.loads(payload)
-    except Exception:  # a signed cache written by a crashed run: start afresh
-        return {}
-    return entries if stored_fingerprint == fingerprint else {}
+    def name(self, path: str, digest: bytes) -> str:
+        return hashlib.blake2b(
+            path.encode() + b"\0" + digest, key=self.salt, digest_size=20
+        ).hexdigest()
 
+    def _sign(self, payload: bytes) -> bytes:
+        return hashlib.blake2b(payload, key=self.key, digest_size=_SIGNATURE).digest()
 
-def _write_cache(root: Path, key: bytes, fingerprint: bytes, entries: Entries) -> None:
-    directory = root / CACHE_DIR
-    try:
-        directory.mkdir(exist_ok=True)
-        ignore = directory / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# created by okrctl; safe to delete\n*\n", encoding="utf-8")
-        payload = pickle.dumps((fingerprint, entries), protocol=pickle.HIGHEST_PROTOCOL)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".goals-", suffix=".tmp")
+    def get(self, name: str) -> GoalFile | None:
+        self.used.add(name)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_sign(key, payload))
-                handle.write(payload)
-            os.replace(tmp, directory / _CACHE_FILE)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return  # a read-only checkout still checks; it is only slower
+            blob = (self.directory / name).read_bytes()
+        except OSError:
+            return None
+        signature, payload = blob[:_SIGNATURE], blob[_SIGNATURE:]
+        if not hmac.compare_digest(signature, self._sign(payload)):
+            return None  # not written by this machine's okrctl: never unpickled
+        try:
+            value = pickle.loads(payload)
+        except Exception:  # signed but unreadable (a crash mid-write): parse again
+            return None
+        return value if isinstance(value, GoalFile) else None
+
+    def put(self, name: str, payload: bytes) -> None:
+        """Store ``payload``, a pickled GoalFile."""
+        try:
+            if not self.directory.is_dir():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                ignore = self.directory.parent / ".gitignore"
+                ignore.write_text("# created by okrctl; safe to delete\n*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(self._sign(payload))
+                    handle.write(payload)
+                os.replace(tmp, self.directory / name)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return  # a read-only checkout still checks; it is only slower
+
+    def prune(self) -> None:
+        """Drop entries this run did not use, once they outnumber the used ones."""
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        if len(names) <= 2 * len(self.used) + 16:
+            return
+        for name in names:
+            if name not in self.used:
+                (self.directory / name).unlink(missing_ok=True)
 
 
-def _parse_one(item: tuple[str, bytes]) -> GoalFile:
+def _parse_pickled(item: tuple[str, bytes]) -> bytes:
+    """In a worker: parse, and hand back the pickle that both travels and gets cached."""
     from okrctl.goalfile import parse_goal_file
 
-    return parse_goal_file(*item)
+    return pickle.dumps(parse_goal_file(*item), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _parse_many(items: list[tuple[str, bytes]], jobs: int) -> list[GoalFile]:
+def _parse_many(items: list[tuple[str, bytes]], jobs: int) -> Iterator[tuple[GoalFile, bytes]]:
+    """Parsed files with their pickles, in parallel when ``jobs`` > 1."""
     if jobs <= 1 or len(items) < 2:
-        return [_parse_one(item) for item in items]
+        for item in items:
+            payload = _parse_pickled(item)
+            yield pickle.loads(payload), payload
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     chunk = max(1, len(items) // (jobs * 4))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_parse_one, items, chunksize=chunk))
+        for payload in pool.map(_parse_pickled, items, chunksize=chunk):
+            yield pickle.loads(payload), payload
 
 
 def _unreadable(path: str, exc: OSError) -> GoalFile:
@@ -146,31 +175,30 @@ def parse_files(
     from okrctl.repository import default_jobs
 
     paths = list(paths)
-    contents: dict[str, bytes] = {}
+    key = _key() if use_cache else None
+    store = _Store(root, key) if key else None
     results: dict[str, GoalFile] = {}
+    todo: list[tuple[str, bytes]] = []
+    names: dict[str, str] = {}
     for path in paths:
         try:
-            contents[path] = (root / path).read_bytes()
+            data = (root / path).read_bytes()
         except OSError as exc:
             results[path] = _unreadable(path, exc)
-    key = _key() if use_cache else None
-    fingerprint = _fingerprint() if key else b""
-    cached: Entries = _read_cache(root, key, fingerprint) if key else {}
-    digests = {
-        path: hashlib.blake2b(data, digest_size=16).digest() for path, data in contents.items()
-    }
-    todo = []
-    for path, data in contents.items():
-        hit = cached.get(path)
-        if hit is not None and hit[0] == digests[path]:
-            results[path] = hit[1]
-        else:
-            todo.append((path, data))
+            continue
+        if store is not None:
+            names[path] = store.name(path, hashlib.blake2b(data, digest_size=16).digest())
+            hit = store.get(names[path])
+            if hit is not None:
+                results[path] = hit
+                continue
+        todo.append((path, data))
     if todo:
         workers = default_jobs(len(todo)) if jobs is None else jobs
-        for goal_file in _parse_many(todo, workers):
+        for goal_file, payload in _parse_many(todo, workers):
             results[goal_file.path] = goal_file
-    if key and (todo or set(cached) != set(contents)):
-        entries = {path: (digests[path], results[path]) for path in contents}
-        _write_cache(root, key, fingerprint, entries)
+            if store is not None:
+                store.put(names[goal_file.path], payload)
+    if store is not None and todo:
+        store.prune()
     return [results[path] for path in paths if path in results]

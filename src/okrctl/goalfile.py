@@ -24,6 +24,7 @@ from okrctl.model import (
     Ref,
     Scorecard,
     Where,
+    pack_positions,
 )
 from okrctl.numbers import NumberError, is_relative_text, parse_number, parse_target
 from okrctl.rules.registry import make
@@ -116,16 +117,18 @@ class _Builder:
         raw_defaults = data.get("defaults")
         self.defaults: YamlMap = raw_defaults if isinstance(raw_defaults, YamlMap) else YamlMap()
 
-    def _with_defaults(self, raw: YamlMap, keys: tuple[str, ...]) -> tuple[dict[str, Any], Any]:
-        """Field values with file defaults filled in, and positions for all of them."""
+    def _with_defaults(
+        self, raw: YamlMap, keys: tuple[str, ...]
+    ) -> tuple[dict[str, Any], dict[str, int]]:
+        """Field values with file defaults filled in, and packed positions for all of them."""
         values: dict[str, Any] = dict(raw)
-        lc = raw.lc
+        lc = pack_positions(raw.lc)
         missing = [k for k in keys if k not in raw and k in self.defaults]
         if missing:
-            lc = dict(raw.lc)
+            defaults = pack_positions(self.defaults.lc)
             for key in missing:
                 values[key] = self.defaults[key]
-                lc[key] = self.defaults.lc[key]
+                lc[key] = defaults[key]
         return values, lc
 
     def _problem(
@@ -279,7 +282,7 @@ class _Builder:
             file=self.path,
             line=raw.line,
             column=raw.column,
-            lc=raw.lc,
+            lc=pack_positions(raw.lc),
             id=raw["id"],
             objective_id=objective_id,
             title=_text(raw.get("title")) or "",

@@ -48,6 +48,19 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
     root = config.root
     found: dict[str, None] = {}
     problems: list[Diagnostic] = []
+    directories: dict[Path, bool] = {}
+
+    def stays_inside(path: Path) -> bool:
+        # resolving every file costs a syscall per path component; directories are few
+        if path.is_symlink():
+            real = path.resolve()
+            return real == root or root in real.parents
+        folder = path.parent
+        if folder not in directories:
+            real = folder.resolve()
+            directories[folder] = real == root or root in real.parents
+        return directories[folder]
+
     for pattern in config.goals:
         matched = 0
         for path in sorted(root.glob(pattern)):
@@ -57,8 +70,7 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
             if relative.as_posix() == CONFIG_NAME or not path.is_file():
                 continue
             matched += 1
-            real = path.resolve()
-            if real != root and root not in real.parents:
+            if not stays_inside(path):
                 problems.append(
                     make(
                         "C002",

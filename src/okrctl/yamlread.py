@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from sys import intern
 from dataclasses import dataclass
 from typing import Any
 
@@ -420,7 +421,7 @@ class _Builder:
                     )
                 )
                 continue
-            key = key_node.value
+            key = intern(key_node.value)
             if key in lc:
                 first = lc[key]
                 self.problems.append(

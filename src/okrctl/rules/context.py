@@ -20,11 +20,19 @@ class Context:
     scorecards: dict[str, Scorecard] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
     duplicates: list[tuple[Entry, Entry]] = field(default_factory=list)
+    objective_list: list[Objective] = field(default_factory=list)
+    kpi_list: list[Kpi] = field(default_factory=list)
+    scorecard_list: list[Scorecard] = field(default_factory=list)
+    _parents: dict[str, Objective | None] = field(default_factory=dict)
+    _ranks: dict[str, int | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, repo: Repository) -> Context:
         ctx = cls(repo)
         for goal_file in repo.files:
+            ctx.objective_list.extend(goal_file.objectives)
+            ctx.kpi_list.extend(goal_file.kpis)
+            ctx.scorecard_list.extend(goal_file.scorecards)
             entries: list[Entry] = [*goal_file.objectives, *goal_file.kpis, *goal_file.scorecards]
             for entry in entries:
                 first = ctx.entries.get(entry.id)
@@ -44,14 +52,15 @@ class Context:
     def config(self) -> Config:
         return self.repo.config
 
-    def all_objectives(self) -> Iterator[Objective]:
-        return self.repo.objectives()
+    def all_objectives(self) -> list[Objective]:
+        """Every objective, duplicates included, in file order."""
+        return self.objective_list
 
-    def all_kpis(self) -> Iterator[Kpi]:
-        return self.repo.kpis()
+    def all_kpis(self) -> list[Kpi]:
+        return self.kpi_list
 
-    def all_scorecards(self) -> Iterator[Scorecard]:
-        return self.repo.scorecards()
+    def all_scorecards(self) -> list[Scorecard]:
+        return self.scorecard_list
 
     def level(self, objective: Objective) -> str | None:
         """The objective's level: its own ``level``, else its unit's."""
@@ -61,7 +70,10 @@ class Context:
         return unit.level if unit else None
 
     def rank(self, objective: Objective) -> int | None:
-        return self.config.level_rank(self.level(objective))
+        key = f"{objective.level}\0{objective.unit}"
+        if key not in self._ranks:
+            self._ranks[key] = self.config.level_rank(self.level(objective))
+        return self._ranks[key]
 
     def is_top(self, objective: Objective) -> bool:
         return self.rank(objective) == 0
@@ -83,12 +95,15 @@ class Context:
         return objective, None
 
     def parent(self, objective: Objective) -> Objective | None:
-        if objective.aligns_to is None:
+        """The objective ``aligns_to`` resolves to (None when it resolves to nothing)."""
+        ref = objective.aligns_to
+        if ref is None:
             return None
-        parent, kr = self.resolve(objective.aligns_to)
-        if parent is None or (objective.aligns_to.kr is not None and kr is None):
-            return None
-        return parent
+        key = str(ref)
+        if key not in self._parents:
+            parent, kr = self.resolve(ref)
+            self._parents[key] = None if parent is None or (ref.kr and kr is None) else parent
+        return self._parents[key]
 
     def unit_chain(self, unit_id: str | None) -> list[str]:
         """The unit and every unit above it, nearest first."""

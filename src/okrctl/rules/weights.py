@@ -244,11 +244,12 @@ def plan_checkpoints(ctx: Context) -> Iterator[Diagnostic]:
     Fix: list checkpoints once each, in date order, within the cycle.
     """
     for objective in ctx.all_objectives():
+        planned = [kr for kr in objective.key_results if kr.plan]
+        if not planned:
+            continue
         cycle = ctx.cycle(objective.cycle)
-        for kr in objective.key_results:
+        for kr in planned:
             dates = [day for day, _ in kr.plan]
-            if not dates:
-                continue
             if dates != sorted(dates) or len(set(dates)) != len(dates):
                 yield make(
                     "W007",

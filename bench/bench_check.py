@@ -1,0 +1,99 @@
+"""Benchmark `okrctl check` on a generated large organisation.
+
+    python bench/bench_check.py [--runs 5] [--files 2000] [--check-jsonschema PATH]
+
+Measures, as whole processes (median of --runs): cold check with no cache, cold check
+that also fills the cache, a re-run with one file changed, an unchanged re-run, and
+`okrctl --version`. With --check-jsonschema (a check-jsonschema executable) it also
+times that tool validating the same goal files against schemas/goals.schema.json.
+Run on demand (`make bench`); CI does not run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate_org import generate  # noqa: E402
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed ({result.returncode}):\n{result.stderr.decode()}")
+    return elapsed, result.returncode
+
+
+def median_of(runs: int, setup: object, command: list[str], cwd: Path) -> tuple[float, float]:
+    timings = []
+    for _ in range(runs):
+        if callable(setup):
+            setup()
+        timings.append(timed(command, cwd)[0])
+    return statistics.median(timings), min(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "org")
+    parser.add_argument("--check-jsonschema", type=Path, default=None)
+    args = parser.parse_args()
+
+    counts = generate(args.out, args.files)
+    org = args.out
+    okrctl = [sys.executable, "-m", "okrctl"]
+    cache = org / ".okrctl_cache"
+    print(
+        f"corpus: {counts['files']} files, {counts['objectives']} objectives, "
+        f"{counts['key_results']} KRs, {counts['bytes'] / 1e6:.1f} MB"
+    )
+
+    def drop_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    edits = iter(range(10**6))
+    victim = org / "goals" / "teams" / "team3-4.yaml"
+
+    def edit_one() -> None:
+        with victim.open("a", encoding="utf-8") as handle:
+            handle.write(f"# edit {next(edits)}\n")
+
+    rows = [
+        ("check --no-cache (cold, no cache)", None, [*okrctl, "check", "--no-cache"]),
+        ("check, cache empty (cold, fills it)", drop_cache, [*okrctl, "check"]),
+        ("check, one file changed", edit_one, [*okrctl, "check"]),
+        ("check, nothing changed", None, [*okrctl, "check"]),
+        ("okrctl --version", None, [*okrctl, "--version"]),
+    ]
+    timed([*okrctl, "check"], org)  # warm the page cache and the okrctl cache
+    print(f"{'what':44} {'median':>8} {'best':>8}   ({args.runs} runs)")
+    for label, setup, command in rows:
+        median, best = median_of(args.runs, setup, command, org)
+        print(f"{label:44} {median:7.2f}s {best:7.2f}s")
+    if args.check_jsonschema:
+        files = sorted(str(p.relative_to(org)) for p in org.glob("goals/**/*.yaml"))
+        command = [
+            str(args.check_jsonschema),
+            "--schemafile",
+            str(ROOT / "schemas" / "goals.schema.json"),
+            *files,
+        ]
+        median, best = median_of(max(1, args.runs // 2), None, command, org)
+        print(f"{'check-jsonschema, same files and schema':44} {median:7.2f}s {best:7.2f}s")
+
+
+if __name__ == "__main__":
+    main()
