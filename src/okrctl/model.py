@@ -97,7 +97,7 @@ class KeyResult(NamedTuple):
     file: str
     line: int
     column: int
-    lc: PackedPositions = {}
+    lc: PackedPositions = {}  # noqa: RUF012 - never mutated; a record is immutable
     id: str = ""
     objective_id: str = ""
     title: str = ""
@@ -131,7 +131,7 @@ class Objective(NamedTuple):
     file: str
     line: int
     column: int
-    lc: PackedPositions = {}
+    lc: PackedPositions = {}  # noqa: RUF012 - never mutated; a record is immutable
     id: str = ""
     title: str = ""
     owner: str | None = None
@@ -154,7 +154,7 @@ class Kpi(NamedTuple):
     file: str
     line: int
     column: int
-    lc: PackedPositions = {}
+    lc: PackedPositions = {}  # noqa: RUF012 - never mutated; a record is immutable
     id: str = ""
     title: str = ""
     owner: str | None = None
@@ -214,7 +214,7 @@ class Scorecard(NamedTuple):
     file: str
     line: int
     column: int
-    lc: PackedPositions = {}
+    lc: PackedPositions = {}  # noqa: RUF012 - never mutated; a record is immutable
     id: str = ""
     title: str | None = None
     kind: str = "individual"

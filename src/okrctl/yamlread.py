@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 import re
-from sys import intern
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 import yaml
