@@ -34,3 +34,25 @@ def test_codes_are_stable_and_well_formed() -> None:
         assert re.fullmatch(r"[a-z0-9-]+", info.name)
         assert info.name not in names
         names.add(info.name)
+
+
+def test_format_doc_mentions_every_schema_field() -> None:
+    import json
+
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    missing: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for name, sub in node.get("properties", {}).items():
+                if f"`{name}`" not in text and f"{name}:" not in text:
+                    missing.add(name)
+                walk(sub)
+            for key in ("items", "additionalProperties"):
+                walk(node.get(key))
+            for option in node.get("anyOf", []):
+                walk(option)
+
+    for path in (ROOT / "schemas").glob("*.json"):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    assert missing == set()

@@ -46,7 +46,6 @@ TEXT_KEYS = frozenset(
         "org",
         "name",
         "description",
-        "note",
         "level",
         "levels",
         "perspective",
