@@ -30,7 +30,7 @@ def test_codes_are_stable_and_well_formed() -> None:
 
     names = set()
     for code, info in all_rules().items():
-        assert re.fullmatch(r"[YSCAWMB][0-9]{3}", code)
+        assert re.fullmatch(r"[YSCAWMBD][0-9]{3}", code)
         assert re.fullmatch(r"[a-z0-9-]+", info.name)
         assert info.name not in names
         names.add(info.name)

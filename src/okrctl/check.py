@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,15 +123,24 @@ def check(
     *,
     changed_files: set[str] | None = None,
     use_cache: bool = True,
+    data: bool = True,
+    as_of: dt.date | None = None,
 ) -> CheckResult:
     """Validate the repository around ``start``.
 
     With ``changed_files`` (repository-relative paths) the whole graph is still validated,
-    but only diagnostics located in those files (or in okrctl.yaml) are reported.
+    but only diagnostics located in those files (or in okrctl.yaml) are reported. With
+    ``data`` the metric files the goals read are checked too (as of ``as_of``, default
+    today).
     """
     repo = load_repository(start, use_cache=use_cache)
     # with a broken okrctl.yaml only its own diagnostics are meaningful
     ctx = None if repo.config.has_errors() else Context.build(repo)
+    if ctx is not None and data:
+        from okrctl.metrics.engine import MetricData
+
+        ctx.data = MetricData(repo.config)
+        ctx.as_of = as_of or dt.date.today()
     diagnostics = apply_settings(repo, run_rules(repo, ctx))
     if changed_files is not None:
         diagnostics = [d for d in diagnostics if d.file in changed_files or d.file == CONFIG_NAME]

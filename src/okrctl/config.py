@@ -56,6 +56,8 @@ class Config:
     kr_cap: float = 1.0
     perspectives: tuple[str, ...] = tuple(DEFAULT_PERSPECTIVES)
     rule_settings: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    checkins: str = "metrics/checkins.csv"
+    checkins_line: int = 0
     diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
@@ -290,6 +292,20 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
     status = _mapping(data.get("status"))
     scoring = _mapping(data.get("scoring"))
     perspectives = data.get("perspectives")
+    checkins = data.get("checkins")
+    checkins_line = data.lc["checkins"][2] if "checkins" in data.lc else 0
+    if isinstance(checkins, str) and not inside(root, checkins):
+        diagnostics.append(
+            make(
+                "C002",
+                CONFIG_NAME,
+                checkins_line,
+                data.lc["checkins"][3],
+                f"checkins path '{checkins}' points outside the repository",
+                "keep the check-ins file inside the repository",
+            )
+        )
+        checkins = None
     raw_rules = data.get("rules")
     rules = raw_rules if isinstance(raw_rules, YamlMap) else YamlMap()
     return Config(
@@ -314,6 +330,8 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
             for key, value in rules.items()
             if isinstance(value, str)
         },
+        checkins=checkins if isinstance(checkins, str) else "metrics/checkins.csv",
+        checkins_line=checkins_line,
         diagnostics=tuple(diagnostics),
     )
 

@@ -71,6 +71,21 @@ def parse_goal_file(path: str, data: bytes) -> GoalFile:
     )
 
 
+def _written_as_percent(raw: YamlMap, keys: tuple[str, ...]) -> bool:
+    """Whether the values were written as percentages (``90%``) or labelled so."""
+    if raw.get("unit_label") == "%":
+        return True
+    for key in keys:
+        value = raw.get(key)
+        texts = value if isinstance(value, list) else [value]
+        if any(
+            isinstance(t, str) and t.strip().endswith("%") and not is_relative_text(t)
+            for t in texts
+        ):
+            return True
+    return False
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -303,6 +318,7 @@ class _Builder:
             unit_label=_text(raw.get("unit_label")),
             owner=_text(raw.get("owner")),
             draft=_bool(raw.get("draft")),
+            percent=_written_as_percent(raw, ("target", "baseline", "at_least", "at_most")),
         )
 
     def kpis(self) -> list[Kpi]:
@@ -355,6 +371,7 @@ class _Builder:
                     draft=_bool(raw.get("draft")),
                     description=_text(raw.get("description")),
                     tags=tuple(t for t in raw.get("tags") or () if isinstance(t, str)),
+                    percent=_written_as_percent(raw, ("target",)),
                 )
             )
         return out

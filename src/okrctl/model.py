@@ -118,6 +118,7 @@ class KeyResult(NamedTuple):
     unit_label: str | None = None
     owner: str | None = None
     draft: bool = False
+    percent: bool = False  # values were written as percentages: show them as such
 
     def at(self, name: str | None = None, *, key: bool = False) -> tuple[int, int]:
         return _position(self.lc, self.line, self.column, name, key)
@@ -178,6 +179,7 @@ class Kpi(NamedTuple):
     draft: bool = False
     description: str | None = None
     tags: tuple[str, ...] = ()
+    percent: bool = False
 
     def at(self, name: str | None = None, *, key: bool = False) -> tuple[int, int]:
         return _position(self.lc, self.line, self.column, name, key)

@@ -462,6 +462,11 @@ CONFIG_SCHEMA: Schema = {
                 "One metric source.",
             ),
         },
+        "checkins": {
+            "type": "string",
+            "description": "CSV file `okrctl checkin` records manual values in, for key "
+            "results without a data feed. Default: metrics/checkins.csv.",
+        },
         "status": _obj(
             {
                 "on_track": _fraction("Green when progress >= on_track x expected."),

@@ -56,6 +56,7 @@ TEXT_KEYS = frozenset(
         "tags",
         "goals",
         "path",
+        "checkins",
         "unit_label",
     }
 )

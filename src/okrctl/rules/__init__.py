@@ -12,6 +12,7 @@ def load_all() -> None:
     from okrctl.rules import (  # noqa: F401
         alignment,
         bsc,
+        data,
         loading,
         metrics,
         weights,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from okrctl.config import Config
 from okrctl.model import Cycle, KeyResult, Kpi, Objective, Ref, Scorecard
 from okrctl.repository import Repository
+
+if TYPE_CHECKING:
+    from okrctl.metrics.engine import MetricData
 
 Entry = Objective | Kpi | Scorecard
 
@@ -22,6 +27,9 @@ class Context:
     objective_list: list[Objective] = field(default_factory=list)
     kpi_list: list[Kpi] = field(default_factory=list)
     scorecard_list: list[Scorecard] = field(default_factory=list)
+    # set by `okrctl check` unless --no-data: the metric data and the date it is judged on
+    data: MetricData | None = None
+    as_of: dt.date | None = None
     _parents: dict[str, Objective | None] = field(default_factory=dict)
     _ranks: dict[str, int | None] = field(default_factory=dict)
 

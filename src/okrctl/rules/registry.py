@@ -29,6 +29,7 @@ FAMILIES = {
     "W": "weights and arithmetic sanity",
     "M": "metric configuration",
     "B": "balanced scorecard",
+    "D": "metric data",
 }
 
 

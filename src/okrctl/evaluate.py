@@ -1,0 +1,394 @@
+"""Evaluate goals against metric data on an as-of date: the numbers `status`, `explain`,
+`score` and `report` print. Renderers only format what this module computes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from okrctl.config import Config
+from okrctl.metrics.engine import CHECKINS, MetricData
+from okrctl.metrics.source import NO_DATA, Answer, Request
+from okrctl.model import Cycle, GoalType, KeyResult, Kpi, KRKind, Objective
+from okrctl.progress import (
+    Status,
+    Thresholds,
+    attainment,
+    banded_score,
+    elapsed_fraction,
+    final_status,
+    guardrail_progress,
+    kpi_status,
+    metric_progress,
+    pace_status,
+    periods,
+    planned_fraction,
+    range_progress,
+    stepped_score,
+    weighted_progress,
+)
+from okrctl.rules.context import Context
+
+
+@dataclass(frozen=True, slots=True)
+class KRResult:
+    kr: KeyResult
+    current: float | None
+    baseline: float | None
+    baseline_from_data: bool
+    target: float | None  # the effective target (relative targets applied)
+    progress: float | None  # raw p: may exceed 1 or be negative
+    expected: float
+    status: Status
+    answer: Answer
+    source: str | None  # metric source name, or "checkins"
+    note: str | None = None  # why the progress is unknown, or a flag
+
+    @property
+    def wrong_way(self) -> bool:
+        return self.progress is not None and self.progress < 0
+
+    @property
+    def shown(self) -> float | None:
+        """Progress as displayed: the raw value, but 0 when it moved the wrong way."""
+        return None if self.progress is None else max(self.progress, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveResult:
+    objective: Objective
+    cycle: Cycle
+    as_of: dt.date
+    final: bool
+    progress: float | None
+    partial: bool
+    expected: float
+    status: Status
+    key_results: tuple[KRResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodResult:
+    start: dt.date
+    end: dt.date
+    closed: bool
+    actual: float | None
+    target: float  # pro-rated for an open period of a cumulative KPI
+    attainment: float | None
+    score: float | None
+    answer: Answer
+
+
+@dataclass(frozen=True, slots=True)
+class KpiResult:
+    kpi: Kpi
+    cycle: Cycle
+    as_of: dt.date
+    actual: float | None  # of the latest period used
+    target: float | None  # of that period (pro-rated while it is open)
+    attainment: float | None
+    score: float | None
+    status: Status
+    periods: tuple[PeriodResult, ...]
+    source: str | None
+
+
+@dataclass
+class Evaluation:
+    config: Config
+    as_of: dt.date
+    cycle: Cycle
+    objectives: dict[str, ObjectiveResult] = field(default_factory=dict)
+    kpis: dict[str, KpiResult] = field(default_factory=dict)
+    data: MetricData | None = None
+
+
+def default_cycle(config: Config, today: dt.date) -> Cycle | None:
+    """The shortest cycle containing ``today``; else the one that ended last."""
+    cycles = list(config.cycles.values())
+    if not cycles:
+        return None
+    containing = [c for c in cycles if c.start <= today <= c.end]
+    if containing:
+        return min(containing, key=lambda c: (c.days, c.id))
+    return max(cycles, key=lambda c: (c.end, -c.days))
+
+
+def in_view(cycle: Cycle, entry_cycle: Cycle | None) -> bool:
+    """Entries of the cycle itself, and of cycles that span it (annual goals above
+    quarterly ones)."""
+    return entry_cycle is not None and entry_cycle.contains(cycle)
+
+
+def _metric_of(kr_or_kpi: KeyResult | Kpi) -> tuple[str, str] | None:
+    if kr_or_kpi.metric is not None:
+        return kr_or_kpi.metric.source, kr_or_kpi.metric.name
+    if isinstance(kr_or_kpi, KeyResult):
+        return CHECKINS, kr_or_kpi.path
+    return CHECKINS, kr_or_kpi.id
+
+
+class Evaluator:
+    def __init__(self, ctx: Context, data: MetricData, as_of: dt.date) -> None:
+        self.ctx = ctx
+        self.config = ctx.config
+        self.data = data
+        self.as_of = as_of
+        self.thresholds = Thresholds(self.config.on_track, self.config.at_risk)
+
+    # -- requests -------------------------------------------------------------------------
+    def kr_request(self, kr: KeyResult, cycle: Cycle, series: bool = False) -> tuple[str, Request]:
+        source, metric = _metric_of(kr) or (CHECKINS, kr.path)
+        end = min(self.as_of, cycle.end)
+        return source, Request(
+            key=f"kr:{kr.path}",
+            metric=metric,
+            where=kr.where,
+            start=cycle.start,
+            end=end,
+            aggregate=kr.aggregate if kr.metric is not None else "last",
+            baseline_on=cycle.start,
+            series=series,
+        )
+
+    def kpi_requests(self, kpi: Kpi, cycle: Cycle) -> list[tuple[str, Request]]:
+        source, metric = _metric_of(kpi) or (CHECKINS, kpi.id)
+        out = []
+        for start, end in periods(cycle.start, cycle.end, kpi.period):
+            if start > self.as_of:
+                break
+            out.append(
+                (
+                    source,
+                    Request(
+                        key=f"kpi:{kpi.id}:{start}",
+                        metric=metric,
+                        where=kpi.where,
+                        start=start,
+                        end=min(end, self.as_of),
+                        aggregate=kpi.aggregate if kpi.metric is not None else "last",
+                    ),
+                )
+            )
+        return out
+
+    # -- evaluation -----------------------------------------------------------------------
+    def run(
+        self, objectives: Iterable[Objective], kpis: Iterable[Kpi], series: bool = False
+    ) -> tuple[dict[str, ObjectiveResult], dict[str, KpiResult]]:
+        objectives = [o for o in objectives if self.ctx.cycle(o.cycle) is not None]
+        kpis = [k for k in kpis if self.ctx.cycle(k.cycle) is not None]
+        requests = []
+        for objective in objectives:
+            cycle = self.ctx.cycle(objective.cycle)
+            assert cycle is not None
+            for kr in objective.key_results:
+                if kr.kind is not KRKind.MILESTONE or kr.metric is not None:
+                    requests.append(self.kr_request(kr, cycle, series))
+        for kpi in kpis:
+            cycle = self.ctx.cycle(kpi.cycle)
+            assert cycle is not None
+            requests.extend(self.kpi_requests(kpi, cycle))
+        answers = self.data.answer(requests)
+        sources = {r.key: s for s, r in requests}
+        objective_results = {o.id: self.objective(o, answers, sources) for o in objectives}
+        kpi_results = {k.id: self.kpi(k, answers, sources) for k in kpis}
+        return objective_results, kpi_results
+
+    def objective(
+        self, objective: Objective, answers: dict[str, Answer], sources: dict[str, str]
+    ) -> ObjectiveResult:
+        cycle = self.ctx.cycle(objective.cycle)
+        assert cycle is not None
+        as_of = min(self.as_of, cycle.end)
+        final = self.as_of >= cycle.end
+        committed = objective.type is GoalType.COMMITTED
+        results = []
+        for kr in objective.key_results:
+            key = f"kr:{kr.path}"
+            results.append(
+                self.key_result(
+                    kr, cycle, answers.get(key, NO_DATA), sources.get(key), final, committed
+                )
+            )
+        active = [r for r in results if not r.kr.draft]
+        weights = [r.kr.weight if r.kr.weight is not None else 1.0 for r in active]
+        progress, partial = weighted_progress(
+            [(r.progress, w) for r, w in zip(active, weights, strict=True)], self.config.kr_cap
+        )
+        known = [
+            (r.expected, w) for r, w in zip(active, weights, strict=True) if r.progress is not None
+        ]
+        expected = (
+            sum(e * w for e, w in known) / sum(w for _, w in known)
+            if known and sum(w for _, w in known) > 0
+            else elapsed_fraction(cycle.start, cycle.end, as_of)
+        )
+        status = (
+            final_status(progress, committed)
+            if final
+            else pace_status(progress, expected, self.thresholds)
+        )
+        return ObjectiveResult(
+            objective, cycle, as_of, final, progress, partial, expected, status, tuple(results)
+        )
+
+    def key_result(
+        self,
+        kr: KeyResult,
+        cycle: Cycle,
+        answer: Answer,
+        source: str | None,
+        final: bool,
+        committed: bool,
+    ) -> KRResult:
+        as_of = min(self.as_of, cycle.end)
+        expected = elapsed_fraction(cycle.start, cycle.end, as_of)
+        current = answer.value
+        baseline = kr.baseline
+        from_data = False
+        if baseline is None and answer.baseline is not None:
+            baseline, from_data = answer.baseline, True
+        target = kr.target
+        if kr.kind is KRKind.RELATIVE and kr.relative is not None and baseline is not None:
+            from okrctl.numbers import Relative
+
+            target = Relative(kr.relative).apply(baseline)
+        progress: float | None = None
+        note = None
+        if kr.kind is KRKind.MILESTONE:
+            done = kr.done is True or (current is not None and current >= 1)
+            progress = 1.0 if done else 0.0
+            if kr.done is None and current is None and kr.metric is not None:
+                progress, note = None, "no data"
+        elif current is None:
+            note = "no data in the cycle yet"
+        elif kr.kind is KRKind.GUARDRAIL:
+            progress = guardrail_progress(current, kr.at_least, kr.at_most)
+        elif kr.kind is KRKind.RANGE and kr.low is not None and kr.high is not None:
+            progress = range_progress(current, baseline, kr.low, kr.high)
+            if progress is None:
+                note = "no baseline to measure from"
+            elif current > kr.high:
+                note = "above the range"
+        elif baseline is None:
+            note = "no baseline: none given and no data on or before the cycle start"
+        elif target is None:
+            note = "no target"
+        else:
+            progress = metric_progress(current, baseline, target)
+            if progress is None:
+                note = "target equals baseline"
+            elif kr.plan:
+                expected = planned_fraction(
+                    kr.plan, cycle.start, cycle.end, baseline, target, as_of
+                )
+        if progress is not None and progress < 0:
+            note = "moved the wrong way"
+        status = (
+            final_status(
+                None if progress is None else min(max(progress, 0), self.config.kr_cap), committed
+            )
+            if final
+            else pace_status(progress, expected, self.thresholds)
+        )
+        if kr.kind is KRKind.GUARDRAIL and progress is not None and progress < 1:
+            # a guard holds or it does not: a broken guard is never on track
+            note = "guard broken"
+            status = Status.YELLOW if progress >= self.thresholds.at_risk else Status.RED
+        return KRResult(
+            kr,
+            current,
+            baseline,
+            from_data,
+            target,
+            progress,
+            expected,
+            status,
+            answer,
+            source,
+            note,
+        )
+
+    def kpi(self, kpi: Kpi, answers: dict[str, Answer], sources: dict[str, str]) -> KpiResult:
+        cycle = self.ctx.cycle(kpi.cycle)
+        assert cycle is not None
+        lower = kpi.direction == "lower"
+        cumulative = kpi.aggregate in ("sum", "count")
+        results = []
+        source = None
+        for start, end in periods(cycle.start, cycle.end, kpi.period):
+            if start > self.as_of:
+                break
+            key = f"kpi:{kpi.id}:{start}"
+            source = sources.get(key, source)
+            answer = answers.get(key, NO_DATA)
+            is_closed = end <= self.as_of
+            target = kpi.target if kpi.target is not None else 0.0
+            if not is_closed and cumulative:
+                target *= elapsed_fraction(start, end, self.as_of)
+            a = None if answer.value is None else attainment(answer.value, target, lower)
+            results.append(
+                PeriodResult(
+                    start,
+                    end,
+                    is_closed,
+                    answer.value,
+                    target,
+                    a,
+                    None if a is None else self.kpi_score(kpi, a),
+                    answer,
+                )
+            )
+        closed = [r for r in results if r.closed]
+        used = closed or results[-1:]
+        scores = [r.score for r in used if r.score is not None]
+        score = sum(scores) / len(scores) if scores else None
+        latest = used[-1] if used else None
+        status = kpi_status(score, self.thresholds)
+        return KpiResult(
+            kpi,
+            cycle,
+            min(self.as_of, cycle.end),
+            latest.actual if latest else None,
+            latest.target if latest else kpi.target,
+            latest.attainment if latest else None,
+            score,
+            status,
+            tuple(results),
+            source,
+        )
+
+    def kpi_score(self, kpi: Kpi, a: float) -> float:
+        if kpi.bands:
+            return stepped_score(a, kpi.bands)
+        zero_below = kpi.zero_below if kpi.zero_below is not None else 0.0
+        full_at = kpi.full_at if kpi.full_at is not None else 1.0
+        cap = kpi.cap if kpi.cap is not None else 1.0
+        return banded_score(a, zero_below, full_at, cap)
+
+
+def evaluate(
+    ctx: Context,
+    data: MetricData,
+    cycle: Cycle,
+    as_of: dt.date,
+    *,
+    include_drafts: bool = False,
+    series: bool = False,
+) -> Evaluation:
+    """Every objective and KPI of ``cycle`` (and of cycles spanning it) on ``as_of``."""
+    objectives = [
+        o
+        for o in ctx.objectives.values()
+        if (include_drafts or not o.draft) and in_view(cycle, ctx.cycle(o.cycle))
+    ]
+    kpis = [
+        k
+        for k in ctx.kpis.values()
+        if (include_drafts or not k.draft) and in_view(cycle, ctx.cycle(k.cycle))
+    ]
+    evaluator = Evaluator(ctx, data, as_of)
+    objective_results, kpi_results = evaluator.run(objectives, kpis, series)
+    return Evaluation(ctx.config, as_of, cycle, objective_results, kpi_results, data)

@@ -1,0 +1,63 @@
+"""Cells of metric dumps: numbers as finance and CRM exports write them, and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from okrctl.numbers import NumberError, parse_number
+
+
+class CellError(ValueError):
+    """A cell that is not a value okrctl can use; the message says why."""
+
+
+_DECIMAL_COMMA_THOUSANDS = re.compile(r"[.\s\u00a0\u202f']")
+
+
+def parse_cell(text: str, decimal: str = ".") -> float | None:
+    """A number from a CSV cell; None for an empty cell (missing, never zero).
+
+    Accepts what goal files accept (``45%``, ``1,200,000``, ``1.2M``, ``200万``) and, for a
+    source with ``decimal: ","``, ``1.234,5`` and ``12,5%``.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return None
+    candidate = stripped
+    if decimal == ",":
+        candidate = _DECIMAL_COMMA_THOUSANDS.sub("", candidate).replace(",", ".")
+    try:
+        value = parse_number(candidate)
+    except NumberError:
+        if stripped.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
+            raise CellError(f"'{stripped}' is not a finite number") from None
+        raise CellError(f"'{stripped}' is not a number") from None
+    if not math.isfinite(value):  # pragma: no cover - the grammar admits no inf
+        raise CellError(f"'{stripped}' is not a finite number")
+    return value
+
+
+def parse_date(text: str, date_format: str | None = None) -> dt.date:
+    """An ISO date (``2026-10-01``, or an ISO timestamp's date), or ``date_format``."""
+    stripped = text.strip()
+    if date_format:
+        try:
+            return dt.datetime.strptime(stripped, date_format).date()
+        except ValueError:
+            raise CellError(f"'{stripped}' does not match date_format {date_format}") from None
+    if len(stripped) >= 10 and stripped[4] == "-" and stripped[7] == "-":
+        head, rest = stripped[:10], stripped[10:]
+        if not rest or rest[0] in "T ":
+            try:
+                day = dt.date.fromisoformat(head)
+                if rest:
+                    dt.datetime.fromisoformat(f"{head}T{rest[1:]}")
+                return day
+            except ValueError:
+                pass
+    raise CellError(
+        f"'{stripped}' is not an ISO date (YYYY-MM-DD); set `date_format:` on the source "
+        "for other formats"
+    )

@@ -1,0 +1,165 @@
+"""Read CSV dumps exactly: encoding, delimiter and records with their line numbers."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SNIFF_BYTES = 1 << 20
+
+
+class CsvError(Exception):
+    """A file that cannot be read as CSV at all; ``line`` where known."""
+
+    def __init__(self, message: str, line: int = 0, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A problem worth reporting that does not stop reading."""
+
+    message: str
+    line: int = 0
+    hint: str | None = None
+
+
+@dataclass
+class Dialect:
+    encoding: str
+    delimiter: str
+    notices: list[Notice] = field(default_factory=list)
+
+
+def detect_encoding(head: bytes, declared: str | None) -> tuple[str, list[Notice]]:
+    """The encoding of a file from its first bytes: declared, BOM, UTF-8, else GB18030.
+
+    Text that already went through a lossy conversion (U+FFFD replacement characters)
+    is reported unless the source declares its encoding.
+    """
+    if declared:
+        name = declared.lower().replace("_", "-")
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise CsvError(
+                f"unknown encoding '{declared}'", hint="use utf-8, utf-8-sig or gb18030"
+            ) from None
+        if name in ("utf-8", "utf8") and head.startswith(codecs.BOM_UTF8):
+            name = "utf-8-sig"
+        return name, []
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise CsvError(
+            "file is UTF-16", hint="export as UTF-8 or GB18030, or declare `encoding: utf-16`"
+        )
+    else:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            decoder.decode(head, final=False)
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            try:
+                codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+            except UnicodeDecodeError as exc:
+                line = head.count(b"\n", 0, exc.start) + 1
+                raise CsvError(
+                    f"file is neither UTF-8 nor GB18030 (byte 0x{head[exc.start]:02x})",
+                    line,
+                    "declare the export's `encoding:` on the source (e.g. latin-1)",
+                ) from None
+            encoding = "gb18030"
+    notices = []
+    text = head.decode(encoding, errors="ignore")
+    if "\ufffd" in text:
+        line = text.count("\n", 0, text.index("\ufffd")) + 1
+        notices.append(
+            Notice(
+                "file holds U+FFFD replacement characters: an earlier conversion lost its "
+                "original encoding (often Latin-1 read as UTF-8)",
+                line,
+                "re-export in UTF-8 or GB18030, or declare `encoding:` to accept it as it is",
+            )
+        )
+    return encoding, notices
+
+
+def sniff_delimiter(sample: str, declared: str | None) -> str:
+    """The field delimiter: declared, else whichever of , ; tab splits the header best."""
+    if declared:
+        return declared
+    header = sample.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def open_dialect(
+    path: Path, declared_encoding: str | None, declared_delimiter: str | None
+) -> Dialect:
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        line = head.count(b"\n", 0, head.index(b"\x00")) + 1
+        raise CsvError("file holds a NUL byte: it is binary, not CSV", line)
+    encoding, notices = detect_encoding(head, declared_encoding)
+    sample = head.decode(encoding, errors="ignore")
+    return Dialect(encoding, sniff_delimiter(sample, declared_delimiter), notices)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    line: int
+    cells: list[str]
+
+
+def read_records(path: Path, dialect: Dialect) -> tuple[list[str], Iterator[Record]]:
+    """The header and an iterator of records, each with the line it starts on.
+
+    Raises ``CsvError`` for an empty file or undecodable bytes.
+    """
+    raw = path.open("rb")
+    text = io.TextIOWrapper(raw, encoding=dialect.encoding, newline="")
+    reader = csv.reader(text, delimiter=dialect.delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        text.close()
+        raise CsvError("file is empty: not even a header", 1, "export with a header row") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        text.close()
+        raise CsvError(f"cannot read the header: {exc}", 1) from None
+
+    def records() -> Iterator[Record]:
+        last = reader.line_num
+        try:
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise CsvError(
+                        f"malformed CSV: {exc}", last + 1, "check the quotes on this line"
+                    ) from None
+                except UnicodeDecodeError as exc:
+                    raise CsvError(
+                        f"bytes that are not {dialect.encoding}: {exc.reason}",
+                        last + 1,
+                        "declare the source's `encoding:`",
+                    ) from None
+                start, last = last + 1, reader.line_num
+                if cells:
+                    yield Record(start, cells)
+        finally:
+            text.close()
+
+    return header, records()

@@ -1,0 +1,192 @@
+"""The arithmetic of ../shared/SPEC.md §4: progress, expected pace, status, KPI scores.
+
+Pure functions of numbers: no files, no rendering. docs/formulas.md states each formula
+and every choice made where SPEC is silent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class Status(enum.StrEnum):
+    GREEN = "green"  # on track
+    YELLOW = "yellow"  # at risk
+    RED = "red"  # off track
+    GREY = "grey"  # unknown: no data
+
+    @property
+    def word(self) -> str:
+        return {"green": "on track", "yellow": "at risk", "red": "off track", "grey": "no data"}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    on_track: float = 0.9
+    at_risk: float = 0.7
+
+
+def elapsed_fraction(start: dt.date, end: dt.date, as_of: dt.date) -> float:
+    """e = (as_of - start + 1) / (end - start + 1), whole days, both ends included;
+    0 before the start, 1 from the last day on."""
+    if as_of < start:
+        return 0.0
+    if as_of >= end:
+        return 1.0
+    return ((as_of - start).days + 1) / ((end - start).days + 1)
+
+
+def metric_progress(current: float, baseline: float, target: float) -> float | None:
+    """p = (current - baseline) / (target - baseline); None when target == baseline."""
+    if target == baseline:
+        return None
+    return (current - baseline) / (target - baseline)
+
+
+def range_progress(current: float, baseline: float | None, low: float, high: float) -> float | None:
+    """1 inside [low, high]; outside, metric progress toward the nearer bound."""
+    if low <= current <= high:
+        return 1.0
+    nearer = low if current < low else high
+    if baseline is None:
+        return None
+    return metric_progress(current, baseline, nearer)
+
+
+def guardrail_progress(current: float, at_least: float | None, at_most: float | None) -> float:
+    """1 while the guard holds (inclusive), else the attainment ratio X/actual or actual/X."""
+    if at_least is not None:
+        if current >= at_least:
+            return 1.0
+        return max(current / at_least, 0.0) if at_least > 0 else 0.0
+    assert at_most is not None
+    if current <= at_most:
+        return 1.0
+    return at_most / current if current > 0 else 0.0
+
+
+def planned_fraction(
+    plan: Sequence[tuple[dt.date, float]],
+    start: dt.date,
+    end: dt.date,
+    baseline: float,
+    target: float,
+    as_of: dt.date,
+) -> float:
+    """Expected progress from dated checkpoints: the planned value on ``as_of``,
+    interpolated linearly, as a fraction of the way from baseline to target.
+
+    The plan is anchored at (start - 1 day, baseline) and (end, target), so a plan with no
+    checkpoints gives exactly the elapsed fraction.
+    """
+    points = [(start - dt.timedelta(days=1), baseline), *sorted(plan)]
+    if points[-1][0] < end:
+        points.append((end, target))
+    if target == baseline:
+        return elapsed_fraction(start, end, as_of)
+    if as_of <= points[0][0]:
+        return 0.0
+    for (d0, v0), (d1, v1) in itertools.pairwise(points):
+        if as_of <= d1:
+            share = (as_of - d0).days / max((d1 - d0).days, 1)
+            planned = v0 + (v1 - v0) * share
+            return (planned - baseline) / (target - baseline)
+    return (points[-1][1] - baseline) / (target - baseline)
+
+
+def pace_status(progress: float | None, expected: float, thresholds: Thresholds) -> Status:
+    """During the cycle: green when p >= on_track x e, yellow when p >= at_risk x e."""
+    if progress is None:
+        return Status.GREY
+    p = max(progress, 0.0)
+    if p >= thresholds.on_track * expected:
+        return Status.GREEN
+    if p >= thresholds.at_risk * expected:
+        return Status.YELLOW
+    return Status.RED
+
+
+def final_status(score: float | None, committed: bool) -> Status:
+    """After the cycle: green from 1.0 (committed) or 0.7 (aspirational), yellow from 0.4."""
+    if score is None:
+        return Status.GREY
+    if score >= (1.0 if committed else 0.7):
+        return Status.GREEN
+    if score >= 0.4:
+        return Status.YELLOW
+    return Status.RED
+
+
+def weighted_progress(
+    items: Sequence[tuple[float | None, float]], cap: float
+) -> tuple[float | None, bool]:
+    """Objective progress: the weighted mean of known KR progress values, each clamped to
+    [0, cap]; weights renormalised over the known ones. Returns (progress, partial)."""
+    known = [(min(max(p, 0.0), cap), w) for p, w in items if p is not None]
+    partial = len(known) != len(items)
+    total = sum(w for _, w in known)
+    if not known or total <= 0:
+        return None, partial
+    return sum(p * w for p, w in known) / total, partial
+
+
+def attainment(actual: float, target: float, lower_is_better: bool) -> float | None:
+    """a = actual / target, or target / actual when lower is better."""
+    if lower_is_better:
+        if actual == 0:
+            return float("inf") if target > 0 else None
+        return target / actual
+    if target == 0:
+        return None
+    return actual / target
+
+
+def banded_score(a: float, zero_below: float, full_at: float, cap: float) -> float:
+    """0 below zero_below; linear from 0 to 1 up to full_at; min(a / full_at, cap) beyond."""
+    if a < zero_below:
+        return 0.0
+    if a < full_at:
+        return (a - zero_below) / (full_at - zero_below)
+    return min(a / full_at, cap)
+
+
+def stepped_score(a: float, bands: Sequence[tuple[float, float]]) -> float:
+    """The score of the highest band whose minimum attainment a reaches; 0 below all."""
+    score = 0.0
+    for minimum, band_score in sorted(bands):
+        if a >= minimum:
+            score = band_score
+    return score
+
+
+def kpi_status(score: float | None, thresholds: Thresholds) -> Status:
+    """A KPI is green from on_track (0.9) of full score, yellow from at_risk (0.7)."""
+    if score is None:
+        return Status.GREY
+    if score >= thresholds.on_track:
+        return Status.GREEN
+    if score >= thresholds.at_risk:
+        return Status.YELLOW
+    return Status.RED
+
+
+def periods(start: dt.date, end: dt.date, kind: str) -> list[tuple[dt.date, dt.date]]:
+    """Calendar months or quarters inside [start, end] (clipped), or the whole span."""
+    if kind == "cycle":
+        return [(start, end)]
+    step = 1 if kind == "monthly" else 3
+    out = []
+    month = start.month - ((start.month - 1) % step)
+    cursor = dt.date(start.year, month, 1)
+    while cursor <= end:
+        year, month = divmod(cursor.month - 1 + step, 12)
+        following = dt.date(cursor.year + year, month + 1, 1)
+        out.append((max(cursor, start), min(following - dt.timedelta(days=1), end)))
+        cursor = following
+    return out

@@ -1,0 +1,217 @@
+"""`okrctl explain` as text: formula, inputs, rows, pace and the reason for the status."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from okrctl.explain import Explanation, KpiExplanation, KRExplanation, ObjectiveExplanation
+from okrctl.metrics.source import UsedRow
+from okrctl.model import KRKind
+from okrctl.progress import Status
+from okrctl.render.escape import one_line
+from okrctl.render.numbers import number, percent
+
+MAX_ROWS = 40
+
+
+def _n(value: float | None, pct: bool = False) -> str:
+    return number(value, percent=pct)
+
+
+def _status_reason(
+    status: Status,
+    p: float | None,
+    e: float,
+    thresholds: tuple[float, float],
+    final: bool,
+    committed: bool,
+) -> str:
+    on, risk = thresholds
+    if p is None:
+        return "no data yet, so the status is unknown (grey), never 0"
+    shown = max(p, 0.0)
+    if final:
+        bar = 1.0 if committed else 0.7
+        kind = "a committed" if committed else "an aspirational"
+        return (
+            f"the cycle is over: score {percent(shown)} against {percent(bar)} for "
+            f"{kind} goal (yellow from 40%) -> {status.word}"
+        )
+    return (
+        f"p = {percent(shown)}; on track needs >= {on:g} x e = {percent(on * e)}, at risk "
+        f">= {risk:g} x e = {percent(risk * e)} -> {status.word}"
+    )
+
+
+def _rows(out: IO[str], path: str | None, rows: tuple[UsedRow, ...], heading: str) -> None:
+    out.write(f"\n{heading}\n")
+    if not rows:
+        out.write("  (none)\n")
+        return
+    for row in rows[:MAX_ROWS]:
+        dims = ", ".join(f"{k}={v}" for k, v in row.dimensions if v)
+        out.write(
+            f"  {one_line(path or '')}:{row.line}  {row.day}  {_n(row.value)}"
+            + (f"  ({one_line(dims)})" if dims else "")
+            + "\n"
+        )
+    if len(rows) > MAX_ROWS:
+        out.write(f"  ... and {len(rows) - MAX_ROWS} more rows\n")
+
+
+def render(explanation: Explanation, out: IO[str]) -> None:
+    if isinstance(explanation, KRExplanation):
+        _kr(explanation, out)
+    elif isinstance(explanation, ObjectiveExplanation):
+        _objective(explanation, out)
+    else:
+        _kpi(explanation, out)
+
+
+def _kr(x: KRExplanation, out: IO[str]) -> None:
+    r, kr = x.result, x.result.kr
+    pct = kr.percent
+    out.write(f"key result {one_line(kr.path)}: {one_line(kr.title)}\n")
+    out.write(
+        f"kind: {kr.kind.value}; cycle {x.cycle.id} ({x.cycle.start}..{x.cycle.end}); "
+        f"as of {x.as_of}\n\n"
+    )
+    if x.request is not None and (kr.kind is not KRKind.MILESTONE or kr.metric is not None):
+        req = x.request
+        assert req is not None
+        where = ", ".join(f"{c} in {'/'.join(v)}" for c, v in req.where)
+        out.write(
+            f"current = {req.aggregate} of the per-date totals of "
+            f"{one_line(str(kr.metric) if kr.metric else 'check-ins of ' + kr.path)}"
+            + (f" where {one_line(where)}" if where else "")
+            + f" from {req.start} to {req.end} = {_n(r.current, pct)}"
+            + (
+                f" (last data {r.answer.last_date}, {r.answer.dates} dates)"
+                if r.answer.last_date
+                else ""
+            )
+            + "\n"
+        )
+    baseline_from = (
+        f"the total on {r.answer.baseline_date}, the latest date on or before {x.cycle.start}"
+        if r.baseline_from_data
+        else "given"
+    )
+    if kr.kind is KRKind.MILESTONE:
+        out.write(f"done: {kr.done}; p = 1 when done, else 0\n")
+    elif kr.kind is KRKind.GUARDRAIL:
+        guard = (
+            f"at least {_n(kr.at_least, pct)}"
+            if kr.at_least is not None
+            else f"at most {_n(kr.at_most, pct)}"
+        )
+        ratio = "actual / X" if kr.at_least is not None else "X / actual"
+        out.write(f"guard: {guard}; p = 1 while it holds, else {ratio}\n")
+    elif kr.kind is KRKind.RANGE:
+        out.write(
+            f"range: [{_n(kr.low, pct)}, {_n(kr.high, pct)}]; p = 1 inside, else "
+            f"progress toward the nearer bound; baseline {_n(r.baseline, pct)} "
+            f"({baseline_from})\n"
+        )
+    else:
+        out.write(f"baseline = {_n(r.baseline, pct)} ({baseline_from})\n")
+        if kr.kind is KRKind.RELATIVE and kr.relative is not None:
+            out.write(
+                f"target = baseline x (1 {'+' if kr.relative >= 0 else '-'} "
+                f"{abs(kr.relative) * 100:g}%) = {_n(r.target, pct)}\n"
+            )
+        else:
+            out.write(f"target = {_n(r.target, pct)}\n")
+        if r.current is not None and r.baseline is not None and r.target is not None:
+            out.write(
+                f"p = (current - baseline) / (target - baseline) = ({_n(r.current, pct)} "
+                f"- {_n(r.baseline, pct)}) / ({_n(r.target, pct)} - {_n(r.baseline, pct)})"
+                f" = {percent(r.progress)}\n"
+            )
+    if r.note:
+        out.write(f"note: {one_line(r.note)}\n")
+    days = (x.as_of - x.cycle.start).days + 1
+    if kr.plan:
+        out.write(
+            f"\nexpected e = {percent(r.expected)}: the planned value on {x.as_of}, "
+            "interpolated between the plan's checkpoints\n"
+        )
+    else:
+        out.write(
+            f"\nexpected e = (as_of - start + 1) / (end - start + 1) = {max(days, 0)}/"
+            f"{x.cycle.days} = {percent(r.expected)}\n"
+        )
+    out.write(
+        "status: "
+        + _status_reason(r.status, r.progress, r.expected, x.thresholds, x.final, x.committed)
+        + "\n"
+    )
+    _rows(out, x.source_path, x.rows, "rows used:")
+
+
+def _objective(x: ObjectiveExplanation, out: IO[str]) -> None:
+    r = x.result
+    o = r.objective
+    out.write(f"objective {one_line(o.id)}: {one_line(o.title)}\n")
+    out.write(f"{o.type.value}; cycle {r.cycle.id}; as of {r.as_of}\n\n")
+    out.write(
+        f"progress = weighted mean of key-result progress, each clamped to [0, {x.cap:g}];"
+        " key results without data are left out\n"
+    )
+    active = [k for k in r.key_results if not k.kr.draft]
+    for k, w in zip(active, x.weights, strict=True):
+        clamped = None if k.progress is None else min(max(k.progress, 0.0), x.cap)
+        out.write(
+            f"  {one_line(k.kr.id):<16} weight {w:<6g} p {percent(k.progress):>6} -> "
+            f"{percent(clamped):>6}  {k.status.word}\n"
+        )
+    out.write(f"progress = {percent(r.progress)}" + (" (partial)" if r.partial else "") + "\n")
+    out.write(f"expected e = {percent(r.expected)}\n")
+    out.write(
+        "status: "
+        + _status_reason(
+            r.status, r.progress, r.expected, x.thresholds, r.final, o.type.value == "committed"
+        )
+        + "\n"
+    )
+
+
+def _kpi(x: KpiExplanation, out: IO[str]) -> None:
+    r = x.result
+    k = r.kpi
+    pct = k.percent
+    lower = k.direction == "lower"
+    out.write(f"KPI {one_line(k.id)}: {one_line(k.title)}\n")
+    feed = one_line(str(k.metric) if k.metric else "check-ins")
+    out.write(
+        f"{k.period} periods, {k.aggregate} of {feed}"
+        f", {'lower' if lower else 'higher'} is better; cycle {r.cycle.id}; as of {r.as_of}\n"
+    )
+    formula = "target / actual" if lower else "actual / target"
+    if k.bands:
+        scoring = "stepped: " + ", ".join(f">= {percent(a)} -> {s:g}" for a, s in k.bands)
+    else:
+        zb = k.zero_below if k.zero_below is not None else 0.0
+        fa = k.full_at if k.full_at is not None else 1.0
+        cap = k.cap if k.cap is not None else 1.0
+        scoring = (
+            f"0 below {percent(zb)}, linear to 1 at {percent(fa)}, then min(a / {fa:g}, {cap:g})"
+        )
+    out.write(f"attainment a = {formula}; score: {scoring}\n\n")
+    for p in r.periods:
+        state = (
+            "closed" if p.closed else "open (target pro-rated)" if p.target != k.target else "open"
+        )
+        out.write(
+            f"  {p.start}..{p.end}  {state:<24} actual {_n(p.actual, pct):>10}  target "
+            f"{_n(p.target, pct):>10}  a {percent(p.attainment):>6}  score "
+            f"{'—' if p.score is None else f'{p.score:.3f}'}\n"
+        )
+    closed = [p for p in r.periods if p.closed]
+    out.write(
+        f"\nscore = mean over {'closed periods' if closed else 'the open period'} = "
+        f"{'—' if r.score is None else f'{r.score:.3f}'}\n"
+    )
+    on, risk = x.thresholds
+    out.write(f"status: green from {on:g}, yellow from {risk:g} -> {r.status.word}\n")
+    _rows(out, x.source_path, x.rows, "rows used:")

@@ -1,0 +1,51 @@
+"""`okrctl status --format json` (schemas/status.schema.json, docs/output.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from okrctl import __version__
+from okrctl.status import StatusTree
+
+STATUS_FORMAT_VERSION = 1
+
+
+def as_dict(tree: StatusTree) -> dict[str, Any]:
+    return {
+        "format": "okrctl-status",
+        "version": STATUS_FORMAT_VERSION,
+        "okrctl": __version__,
+        "cycle": tree.cycle,
+        "as_of": tree.as_of.isoformat(),
+        "final": tree.final,
+        "counts": dict(sorted(tree.counts.items())),
+        "rows": [
+            {
+                "kind": row.kind,
+                "depth": row.depth,
+                "id": row.id,
+                "title": row.title,
+                "owner": row.owner,
+                "level": row.level,
+                "unit": row.unit,
+                "status": row.status.value,
+                "progress": row.progress,
+                "raw_progress": row.raw_progress,
+                "expected": row.expected,
+                "current": row.current,
+                "target": row.target,
+                "baseline": row.baseline,
+                "unit_label": row.unit_label,
+                "percent": row.percent,
+                "note": row.note,
+                "context": row.context,
+            }
+            for row in tree.rows
+        ],
+    }
+
+
+def render(tree: StatusTree, out: IO[str]) -> None:
+    json.dump(as_dict(tree), out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -1,0 +1,106 @@
+"""`okrctl status` as a colored tree with progress bars, or the same as plain text."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from okrctl.progress import Status
+from okrctl.render.escape import one_line
+from okrctl.render.numbers import pair, percent
+from okrctl.status import Row, StatusTree
+
+SYMBOLS = {Status.GREEN: "✓", Status.YELLOW: "!", Status.RED: "✗", Status.GREY: "?"}
+COLORS = {Status.GREEN: "green", Status.YELLOW: "yellow", Status.RED: "red", Status.GREY: "dim"}
+BAR = 12
+
+
+def bar(progress: float | None, expected: float | None) -> str:
+    """``███████┃░░░░``: filled to the progress, ``┃`` where the pace says it should be."""
+    if progress is None:
+        return "·" * BAR
+    filled = round(min(max(progress, 0.0), 1.0) * BAR)
+    cells = ["█" if i < filled else "░" for i in range(BAR)]
+    if expected is not None:
+        mark = min(BAR - 1, max(0, round(expected * BAR) - 1))
+        cells[mark] = "┃"
+    return "".join(cells)
+
+
+def tree_prefix(row: Row) -> str:
+    parts = ["│  " if more else "   " for more in row.guides[1:]]
+    if row.depth > 0:
+        parts.append("└─ " if row.last else "├─ ")
+    return "".join(parts)
+
+
+def _label(row: Row) -> str:
+    name = row.id if row.kind != "kr" else row.id.split("/", 1)[1]
+    kind = {"objective": "", "kr": "KR ", "kpi": "KPI "}[row.kind]
+    return f"{kind}{name}  {row.title}" if row.title and row.title != name else f"{kind}{name}"
+
+
+def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(
+        file=out,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+        width=width or (None if color else 400),
+    )
+    title = f"{tree.cycle} on {tree.as_of.isoformat()}" + (" (final)" if tree.final else "")
+    table = Table(
+        box=None,
+        show_header=True,
+        header_style="bold",
+        pad_edge=False,
+        title=title,
+        title_justify="left",
+        title_style="bold",
+    )
+    table.add_column("goal", overflow="fold")
+    table.add_column("progress", no_wrap=True)
+    table.add_column("value", no_wrap=True, justify="right")
+    table.add_column("%", no_wrap=True, justify="right")
+    table.add_column("status", no_wrap=True)
+    table.add_column("owner", no_wrap=True)
+    for row in tree.rows:
+        style = "dim" if row.context else ""
+        label = Text(tree_prefix(row), style="dim")
+        label.append(SYMBOLS[row.status] + " ", style=COLORS[row.status])
+        label.append(
+            one_line(_label(row)), style=("bold " if row.kind == "objective" else "") + style
+        )
+        if row.note:
+            label.append(f"  ({one_line(row.note)})", style="dim italic")
+        table.add_row(
+            label,
+            Text(bar(row.progress, row.expected), style=COLORS[row.status]),
+            Text(
+                pair(
+                    row.current,
+                    row.target,
+                    percent=row.percent,
+                    unit_label=row.unit_label and one_line(row.unit_label),
+                ),
+                style=style,
+            ),
+            Text(percent(row.progress), style=style),
+            Text(row.status.word, style=COLORS[row.status]),
+            Text(one_line(row.owner or ""), style="dim"),
+        )
+    console.print(table)
+    counts = ", ".join(
+        f"{tree.counts.get(s.value, 0)} {s.word}" for s in Status if tree.counts.get(s.value)
+    )
+    console.print(
+        Text(
+            f"{len([r for r in tree.rows if not r.context])} rows: {counts or 'none'}"
+            "; ┃ marks the expected pace",
+            style="dim",
+        )
+    )

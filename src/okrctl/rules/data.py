@@ -1,0 +1,283 @@
+"""Metric data (D): the contracts metric dumps must keep for progress to be computed.
+
+These rules read the CSV files; `okrctl check --no-data` skips them. Problems inside a
+file point at its line; problems of a goal's data point at the goal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.metrics.engine import CHECKINS
+from okrctl.metrics.source import Request
+from okrctl.model import KeyResult, Kpi, KRKind
+from okrctl.rules.context import Context
+from okrctl.rules.registry import documented, make, rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+documented(
+    "D001",
+    "duplicate-row",
+    E,
+    """Two rows of a metric file have the same date, metric and dimension values (in a
+    wide file: the same date). okrctl neither sums nor drops them.
+
+    Anti-pattern: an export run twice into the same file, so 2026-10-05 users_total/social
+    appears on lines 40 and 1040.
+
+    Fix: remove one of them; the message names both lines.
+    """,
+)
+documented(
+    "D002",
+    "bad-number",
+    E,
+    """A value cell that is not a number (``n/a``, ``12 apples``) or not finite (``inf``,
+    ``NaN``). Numbers may be written as in goal files (``45%``, ``1,200``, ``1.2M``,
+    ``200万``), with a decimal comma where the source says ``decimal: ","``.
+
+    Anti-pattern: ``2026-10-05,users_total,n/a``.
+
+    Fix: export a number, or leave the cell empty for "no data" (empty is missing, never
+    zero).
+    """,
+)
+documented(
+    "D003",
+    "bad-date",
+    E,
+    """A date cell that is not an ISO date. Other formats are read only when the source
+    declares ``date_format:``; okrctl never guesses whether 01/02 is January or February.
+
+    Anti-pattern: ``05/10/2026`` in a source without ``date_format``.
+
+    Fix: export ISO dates, or set ``date_format: "%d/%m/%Y"`` on the source.
+    """,
+)
+documented(
+    "D007",
+    "data-encoding",
+    E,
+    """A metric file whose text went through a lossy conversion (U+FFFD replacement
+    characters) or whose bytes are neither UTF-8 nor GB18030. Such a file is not used until
+    its encoding is declared.
+
+    Anti-pattern: a Latin-1 export opened and re-saved as UTF-8, ``37°36'`` now ``37�36'``.
+
+    Fix: re-export as UTF-8 or GB18030, or declare ``encoding:`` on the source.
+    """,
+)
+documented(
+    "D008",
+    "empty-value",
+    W,
+    """A row of a long-layout file with an empty value: missing data, which okrctl keeps
+    apart from zero.
+
+    Anti-pattern: ``2026-10-05,users_total,,social``.
+
+    Fix: export the value, or drop the row.
+    """,
+)
+documented(
+    "D009",
+    "ragged-row",
+    E,
+    """A row with more or fewer fields than the header; its values cannot be placed.
+
+    Anti-pattern: ``2026-10-05,users_total,1200,social,extra``.
+
+    Fix: check for a stray delimiter or a missing quote.
+    """,
+)
+documented(
+    "D010",
+    "unreadable-data",
+    E,
+    """A metric file that cannot be read as CSV: missing, empty, binary (NUL bytes),
+    without its date/metric/value columns, or with malformed quoting.
+
+    Anti-pattern: ``path: metrics/crm.csv`` pointing at an empty or truncated download.
+
+    Fix: export the file again; map header names with ``columns:``.
+    """,
+)
+
+
+def _measured(ctx: Context) -> Iterator[KeyResult | Kpi]:
+    for objective in ctx.all_objectives():
+        if not objective.draft:
+            yield from (kr for kr in objective.key_results if not kr.draft)
+    yield from (k for k in ctx.all_kpis() if not k.draft)
+
+
+def _label(item: KeyResult | Kpi) -> str:
+    return f"key result '{item.path}'" if isinstance(item, KeyResult) else f"KPI '{item.id}'"
+
+
+@rule("D100", "data-file-problems", E)
+def data_file_problems(ctx: Context) -> Iterator[Diagnostic]:
+    """Reports the problems found inside every metric file a goal reads (codes D001 to
+    D010, each documented on its own), located by file and line.
+
+    Anti-pattern: a CRM export with a duplicated day, a cell reading ``n/a``, a date
+    written ``01/10/2026``.
+
+    Fix: correct the export; okrctl never sums duplicates, skips cells or guesses dates.
+    """
+    if ctx.data is None:
+        return
+    used = {item.metric.source for item in _measured(ctx) if item.metric is not None}
+    used &= set(ctx.config.metrics)
+    if any(
+        item.metric is None and not (isinstance(item, KeyResult) and item.kind is KRKind.MILESTONE)
+        for item in _measured(ctx)
+    ):
+        used.add(CHECKINS)
+    yield from ctx.data.diagnostics(used)
+
+
+def _key(item: KeyResult | Kpi) -> str:
+    return f"kr:{item.path}" if isinstance(item, KeyResult) else f"kpi:{item.id}"
+
+
+def _cycle_requests(ctx: Context) -> list[tuple[KeyResult | Kpi, str, Request]]:
+    assert ctx.data is not None and ctx.as_of is not None
+    out = []
+    for item in _measured(ctx):
+        if item.metric is None or item.metric.source not in ctx.config.metrics:
+            continue
+        cycle = ctx.cycle(
+            item.cycle
+            if isinstance(item, Kpi)
+            else ctx.objectives[item.objective_id].cycle
+            if item.objective_id in ctx.objectives
+            else None
+        )
+        if cycle is None or ctx.as_of < cycle.start:
+            continue
+        out.append(
+            (
+                item,
+                item.metric.source,
+                Request(
+                    key=_key(item),
+                    metric=item.metric.name,
+                    where=item.where,
+                    start=cycle.start,
+                    end=min(ctx.as_of, cycle.end),
+                    aggregate="count",
+                ),
+            )
+        )
+    return out
+
+
+@rule("D005", "no-rows-in-cycle", W)
+def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
+    """A goal's metric has no rows in its cycle up to the as-of date, so its progress is
+    unknown (grey). Usually a misspelt metric or filter, or an export that stopped.
+
+    Anti-pattern: ``metric: crm:user_total`` when the export calls it ``users_total``.
+
+    Fix: correct the metric name or the ``where`` filter, or refresh the export.
+    """
+    if ctx.data is None or ctx.as_of is None:
+        return
+    requests = _cycle_requests(ctx)
+    answers = ctx.data.answer((source, request) for _, source, request in requests)
+    for item, source_name, request in requests:
+        source = ctx.data.source(source_name)
+        if source is None or answers[request.key].dates:
+            continue
+        dims = set(source.dimensions())
+        if any(column not in dims for column, _ in request.where):
+            continue  # D004 says why
+        known = source.metrics()
+        hint = None
+        if request.metric not in known:
+            hint = f"'{request.metric}' does not occur in {source.path}" + did_you_mean(
+                request.metric, known
+            )
+        yield make(
+            "D005",
+            item.file,
+            *item.at("metric"),
+            f"{_label(item)}: {item.metric} has no rows from {request.start} to "
+            f"{request.end}" + (" matching its `where`" if request.where else ""),
+            hint,
+        )
+
+
+@rule("D004", "unknown-column", E)
+def unknown_column(ctx: Context) -> Iterator[Diagnostic]:
+    """A ``where`` filter names a column the metric file does not have, or the file lacks
+    its date, metric or value column.
+
+    Anti-pattern: ``where: {chanel: social}`` (the column is ``channel``).
+
+    Fix: use a column of the file's header; map headers with ``columns:`` on the source.
+    """
+    if ctx.data is None:
+        return
+    for item in _measured(ctx):
+        if item.metric is None or not item.where:
+            continue
+        source = ctx.data.source(item.metric.source)
+        if source is None:
+            continue
+        dims = source.dimensions()
+        for column, _ in item.where:
+            if column not in dims:
+                yield make(
+                    "D004",
+                    item.file,
+                    *item.at("where"),
+                    f"{_label(item)} filters on column '{column}', which "
+                    f"{source.path} does not have{did_you_mean(column, dims)}",
+                    "dimension columns: " + (", ".join(dims) or "none"),
+                )
+
+
+_DURATION = re.compile(r"^(\d+)([hdw])$")
+
+
+@rule("D006", "stale-data", W)
+def stale_data(ctx: Context) -> Iterator[Diagnostic]:
+    """A metric source's newest row is older than its ``stale_after``: the numbers in
+    status are out of date.
+
+    Anti-pattern: ``stale_after: 7d`` on a CRM export last refreshed three weeks ago.
+
+    Fix: refresh the export (or automate it), or relax ``stale_after``.
+    """
+    if ctx.data is None or ctx.as_of is None:
+        return
+    used = {item.metric.source for item in _measured(ctx) if item.metric is not None}
+    for name in sorted(used):
+        spec = ctx.config.metrics.get(name)
+        if spec is None or not spec.stale_after:
+            continue
+        match = _DURATION.match(spec.stale_after)
+        source = ctx.data.source(name)
+        if match is None or source is None:
+            continue
+        amount, unit = int(match.group(1)), match.group(2)
+        days = {"h": amount / 24, "d": amount, "w": amount * 7}[unit]
+        latest = source.latest_date()
+        if latest is None:
+            continue
+        age = (ctx.as_of - latest).days
+        if age > days:
+            yield make(
+                "D006",
+                ctx.config.file,
+                spec.line,
+                spec.column,
+                f"metric source '{name}' is stale: its newest row is {latest}, "
+                f"{age} days before {ctx.as_of} (stale_after {spec.stale_after})",
+                f"refresh {spec.path}",
+            )

@@ -1,0 +1,83 @@
+"""What the reporting commands share: the repository, its indexes, its metric data, and
+the cycle and date they report on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from okrctl.config import Config
+from okrctl.diagnostics import Severity, did_you_mean
+from okrctl.errors import ConfigError, UsageError
+from okrctl.metrics.engine import MetricData
+from okrctl.model import Cycle
+from okrctl.repository import Repository, load_repository
+from okrctl.rules.context import Context
+
+
+@dataclass
+class Workspace:
+    repo: Repository
+    ctx: Context
+    data: MetricData
+
+    @property
+    def config(self) -> Config:
+        return self.repo.config
+
+    def file_errors(self) -> int:
+        return sum(
+            1
+            for goal_file in self.repo.files
+            for d in goal_file.diagnostics
+            if getattr(d, "severity", None) is Severity.ERROR
+        )
+
+
+def open_workspace(start: Path, *, use_cache: bool = True) -> Workspace:
+    repo = load_repository(start, use_cache=use_cache)
+    broken = [d for d in repo.config.diagnostics if d.severity is Severity.ERROR]
+    if broken:
+        first = broken[0]
+        raise ConfigError(
+            first.message,
+            hint=(first.hint or "") + ("; " if first.hint else "") + "run `okrctl check`",
+            file=first.file,
+            line=first.line,
+            column=first.column,
+        )
+    return Workspace(repo, Context.build(repo), MetricData(repo.config))
+
+
+def parse_day(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not a date", hint="write YYYY-MM-DD") from None
+
+
+def choose_cycle(config: Config, cycle_id: str | None, as_of: dt.date) -> Cycle:
+    from okrctl.evaluate import default_cycle
+
+    if cycle_id is not None:
+        cycle = config.cycles.get(cycle_id)
+        if cycle is None:
+            raise UsageError(
+                f"no cycle '{cycle_id}'{did_you_mean(cycle_id, config.cycles)}",
+                hint="cycles: " + ", ".join(config.cycles) if config.cycles else None,
+            )
+        return cycle
+    cycle = default_cycle(config, as_of)
+    if cycle is None:
+        raise ConfigError(
+            "okrctl.yaml defines no cycles", hint="add `cycles:` to okrctl.yaml", file="okrctl.yaml"
+        )
+    return cycle
+
+
+def report_date(cycle: Cycle, as_of: dt.date | None, today: dt.date) -> dt.date:
+    """The as-of date: given, else today, but the cycle end once the cycle is over."""
+    if as_of is not None:
+        return as_of
+    return min(today, cycle.end)
