@@ -184,8 +184,7 @@ class Evaluator:
             cycle = self.ctx.cycle(objective.cycle)
             assert cycle is not None
             for kr in objective.key_results:
-                if kr.kind is not KRKind.MILESTONE or kr.metric is not None:
-                    requests.append(self.kr_request(kr, cycle, series))
+                requests.append(self.kr_request(kr, cycle, series))
         for kpi in kpis:
             cycle = self.ctx.cycle(kpi.cycle)
             assert cycle is not None
@@ -258,7 +257,8 @@ class Evaluator:
         progress: float | None = None
         note = None
         if kr.kind is KRKind.MILESTONE:
-            done = kr.done is True or (current is not None and current >= 1)
+            # a check-in or a metric reaching 1 marks it done, whatever the file says
+            done = (current >= 1) if current is not None else kr.done is True
             progress = 1.0 if done else 0.0
             if kr.done is None and current is None and kr.metric is not None:
                 progress, note = None, "no data"

@@ -500,7 +500,81 @@ CONFIG_SCHEMA: Schema = {
     },
 }
 
+_NUM_OR_NULL = {"type": ["number", "null"]}
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+
+STATUS_SCHEMA: Schema = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": f"{SCHEMA_BASE}/status.schema.json",
+    "title": "okrctl status --format json",
+    "description": "The status tree, one row per objective, key result and KPI, in tree "
+    "order. See docs/output.md.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["format", "version", "okrctl", "cycle", "as_of", "final", "counts", "rows"],
+    "properties": {
+        "format": {"const": "okrctl-status", "description": "Always okrctl-status."},
+        "version": {"const": 1, "description": "Shape version."},
+        "okrctl": {"type": "string", "description": "okrctl version that wrote it."},
+        "cycle": {"type": "string", "description": "The cycle reported on."},
+        "as_of": {"type": "string", "pattern": DATE_PATTERN, "description": "As-of date."},
+        "final": {"type": "boolean", "description": "True once the cycle is over."},
+        "counts": {
+            "type": "object",
+            "description": "Rows per status (context rows not counted).",
+            "additionalProperties": {"type": "integer", "minimum": 0},
+        },
+        "rows": {
+            "type": "array",
+            "description": "Rows in tree order; `depth` gives the nesting.",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["kind", "depth", "id", "title", "status", "progress", "context"],
+                "properties": {
+                    "kind": {"enum": ["objective", "kr", "kpi"], "description": "Row kind."},
+                    "depth": {"type": "integer", "minimum": 0, "description": "Nesting."},
+                    "id": {"type": "string", "description": "Id (OBJ/KR for key results)."},
+                    "title": {"type": "string", "description": "Title as written."},
+                    "owner": {**_TEXT_OR_NULL, "description": "Owner."},
+                    "level": {**_TEXT_OR_NULL, "description": "Level in the cascade."},
+                    "unit": {**_TEXT_OR_NULL, "description": "Unit."},
+                    "status": {
+                        "enum": ["green", "yellow", "red", "grey"],
+                        "description": "on track, at risk, off track, no data.",
+                    },
+                    "progress": {
+                        **_NUM_OR_NULL,
+                        "description": "Progress (KPIs: score); "
+                        "wrong-way movement shows as 0; null when unknown.",
+                    },
+                    "raw_progress": {
+                        **_NUM_OR_NULL,
+                        "description": "Progress before the wrong-way floor; may exceed 1.",
+                    },
+                    "expected": {**_NUM_OR_NULL, "description": "Expected progress e."},
+                    "current": {**_NUM_OR_NULL, "description": "Current value."},
+                    "target": {**_NUM_OR_NULL, "description": "Target (effective)."},
+                    "baseline": {**_NUM_OR_NULL, "description": "Baseline used."},
+                    "unit_label": {**_TEXT_OR_NULL, "description": "Display unit."},
+                    "percent": {
+                        "type": "boolean",
+                        "description": "Values are fractions shown as percentages.",
+                    },
+                    "note": {**_TEXT_OR_NULL, "description": "Why unknown, or a flag."},
+                    "context": {
+                        "type": "boolean",
+                        "description": "Shown only as the parent "
+                        "of a row that matched the filters.",
+                    },
+                },
+            },
+        },
+    },
+}
+
 SCHEMAS: dict[str, Schema] = {
     "okrctl.schema.json": CONFIG_SCHEMA,
     "goals.schema.json": GOALS_SCHEMA,
+    "status.schema.json": STATUS_SCHEMA,
 }

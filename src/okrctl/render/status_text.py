@@ -44,13 +44,17 @@ def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = N
     from rich.table import Table
     from rich.text import Text
 
+    # on a terminal rich fits the table to its width; elsewhere (a pipe, a CI log, even with
+    # FORCE_COLOR) nothing is wrapped
+    wide = width or (None if out.isatty() else 400)
     console = Console(
         file=out,
         force_terminal=color,
         no_color=not color,
         highlight=False,
         emoji=False,
-        width=width or (None if color else 400),
+        width=wide,
+        height=None if wide is None else 50,
     )
     title = f"{tree.cycle} on {tree.as_of.isoformat()}" + (" (final)" if tree.final else "")
     table = Table(

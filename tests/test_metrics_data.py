@@ -1,0 +1,286 @@
+"""Metric dumps: exact CSV reading, encodings, numbers, and data-contract diagnostics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED, MakeRepo, run_okrctl
+from okrctl.config import MetricSource
+from okrctl.metrics.cells import CellError, parse_cell, parse_date
+from okrctl.metrics.csvread import CsvError, open_dialect, read_records
+from okrctl.metrics.duck import DuckSource
+from okrctl.metrics.memory import TableSource
+from okrctl.metrics.source import Request
+
+SPECTRUM = SHARED / "corpora" / "csv-spectrum"
+SPECTRUM_FILES = (
+    sorted(p.stem for p in (SPECTRUM / "csvs").glob("*.csv")) if SPECTRUM.exists() else []
+)
+
+
+def _rows(path: Path, encoding: str | None = None) -> list[dict[str, str]]:
+    dialect = open_dialect(path, encoding, None)
+    header, records = read_records(path, dialect)
+    return [dict(zip(header, r.cells, strict=True)) for r in records]
+
+
+@pytest.mark.skipif(
+    not SPECTRUM_FILES,
+    reason=f"{SPECTRUM} is absent (the shared corpora sit beside the project in CI only)",
+)
+@pytest.mark.parametrize("name", SPECTRUM_FILES or ["none"])
+def test_csv_spectrum(name: str) -> None:
+    path = SPECTRUM / "csvs" / f"{name}.csv"
+    expected = json.loads((SPECTRUM / "json" / f"{name}.json").read_text(encoding="utf-8"))
+    if name == "location_coordinates":
+        # a Latin-1 export already mangled into U+FFFD: reported unless declared
+        dialect = open_dialect(path, None, None)
+        assert [n.message.split(":")[0] for n in dialect.notices] == [
+            "file holds U+FFFD replacement characters"
+        ]
+        rows = _rows(path, "utf-8")
+        assert rows[0]["Location Coordinates"] == expected["Location Coordinates"]
+        assert open_dialect(path, "utf-8", None).notices == []
+        return
+    assert _rows(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "value"),
+    [
+        ("1200", ".", 1200),
+        ("1,200", ".", 1200),
+        ("45%", ".", 0.45),
+        ("200万", ".", 2e6),
+        ("1.2M", ".", 1.2e6),
+        ("1.234,5", ",", 1234.5),
+        ("12,5%", ",", 0.125),
+        (" 7 ", ".", 7),
+        ("", ".", None),
+        ("  ", ",", None),
+    ],
+)
+def test_cells(text: str, decimal: str, value: float | None) -> None:
+    assert parse_cell(text, decimal) == value
+
+
+@pytest.mark.parametrize("text", ["n/a", "inf", "NaN", "12 apples", "1,2,3"])
+def test_bad_cells(text: str) -> None:
+    with pytest.raises(CellError):
+        parse_cell(text)
+
+
+def test_dates_are_iso_unless_a_format_is_declared() -> None:
+    assert parse_date("2026-10-05") == dt.date(2026, 10, 5)
+    assert parse_date("2026-10-05T08:00:00") == dt.date(2026, 10, 5)
+    assert parse_date("2026-10-05 08:00") == dt.date(2026, 10, 5)
+    for text in ("05/10/2026", "2026/10/05", "2026-02-30", "Oct 5"):
+        with pytest.raises(CellError):
+            parse_date(text)
+    assert parse_date("05/10/2026", "%d/%m/%Y") == dt.date(2026, 10, 5)
+
+
+def _source(root: Path, body: bytes, **kw: object) -> MetricSource:
+    (root / "m.csv").write_bytes(body)
+    spec = dict(
+        name="s",
+        path="m.csv",
+        layout="long",
+        columns={},
+        encoding=None,
+        delimiter=None,
+        decimal=".",
+        date_format=None,
+        stale_after=None,
+        line=1,
+        column=1,
+    )
+    spec.update(kw)
+    return MetricSource(**spec)  # type: ignore[arg-type]
+
+
+def test_gb18030_is_detected(tmp_path: Path) -> None:
+    body = '日期,收入\n2026-10-01,"1,200"\n'.encode("gb18030")
+    spec = _source(tmp_path, body, layout="wide", columns={"date": "日期"})
+    source = TableSource(spec, tmp_path)
+    assert source.problems() == []
+    answer = source.answer([Request("k", "收入", (), dt.date(2026, 10, 1), dt.date(2026, 10, 1))])
+    assert answer["k"].value == 1200
+
+
+def test_semicolons_and_decimal_comma(tmp_path: Path) -> None:
+    body = b"date;metric;value\n2026-10-01;a;1.234,5\n2026-10-02;a;12,5%\n"
+    source = TableSource(_source(tmp_path, body, decimal=","), tmp_path)
+    assert source.problems() == []
+    answers = source.answer(
+        [Request("k", "a", (), dt.date(2026, 10, 1), dt.date(2026, 10, 2), "sum")]
+    )
+    assert answers["k"].value == pytest.approx(1234.5 + 0.125)
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "line"),
+    [
+        (b"", "D010", 1),
+        (b"date,metric,value\n", None, 0),
+        (b"date,metric,value\n2026-10-01,a,1\n2026-10-01,a,2\n", "D001", 3),
+        (b"date,metric,value\n2026-10-01,a,n/a\n", "D002", 2),
+        (b"date,metric,value\n2026-10-01,a,inf\n", "D002", 2),
+        (b"date,metric,value\n01/10/2026,a,1\n", "D003", 2),
+        (b"date,metric,value\n2026-10-01,a,1,extra\n", "D009", 2),
+        (b"date,metric,value\n2026-10-01,a,\n", "D008", 2),
+        (b"date,metric\n2026-10-01,a\n", "D004", 1),
+        (b"date,metric,value\n2026-10-01,a,1\x00\n", "D010", 2),
+        (b'date,metric,value\n2026-10-01,a,"1\n', "D010", 2),
+        (b"date,metric,value\n2026-10-01,a,1\n2026-10-0", "D009", 3),
+    ],
+    ids=[
+        "zero-bytes",
+        "header-only",
+        "duplicate",
+        "non-numeric",
+        "non-finite",
+        "bad-date",
+        "ragged",
+        "empty-value",
+        "missing-column",
+        "nul-byte",
+        "unclosed-quote",
+        "truncated",
+    ],
+)
+def test_bad_files_give_located_problems(
+    tmp_path: Path, body: bytes, code: str | None, line: int
+) -> None:
+    source = TableSource(_source(tmp_path, body), tmp_path)
+    problems = [(p.code, p.line) for p in source.problems()]
+    assert problems == ([] if code is None else [(code, line)])
+
+
+def test_duplicates_name_both_lines(tmp_path: Path) -> None:
+    body = b"date,metric,value,channel\n2026-10-01,a,1,x\n2026-10-01,a,1,y\n2026-10-01,a,2,x\n"
+    (problem,) = TableSource(_source(tmp_path, body), tmp_path).problems()
+    assert (problem.code, problem.line) == ("D001", 4)
+    assert "already appears on line 2" in problem.message
+
+
+def _random_long(rng: random.Random, rows: int) -> bytes:
+    lines = ["date,metric,value,channel"]
+    seen = set()
+    for _ in range(rows):
+        day = dt.date(2026, 9, 20) + dt.timedelta(days=rng.randrange(110))
+        key = (day, rng.choice("abc"), rng.choice(["x", "y", "z"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        lines.append(f"{key[0]},{key[1]},{rng.randrange(-50, 500) / 4},{key[2]}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_duckdb_and_python_sources_agree(tmp_path: Path, seed: int) -> None:
+    """Both engines answer every aggregate the same, to the last digit that matters."""
+    rng = random.Random(seed)
+    spec = _source(tmp_path, _random_long(rng, 400))
+    requests = []
+    for i in range(40):
+        start = dt.date(2026, 10, 1) + dt.timedelta(days=rng.randrange(30))
+        where = rng.choice([(), (("channel", ("x",)),), (("channel", ("x", "z")),)])
+        requests.append(
+            Request(
+                f"r{i}",
+                rng.choice("abcd"),
+                where,
+                start,
+                start + dt.timedelta(days=rng.randrange(60)),
+                rng.choice(["last", "sum", "avg", "min", "max", "count"]),
+                baseline_on=start,
+                series=rng.random() < 0.3,
+            )
+        )
+    python = TableSource(spec, tmp_path).answer(requests)
+    duck = DuckSource(spec, tmp_path).answer(requests)
+    for request in requests:
+        a, b = python[request.key], duck[request.key]
+        assert (a.value is None) == (b.value is None), request
+        if a.value is not None:
+            assert a.value == pytest.approx(b.value), request
+        assert (a.last_date, a.dates, a.baseline_date) == (b.last_date, b.dates, b.baseline_date)
+        assert a.baseline == pytest.approx(b.baseline) if a.baseline is not None else True
+        assert [d for d, _ in a.series] == [d for d, _ in b.series]
+
+
+def test_duckdb_source_reports_problems_with_lines(tmp_path: Path) -> None:
+    body = (
+        b"date,metric,value\n2026-10-01,a,1\n2026-10-02,a,n/a\n2026-13-01,a,2\n"
+        b"2026-10-03,a,3,extra\n2026-10-01,a,5\n"
+    )
+    source = DuckSource(_source(tmp_path, body), tmp_path)
+    source.answer([Request("k", "a", (), dt.date(2026, 10, 1), dt.date(2026, 10, 31), "sum")])
+    assert sorted((p.code, p.line) for p in source.problems()) == [
+        ("D001", 6),
+        ("D002", 3),
+        ("D003", 4),
+        ("D009", 5),
+    ]
+
+
+def test_duckdb_source_falls_back_for_numbers_it_cannot_read(tmp_path: Path) -> None:
+    body = b"date,metric,value\n2026-10-01,a,45%\n2026-10-02,a,200\xe4\xb8\x87\n"
+    source = DuckSource(_source(tmp_path, body), tmp_path)
+    answer = source.answer(
+        [Request("k", "a", (), dt.date(2026, 10, 1), dt.date(2026, 10, 2), "sum")]
+    )
+    assert answer["k"].value == pytest.approx(0.45 + 2_000_000)
+    assert source.problems() == []
+
+
+def test_csv_errors_are_not_tracebacks(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_bytes(b"\xff\xfeu\x00")
+    with pytest.raises(CsvError):
+        open_dialect(tmp_path / "x.csv", None, None)
+
+
+GOALS = """\
+defaults: {cycle: 2026-Q4, unit: acme}
+objectives:
+  - id: CO-1
+    title: Grow
+    key_results:
+      - {id: users, metric: crm:users, baseline: 1, target: 10}
+      - {id: ghost, metric: crm:userz, baseline: 1, target: 10}
+      - {id: chan, metric: crm:users, where: {chanel: x}, baseline: 1, target: 10}
+"""
+
+
+def test_data_contracts_in_check(make_repo: MakeRepo) -> None:
+    config = """\
+    okrctl: 1
+    units: [{id: acme, level: company}]
+    cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]
+    metrics: [{name: crm, path: metrics/crm.csv, stale_after: 7d}]
+    """
+    root = make_repo({"goals/a.yaml": GOALS}, config=config)
+    (root / "metrics" / "crm.csv").write_text(
+        "date,metric,value,channel\n2026-10-01,users,5,x\n2026-10-01,users,6,x\n"
+        "2026-10-02,users,oops,x\n",
+        encoding="utf-8",
+    )
+    result = run_okrctl("check", "-f", "json", "--as-of", "2026-11-30", "-C", str(root))
+    found = {(d["code"], d["file"], d["line"]) for d in json.loads(result.stdout)["diagnostics"]}
+    assert {
+        ("D001", "metrics/crm.csv", 3),
+        ("D002", "metrics/crm.csv", 4),
+        ("D005", "goals/a.yaml", 7),
+        ("D004", "goals/a.yaml", 8),
+        ("D006", "okrctl.yaml", 4),
+    } <= found
+    message = next(d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "D005")
+    assert "did you mean 'users'" in (message["hint"] or "")
+    skipped = run_okrctl("check", "-f", "json", "--no-data", "-C", str(root))
+    assert not any(d["code"].startswith("D") for d in json.loads(skipped.stdout)["diagnostics"])

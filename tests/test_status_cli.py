@@ -1,0 +1,304 @@
+"""`okrctl status`, `explain` and `checkin` as a team lead runs them."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, GOLDEN, MakeRepo, run_okrctl
+from test_check_cli import golden
+
+EDU = EXAMPLES / "education"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def status(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = run_okrctl("status", *args, env=env)
+    return result.returncode, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("example", "day"),
+    [
+        ("education", "2026-11-30"),
+        ("education", "2026-12-31"),
+        ("manufacturing", "2026-11-30"),
+        ("startup", "2026-11-30"),
+    ],
+)
+def test_status_golden_text_and_json(example: str, day: str) -> None:
+    code, text, err = status("-C", str(EXAMPLES / example), "--as-of", day)
+    assert (code, err) == (0, "")
+    golden(f"status-{example}-{day}.txt", text)
+    code, out, _ = status("-C", str(EXAMPLES / example), "--as-of", day, "--format", "json")
+    golden(f"status-{example}-{day}.json", out)
+
+
+def test_status_json_matches_its_schema() -> None:
+    from jsonschema import Draft7Validator
+
+    schema = json.loads(
+        (Path(__file__).parents[1] / "schemas" / "status.schema.json").read_text(encoding="utf-8")
+    )
+    for example in ("education", "manufacturing", "startup"):
+        _, out, _ = status("-C", str(EXAMPLES / example), "--as-of", "2026-11-30", "-f", "json")
+        assert list(Draft7Validator(schema).iter_errors(json.loads(out))) == []
+
+
+def _row(report: dict[str, object], ident: str) -> dict[str, object]:
+    return next(r for r in report["rows"] if r["id"] == ident)  # type: ignore[union-attr,index]
+
+
+def test_education_numbers_from_the_domain() -> None:
+    _, out, _ = status("-C", str(EDU), "--as-of", "2026-12-31", "-f", "json")
+    report = json.loads(out)
+    assert report["final"] is True
+    users, paid, satisfaction = (
+        _row(report, f"CO-1/{k}") for k in ("users", "paid", "satisfaction")
+    )
+    assert users["progress"] == pytest.approx(0.8) and users["current"] == 1_800_000
+    assert paid["progress"] == pytest.approx(250 / 300) and paid["current"] == 450_000
+    assert satisfaction["progress"] == pytest.approx(0.6)
+    assert satisfaction["current"] == pytest.approx(0.88)
+    co1 = _row(report, "CO-1")
+    assert round(co1["progress"] * 100, 1) == 74.4  # type: ignore[operator]
+    assert co1["status"] == "green"  # aspirational: 74.4% >= 70% at the end
+
+
+def test_education_pace_on_november_30() -> None:
+    _, out, _ = status("-C", str(EDU), "--as-of", "2026-11-30", "-f", "json")
+    report = json.loads(out)
+    users = _row(report, "CO-1/users")
+    assert users["expected"] == pytest.approx(61 / 92)
+    # data on 11-30: 1.0M + 0.8M x 61/92 users
+    current = round(1_000_000 + 800_000 * 61 / 92)
+    assert users["current"] == pytest.approx(current, abs=2)
+    p = (current - 1_000_000) / 1_000_000
+    assert users["progress"] == pytest.approx(p, abs=1e-5)
+    assert users["status"] == "yellow"  # 0.7 e <= p < 0.9 e
+
+
+def test_tree_follows_alignment() -> None:
+    _, out, _ = status("-C", str(EDU), "--as-of", "2026-11-30", "-f", "json")
+    rows = json.loads(out)["rows"]
+    order = [(r["depth"], r["id"]) for r in rows]
+    assert order[:4] == [(0, "CO-1"), (1, "CO-1/users"), (2, "MKT-1"), (3, "MKT-1/users")]
+    # a KPI sits under the key result it supports
+    index = order.index((4, "KPI-MKT-CAMPAIGNS"))
+    assert order[index - 1] == (3, "MKT-1/users")
+
+
+def test_filters() -> None:
+    _, out, _ = status("-C", str(EDU), "--as-of", "2026-11-30", "-f", "json", "--owner", "liu.yang")
+    rows = json.loads(out)["rows"]
+    assert {r["owner"] for r in rows if not r["context"]} == {"liu.yang"}
+    assert all(r["context"] for r in rows if r["owner"] != "liu.yang")
+    _, out, _ = status("-C", str(EDU), "--as-of", "2026-11-30", "-f", "json", "--unit", "service")
+    selected = [r["id"] for r in json.loads(out)["rows"] if not r["context"]]
+    assert "SVC-1" in selected and "MKT-1" not in selected
+    _, out, _ = status("-C", str(EDU), "--as-of", "2026-11-30", "-f", "json", "--depth", "1")
+    assert {r["depth"] for r in json.loads(out)["rows"]} <= {0, 1, 2}
+    assert not any(r["kind"] == "objective" and r["depth"] > 0 for r in json.loads(out)["rows"])
+    _, out, _ = status(
+        "-C", str(EDU), "--as-of", "2026-11-30", "-f", "json", "--status", "red", "--level", "team"
+    )
+    rows = [r for r in json.loads(out)["rows"] if not r["context"]]
+    assert rows and all(r["status"] == "red" and r["level"] == "team" for r in rows)
+
+
+def test_behind_exits_1_when_anything_is_red() -> None:
+    code, out, _ = status("-C", str(EDU), "--as-of", "2026-11-30", "--behind", "-f", "json")
+    assert code == 1
+    rows = [r for r in json.loads(out)["rows"] if not r["context"]]
+    assert rows and all(r["status"] in ("yellow", "red") for r in rows)
+    code, _, _ = status("-C", str(EDU), "--cycle", "2026-Q4", "--as-of", "2026-09-30", "--behind")
+    assert code == 0
+
+
+def test_plain_without_a_terminal_and_color_when_forced() -> None:
+    _, plain, _ = status("-C", str(EDU), "--as-of", "2026-11-30")
+    assert not ANSI.search(plain)
+    _, colored, _ = status("-C", str(EDU), "--as-of", "2026-11-30", env={"FORCE_COLOR": "1"})
+    assert ANSI.search(colored)
+    _, none, _ = status(
+        "-C", str(EDU), "--as-of", "2026-11-30", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}
+    )
+    assert not ANSI.search(none)
+
+
+def test_chinese_titles_keep_the_columns_aligned() -> None:
+    from rich.cells import cell_len
+
+    _, out, _ = status("-C", str(EDU), "--as-of", "2026-11-30")
+    starts = set()
+    for line in out.splitlines()[2:-1]:
+        match = re.search(r"[█░·┃]", line)
+        assert match, line
+        starts.add(cell_len(line[: match.start()]))
+    assert len(starts) == 1  # every bar starts in the same screen column
+
+
+def test_user_text_prints_literally_in_status(make_repo: MakeRepo) -> None:
+    goals = """\
+    defaults: {cycle: 2026-Q4, unit: acme}
+    objectives:
+      - id: CO-1
+        title: "[bold red]Grow[/] \\e[31mnow\\e[0m ::error::x"
+        owner: "[link=http://x]me[/link]"
+        key_results:
+          - {id: k, title: "<script>alert(1)</script>", baseline: 0, target: 10}
+    """
+    root = make_repo({"goals/a.yaml": goals})
+    for env in ({}, {"FORCE_COLOR": "1"}):
+        _, out, _ = status("-C", str(root), "--as-of", "2026-11-30", env=env)
+        text = ANSI.sub("", out)
+        assert "[bold red]Grow[/] \\x1b[31mnow\\x1b[0m ::error::x" in text
+        assert "[link=http://x]me[/link]" in text
+        assert "<script>alert(1)</script>" in text
+
+
+def test_no_data_is_unknown_not_zero(make_repo: MakeRepo) -> None:
+    goals = """\
+    defaults: {cycle: 2026-Q4, unit: acme}
+    objectives:
+      - id: CO-1
+        title: Grow
+        key_results:
+          - {id: k, metric: crm:users, baseline: 0, target: 10}
+    """
+    root = make_repo({"goals/a.yaml": goals})
+    _, out, _ = status("-C", str(root), "--as-of", "2026-11-30", "-f", "json")
+    row = _row(json.loads(out), "CO-1/k")
+    assert (row["status"], row["progress"]) == ("grey", None)
+
+
+def test_status_usage_errors() -> None:
+    assert run_okrctl("status", "-C", str(EDU), "--as-of", "30/11/2026").returncode == 2
+    result = run_okrctl("status", "-C", str(EDU), "--cycle", "2026-Q5")
+    assert result.returncode == 2 and "did you mean '2026-Q4'" in result.stderr
+    assert run_okrctl("status", "-C", str(EDU), "--status", "purple").returncode == 2
+    result = run_okrctl("status", "-C", str(EDU), "--unit", "marketting")
+    assert result.returncode == 2 and "did you mean 'marketing'" in result.stderr
+
+
+def test_small_repository_is_fast() -> None:
+    import subprocess
+    import sys
+    import time
+
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "okrctl", "status", "-C", str(EDU), "--as-of", "2026-11-30"],
+            capture_output=True,
+            check=True,
+        )
+        timings.append(time.perf_counter() - start)
+    assert min(timings) < 0.5
+
+
+def test_explain_key_result() -> None:
+    result = run_okrctl("explain", "CO-1/users", "-C", str(EDU), "--as-of", "2026-11-30")
+    assert result.returncode == 0
+    out = result.stdout
+    assert "baseline = 1.00M (given)" in out
+    assert (
+        "p = (current - baseline) / (target - baseline) = (1.53M - 1.00M) / (2.00M - 1.00M)" in out
+    )
+    assert "expected e = (as_of - start + 1) / (end - start + 1) = 61/92 = 66%" in out
+    assert "-> at risk" in out
+    assert re.search(r"metrics/crm\.csv:\d+  2026-11-30  .*\(channel=social\)", out)
+
+
+def test_explain_objective_kpi_and_errors() -> None:
+    out = run_okrctl("explain", "CO-1", "-C", str(EDU), "--as-of", "2026-12-31").stdout
+    assert "progress = 74%" in out and "an aspirational goal" in out
+    out = run_okrctl("explain", "KPI-MKT-CAMPAIGNS", "-C", str(EDU), "--as-of", "2026-11-30").stdout
+    assert (
+        "2026-11-01..2026-11-30  closed" in out
+        and "score = mean over closed periods = 0.500" in out
+    )
+    result = run_okrctl("explain", "CO-1/user", "-C", str(EDU))
+    assert result.returncode == 2 and "did you mean 'users'" in result.stderr
+
+
+@pytest.fixture
+def startup(tmp_path: Path) -> Path:
+    target = tmp_path / "startup"
+    shutil.copytree(EXAMPLES / "startup", target, ignore=shutil.ignore_patterns(".okrctl_cache"))
+    return target
+
+
+def test_checkin_records_and_replaces(startup: Path) -> None:
+    result = run_okrctl(
+        "checkin",
+        "FUND/vc-meetings",
+        "7",
+        "--date",
+        "2026-11-21",
+        "--note",
+        '=HYPERLINK("http://x")',
+        "-C",
+        str(startup),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "recorded FUND/vc-meetings = 7 on 2026-11-21 in metrics/checkins.csv\n"
+    )
+    text = (startup / "metrics" / "checkins.csv").read_text(encoding="utf-8")
+    assert '2026-11-21,FUND/vc-meetings,7,"\'=HYPERLINK(""http://x"")"\n' in text
+    again = run_okrctl(
+        "checkin", "FUND/vc-meetings", "8", "--date", "2026-11-21", "-C", str(startup)
+    )
+    assert "(was 7)" in again.stdout
+    assert (startup / "metrics" / "checkins.csv").read_text().count("2026-11-21,FUND/vc") == 1
+    out = run_okrctl("status", "-C", str(startup), "--as-of", "2026-11-21", "-f", "json").stdout
+    assert _row(json.loads(out), "FUND/vc-meetings")["current"] == 8
+    assert run_okrctl("check", "-C", str(startup), "--strict").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["FUND/vc-meetings", "lots"], "is not a number"),
+        (["FUND/vc-meeting", "3"], "did you mean 'vc-meetings'"),
+        (["FUND", "3"], "is an objective"),
+        (["FUND/vc-meetings", "3", "--date", "2030-01-01"], "in the future"),
+        (["FUND/vc-meetings", "3", "--date", "2026-09-01"], "outside FUND's cycle"),
+        (["FUND/vc-meetings", "3", "--date", "yesterday"], "is not a date"),
+    ],
+)
+def test_checkin_refuses_bad_input_and_writes_nothing(
+    startup: Path, args: list[str], message: str
+) -> None:
+    before = (startup / "metrics" / "checkins.csv").read_bytes()
+    result = run_okrctl("checkin", *args, "-C", str(startup))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert (startup / "metrics" / "checkins.csv").read_bytes() == before
+
+
+def test_checkin_milestone_and_broken_file(startup: Path) -> None:
+    result = run_okrctl(
+        "checkin", "PR-1/demo-day", "done", "--date", "2026-11-20", "-C", str(startup)
+    )
+    assert result.returncode == 0
+    out = run_okrctl("status", "-C", str(startup), "--as-of", "2026-11-21", "-f", "json").stdout
+    assert _row(json.loads(out), "PR-1/demo-day")["progress"] == 1.0
+    path = startup / "metrics" / "checkins.csv"
+    path.write_text(path.read_text() + "2026-11-22,FUND/vc-meetings,oops,\n")
+    before = path.read_bytes()
+    result = run_okrctl(
+        "checkin", "FUND/vc-meetings", "3", "--date", "2026-11-20", "-C", str(startup)
+    )
+    assert result.returncode == 2 and "nothing was written" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_goldens_exist_for_every_example() -> None:
+    assert len(list(GOLDEN.glob("status-*.txt"))) >= 4
