@@ -33,19 +33,61 @@ class SchemaIssue:
 
 
 def _compiled(name: str) -> Callable[[Any], Any]:
+    """The compiled validator of a schema; its code object is kept in the user's cache
+    (outside any repository), so later runs skip generating and compiling it."""
     if name not in _COMPILED:
-        import fastjsonschema
-
-        _COMPILED[name] = fastjsonschema.compile(SCHEMAS[name])
+        _COMPILED[name] = _load_compiled(name)
     return _COMPILED[name]
+
+
+def _load_compiled(name: str) -> Callable[[Any], Any]:
+    import hashlib
+    import json
+    import marshal
+    import os
+    import sys
+    from pathlib import Path
+
+    schema = SCHEMAS[name]
+    digest = hashlib.blake2b(
+        json.dumps(schema, sort_keys=True).encode() + sys.version.encode(), digest_size=12
+    ).hexdigest()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "okrctl" / f"validator-{name}-{digest}.marshal"
+    namespace: dict[str, Any] = {}
+    try:
+        entry, code = marshal.loads(path.read_bytes())
+        exec(code, namespace)
+        return namespace[entry]  # type: ignore[no-any-return]
+    except Exception:
+        namespace.clear()
+    import re
+
+    import fastjsonschema
+
+    source = fastjsonschema.compile_to_code(schema)
+    match = re.search(r"^def (validate\w*)\(", source, re.MULTILINE)
+    assert match is not None, "fastjsonschema generated no validate function"
+    entry = match.group(1)
+    code = compile(source, f"<okrctl {name} validator>", "exec")
+    exec(code, namespace)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((entry, code)))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return namespace[entry]  # type: ignore[no-any-return]
 
 
 def validate(data: Any, name: str) -> list[SchemaIssue]:
     """Every schema issue in ``data`` against schema file ``name``; [] when valid."""
-    import fastjsonschema
+    validator = _compiled(name)
+    import fastjsonschema  # already loaded by the validator's own code
 
     try:
-        _compiled(name)(data)
+        validator(data)
         return []
     except fastjsonschema.JsonSchemaException:
         pass

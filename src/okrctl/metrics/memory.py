@@ -121,11 +121,11 @@ class TableSource:
                 )
                 continue
             day = self._date(cells[i_date], line, i_date + 1)
-            metric = cells[i_metric].strip()
+            metric = cells[i_metric]
             value = self._number(cells[i_value], line, i_value + 1, f"metric '{metric}'")
             if day is None:
                 continue
-            dim_values = tuple(cells[i].strip() for i in dims)
+            dim_values = tuple(cells[i] for i in dims)
             key = (day, metric, dim_values)
             if key in seen:
                 where = ", ".join(

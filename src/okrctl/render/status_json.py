@@ -47,5 +47,12 @@ def as_dict(tree: StatusTree) -> dict[str, Any]:
 
 
 def render(tree: StatusTree, out: IO[str]) -> None:
-    json.dump(as_dict(tree), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    """One row per line: diffs stay readable, and the C encoder does the work (an indented
+    dump goes through the pure-Python encoder, 10x slower on a large organisation)."""
+    document = as_dict(tree)
+    rows = document.pop("rows")
+    head = json.dumps(document, ensure_ascii=False)
+    out.write(head[:-1] + ', "rows": [')
+    for index, row in enumerate(rows):
+        out.write(("\n  " if index == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False))
+    out.write("\n]}\n" if rows else "]}\n")
