@@ -20,7 +20,8 @@ demo: $(STAMP)
 	$(BIN)/okrctl check -C examples/education --strict
 	$(BIN)/okrctl check -C examples/manufacturing --strict
 	$(BIN)/okrctl check -C examples/startup --strict
-	$(BIN)/okrctl check -C examples/education --format json | head -n 20
+	$(BIN)/okrctl status -C examples/education --as-of 2026-11-30
+	$(BIN)/okrctl explain -C examples/education --as-of 2026-11-30 CO-1
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -42,6 +43,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_status.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -302,3 +302,11 @@ def test_checkin_milestone_and_broken_file(startup: Path) -> None:
 
 def test_goldens_exist_for_every_example() -> None:
     assert len(list(GOLDEN.glob("status-*.txt"))) >= 4
+
+
+def test_tree_guides_end_at_the_last_visible_child() -> None:
+    _, out, _ = status(
+        "-C", str(EDU), "--as-of", "2026-11-30", "--depth", "2", "--unit", "marketing"
+    )
+    line = next(x for x in out.splitlines() if "KPI-MKT-CAMPAIGNS" in x)
+    assert "└─ ✗ KPI KPI-MKT-CAMPAIGNS" in line  # SOC-1 below it is cut by --depth

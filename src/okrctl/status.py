@@ -252,6 +252,13 @@ def _matching(ctx: Context, forest: list[_Node], filters: Filters) -> dict[int, 
     return keep
 
 
+def _visible(node: _Node, depth: int, keep: dict[int, bool], filters: Filters) -> bool:
+    if id(node) not in keep:
+        return False
+    # objectives sit at even depths (objective, key result, objective, ...)
+    return filters.depth is None or node.kind != "objective" or depth // 2 < filters.depth
+
+
 def _flatten(
     ctx: Context,
     node: _Node,
@@ -262,15 +269,12 @@ def _flatten(
     filters: Filters,
     out: list[Row],
 ) -> None:
-    if id(node) not in keep:
-        return
-    # objectives sit at even depths (objective, key result, objective, ...)
-    if filters.depth is not None and node.kind == "objective" and depth // 2 >= filters.depth:
+    if not _visible(node, depth, keep, filters):
         return
     out.append(
         replace(_row(ctx, node), depth=depth, context=not keep[id(node)], last=last, guides=guides)
     )
-    children = [c for c in node.children if id(c) in keep]
+    children = [c for c in node.children if _visible(c, depth + 1, keep, filters)]
     for index, child in enumerate(children):
         _flatten(
             ctx,
