@@ -462,14 +462,11 @@ class _Builder:
                 return None if value in _NULLS else value
             resolved = _resolve_plain(value)
             if isinstance(resolved, float) and not math.isfinite(resolved):
-                self.problems.append(
-                    ReadProblem(
-                        "S001",
-                        f"'{value}' is not a finite number",
-                        node.start_mark.line + 1,
-                        node.start_mark.column + 1,
-                        "okrctl computes with finite numbers only; write the value out",
-                    )
+                self._problem(
+                    node,
+                    "S001",
+                    f"'{value}' is not a finite number",
+                    "okrctl computes with finite numbers only; write the value out",
                 )
             return resolved
         if tag == _STR or tag == "!":
@@ -482,28 +479,21 @@ class _Builder:
             resolved = _resolve_plain(value)
             if isinstance(resolved, int | float) and not isinstance(resolved, bool):
                 return float(resolved) if tag.endswith("float") else resolved
-        self.problems.append(
-            ReadProblem(
-                "Y008",
-                f"tag {tag} on '{value}' is not supported here",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-                "remove the tag; quote the value if it must stay text",
-            )
+        self._problem(
+            node,
+            "Y008",
+            f"tag {tag} on '{value}' is not supported here",
+            "remove the tag; quote the value if it must stay text",
         )
         return value
 
+    def _problem(self, node: Node, code: str, message: str, hint: str) -> None:
+        mark = node.start_mark
+        self.problems.append(ReadProblem(code, message, mark.line + 1, mark.column + 1, hint))
+
     def _check_tag(self, node: Node, allowed: tuple[str, ...]) -> None:
         if node.tag not in allowed:
-            self.problems.append(
-                ReadProblem(
-                    "Y008",
-                    f"tag {node.tag} is not supported",
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
-                    "remove the tag",
-                )
-            )
+            self._problem(node, "Y008", f"tag {node.tag} is not supported", "remove the tag")
 
     def _size(self, node: Node) -> int:
         key = id(node)

@@ -80,6 +80,18 @@ class TableSource:
     ) -> None:
         self._problems.append(DataProblem(code, line, message, hint, column))
 
+    def _well_formed(self, cells: list[str], header: list[str], line: int) -> bool:
+        if len(cells) == len(header):
+            return True
+        self._cell_problem(
+            "D009",
+            line,
+            1,
+            f"row has {len(cells)} fields, the header {len(header)}",
+            "check for a missing or extra delimiter",
+        )
+        return False
+
     def _date(self, text: str, line: int, column: int) -> dt.date | None:
         try:
             day = parse_date(text, self.config.date_format)
@@ -111,14 +123,7 @@ class TableSource:
         seen: dict[tuple[object, ...], int] = {}
         for record in records:  # type: ignore[attr-defined]
             cells, line = record.cells, record.line
-            if len(cells) != len(header):
-                self._cell_problem(
-                    "D009",
-                    line,
-                    1,
-                    f"row has {len(cells)} fields, the header {len(header)}",
-                    "check for a missing or extra delimiter",
-                )
+            if not self._well_formed(cells, header, line):
                 continue
             day = self._date(cells[i_date], line, i_date + 1)
             metric = cells[i_metric]
@@ -160,14 +165,7 @@ class TableSource:
         seen: dict[dt.date, int] = {}
         for record in records:  # type: ignore[attr-defined]
             cells, line = record.cells, record.line
-            if len(cells) != len(header):
-                self._cell_problem(
-                    "D009",
-                    line,
-                    1,
-                    f"row has {len(cells)} fields, the header {len(header)}",
-                    "check for a missing or extra delimiter",
-                )
+            if not self._well_formed(cells, header, line):
                 continue
             day = self._date(cells[i_date], line, i_date + 1)
             if day is None:
