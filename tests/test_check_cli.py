@@ -32,13 +32,17 @@ def test_examples_pass_strict(example: str) -> None:
     assert result.stdout.startswith("no problems in ")
 
 
-def test_broken_fixture_reports_exactly_the_expected_diagnostics() -> None:
+@pytest.mark.parametrize("fixture", ["broken", "broken-bsc", "broken-data"])
+def test_broken_fixture_reports_exactly_the_expected_diagnostics(fixture: str) -> None:
+    root = FIXTURES / fixture
     expected = [
         line
-        for line in (BROKEN / "expected.txt").read_text(encoding="utf-8").splitlines()
+        for line in (root / "expected.txt").read_text(encoding="utf-8").splitlines()
         if line and not line.startswith("#")
     ]
-    result = run_okrctl("check", "--format", "json", "--no-cache", "-C", str(BROKEN))
+    result = run_okrctl(
+        "check", "--format", "json", "--no-cache", "--as-of", "2026-11-30", "-C", str(root)
+    )
     assert result.returncode == 1
     report = json.loads(result.stdout)
     actual = [f"{d['code']} {d['file']}:{d['line']}" for d in report["diagnostics"]]
