@@ -18,6 +18,13 @@ from okrctl.validate import position, validate
 from okrctl.yamlread import YamlList, YamlMap, read_yaml
 
 CONFIG_NAME = "okrctl.yaml"
+DEFAULT_RATINGS: tuple[tuple[float, str], ...] = (
+    (1.0, "S"),
+    (0.9, "A"),
+    (0.8, "B"),
+    (0.6, "C"),
+    (0.0, "D"),
+)
 FORMAT_VERSION = 1
 DEFAULT_GOALS = ("goals/**/*.yaml",)
 
@@ -58,6 +65,10 @@ class Config:
     rule_settings: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     checkins: str = "metrics/checkins.csv"
     checkins_line: int = 0
+    ratings: tuple[tuple[float, str], ...] = DEFAULT_RATINGS
+    bonus_by_rating: dict[str, float] | None = None
+    bonus_formula: dict[str, float] | None = None
+    scoring_line: int = 0
     diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
@@ -331,6 +342,10 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
             if isinstance(value, str)
         },
         checkins=checkins if isinstance(checkins, str) else "metrics/checkins.csv",
+        ratings=_ratings(scoring.get("ratings")),
+        bonus_by_rating=_numbers(_mapping(scoring.get("bonus")).get("by_rating")),
+        bonus_formula=_numbers(_mapping(scoring.get("bonus")).get("formula")),
+        scoring_line=data.lc["scoring"][0] if "scoring" in data.lc else 0,
         checkins_line=checkins_line,
         diagnostics=tuple(diagnostics),
     )
@@ -399,6 +414,31 @@ def _unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Dia
                 break
             seen.add(current.id)
             current = units.get(current.parent)
+    return out
+
+
+def _ratings(value: Any) -> tuple[tuple[float, str], ...]:
+    if not isinstance(value, list):
+        return DEFAULT_RATINGS
+    bands = []
+    for band in value:
+        if isinstance(band, dict) and isinstance(band.get("rating"), str):
+            try:
+                bands.append((parse_number(band.get("min")), band["rating"]))
+            except ValueError:
+                continue
+    return tuple(sorted(bands, reverse=True)) or DEFAULT_RATINGS
+
+
+def _numbers(value: Any) -> dict[str, float] | None:
+    if not isinstance(value, dict):
+        return None
+    out = {}
+    for key, number in value.items():
+        try:
+            out[str(key)] = parse_number(number)
+        except ValueError:
+            continue
     return out
 
 

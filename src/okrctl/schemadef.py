@@ -480,6 +480,43 @@ CONFIG_SCHEMA: Schema = {
                 "okr_weight": _fraction("Share of the OKR score in a scorecard's total."),
                 "kpi_weight": _fraction("Share of the KPI score in a scorecard's total."),
                 "kr_cap": _number("Highest progress one KR contributes to its objective."),
+                "ratings": {
+                    "type": "array",
+                    "minItems": 1,
+                    "description": "Rating bands of a scorecard's total, e.g. S from 100%, A "
+                    "from 90%, B from 80%, C from 60%, D below.",
+                    "items": _obj(
+                        {
+                            "min": _fraction("Lowest total that earns this rating."),
+                            "rating": _text("The rating, e.g. S, A, B, C, D."),
+                        },
+                        ["min", "rating"],
+                        "One band.",
+                    ),
+                },
+                "bonus": _obj(
+                    {
+                        "by_rating": {
+                            "type": "object",
+                            "description": "Bonus multiplier per rating, e.g. {S: 1.5, A: 1.2}.",
+                            "additionalProperties": _number("Multiplier."),
+                        },
+                        "formula": _obj(
+                            {
+                                "base": _number("Multiplier paid per 100% of KPI score."),
+                                "base_from": _fraction("KPI score below which no base is paid."),
+                                "extra": _number("Extra multiplier for a high OKR score."),
+                                "extra_from": _fraction("OKR score that earns the extra."),
+                                "cap": _number("Highest multiplier."),
+                            },
+                            [],
+                            "multiplier = min(cap, base x KPI score (when KPI score >= "
+                            "base_from) + extra (when OKR score >= extra_from)).",
+                        ),
+                    },
+                    [],
+                    "Bonus multipliers, by rating or by formula (not both).",
+                ),
             },
             [],
             "Scoring defaults.",
@@ -532,7 +569,11 @@ STATUS_SCHEMA: Schema = {
                 "additionalProperties": False,
                 "required": ["kind", "depth", "id", "title", "status", "progress", "context"],
                 "properties": {
-                    "kind": {"enum": ["objective", "kr", "kpi"], "description": "Row kind."},
+                    "kind": {
+                        "enum": ["objective", "kr", "kpi", "perspective"],
+                        "description": "Row kind; `perspective` heads a group with "
+                        "--by perspective.",
+                    },
                     "depth": {"type": "integer", "minimum": 0, "description": "Nesting."},
                     "id": {"type": "string", "description": "Id (OBJ/KR for key results)."},
                     "title": {"type": "string", "description": "Title as written."},

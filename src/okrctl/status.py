@@ -286,3 +286,60 @@ def _flatten(
             filters,
             out,
         )
+
+
+def build_by_perspective(
+    ctx: Context, evaluation: Evaluation, filters: Filters = Filters()
+) -> StatusTree:
+    """The same rows grouped by Balanced Scorecard perspective: each objective and KPI under
+    its own `perspective`, or the perspective a balanced scorecard lists it in."""
+    listed: dict[str, str] = {}
+    for card in ctx.scorecards.values():
+        for perspective in card.perspectives:
+            for measure in perspective.measures:
+                listed.setdefault(measure.id, perspective.name)
+    groups: dict[str, list[_Node]] = defaultdict(list)
+    for oid, result in evaluation.objectives.items():
+        name = result.objective.perspective or listed.get(oid) or "(none)"
+        node = _Node("objective", oid, result)
+        node.children = [_Node("kr", k.kr.path, k) for k in result.key_results if not k.kr.draft]
+        groups[name].append(node)
+    for kid, kpi in evaluation.kpis.items():
+        groups[kpi.kpi.perspective or listed.get(kid) or "(none)"].append(_Node("kpi", kid, kpi))
+    order = [p for p in ctx.config.perspectives if p in groups]
+    order += sorted(p for p in groups if p not in order)
+    tree = StatusTree(
+        evaluation.cycle.id, evaluation.as_of, evaluation.as_of >= evaluation.cycle.end
+    )
+    keep = _matching(ctx, [n for name in order for n in groups[name]], filters)
+    for name in order:
+        members = [n for n in groups[name] if id(n) in keep]
+        if not members:
+            continue
+        tree.rows.append(
+            Row(
+                kind="perspective",
+                depth=0,
+                id=name,
+                title=name,
+                owner=None,
+                level=None,
+                unit=None,
+                status=Status.GREY,
+                progress=None,
+                raw_progress=None,
+                expected=None,
+                current=None,
+                target=None,
+                baseline=None,
+                unit_label=None,
+                percent=False,
+                note=None,
+            )
+        )
+        for index, node in enumerate(members):
+            _flatten(ctx, node, 1, index == len(members) - 1, (False,), keep, filters, tree.rows)
+    for row in tree.rows:
+        if not row.context and row.kind != "perspective":
+            tree.counts[row.status.value] = tree.counts.get(row.status.value, 0) + 1
+    return tree

@@ -27,7 +27,9 @@ def github_property(text: str) -> str:
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# characters that make Markdown anywhere in a line; # + - ! > only matter at its start,
+# where okrctl never puts user text
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()|~])")
 
 
 def markdown(text: str) -> str:

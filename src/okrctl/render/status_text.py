@@ -73,6 +73,9 @@ def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = N
     table.add_column("status", no_wrap=True)
     table.add_column("owner", no_wrap=True)
     for row in tree.rows:
+        if row.kind == "perspective":
+            table.add_row(Text(one_line(row.title), style="bold underline"))
+            continue
         style = "dim" if row.context else ""
         label = Text(tree_prefix(row), style="dim")
         label.append(SYMBOLS[row.status] + " ", style=COLORS[row.status])
@@ -98,13 +101,13 @@ def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = N
             Text(one_line(row.owner or ""), style="dim"),
         )
     console.print(table)
+    shown = [r for r in tree.rows if not r.context and r.kind != "perspective"]
     counts = ", ".join(
         f"{tree.counts.get(s.value, 0)} {s.word}" for s in Status if tree.counts.get(s.value)
     )
     console.print(
         Text(
-            f"{len([r for r in tree.rows if not r.context])} rows: {counts or 'none'}"
-            "; ┃ marks the expected pace",
+            f"{len(shown)} rows: {counts or 'none'}; ┃ marks the expected pace",
             style="dim",
         )
     )

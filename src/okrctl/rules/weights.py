@@ -286,3 +286,45 @@ def status_thresholds(ctx: Context) -> Iterator[Diagnostic]:
             f"status thresholds at_risk {config.at_risk:g} and on_track {config.on_track:g} "
             "must satisfy 0 < at_risk < on_track",
         )
+
+
+@rule("W009", "rating-bands", E)
+def rating_bands(ctx: Context) -> Iterator[Diagnostic]:
+    """okrctl.yaml's ``scoring.ratings`` repeat a minimum or a rating, or leave totals
+    below the lowest band without a rating; or ``scoring.bonus`` gives both ``by_rating``
+    and ``formula``, or multipliers for ratings that do not exist.
+
+    Anti-pattern: ``ratings: [{min: 90%, rating: A}, {min: 80%, rating: B}]`` (what does 70%
+    earn?).
+
+    Fix: end with a band from 0 (``{min: 0, rating: D}``); one bonus method.
+    """
+    config = ctx.config
+    line = config.scoring_line or 1
+    mins = [m for m, _ in config.ratings]
+    names = [r for _, r in config.ratings]
+    if len(set(mins)) != len(mins) or len(set(names)) != len(names):
+        yield make("W009", config.file, line, 1, "scoring.ratings repeat a minimum or a rating")
+    if mins and min(mins) > 0:
+        yield make(
+            "W009",
+            config.file,
+            line,
+            1,
+            f"scoring.ratings leave totals below {min(mins):g} without a rating",
+            "add a last band {min: 0, rating: D}",
+        )
+    if config.bonus_by_rating is not None and config.bonus_formula is not None:
+        yield make(
+            "W009", config.file, line, 1, "scoring.bonus has both by_rating and formula; use one"
+        )
+    if config.bonus_by_rating:
+        unknown = sorted(set(config.bonus_by_rating) - set(names))
+        if unknown:
+            yield make(
+                "W009",
+                config.file,
+                line,
+                1,
+                f"scoring.bonus.by_rating names ratings that do not exist: {', '.join(unknown)}",
+            )

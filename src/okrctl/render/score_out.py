@@ -1,0 +1,322 @@
+"""`okrctl score` as text, JSON, CSV (opens cleanly in Excel) and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import IO, Any
+
+from okrctl import __version__
+from okrctl.checkin import neutralise
+from okrctl.render.escape import markdown, one_line
+from okrctl.render.numbers import percent
+from okrctl.scoring import BalancedCard, Card, ScoreReport, Synergy
+
+SCORE_FORMAT_VERSION = 1
+
+
+def _who(card: Card) -> str:
+    return card.owner or card.unit or ""
+
+
+def _name(card: Card) -> str:
+    return card.id if card.declared else "(default)"
+
+
+def _multiplier(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}x"
+
+
+def as_dict(report: ScoreReport, synergy: bool) -> dict[str, Any]:
+    def r4(value: float | None) -> float | None:
+        return None if value is None else round(value, 6)
+
+    document: dict[str, Any] = {
+        "format": "okrctl-score",
+        "version": SCORE_FORMAT_VERSION,
+        "okrctl": __version__,
+        "cycle": report.cycle,
+        "as_of": report.as_of,
+        "scorecards": [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "owner": c.owner,
+                "unit": c.unit,
+                "declared": c.declared,
+                "okr_score": r4(c.okr_score),
+                "kpi_score": r4(c.kpi_score),
+                "okr_weight": c.okr_weight,
+                "kpi_weight": c.kpi_weight,
+                "total": r4(c.total),
+                "rating": c.rating,
+                "bonus": r4(c.bonus),
+                "objectives": [
+                    {
+                        "id": g.objective.id,
+                        "progress": r4(g.progress),
+                        "graded": r4(g.graded),
+                        "type": g.objective.type.value,
+                    }
+                    for g in c.objectives
+                ],
+                "kpis": [
+                    {"id": k.kpi.id, "score": r4(k.score), "weight": k.weight} for k in c.kpis
+                ],
+            }
+            for c in report.cards
+        ],
+        "balanced": [
+            {
+                "id": b.scorecard.id,
+                "total": r4(b.total),
+                "rating": b.rating,
+                "warnings": list(b.warnings),
+                "perspectives": [
+                    {
+                        "name": p.name,
+                        "weight": p.weight,
+                        "score": r4(p.score),
+                        "measures": [
+                            {
+                                "id": m.id,
+                                "kind": m.kind,
+                                "weight": m.weight,
+                                "score": r4(m.score),
+                                "status": m.status.value,
+                            }
+                            for m in p.measures
+                        ],
+                    }
+                    for p in b.perspectives
+                ],
+            }
+            for b in report.balanced
+        ],
+    }
+    if synergy:
+        document["synergy"] = [
+            {
+                "objective": s.objective.id,
+                "progress": r4(s.progress),
+                "status": s.status.value,
+                "kpi_attainment": r4(s.kpi_attainment),
+                "children_completion": r4(s.children_completion),
+                "kpis": [k.kpi.id for k in s.kpis],
+                "children": [g.objective.id for g in s.children],
+                "flag": s.flag,
+            }
+            for s in report.synergy
+        ]
+    return document
+
+
+def render_json(report: ScoreReport, out: IO[str], synergy: bool) -> None:
+    json.dump(as_dict(report, synergy), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+CSV_HEADER = [
+    "scorecard",
+    "kind",
+    "owner",
+    "unit",
+    "okr_score",
+    "kpi_score",
+    "okr_weight",
+    "kpi_weight",
+    "total",
+    "rating",
+    "bonus_multiplier",
+]
+
+
+def render_csv(report: ScoreReport, out: IO[str]) -> None:
+    """UTF-8 with a BOM (Excel reads Chinese names right); text cells that a spreadsheet
+    would run as formulas are neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+
+    def num(value: float | None) -> str:
+        return "" if value is None else f"{value:.4f}"
+
+    for c in report.cards:
+        writer.writerow(
+            [
+                neutralise(c.id),
+                c.kind,
+                neutralise(c.owner or ""),
+                neutralise(c.unit or ""),
+                num(c.okr_score),
+                num(c.kpi_score),
+                num(c.okr_weight),
+                num(c.kpi_weight),
+                num(c.total),
+                neutralise(c.rating or ""),
+                num(c.bonus),
+            ]
+        )
+    for b in report.balanced:
+        writer.writerow(
+            [
+                neutralise(b.scorecard.id),
+                "balanced",
+                "",
+                neutralise(b.scorecard.unit or ""),
+                "",
+                "",
+                "",
+                "",
+                num(b.total),
+                neutralise(b.rating or ""),
+                "",
+            ]
+        )
+    out.write("\ufeff" + buffer.getvalue())
+
+
+def render_markdown(report: ScoreReport, out: IO[str], synergy: bool) -> None:
+    lines = [f"## Scorecards, {markdown(report.cycle)}, as of {report.as_of}", ""]
+    lines += [
+        "| Scorecard | Owner / unit | OKR | KPI | Total | Rating | Bonus |",
+        "|---|---|---:|---:|---:|---|---:|",
+    ]
+    for c in report.cards:
+        lines.append(
+            f"| {markdown(_name(c))} | {markdown(_who(c))} | {percent(c.okr_score)} | "
+            f"{percent(c.kpi_score)} | {percent(c.total)} | "
+            f"{markdown(c.rating or '—')} | {_multiplier(c.bonus)} |"
+        )
+    for b in report.balanced:
+        lines += [
+            "",
+            f"### Balanced scorecard {markdown(b.scorecard.id)}: "
+            f"{percent(b.total)} ({markdown(b.rating or '—')})",
+            "",
+            "| Perspective | Weight | Score | Measures |",
+            "|---|---:|---:|---|",
+        ]
+        for p in b.perspectives:
+            measures = ", ".join(f"{markdown(m.id)} {percent(m.score)}" for m in p.measures)
+            lines.append(
+                f"| {markdown(p.title or p.name)} | {percent(p.weight)} | "
+                f"{percent(p.score)} | {measures or '—'} |"
+            )
+        lines += [f"- ⚠️ {markdown(w)}" for w in b.warnings]
+    if synergy:
+        lines += _synergy_md(report.synergy)
+    out.write("\n".join(lines) + "\n")
+
+
+def _synergy_md(items: list[Synergy]) -> list[str]:
+    lines = [
+        "",
+        "### OKR–KPI synergy",
+        "",
+        "| Objective | Completion | KPI attainment | Aligned goals | Note |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for s in items:
+        lines.append(
+            f"| {markdown(s.objective.id)} | {percent(s.progress)} | "
+            f"{percent(s.kpi_attainment)} | {percent(s.children_completion)} | "
+            f"{markdown(s.flag or '')} |"
+        )
+    return lines
+
+
+def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    wide = None if out.isatty() else 400
+    console = Console(
+        file=out,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+        width=wide,
+        height=None if wide is None else 50,
+    )
+    table = Table(
+        box=None,
+        title=f"Scorecards, {report.cycle}, as of {report.as_of}",
+        title_justify="left",
+        title_style="bold",
+        header_style="bold",
+        pad_edge=False,
+    )
+    for name, justify in (
+        ("scorecard", "left"),
+        ("owner / unit", "left"),
+        ("OKR", "right"),
+        ("KPI", "right"),
+        ("total", "right"),
+        ("rating", "left"),
+        ("bonus", "right"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for c in report.cards:
+        table.add_row(
+            one_line(_name(c)),
+            one_line(_who(c)),
+            percent(c.okr_score),
+            percent(c.kpi_score),
+            percent(c.total),
+            one_line(c.rating or "—"),
+            _multiplier(c.bonus),
+        )
+    console.print(table)
+    for b in report.balanced:
+        _balanced_text(console, b)
+    if synergy and report.synergy:
+        console.print()
+        syn = Table(
+            box=None,
+            title="OKR–KPI synergy",
+            title_justify="left",
+            title_style="bold",
+            header_style="bold",
+            pad_edge=False,
+        )
+        for name in ("objective", "completion", "KPI attainment", "aligned goals", "note"):
+            syn.add_column(name, no_wrap=name != "note")
+        for s in report.synergy:
+            syn.add_row(
+                one_line(s.objective.id),
+                percent(s.progress),
+                percent(s.kpi_attainment),
+                percent(s.children_completion),
+                Text(one_line(s.flag or ""), style="yellow"),
+            )
+        console.print(syn)
+
+
+def _balanced_text(console: Any, b: BalancedCard) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print()
+    table = Table(
+        box=None,
+        header_style="bold",
+        pad_edge=False,
+        title_justify="left",
+        title_style="bold",
+        title=f"Balanced scorecard {one_line(b.scorecard.id)}: "
+        f"{percent(b.total)} ({one_line(b.rating or '—')})",
+    )
+    for name in ("perspective", "weight", "score", "measures"):
+        table.add_column(name, no_wrap=name != "measures")
+    for p in b.perspectives:
+        measures = ", ".join(f"{one_line(m.id)} {percent(m.score)}" for m in p.measures)
+        table.add_row(
+            one_line(p.title or p.name), percent(p.weight), percent(p.score), measures or "—"
+        )
+    console.print(table)
+    for warning in b.warnings:
+        console.print(Text(f"! {one_line(warning)}", style="yellow"))

@@ -1,0 +1,118 @@
+"""Strategy maps as text, Mermaid (renders in GitHub Markdown) and Graphviz DOT; and the
+answer of `okrctl why`."""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+
+from okrctl.progress import Status
+from okrctl.render.escape import one_line
+from okrctl.render.numbers import percent
+from okrctl.scoring import BalancedCard, WhyResult
+
+_SYMBOL = {Status.GREEN: "✓", Status.YELLOW: "!", Status.RED: "✗", Status.GREY: "?"}
+_FILL = {
+    Status.GREEN: "#c8e6c9",
+    Status.YELLOW: "#fff3c4",
+    Status.RED: "#ffcdd2",
+    Status.GREY: "#e0e0e0",
+}
+
+
+def _node_id(ident: str) -> str:
+    """A Mermaid/DOT-safe identifier for any measure id."""
+    return "n_" + re.sub(r"[^A-Za-z0-9_]", lambda m: f"_{ord(m.group()):x}_", ident)
+
+
+def _mermaid_text(text: str) -> str:
+    return (
+        one_line(text)
+        .replace("&", "&amp;")
+        .replace('"', "#quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
+
+
+def _dot_text(text: str) -> str:
+    return one_line(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def render_text(card: BalancedCard, out: IO[str]) -> None:
+    out.write(f"strategy map of {one_line(card.scorecard.id)}: {percent(card.total)}\n")
+    for p in card.perspectives:
+        out.write(f"\n{one_line(p.title or p.name)} ({percent(p.weight)}): {percent(p.score)}\n")
+        for m in p.measures:
+            out.write(
+                f"  {_SYMBOL[m.status]} {one_line(m.id)}  {one_line(m.title)}  "
+                f"{percent(m.score)}  {m.status.word}\n"
+            )
+    if card.scorecard.links:
+        out.write("\nlinks (driver -> result):\n")
+        for link in card.scorecard.links:
+            out.write(f"  {one_line(link.driver)} -> {one_line(link.result)}\n")
+
+
+def render_mermaid(card: BalancedCard, out: IO[str]) -> None:
+    lines = ["flowchart BT"]
+    for index, p in enumerate(card.perspectives):
+        lines.append(
+            f'  subgraph p{index}["{_mermaid_text(p.title or p.name)} {percent(p.score)}"]'
+        )
+        for m in p.measures:
+            label = f"{_mermaid_text(m.id)}<br/>{_SYMBOL[m.status]} {percent(m.score)}"
+            lines.append(f'    {_node_id(m.id)}["{label}"]:::{m.status.value}')
+        lines.append("  end")
+    for link in card.scorecard.links:
+        lines.append(f"  {_node_id(link.driver)} --> {_node_id(link.result)}")
+    for status in Status:
+        lines.append(f"  classDef {status.value} fill:{_FILL[status]},stroke:#555")
+    out.write("\n".join(lines) + "\n")
+
+
+def render_dot(card: BalancedCard, out: IO[str]) -> None:
+    lines = [
+        f'digraph "{_dot_text(card.scorecard.id)}" {{',
+        "  rankdir=BT;",
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica"];',
+    ]
+    for index, p in enumerate(card.perspectives):
+        lines.append(f"  subgraph cluster_{index} {{")
+        lines.append(f'    label="{_dot_text(p.title or p.name)} {percent(p.score)}";')
+        for m in p.measures:
+            lines.append(
+                f'    {_node_id(m.id)} [label="{_dot_text(m.id)}\\n'
+                f'{_SYMBOL[m.status]} {percent(m.score)}", fillcolor="{_FILL[m.status]}"];'
+            )
+        lines.append("  }")
+    for link in card.scorecard.links:
+        lines.append(f"  {_node_id(link.driver)} -> {_node_id(link.result)};")
+    lines.append("}")
+    out.write("\n".join(lines) + "\n")
+
+
+def render_why(results: list[WhyResult], out: IO[str]) -> None:
+    for result in results:
+        m = result.measure
+        out.write(
+            f"{one_line(m.id)} ({one_line(result.perspective)}, scorecard "
+            f"{one_line(result.scorecard)}): {percent(m.score)}, {m.status.word}\n"
+        )
+        if m.status not in (Status.YELLOW, Status.RED):
+            out.write("  it is not off track; its drivers, for reference:\n")
+        if not result.drivers:
+            out.write("  no strategy-map link leads into it: nothing upstream to look at\n")
+            continue
+        if m.status in (Status.YELLOW, Status.RED):
+            if result.off_track:
+                out.write("  drivers off track, nearest first:\n")
+            else:
+                out.write("  every driver upstream is on track: look at the measure itself\n")
+        shown = result.off_track if m.status in (Status.YELLOW, Status.RED) else result.drivers
+        for d in shown:
+            out.write(
+                f"  {'  ' * (d.depth - 1)}{_SYMBOL[d.status]} {one_line(d.id)} "
+                f"({one_line(d.perspective)}) {percent(d.score)} {d.status.word}"
+                f", drives {one_line(d.drives)}\n"
+            )

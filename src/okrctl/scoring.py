@@ -1,0 +1,435 @@
+"""Scorecards (SPEC §4.5): individual and team scores, ratings and bonus multipliers,
+balanced scorecards, the OKR-KPI synergy view, and the causal walk up a strategy map.
+
+Works on an ``Evaluation``; renderers in render/score_*.py only format the result.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from okrctl.config import Config
+from okrctl.evaluate import Evaluation, KpiResult, ObjectiveResult
+from okrctl.model import GoalType, Kpi, Objective, Scorecard
+from okrctl.progress import Status
+from okrctl.rules.bsc import chain_order
+from okrctl.rules.context import Context
+
+ASPIRATIONAL_PASS = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class GoalScore:
+    objective: Objective
+    progress: float | None
+    graded: float | None  # aspirational goals graded against 0.7
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class KpiScore:
+    kpi: Kpi
+    score: float | None
+    weight: float
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """An individual or team scorecard (declared, or the default one of an owner)."""
+
+    id: str
+    kind: str
+    owner: str | None
+    unit: str | None
+    declared: bool
+    objectives: tuple[GoalScore, ...]
+    kpis: tuple[KpiScore, ...]
+    okr_score: float | None
+    kpi_score: float | None
+    okr_weight: float
+    kpi_weight: float
+    total: float | None
+    rating: str | None
+    bonus: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureScore:
+    id: str
+    kind: str  # kpi | objective | missing
+    title: str
+    weight: float
+    score: float | None
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class PerspectiveScore:
+    name: str
+    title: str | None
+    weight: float
+    measures: tuple[MeasureScore, ...]
+    score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class BalancedCard:
+    scorecard: Scorecard
+    perspectives: tuple[PerspectiveScore, ...]
+    total: float | None
+    rating: str | None
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Synergy:
+    objective: Objective
+    progress: float | None
+    status: Status
+    kpis: tuple[KpiScore, ...]
+    children: tuple[GoalScore, ...]
+    kpi_attainment: float | None  # mean KPI score of the KPIs aligned to the objective
+    children_completion: float | None
+    flag: str | None
+
+
+@dataclass
+class ScoreReport:
+    cycle: str
+    as_of: str
+    cards: list[Card]
+    balanced: list[BalancedCard]
+    synergy: list[Synergy]
+
+
+def _mean(values: list[tuple[float | None, float]]) -> float | None:
+    known = [(v, w) for v, w in values if v is not None]
+    total = sum(w for _, w in known)
+    if not known or total <= 0:
+        return None
+    return sum(v * w for v, w in known) / total
+
+
+def grade(result: ObjectiveResult, cap: float) -> GoalScore:
+    """An objective's score for a scorecard: committed goals as they land, aspirational
+    ones against 0.7 (70% counts as full marks), never above ``cap``."""
+    p = result.progress
+    graded = None
+    if p is not None:
+        graded = (
+            p if result.objective.type is GoalType.COMMITTED else min(p / ASPIRATIONAL_PASS, cap)
+        )
+    return GoalScore(result.objective, p, graded, result.status)
+
+
+def rating_for(total: float | None, config: Config) -> str | None:
+    if total is None:
+        return None
+    for minimum, rating in sorted(config.ratings, reverse=True):
+        if total >= minimum - 1e-12:
+            return rating
+    return None
+
+
+def bonus_for(
+    card_okr: float | None, card_kpi: float | None, rating: str | None, config: Config
+) -> float | None:
+    if config.bonus_by_rating is not None:
+        return None if rating is None else config.bonus_by_rating.get(rating, 0.0)
+    formula = config.bonus_formula
+    if formula is None:
+        return None
+    base = formula.get("base", 1.0)
+    extra = formula.get("extra", 0.0)
+    value = 0.0
+    if card_kpi is not None and card_kpi >= formula.get("base_from", 0.0) - 1e-12:
+        value += base * card_kpi
+    if card_okr is not None and card_okr >= formula.get("extra_from", 1.0) - 1e-12:
+        value += extra
+    return min(value, formula.get("cap", float("inf")))
+
+
+class Scorer:
+    def __init__(self, ctx: Context, evaluation: Evaluation) -> None:
+        self.ctx = ctx
+        self.config = ctx.config
+        self.evaluation = evaluation
+        self.goals = {oid: grade(r, self.config.kr_cap) for oid, r in evaluation.objectives.items()}
+
+    def _kpi(self, kpi_id: str, weight: float | None) -> KpiScore | None:
+        result: KpiResult | None = self.evaluation.kpis.get(kpi_id)
+        if result is None:
+            return None
+        w = weight if weight is not None else (result.kpi.weight or 1.0)
+        return KpiScore(result.kpi, result.score, w, result.status)
+
+    def card(
+        self, scorecard: Scorecard | None, *, kind: str, owner: str | None, unit: str | None
+    ) -> Card:
+        if scorecard is not None and scorecard.objectives:
+            goals = [self.goals[o] for o in scorecard.objectives if o in self.goals]
+        else:
+            goals = [
+                g
+                for g in self.goals.values()
+                if (owner is not None and g.objective.owner == owner and kind == "individual")
+                or (kind == "team" and unit is not None and g.objective.unit == unit)
+            ]
+        if scorecard is not None and scorecard.kpis:
+            kpis = [k for m in scorecard.kpis if (k := self._kpi(m.id, m.weight)) is not None]
+        else:
+            kpis = [
+                k
+                for kid, r in self.evaluation.kpis.items()
+                if (
+                    (kind == "individual" and r.kpi.owner == owner)
+                    or (kind == "team" and unit is not None and r.kpi.unit == unit)
+                )
+                and (k := self._kpi(kid, None)) is not None
+            ]
+        okr = _mean([(g.graded, 1.0) for g in goals])
+        kpi = _mean([(k.score, k.weight) for k in kpis])
+        okr_w = (
+            scorecard.okr_weight
+            if scorecard and scorecard.okr_weight is not None
+            else self.config.okr_weight
+        )
+        kpi_w = (
+            scorecard.kpi_weight
+            if scorecard and scorecard.kpi_weight is not None
+            else self.config.kpi_weight
+        )
+        total = _mean([(okr, okr_w), (kpi, kpi_w)])
+        rating = rating_for(total, self.config)
+        return Card(
+            id=scorecard.id if scorecard else f"default:{owner or unit}",
+            kind=kind,
+            owner=owner,
+            unit=unit,
+            declared=scorecard is not None,
+            objectives=tuple(goals),
+            kpis=tuple(kpis),
+            okr_score=okr,
+            kpi_score=kpi,
+            okr_weight=okr_w,
+            kpi_weight=kpi_w,
+            total=total,
+            rating=rating,
+            bonus=bonus_for(okr, kpi, rating, self.config),
+        )
+
+    def cards(self) -> list[Card]:
+        out = []
+        declared_owners = set()
+        for scorecard in self.ctx.scorecards.values():
+            if scorecard.draft or scorecard.kind == "balanced":
+                continue
+            if not self._in_view(scorecard):
+                continue
+            out.append(
+                self.card(
+                    scorecard, kind=scorecard.kind, owner=scorecard.owner, unit=scorecard.unit
+                )
+            )
+            if scorecard.kind == "individual" and scorecard.owner:
+                declared_owners.add(scorecard.owner)
+        owners = {g.objective.owner for g in self.goals.values() if g.objective.owner}
+        owners |= {r.kpi.owner for r in self.evaluation.kpis.values() if r.kpi.owner}
+        for owner in sorted(owners - declared_owners):
+            out.append(self.card(None, kind="individual", owner=owner, unit=None))
+        return out
+
+    def _in_view(self, scorecard: Scorecard) -> bool:
+        cycle = self.ctx.cycle(scorecard.cycle)
+        return cycle is not None and cycle.contains(self.evaluation.cycle)
+
+    def measure(self, ident: str, weight: float) -> MeasureScore:
+        if ident in self.evaluation.kpis:
+            r = self.evaluation.kpis[ident]
+            return MeasureScore(ident, "kpi", r.kpi.title, weight, r.score, r.status)
+        if ident in self.goals:
+            g = self.goals[ident]
+            return MeasureScore(ident, "objective", g.objective.title, weight, g.graded, g.status)
+        return MeasureScore(ident, "missing", "", weight, None, Status.GREY)
+
+    def balanced(self) -> list[BalancedCard]:
+        out = []
+        for card in self.ctx.scorecards.values():
+            if card.kind != "balanced" or card.draft or not self._in_view(card):
+                continue
+            perspectives = []
+            for p in card.perspectives:
+                measures = tuple(
+                    self.measure(m.id, m.weight if m.weight is not None else 1.0)
+                    for m in p.measures
+                )
+                perspectives.append(
+                    PerspectiveScore(
+                        p.name,
+                        p.title,
+                        p.weight or 0.0,
+                        measures,
+                        _mean([(m.score, m.weight) for m in measures]),
+                    )
+                )
+            total = _mean([(p.score, p.weight) for p in perspectives])
+            out.append(
+                BalancedCard(
+                    card,
+                    tuple(perspectives),
+                    total,
+                    rating_for(total, self.config),
+                    tuple(self._warnings(card)),
+                )
+            )
+        return out
+
+    def _warnings(self, card: Scorecard) -> list[str]:
+        warnings = [
+            f"perspective '{p.name}' has no measures" for p in card.perspectives if not p.measures
+        ]
+        weighted = [p for p in card.perspectives if (p.weight or 0) > 0 and p.measures]
+        if len(weighted) == 1:
+            warnings.append(f"all weight is on perspective '{weighted[0].name}'")
+        sides = {p.name for p in card.perspectives if p.measures}
+        if len(sides) == 1:
+            for p in card.perspectives:
+                for m in p.measures:
+                    kpi = self.ctx.kpis.get(m.id)
+                    if kpi is not None and not kpi.balanced_by:
+                        warnings.append(f"KPI '{m.id}' has no balancing measure")
+        return warnings
+
+    def synergy(self) -> list[Synergy]:
+        out = []
+        children: dict[str, list[str]] = defaultdict(list)
+        for oid, result in self.evaluation.objectives.items():
+            parent = self.ctx.parent(result.objective)
+            if parent is not None:
+                children[parent.id].append(oid)
+        for oid, result in self.evaluation.objectives.items():
+            if not self.ctx.is_top(result.objective):
+                continue
+            kpis = [
+                k
+                for kid, r in self.evaluation.kpis.items()
+                if r.kpi.supports is not None
+                and r.kpi.supports.objective == oid
+                and (k := self._kpi(kid, None)) is not None
+            ]
+            kids = [self.goals[c] for c in children.get(oid, [])]
+            attainment = _mean([(k.score, 1.0) for k in kpis])
+            completion = _mean([(g.progress, 1.0) for g in kids])
+            kpi_green = attainment is not None and attainment >= self.config.on_track
+            kpi_red = attainment is not None and attainment < self.config.at_risk
+            flag = None
+            if kpi_green and result.status is Status.RED:
+                flag = (
+                    "KPIs green, objective red: the KPIs may not measure what the objective needs"
+                )
+            elif kpi_red and result.status is Status.GREEN:
+                flag = "objective green, KPIs red: execution lags behind the stated progress"
+            out.append(
+                Synergy(
+                    result.objective,
+                    result.progress,
+                    result.status,
+                    tuple(kpis),
+                    tuple(kids),
+                    attainment,
+                    completion,
+                    flag,
+                )
+            )
+        return out
+
+
+def score_report(
+    ctx: Context, evaluation: Evaluation, *, unit: str | None = None, owner: str | None = None
+) -> ScoreReport:
+    scorer = Scorer(ctx, evaluation)
+    cards = scorer.cards()
+    if owner is not None:
+        cards = [c for c in cards if c.owner == owner]
+    if unit is not None:
+        cards = [
+            c
+            for c in cards
+            if (c.unit and unit in ctx.unit_chain(c.unit))
+            or any(unit in ctx.unit_chain(g.objective.unit) for g in c.objectives)
+            or any(unit in ctx.unit_chain(k.kpi.unit) for k in c.kpis)
+        ]
+    return ScoreReport(
+        evaluation.cycle.id,
+        evaluation.as_of.isoformat(),
+        cards,
+        scorer.balanced(),
+        scorer.synergy(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Driver:
+    id: str
+    perspective: str
+    score: float | None
+    status: Status
+    depth: int
+    drives: str  # the measure it drives
+
+
+@dataclass(frozen=True, slots=True)
+class WhyResult:
+    measure: MeasureScore
+    scorecard: str
+    perspective: str
+    chain: tuple[str, ...]
+    drivers: tuple[Driver, ...]  # every upstream driver, nearest first
+    off_track: tuple[Driver, ...]
+
+
+def why(ctx: Context, evaluation: Evaluation, ident: str) -> list[WhyResult]:
+    """Walk each strategy map containing ``ident`` upstream, breadth first; list the
+    drivers, and those of them that are themselves off track (yellow or red)."""
+    scorer = Scorer(ctx, evaluation)
+    out = []
+    for card in ctx.scorecards.values():
+        where = {m.id: p.name for p in card.perspectives for m in p.measures}
+        if card.kind != "balanced" or ident not in where:
+            continue
+        weights = {
+            m.id: (m.weight if m.weight is not None else 1.0)
+            for p in card.perspectives
+            for m in p.measures
+        }
+        upstream: dict[str, list[str]] = defaultdict(list)
+        for link in card.links:
+            upstream[link.result].append(link.driver)
+        drivers = []
+        seen = {ident}
+        frontier = [(ident, 0)]
+        while frontier:
+            current, depth = frontier.pop(0)
+            for driver in upstream.get(current, []):
+                if driver in seen:
+                    continue
+                seen.add(driver)
+                m = scorer.measure(driver, weights.get(driver, 1.0))
+                drivers.append(
+                    Driver(driver, where.get(driver, "?"), m.score, m.status, depth + 1, current)
+                )
+                frontier.append((driver, depth + 1))
+        off = tuple(d for d in drivers if d.status in (Status.YELLOW, Status.RED))
+        out.append(
+            WhyResult(
+                scorer.measure(ident, weights[ident]),
+                card.id,
+                where[ident],
+                tuple(chain_order(ctx, card)),
+                tuple(drivers),
+                off,
+            )
+        )
+    return out
