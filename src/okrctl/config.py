@@ -117,6 +117,12 @@ def load_config(start: Path) -> Config:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}", file=CONFIG_NAME) from exc
+    return parse_config(root, data)
+
+
+def parse_config(root: Path, data: bytes) -> Config:
+    """The configuration in ``data`` (okrctl.yaml's bytes, perhaps from a git revision)
+    for the repository at ``root``; problems become diagnostics, never exceptions."""
     value, problems = read_yaml(data)
     diagnostics = [make(p.code, CONFIG_NAME, p.line, p.column, p.message, p.hint) for p in problems]
     if not isinstance(value, YamlMap):

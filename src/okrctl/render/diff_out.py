@@ -1,0 +1,140 @@
+"""`okrctl diff` as text, Markdown (a pull-request comment) and JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from okrctl import __version__
+from okrctl.goaldiff import Change, GoalDiff, GoalPost
+from okrctl.render.escape import markdown, one_line
+
+FOLD_AFTER = 15
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:,.0f}"
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)
+
+
+def _post(post: GoalPost) -> str:
+    who = ""
+    if post.author is not None:
+        who = f" by {post.author.name}, {post.author.when[:10]}" + (
+            f" ({post.author.commit})" if post.author.commit else ""
+        )
+    return f"{post.reason}: {post.field} {_value(post.old)} -> {_value(post.new)}{who}"
+
+
+def summary(diff: GoalDiff) -> str:
+    counts: dict[str, int] = {}
+    for change in diff.changes:
+        counts[change.kind] = counts.get(change.kind, 0) + 1
+    parts = [f"{counts.get(k, 0)} {k}" for k in ("added", "removed", "changed")]
+    posts = len(diff.goalposts)
+    return (
+        f"{', '.join(parts)}; {posts} goal-post move{'s' if posts != 1 else ''} "
+        f"({diff.base} -> {diff.head})"
+    )
+
+
+def render_text(diff: GoalDiff, out: IO[str]) -> None:
+    sign = {"added": "+", "removed": "-", "changed": "~"}
+    for change in diff.changes:
+        out.write(
+            f"{sign[change.kind]} {change.entity} {one_line(change.id)}"
+            f"  {one_line(change.title)}  ({one_line(change.file)}:{change.line})\n"
+        )
+        if change.moved_from:
+            out.write(f"    moved from {one_line(change.moved_from)}\n")
+        for f in change.fields:
+            out.write(f"    {f.field}: {one_line(_value(f.old))} -> {one_line(_value(f.new))}\n")
+        for post in change.goalposts:
+            out.write(f"    GOAL POST MOVED: {one_line(_post(post))}\n")
+    out.write(summary(diff) + "\n")
+
+
+def _md_change(change: Change) -> list[str]:
+    sign = {"added": "➕", "removed": "➖", "changed": "✏️"}
+    lines = [
+        f"- {sign[change.kind]} **{change.entity} {markdown(change.id)}** "
+        f"{markdown(change.title)} (`{markdown(change.file)}`)"
+    ]
+    if change.moved_from:
+        lines.append(f"  - moved from `{markdown(change.moved_from)}`")
+    for f in change.fields:
+        lines.append(
+            f"  - {markdown(f.field)}: {markdown(_value(f.old))} → {markdown(_value(f.new))}"
+        )
+    for post in change.goalposts:
+        lines.append(f"  - ⚠️ **goal post moved**: {markdown(_post(post))}")
+    return lines
+
+
+def render_markdown(diff: GoalDiff, out: IO[str]) -> None:
+    lines = ["### Goal changes", "", markdown(summary(diff)), ""]
+    posts = [c for c in diff.changes if c.goalposts]
+    if posts:
+        lines += ["#### ⚠️ Goal posts moved after the cycle started", ""]
+        for change in posts:
+            lines += _md_change(change)
+        lines.append("")
+    body = [line for change in diff.changes if not change.goalposts for line in _md_change(change)]
+    if len(diff.changes) > FOLD_AFTER:
+        lines += [
+            f"<details><summary>All {len(diff.changes)} changes</summary>",
+            "",
+            *body,
+            "",
+            "</details>",
+        ]
+    else:
+        lines += body
+    out.write("\n".join(lines) + "\n")
+
+
+def as_dict(diff: GoalDiff) -> dict[str, Any]:
+    def post(p: GoalPost) -> dict[str, Any]:
+        author = (
+            None
+            if p.author is None
+            else {
+                "name": p.author.name,
+                "when": p.author.when,
+                "commit": p.author.commit,
+                "subject": p.author.subject,
+            }
+        )
+        return {"field": p.field, "old": p.old, "new": p.new, "reason": p.reason, "author": author}
+
+    return {
+        "format": "okrctl-diff",
+        "version": 1,
+        "okrctl": __version__,
+        "base": diff.base,
+        "head": diff.head,
+        "changes": [
+            {
+                "kind": c.kind,
+                "entity": c.entity,
+                "id": c.id,
+                "file": c.file,
+                "line": c.line,
+                "title": c.title,
+                "moved_from": c.moved_from,
+                "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields],
+                "goalposts": [post(p) for p in c.goalposts],
+            }
+            for c in diff.changes
+        ],
+    }
+
+
+def render_json(diff: GoalDiff, out: IO[str]) -> None:
+    json.dump(as_dict(diff), out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -1,0 +1,269 @@
+"""`okrctl diff` on real git repositories with pinned authors and dates."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import MakeRepo, run_okrctl
+
+CONFIG = """\
+okrctl: 1
+units:
+  - {id: acme, level: company}
+  - {id: sales, level: department, parent: acme}
+cycles:
+  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}
+metrics:
+  - {name: crm, path: metrics/crm.csv}
+"""
+
+COMPANY = """\
+defaults: {cycle: 2026-Q4, unit: acme, owner: ceo}
+objectives:
+  - id: CO-1
+    title: Grow
+    key_results:
+      - {id: users, metric: crm:users, baseline: 100, target: 200, weight: 0.5}
+      - {id: cost, metric: crm:cost, baseline: 50, target: 30, weight: 0.5}
+kpis:
+  - {id: K-CALLS, title: Calls, owner: bo, target: 40, weight: 1}
+"""
+
+SALES = """\
+defaults: {cycle: 2026-Q4, unit: sales, owner: li}
+objectives:
+  - id: S-1
+    title: Sell
+    aligns_to: CO-1/users
+    key_results:
+      - {id: deals, baseline: 0, target: 10}
+"""
+
+
+def git(
+    root: Path, *args: str, date: str = "2026-09-20T09:00:00+08:00", author: str = "Li Na"
+) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": "x@example.com",
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": "x@example.com",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(root.parent),
+    }
+    return subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def write(root: Path, name: str, text: str) -> None:
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+@pytest.fixture
+def history(make_repo: MakeRepo) -> Path:
+    """September planning, then mid-quarter edits by two people."""
+    root = make_repo({"goals/company.yaml": COMPANY, "goals/sales.yaml": SALES}, config=CONFIG)
+    write(
+        root,
+        "metrics/crm.csv",
+        "date,metric,value\n2026-10-01,users,100\n2026-11-20,users,110\n"
+        "2026-10-01,cost,50\n2026-11-20,cost,45\n",
+    )
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Plan Q4")
+    # before the cycle started: lowering is planning, not moving goal posts
+    write(root, "goals/company.yaml", COMPANY.replace("target: 200", "target: 190"))
+    git(root, "commit", "-qam", "Adjust plan", date="2026-09-28T10:00:00+08:00")
+    git(root, "tag", "planned")
+    # mid-quarter: users target lowered, cost target raised (lower is better), weight
+    # shifted away from the lagging users KR, the KPI target lowered
+    changed = (
+        COMPANY.replace("target: 200", "target: 150")
+        .replace("target: 30", "target: 40")
+        .replace("target: 40, weight: 1", "target: 25, weight: 1")
+    )
+    changed = changed.replace("target: 150, weight: 0.5", "target: 150, weight: 0.3")
+    changed = changed.replace("target: 40, weight: 0.5", "target: 40, weight: 0.7")
+    write(root, "goals/company.yaml", changed)
+    git(
+        root, "commit", "-qam", "Be realistic", date="2026-11-10T15:00:00+08:00", author="Wang Fang"
+    )
+    # re-parenting, a rename of file, a new objective
+    write(
+        root,
+        "goals/sales-team.yaml",
+        SALES.replace("aligns_to: CO-1/users", "aligns_to: CO-1/cost"),
+    )
+    (root / "goals" / "sales.yaml").unlink()
+    write(root, "goals/new.yaml", SALES.replace("S-1", "S-2").replace("Sell", "Sell more"))
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Reorganise", date="2026-11-12T09:00:00+08:00")
+    return root
+
+
+def diff_json(root: Path, *args: str) -> dict[str, object]:
+    result = run_okrctl("diff", *args, "-f", "json", "--as-of", "2026-11-30", "-C", str(root))
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def _change(report: dict[str, object], ident: str) -> dict[str, object]:
+    return next(c for c in report["changes"] if c["id"] == ident)  # type: ignore[union-attr,index]
+
+
+def test_semantic_changes(history: Path) -> None:
+    report = diff_json(history, "planned", "HEAD")
+    assert _change(report, "S-2")["kind"] == "added"
+    s1 = _change(report, "S-1")
+    assert s1["moved_from"] == "goals/sales.yaml" and s1["file"] == "goals/sales-team.yaml"
+    assert {"field": "aligns_to", "old": "CO-1/users", "new": "CO-1/cost"} in s1["fields"]
+    users = _change(report, "CO-1/users")
+    assert {"field": "target", "old": 190.0, "new": 150.0} in users["fields"]
+
+
+def test_goal_posts_name_who_and_when(history: Path) -> None:
+    report = diff_json(history, "planned", "HEAD")
+    posts = {(c["id"], p["field"]): p for c in report["changes"] for p in c["goalposts"]}
+    users = posts[("CO-1/users", "target")]
+    assert users["reason"] == "target lowered" and (users["old"], users["new"]) == (190, 150)
+    assert users["author"]["name"] == "Wang Fang"
+    assert users["author"]["when"].startswith("2026-11-10")
+    assert users["author"]["subject"] == "Be realistic"
+    assert posts[("CO-1/cost", "target")]["reason"] == "target raised (lower is better)"
+    assert posts[("K-CALLS", "target")]["reason"] == "target lowered"
+    # users is behind pace on 2026-11-30 (10% done, 66% expected): its weight went down
+    assert posts[("CO-1/users", "weight")]["reason"].startswith("weight shifted away")
+    assert ("CO-1/cost", "weight") not in posts  # raised, not lowered
+
+
+def test_changes_before_the_cycle_are_planning(history: Path) -> None:
+    report = diff_json(history, "HEAD~3", "planned")
+    users = _change(report, "CO-1/users")
+    assert users["fields"] == [{"field": "target", "old": 200.0, "new": 190.0}]
+    assert users["goalposts"] == []
+
+
+def test_fail_on_goalpost_and_text_and_markdown(history: Path) -> None:
+    result = run_okrctl(
+        "diff",
+        "planned",
+        "HEAD",
+        "--fail-on",
+        "goalpost",
+        "--as-of",
+        "2026-11-30",
+        "-C",
+        str(history),
+    )
+    assert result.returncode == 1
+    assert (
+        "GOAL POST MOVED: target lowered: target 190 -> 150 by Wang Fang, 2026-11-10"
+        in result.stdout
+    )
+    clean = run_okrctl("diff", "HEAD", "HEAD", "--fail-on", "goalpost", "-C", str(history))
+    assert clean.returncode == 0
+    assert clean.stdout.endswith(
+        "0 added, 0 removed, 0 changed; 0 goal-post moves (HEAD -> HEAD)\n"
+    )
+    md = run_okrctl(
+        "diff", "planned", "HEAD", "-f", "md", "--as-of", "2026-11-30", "-C", str(history)
+    ).stdout
+    assert md.startswith("### Goal changes")
+    assert "#### ⚠️ Goal posts moved after the cycle started" in md
+
+
+def test_working_tree_changes_are_uncommitted(history: Path) -> None:
+    path = history / "goals" / "company.yaml"
+    path.write_text(path.read_text().replace("target: 150", "target: 120"))
+    report = diff_json(history, "HEAD")
+    (post,) = [p for p in _change(report, "CO-1/users")["goalposts"] if p["field"] == "target"]
+    assert post["author"]["name"] == "(uncommitted)"
+    assert report["head"] == "working tree"
+
+
+def test_long_diffs_fold_in_markdown(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/a.yaml": "objectives: []\n"}, config=CONFIG)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "empty")
+    many = "defaults: {cycle: 2026-Q4, unit: acme}\nobjectives:\n" + "".join(
+        f"  - {{id: O-{i}, title: t}}\n" for i in range(20)
+    )
+    (root / "goals" / "a.yaml").write_text(many)
+    md = run_okrctl("diff", "HEAD", "-f", "md", "-C", str(root)).stdout
+    assert "<details><summary>All 20 changes</summary>" in md
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("no-commits", "no commits yet"),
+        ("missing", "is not in this clone"),
+        ("not-git", "not inside a git repository"),
+    ],
+)
+def test_git_errors_exit_2_with_the_fix(make_repo: MakeRepo, setup: str, message: str) -> None:
+    root = make_repo({"goals/a.yaml": SALES}, config=CONFIG)
+    env = {"GIT_CEILING_DIRECTORIES": str(root.parent)}
+    if setup != "not-git":
+        git(root, "init", "-q")
+    if setup == "missing":
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "one")
+    result = run_okrctl(
+        "diff", "origin/main" if setup == "missing" else "HEAD", "-C", str(root), env=env
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_shallow_clone_says_fetch_depth(history: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{history}", str(clone))
+    result = run_okrctl("diff", "HEAD~1", "-C", str(clone))
+    assert result.returncode == 2
+    assert "shallow clone" in result.stderr and "fetch-depth: 0" in result.stderr
+    assert run_okrctl("diff", "HEAD", "-C", str(clone)).returncode == 0
+
+
+def test_detached_head(history: Path) -> None:
+    git(history, "checkout", "-q", "--detach", "HEAD~1")
+    report = diff_json(history, "planned")
+    assert report["head"] == "working tree"
+    assert _change(report, "CO-1/users")["goalposts"]
+
+
+def test_no_git_process_is_left_behind(history: Path) -> None:
+    import datetime as dt
+
+    from okrctl.goaldiff import goal_diff
+
+    goal_diff(history, "planned", "HEAD", dt.date(2026, 11, 30))
+    me = str(os.getpid())
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().split()
+        except OSError:
+            continue
+        if fields[3] == me and "git" in fields[1]:
+            children.append(fields[1])
+    assert children == []
