@@ -125,6 +125,9 @@ class GitRepo:
     def blob(self, revision: str, path: str) -> bytes | None:
         """The bytes of ``path`` (relative to the okrctl root) at ``revision``; None when the
         file does not exist there."""
+        return self._read(f"{revision}:{self.prefix}{path}")
+
+    def _read(self, name: str) -> bytes | None:
         if self._batch is None:
             self._batch = subprocess.Popen(
                 ["git", "-C", str(self.root), "cat-file", "--batch"],
@@ -133,7 +136,7 @@ class GitRepo:
                 stderr=subprocess.DEVNULL,
             )
         assert self._batch.stdin is not None and self._batch.stdout is not None
-        self._batch.stdin.write(f"{revision}:{self.prefix}{path}\n".encode())
+        self._batch.stdin.write(f"{name}\n".encode())
         self._batch.stdin.flush()
         header = self._batch.stdout.readline().decode().split()
         if len(header) < 3 or header[1] != "blob":
@@ -142,6 +145,32 @@ class GitRepo:
         data = self._batch.stdout.read(size)
         self._batch.stdout.read(1)  # the newline after the object
         return data
+
+    def tree(self, revision: str) -> list[tuple[str, str]]:
+        """(path relative to the okrctl root, blob id) of every file at ``revision``."""
+        out = self._git(
+            "ls-tree",
+            "-r",
+            "-z",
+            "--full-tree",
+            revision,
+            "--",
+            self.prefix or ".",
+            what=f"list the files of {revision}",
+        )
+        entries = []
+        for record in out.split("\0"):
+            if "\t" not in record:
+                continue
+            meta, path = record.split("\t", 1)
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob" and path.startswith(self.prefix):
+                entries.append((path[len(self.prefix) :], parts[2]))
+        return entries
+
+    def object(self, object_id: str) -> bytes | None:
+        """A blob by its id."""
+        return self._read(object_id)
 
     def files(self, revision: str) -> list[str]:
         """Paths (relative to the okrctl root) of every file at ``revision``."""
@@ -161,8 +190,8 @@ class GitRepo:
     def log(self, revision_range: str, paths: list[str] | None = None) -> list[Commit]:
         """Commits in the range that touch ``paths``, oldest first."""
         args = ["log", "--reverse", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e", revision_range]
-        if paths is not None:
-            args += ["--", *(self.prefix + p for p in paths)]
+        if paths is not None:  # pathspecs are relative to the okrctl root (git -C root)
+            args += ["--", *paths]
         out = self._git(*args, what=f"read the history of {revision_range}")
         commits = []
         for record in out.split("\x1e"):

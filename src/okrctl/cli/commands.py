@@ -658,3 +658,34 @@ def diff(
         fail_on is FailOn.any and result.changes
     ):
         raise typer.Exit(1)
+
+
+@app.command(name="history")
+@handle_errors
+def goal_history(
+    ident: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="An objective, key result (OBJ/KR), KPI or scorecard."),
+    ],
+    repo: RepoOption = None,
+    as_of: AsOfOption = None,
+    format: Annotated[StatusFormat, typer.Option("--format", "-f", help="text or json.")] = (
+        StatusFormat.text
+    ),
+    debug: DebugOption = False,
+) -> None:
+    """The timeline of one goal: each commit that changed it, and its value at the time."""
+    import datetime as dt
+
+    from okrctl.config import find_root
+    from okrctl.history import history
+    from okrctl.render import history_out
+    from okrctl.workspace import parse_day
+
+    root = find_root((repo or Path.cwd()).resolve())
+    day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
+    result = history(root, ident, day)
+    if format is StatusFormat.json:
+        history_out.render_json(result, sys.stdout)
+    else:
+        history_out.render_text(result, sys.stdout)

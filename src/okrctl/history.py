@@ -1,0 +1,141 @@
+"""`okrctl history ID`: every commit that changed one goal, and its value at those dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from okrctl.config import CONFIG_NAME, Config, parse_config
+from okrctl.diagnostics import did_you_mean
+from okrctl.errors import UsageError
+from okrctl.gitrepo import Commit, GitRepo, glob_regex, open_git
+from okrctl.goaldiff import _FIELD_SETS, _PREFIX, FieldChange, _entries, _fields
+from okrctl.model import GoalFile, KeyResult, Kpi
+from okrctl.repository import Repository
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    commit: Commit
+    kind: str  # created | changed | removed | restored
+    file: str | None
+    fields: tuple[FieldChange, ...]
+    value: float | None  # the metric's value on the commit's date (today's data)
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    ident: str
+    entity: str
+    title: str
+    events: tuple[Event, ...]
+    value_now: float | None
+    as_of: dt.date
+    percent: bool = False
+
+
+class _Reader:
+    """Goal files at commits, parsed once per blob."""
+
+    def __init__(self, git: GitRepo) -> None:
+        self.git = git
+        self.parsed: dict[str, GoalFile] = {}
+        self.configs: dict[str, Config] = {}
+
+    def repository(self, commit: str) -> Repository | None:
+        from okrctl.goalfile import parse_goal_file
+
+        tree = dict(self.git.tree(commit))
+        config_id = tree.get(CONFIG_NAME)
+        if config_id is None:
+            return None
+        if config_id not in self.configs:
+            self.configs[config_id] = parse_config(self.git.root, self.git.object(config_id) or b"")
+        config = self.configs[config_id]
+        patterns = [glob_regex(g) for g in config.goals]
+        files = []
+        for path, object_id in sorted(tree.items()):
+            if path == CONFIG_NAME or not any(p.match(path) for p in patterns):
+                continue
+            key = f"{object_id}:{path}"
+            if key not in self.parsed:
+                self.parsed[key] = parse_goal_file(path, self.git.object(object_id) or b"")
+            files.append(self.parsed[key])
+        return Repository(config, tuple(files))
+
+
+def _key(current: Repository, ident: str) -> tuple[str, str]:
+    entries, _ = _entries(current)
+    for prefix in ("objective", "kpi", "scorecard", "kr"):
+        if f"{prefix}:{ident}" in entries:
+            return f"{prefix}:{ident}", prefix
+    known = [key.split(":", 1)[1] for key in entries]
+    raise UsageError(
+        f"no goal '{ident}'{did_you_mean(ident, known)}",
+        hint="name an objective, a key result (OBJ/KR), a KPI or a scorecard",
+    )
+
+
+def history(root: Path, ident: str, as_of: dt.date) -> History:
+    from okrctl.evaluate import Evaluator
+    from okrctl.metrics.engine import MetricData
+    from okrctl.repository import load_repository
+    from okrctl.rules.context import Context
+
+    current = load_repository(root)
+    key, prefix = _key(current, ident)
+    entity_now = _entries(current)[0][key]
+    ctx = Context.build(current)
+    evaluator = Evaluator(ctx, MetricData(current.config), as_of)
+
+    def value_on(day: dt.date) -> float | None:
+        if not isinstance(entity_now, KeyResult | Kpi) or entity_now.metric is None:
+            return None
+        evaluator.as_of = day
+        if isinstance(entity_now, KeyResult):
+            objective = ctx.objectives.get(entity_now.objective_id)
+            cycle = ctx.cycle(objective.cycle) if objective else None
+            if cycle is None or day < cycle.start:
+                return None
+            answers = evaluator.data.answer([evaluator.kr_request(entity_now, cycle)])
+        else:
+            cycle = ctx.cycle(entity_now.cycle)
+            if cycle is None or day < cycle.start:
+                return None
+            answers = evaluator.data.answer(evaluator.kpi_requests(entity_now, cycle)[-1:])
+        return next(iter(answers.values())).value if answers else None
+
+    events = []
+    with open_git(root) as git:
+        git.resolve("HEAD")
+        reader = _Reader(git)
+        previous = None
+        for commit in git.log("HEAD", ["."]):
+            repo = reader.repository(commit.sha)
+            entity = _entries(repo)[0].get(key) if repo is not None else None
+            day = commit.date.date()
+            if entity is None and previous is not None:
+                events.append(Event(commit, "removed", None, (), None))
+            elif entity is not None and previous is None:
+                kind = "restored" if events else "created"
+                events.append(Event(commit, kind, entity.file, (), value_on(day)))
+            elif entity is not None and previous is not None:
+                changes = _fields(previous, entity, _FIELD_SETS[prefix])
+                if entity.file != previous.file:
+                    changes = (FieldChange("file", previous.file, entity.file), *changes)
+                if changes:
+                    events.append(Event(commit, "changed", entity.file, changes, value_on(day)))
+            previous = entity
+    return History(
+        ident,
+        _PREFIX_NAMES[prefix],
+        entity_now.title or "",
+        tuple(events),
+        value_on(as_of),
+        as_of,
+        bool(getattr(entity_now, "percent", False)),
+    )
+
+
+_PREFIX_NAMES = {v: k for k, v in _PREFIX.items()}
