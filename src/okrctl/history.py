@@ -106,7 +106,7 @@ def history(root: Path, ident: str, as_of: dt.date) -> History:
             answers = evaluator.data.answer(evaluator.kpi_requests(entity_now, cycle)[-1:])
         return next(iter(answers.values())).value if answers else None
 
-    events = []
+    events: list[Event] = []
     with open_git(root) as git:
         git.resolve("HEAD")
         reader = _Reader(git)
