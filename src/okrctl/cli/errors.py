@@ -20,7 +20,7 @@ from okrctl.errors import OkrctlError
 from okrctl.render.escape import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-ISSUES_URL = "https://github.com/okrctl/okrctl/issues"
+ISSUES_URL = "the okrctl issue tracker"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +52,7 @@ def handle_errors(func: F) -> F:
         except Exception as error:  # the last line of defence: a bug in okrctl
             sys.stderr.write(
                 f"okrctl: internal error: {type(error).__name__}: {one_line(str(error))}\n"
-                f"  This is a bug in okrctl {__version__}. Please report it at {ISSUES_URL}"
+                f"  This is a bug in okrctl {__version__}. Please report it on {ISSUES_URL}"
                 " with the command you ran"
                 + (".\n" if debug else " and the output of the same command with --debug.\n")
             )
