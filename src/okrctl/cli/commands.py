@@ -689,3 +689,59 @@ def goal_history(
         history_out.render_json(result, sys.stdout)
     else:
         history_out.render_text(result, sys.stdout)
+
+
+@app.command()
+@handle_errors
+def fmt(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files to format. Default: okrctl.yaml and every goal file.", show_default=False
+        ),
+    ] = None,
+    repo: RepoOption = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Change nothing; exit 1 and list the files that would change."
+        ),
+    ] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Put goal files and okrctl.yaml in canonical key order and layout, keeping comments."""
+    from okrctl.config import CONFIG_NAME, find_root, inside, load_config
+    from okrctl.errors import UsageError
+    from okrctl.fmt import format_files
+    from okrctl.render.escape import one_line
+    from okrctl.repository import discover
+
+    root = find_root((repo or Path.cwd()).resolve())
+    if paths:
+        chosen = []
+        for path in paths:
+            absolute = path if path.is_absolute() else (repo or Path.cwd()) / path
+            try:
+                relative = absolute.resolve().relative_to(root).as_posix()
+            except ValueError:
+                raise UsageError(f"{path} is outside the goals repository {root}") from None
+            if not inside(root, relative) or not (root / relative).is_file():
+                raise UsageError(f"{path}: no such file in the goals repository")
+            chosen.append(relative)
+    else:
+        found, _ = discover(load_config(root))
+        chosen = [CONFIG_NAME, *found]
+    result = format_files(root, chosen, check=check)
+    for name in result.changed:
+        sys.stdout.write(("would reformat " if check else "reformatted ") + one_line(name) + "\n")
+    for name, reason in result.skipped:
+        sys.stderr.write(f"okrctl: skipped {one_line(name)}: {one_line(reason)}\n")
+    done = "would be reformatted" if check else "reformatted"
+    sys.stdout.write(
+        f"{len(result.changed)} file(s) {done}, {len(result.unchanged)} "
+        f"unchanged, {len(result.skipped)} skipped\n"
+    )
+    if result.skipped:
+        raise typer.Exit(2)
+    if check and result.changed:
+        raise typer.Exit(1)

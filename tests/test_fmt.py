@@ -1,0 +1,157 @@
+"""`okrctl fmt`: canonical order, comments kept, idempotent, the model unchanged."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES, MakeRepo, run_okrctl
+from okrctl.fmt import KEY_RESULT, OBJECTIVE, format_text
+from okrctl.goalfile import parse_goal_file
+
+MESSY = """\
+# yaml-language-server: $schema=../schemas/goals.schema.json
+objectives:
+  # the company objective
+  - title: Grow   # inline comment kept
+    key_results:
+        - target: 200
+          id: users   # the users KR
+          baseline: 100
+    id: CO-1
+    owner: ceo
+defaults: {unit: acme, cycle: 2026-Q4}
+"""
+
+
+def _model(data: bytes) -> Any:
+    """The goal file's records without positions, for comparing meaning."""
+    goal = parse_goal_file("x.yaml", data)
+
+    def strip(record: Any) -> Any:
+        fields = record._asdict()
+        fields.update(line=0, column=0, lc={})
+        if "key_results" in fields:
+            fields["key_results"] = tuple(strip(k) for k in record.key_results)
+        return type(record)(**fields)
+
+    return (
+        [strip(o) for o in goal.objectives],
+        [strip(k) for k in goal.kpis],
+        [strip(s) for s in goal.scorecards],
+        [d.code for d in goal.diagnostics],
+    )
+
+
+def test_canonical_order_keeps_comments() -> None:
+    out = format_text(MESSY.encode(), is_config=False)
+    assert out == textwrap.dedent("""\
+        # yaml-language-server: $schema=../schemas/goals.schema.json
+        defaults: {cycle: 2026-Q4, unit: acme}
+        objectives:
+          # the company objective
+          - id: CO-1
+            title: Grow   # inline comment kept
+            owner: ceo
+            key_results:
+              - id: users     # the users KR
+                baseline: 100
+                target: 200
+        """)
+    assert _model(out.encode()) == _model(MESSY.encode())
+    assert format_text(out.encode(), is_config=False) == out
+
+
+def test_examples_are_canonical() -> None:
+    for example in ("education", "manufacturing", "startup"):
+        result = run_okrctl("fmt", "--check", "-C", str(EXAMPLES / example))
+        assert result.returncode == 0, result.stdout
+
+
+def test_check_lists_and_fmt_writes(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/a.yaml": MESSY})
+    before = (root / "goals" / "a.yaml").read_bytes()
+    check = run_okrctl("fmt", "--check", "-C", str(root))
+    assert check.returncode == 1
+    assert "would reformat goals/a.yaml" in check.stdout
+    assert (root / "goals" / "a.yaml").read_bytes() == before
+    done = run_okrctl("fmt", "-C", str(root))
+    assert done.returncode == 0 and "reformatted goals/a.yaml" in done.stdout
+    assert run_okrctl("fmt", "--check", "-C", str(root)).returncode == 0
+    assert run_okrctl("fmt", "--check", "goals/a.yaml", "-C", str(root)).returncode == 0
+
+
+def test_broken_files_are_left_alone(make_repo: MakeRepo) -> None:
+    broken = "objectives:\n  - id: A\n\ttitle: tab\n"
+    root = make_repo({"goals/a.yaml": broken, "goals/b.yaml": MESSY})
+    result = run_okrctl("fmt", "-C", str(root))
+    assert result.returncode == 2
+    assert "skipped goals/a.yaml: 3:1:" in result.stderr
+    assert (root / "goals" / "a.yaml").read_text() == broken
+    assert "reformatted goals/b.yaml" in result.stdout  # the others are still formatted
+
+
+def test_paths_outside_the_repository_are_refused(make_repo: MakeRepo, tmp_path: Path) -> None:
+    root = make_repo({"goals/a.yaml": MESSY})
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(MESSY)
+    result = run_okrctl("fmt", str(outside), "-C", str(root))
+    assert result.returncode == 2 and outside.read_text() == MESSY
+
+
+_ids = st.from_regex(r"[A-Z][A-Z0-9-]{0,6}", fullmatch=True)
+_text = st.text(alphabet="abc 中文xyz", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@st.composite
+def goal_files(draw: st.DrawFn) -> str:
+    lines = ["objectives:"]
+    for index in range(draw(st.integers(1, 3))):
+        fields = {
+            "id": f"O{index}",
+            "title": draw(_text),
+            "owner": draw(_ids).lower(),
+            "type": draw(st.sampled_from(["committed", "aspirational"])),
+        }
+        keys = draw(st.permutations(list(fields)))
+        krs = []
+        for k in range(draw(st.integers(0, 3))):
+            kr = {
+                "id": f"k{k}",
+                "baseline": str(draw(st.integers(0, 50))),
+                "target": str(draw(st.integers(51, 99))),
+                "title": draw(_text),
+            }
+            order = draw(st.permutations(list(kr)))
+            krs.append(order and [(key, kr[key]) for key in order])
+        first = True
+        for key in keys:
+            prefix = "  - " if first else "    "
+            first = False
+            comment = "  # note" if draw(st.booleans()) else ""
+            lines.append(f"{prefix}{key}: '{fields[key]}'{comment}")
+        if krs:
+            lines.append("    key_results:")
+            for kr_items in krs:
+                for position, (key, value) in enumerate(kr_items):
+                    lines.append(
+                        ("      - " if position == 0 else "        ")
+                        + f"{key}: {value if key != 'title' else repr(value)}"
+                    )
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(goal_files())
+def test_fmt_is_idempotent_and_keeps_the_model(text: str) -> None:
+    once = format_text(text.encode(), is_config=False)
+    assert format_text(once.encode(), is_config=False) == once
+    assert _model(once.encode()) == _model(text.encode())
+    # known keys come first, in canonical order
+    for line in once.splitlines():
+        assert not line.startswith("\t")
+    assert OBJECTIVE.index("id") < OBJECTIVE.index("title") < KEY_RESULT.index("target") + 99
