@@ -1,0 +1,160 @@
+"""`okrctl new objective|kr|kpi`: insert a well-formed entry into the right goal file.
+
+The file is edited with ruamel.yaml's round-trip mode (comments and layout kept), the
+result is validated together with the rest of the repository before anything is written,
+and the write is atomic.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from okrctl.check import apply_settings, run_rules
+from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.errors import UsageError
+from okrctl.fileio import write_atomic
+from okrctl.fmt import KEY_RESULT, KPI, OBJECTIVE, _yaml
+from okrctl.goalfile import parse_goal_file
+from okrctl.model import Kpi, Objective, Ref
+from okrctl.repository import Repository, load_repository
+from okrctl.rules.context import Context
+from okrctl.schemadef import ID_PATTERN
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+MODELINE = "# yaml-language-server: $schema={}schemas/goals.schema.json\n"
+
+
+class InvalidEntry(Exception):
+    """The entry would make the repository invalid; nothing was written."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} problem(s)")
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    path: str
+    kind: str
+    ident: str
+    created_file: bool
+
+
+def _value(text: str) -> Any:
+    """A number stays a number; anything else (45%, 200万, +30%) is kept as written."""
+    if _PLAIN_NUMBER.match(text.strip()):
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text else number
+    return text
+
+
+def _entry(fields: Mapping[str, Any], order: tuple[str, ...]) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    entry = CommentedMap()
+    for key in order:
+        value = fields.get(key)
+        if value is None or value == "" or value is False:
+            continue
+        entry[key] = (
+            _value(value)
+            if key in ("baseline", "target", "at_least", "at_most", "weight")
+            else value
+        )
+    return entry
+
+
+def _file_for(repo: Repository, unit: str | None, kind: str) -> str:
+    """The file that holds the unit's goals most exclusively, else goals/UNIT.yaml."""
+    best: tuple[float, int, str] | None = None
+    for goal_file in repo.files:
+        entries: list[Objective | Kpi] = [*goal_file.objectives, *goal_file.kpis]
+        mine = sum(1 for e in entries if unit is not None and e.unit == unit)
+        if mine:
+            rank = (mine / len(entries), mine, goal_file.path)
+            if best is None or rank[:2] > best[:2]:
+                best = rank
+    if best is not None:
+        return best[2]
+    name = re.sub(r"[^A-Za-z0-9_.-]", "-", unit or kind) or "goals"
+    return f"goals/{name}.yaml"
+
+
+def add(root: Path, kind: str, fields: Mapping[str, Any], *, file: str | None = None) -> Added:
+    """Insert an objective, key result (``fields['objective']`` names its objective) or
+    KPI; raise ``InvalidEntry`` with the diagnostics when the result would be invalid."""
+    repo = load_repository(root)
+    ident = fields.get("id") or ""
+    if not re.match(ID_PATTERN, ident):
+        raise UsageError(
+            f"id {ident!r} is not valid",
+            hint="start with a letter or digit; use letters, digits, _ . -",
+        )
+    ctx = Context.build(repo)
+    if kind == "kr":
+        parent = ctx.objectives.get(fields.get("objective") or "")
+        if parent is None:
+            raise UsageError(
+                f"no objective '{fields.get('objective')}'"
+                f"{did_you_mean(fields.get('objective') or '', ctx.objectives)}"
+            )
+        path = parent.file
+    else:
+        path = file or _file_for(repo, fields.get("unit"), kind)
+    full = root / path
+    created = not full.exists()
+    yaml = _yaml()
+    if created:
+        depth = "../" * path.count("/")
+        document = yaml.load(MODELINE.format(depth) + "{}\n")
+    else:
+        document = yaml.load(full.read_text(encoding="utf-8-sig"))
+        if document is None:
+            document = yaml.load("{}\n")
+    from ruamel.yaml.comments import CommentedSeq
+
+    if kind == "kr":
+        target = next(
+            o for o in document.get("objectives", []) if str(o.get("id")) == fields["objective"]
+        )
+        if "key_results" not in target or target["key_results"] is None:
+            target["key_results"] = CommentedSeq()
+        target["key_results"].append(_entry(fields, KEY_RESULT))
+    else:
+        section = "objectives" if kind == "objective" else "kpis"
+        if section not in document or document[section] is None:
+            document[section] = CommentedSeq()
+        document[section].append(_entry(fields, OBJECTIVE if kind == "objective" else KPI))
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    text = buffer.getvalue()
+    _validate(repo, path, text)
+    full.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(full, text)
+    return Added(
+        path,
+        kind,
+        fields["id"] if kind != "kr" else str(Ref(fields["objective"], fields["id"])),
+        created,
+    )
+
+
+def _validate(repo: Repository, path: str, text: str) -> None:
+    """Refuse when the new text adds errors to the repository."""
+    new_file = parse_goal_file(path, text.encode("utf-8"))
+    files = [f for f in repo.files if f.path != path] + [new_file]
+    after = Repository(repo.config, tuple(files), repo.discovery)
+
+    def errors(r: Repository) -> set[tuple[str, str, str]]:
+        found = apply_settings(r, run_rules(r, Context.build(r)))
+        return {(d.code, d.file, d.message) for d in found if d.severity is Severity.ERROR}
+
+    introduced = errors(after) - errors(repo)
+    if introduced:
+        found = apply_settings(after, run_rules(after, Context.build(after)))
+        raise InvalidEntry([d for d in found if (d.code, d.file, d.message) in introduced])

@@ -1,0 +1,135 @@
+"""`okrctl new`: entries land in the right file, comments kept, validated before writing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, run_okrctl
+from okrctl.goalfile import parse_goal_file
+
+
+@pytest.fixture
+def edu(tmp_path: Path) -> Path:
+    target = tmp_path / "education"
+    shutil.copytree(EXAMPLES / "education", target, ignore=shutil.ignore_patterns(".okrctl_cache"))
+    return target
+
+
+def test_new_kr_goes_into_its_objective_and_keeps_comments(edu: Path) -> None:
+    path = edu / "goals" / "departments" / "service.yaml"
+    before = path.read_text(encoding="utf-8")
+    result = run_okrctl(
+        "new",
+        "kr",
+        "SVC-1",
+        "--id",
+        "first-reply",
+        "--title",
+        "首次回复 within 2 hours",
+        "--metric",
+        "crm:first_reply_hours",
+        "--at-most",
+        "2",
+        "-C",
+        str(edu),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "added kr SVC-1/first-reply to goals/departments/service.yaml\n"
+    after = path.read_text(encoding="utf-8")
+    # every line that was there is still there, in order (comments included)
+    assert [
+        line for line in after.splitlines() if line in before.splitlines()
+    ] == before.splitlines()
+    assert "  # A speed KPI alone made agents end chats early" in after
+    goal = parse_goal_file("x.yaml", after.encode())
+    (svc,) = goal.objectives
+    assert [k.id for k in svc.key_results] == ["satisfaction", "complaints", "first-reply"]
+    assert svc.key_results[-1].at_most == 2
+    assert run_okrctl("check", "-C", str(edu), "--as-of", "2026-11-30").returncode == 0
+
+
+def test_new_objective_and_kpi_files(edu: Path) -> None:
+    result = run_okrctl(
+        "new",
+        "objective",
+        "--id",
+        "SOC-2",
+        "--title",
+        "Video channel",
+        "--unit",
+        "social",
+        "--aligns-to",
+        "MKT-1/users",
+        "-C",
+        str(edu),
+    )
+    assert result.stdout == "added objective SOC-2 to goals/teams/social.yaml\n"
+    result = run_okrctl(
+        "new",
+        "kpi",
+        "--id",
+        "KPI-HR-1",
+        "--title",
+        "Hiring",
+        "--target",
+        "5",
+        "--owner",
+        "hr.lead",
+        "--unit",
+        "youxue",
+        "--weight",
+        "1",
+        "--cycle",
+        "2026-Q4",
+        "--file",
+        "goals/hr/hiring.yaml",
+        "-C",
+        str(edu),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(new file)" in result.stdout
+    text = (edu / "goals" / "hr" / "hiring.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/goals.schema.json\n")
+    assert "kpis:\n  - id: KPI-HR-1\n    title: Hiring\n    owner: hr.lead" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["kr", "MKT-1", "--id", "leads", "--target", "5"], "2 of 3 have a weight"),
+        (
+            ["objective", "--id", "MKT-1", "--title", "again", "--unit", "marketing"],
+            "is already used",
+        ),
+        (
+            [
+                "objective",
+                "--id",
+                "X-1",
+                "--title",
+                "t",
+                "--unit",
+                "marketing",
+                "--aligns-to",
+                "CO-1/userz",
+            ],
+            "did you mean 'users'",
+        ),
+        (["kr", "NOPE", "--id", "k", "--target", "1"], "no objective 'NOPE'"),
+        (["objective", "--id", "bad id", "--title", "t"], "is not valid"),
+        (["objective", "--title", "t"], "--id is required"),
+        (
+            ["kpi", "--id", "K", "--title", "t", "--target", "1", "--file", "../x.yaml"],
+            "outside the goals repository",
+        ),
+    ],
+)
+def test_invalid_entries_write_nothing(edu: Path, args: list[str], message: str) -> None:
+    snapshot = {p: p.read_bytes() for p in edu.rglob("*.yaml")}
+    result = run_okrctl("new", *args, "-C", str(edu))
+    assert result.returncode in (1, 2)
+    assert message in result.stderr
+    assert {p: p.read_bytes() for p in edu.rglob("*.yaml")} == snapshot
