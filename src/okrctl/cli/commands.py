@@ -938,3 +938,36 @@ def new_kpi(
         "supports": supports,
     }
     _insert(repo, "kpi", fields, file)
+
+
+@app.command()
+@handle_errors
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to create the repository.")] = Path("."),
+    template: Annotated[
+        str,
+        typer.Option(
+            "--template",
+            help="Company stage: startup (OKRs), growth (OKRs + KPIs) or mature (KPIs + BSC).",
+        ),
+    ] = ("growth"),
+    industry: Annotated[
+        str, typer.Option("--industry", help="saas, ecommerce, manufacturing, retail or education.")
+    ] = "saas",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Start a goals repository from a template: okrctl.yaml, goals, sample metrics, schemas,
+    a CI workflow and a pre-commit config."""
+    import datetime as dt
+
+    from okrctl.init import write
+    from okrctl.render.escape import one_line
+
+    created = write(directory, template, industry, dt.date.today(), force=force)
+    sys.stdout.write(
+        f"created a {template} {industry} goals repository in {one_line(str(directory))}:\n"
+    )
+    for path in created:
+        sys.stdout.write(f"  {path}\n")
+    sys.stdout.write("next: okrctl check && okrctl status\n")

@@ -1,0 +1,276 @@
+"""`okrctl init`: a ready goals repository from templates/, by company stage and industry.
+
+Stage decides the mix (../shared/DOMAIN.md): a start-up runs OKRs; a growing company OKRs
+and KPIs; a mature company KPIs and a Balanced Scorecard. Industry decides the goals and
+the metrics (templates/industries/*.yaml). Every combination passes
+`okrctl check --strict`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from okrctl.errors import UsageError
+from okrctl.fileio import write_atomic
+from okrctl.numbers import parse_number
+from okrctl.resources import resource_dir
+
+STAGES = ("startup", "growth", "mature")
+INDUSTRIES = ("saas", "ecommerce", "manufacturing", "retail", "education")
+SOURCE = "data"
+
+WORKFLOW = """\
+# Checks the goals on every push and pull request (docs: okrctl docs/ci.md)
+name: goals
+on: [push, pull_request]
+permissions:
+  contents: read
+jobs:
+  okrctl:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - run: python -m pip install okrctl
+      - run: okrctl check --strict
+"""
+
+PRE_COMMIT = """\
+repos:
+  - repo: local
+    hooks:
+      - id: okrctl-check
+        name: okrctl check
+        entry: okrctl check
+        language: system
+        pass_filenames: false
+        files: '(^|/)(okrctl\\.yaml|[^/]+\\.ya?ml|[^/]+\\.csv)$'
+"""
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _quarter(day: dt.date) -> tuple[str, dt.date, dt.date]:
+    q = (day.month - 1) // 3
+    start = dt.date(day.year, 3 * q + 1, 1)
+    end_month = 3 * q + 3
+    end = dt.date(day.year, end_month, calendar.monthrange(day.year, end_month)[1])
+    return f"{day.year}-Q{q + 1}", start, end
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    files: dict[str, str]  # relative path -> text
+
+
+def plan(stage: str, industry: str, today: dt.date) -> Plan:
+    if stage not in STAGES:
+        raise UsageError(f"no template '{stage}'", hint="use " + ", ".join(STAGES))
+    if industry not in INDUSTRIES:
+        raise UsageError(f"no industry '{industry}'", hint="use " + ", ".join(INDUSTRIES))
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe", pure=True).load(
+        (resource_dir("templates") / "industries" / f"{industry}.yaml").read_text("utf-8")
+    )
+    cycle, start, end = _quarter(today)
+    okrs = stage in ("startup", "growth")
+    kpis = stage in ("growth", "mature")
+    files: dict[str, str] = {}
+    company = "company"
+    departments = data["departments"]
+    units = [f"  - {{id: {company}, name: {_q(data['org'])}, level: company}}"]
+    units += [
+        f"  - {{id: {d['id']}, name: {_q(d['name'])}, level: department, "
+        f"parent: {company}, lead: {d['lead']}}}"
+        for d in departments
+    ]
+    files["okrctl.yaml"] = (
+        "# yaml-language-server: $schema=schemas/okrctl.schema.json\n"
+        f"# created by okrctl init --template {stage} --industry {industry}\n"
+        "okrctl: 1\n"
+        f"org: {_q(data['org'])}\n"
+        "levels: [company, department, team, individual]\n"
+        "units:\n" + "\n".join(units) + "\n"
+        "cycles:\n"
+        f"  - {{id: {cycle}, start: {start}, end: {end}}}\n"
+        'goals: ["goals/**/*.yaml"]\n'
+        "metrics:\n"
+        f"  - {{name: {SOURCE}, path: metrics/{SOURCE}.csv, layout: long, stale_after: 7d}}\n"
+        "status: {on_track: 0.9, at_risk: 0.7}\n"
+        "scoring: {okr_weight: 0.4, kpi_weight: 0.6, kr_cap: 1.0}\n"
+    )
+    series: dict[str, tuple[str, float, float]] = {}  # metric -> (how, a, b)
+    if okrs:
+        lines = [
+            "# yaml-language-server: $schema=../schemas/goals.schema.json",
+            f"defaults: {{cycle: {cycle}, unit: {company}, owner: ceo}}",
+            "objectives:",
+            "  - id: CO-1",
+            f"    title: {_q(data['company']['title'])}",
+            "    type: aspirational",
+            "    key_results:",
+        ]
+        for kr in data["company"]["krs"]:
+            lines.append(_kr(kr))
+            series.setdefault(kr["metric"], ("kr", *_pair(kr)))
+        files["goals/company.yaml"] = "\n".join(lines) + "\n"
+        for d in departments:
+            lines = [
+                "# yaml-language-server: $schema=../../schemas/goals.schema.json",
+                f"defaults: {{cycle: {cycle}, unit: {d['id']}, owner: {d['lead']}}}",
+                "objectives:",
+                f"  - id: {d['id'].upper()}-1",
+                f"    title: {_q(d['title'])}",
+                f"    aligns_to: CO-1/{d['supports']}",
+                "    type: committed",
+                "    key_results:",
+            ]
+            for kr in d["krs"]:
+                lines.append(_kr(kr))
+                series.setdefault(kr["metric"], ("kr", *_pair(kr)))
+            files[f"goals/departments/{d['id']}.yaml"] = "\n".join(lines) + "\n"
+    if kpis:
+        lines = [
+            "# yaml-language-server: $schema=../schemas/goals.schema.json",
+            f"defaults: {{cycle: {cycle}}}",
+            "kpis:",
+        ]
+        for kpi in data["kpis"]:
+            lines += _kpi(kpi, company, with_supports=okrs)
+            lower = kpi.get("direction") == "lower"
+            how = "kpi-sum" if kpi.get("aggregate") == "sum" else "kpi-level"
+            series.setdefault(
+                kpi["metric"], (how, parse_number(kpi["target"]), 0.95 if lower else 1.0)
+            )
+        files["goals/kpis.yaml"] = "\n".join(lines) + "\n"
+    if stage == "mature":
+        by_side: dict[str, list[str]] = {}
+        for kpi in data["kpis"]:
+            by_side.setdefault(kpi["perspective"], []).append(kpi["id"])
+        weights = {
+            "financial": 0.3,
+            "customer": 0.3,
+            "internal_process": 0.2,
+            "learning_growth": 0.2,
+        }
+        lines = [
+            "# yaml-language-server: $schema=../schemas/goals.schema.json",
+            "scorecards:",
+            "  - id: SC-COMPANY",
+            f"    title: {_q(data['org'])}",
+            "    kind: balanced",
+            f"    cycle: {cycle}",
+            f"    unit: {company}",
+            "    perspectives:",
+        ]
+        for side, weight in weights.items():
+            lines.append(
+                f"      {side}: {{weight: {weight}, measures: "
+                f"[{', '.join(by_side.get(side, []))}]}}"
+            )
+        lines.append("    links:")
+        lines += [f"      - [{a}, {b}]" for a, b in data["links"]]
+        files["goals/scorecard.yaml"] = "\n".join(lines) + "\n"
+    files[f"metrics/{SOURCE}.csv"] = _data(series, start, end, today)
+    from okrctl.schemadef import CONFIG_SCHEMA, GOALS_SCHEMA
+
+    files["schemas/okrctl.schema.json"] = (
+        json.dumps(CONFIG_SCHEMA, ensure_ascii=False, indent=2) + "\n"
+    )
+    files["schemas/goals.schema.json"] = (
+        json.dumps(GOALS_SCHEMA, ensure_ascii=False, indent=2) + "\n"
+    )
+    files[".github/workflows/goals.yml"] = WORKFLOW
+    files[".pre-commit-config.yaml"] = PRE_COMMIT
+    return Plan(files)
+
+
+def _pair(kr: dict[str, Any]) -> tuple[float, float]:
+    return parse_number(kr["baseline"]), parse_number(kr["target"])
+
+
+def _kr(kr: dict[str, Any]) -> str:
+    return (
+        f"      - {{id: {kr['id']}, title: {_q(kr['title'])}, metric: {SOURCE}:"
+        f"{kr['metric']}, baseline: {kr['baseline']}, target: {kr['target']}}}"
+    )
+
+
+def _kpi(kpi: dict[str, Any], company: str, *, with_supports: bool) -> list[str]:
+    supports = kpi.get("supports")
+    unit = supports.split("/")[0] if supports else company
+    lines = [
+        f"  - id: {kpi['id']}",
+        f"    title: {_q(kpi['title'])}",
+        f"    owner: {kpi['owner']}",
+        f"    unit: {unit}",
+        f"    metric: {SOURCE}:{kpi['metric']}",
+        f"    aggregate: {kpi['aggregate']}",
+    ]
+    for key in ("period", "direction"):
+        if key in kpi:
+            lines.append(f"    {key}: {kpi[key]}")
+    lines.append(f"    target: {kpi['target']}")
+    if "weight" in kpi:
+        lines.append(f"    weight: {kpi['weight']}")
+    if "scoring" in kpi:
+        scoring = ", ".join(f"{k}: {v}" for k, v in kpi["scoring"].items())
+        lines.append(f"    scoring: {{{scoring}}}")
+    if supports and with_supports:
+        department, kr = supports.split("/")
+        lines.append(f"    supports: {department.upper()}-1/{kr}")
+    lines.append(f"    perspective: {kpi['perspective']}")
+    return lines
+
+
+def _data(
+    series: dict[str, tuple[str, float, float]], start: dt.date, end: dt.date, today: dt.date
+) -> str:
+    """Sample rows from the day before the cycle to today, on a steady pace."""
+    rows = ["date,metric,value"]
+    last = max(min(today, end), start)
+    days = (end - start).days + 1
+    day = start - dt.timedelta(days=1)
+    while day <= last:
+        elapsed = max((day - start).days + 1, 0) / days
+        for metric, (how, a, b) in sorted(series.items()):
+            if how == "kr":
+                value = a + (b - a) * 0.95 * elapsed
+            elif how == "kpi-sum":
+                value = a / calendar.monthrange(day.year, day.month)[1] * b
+            else:
+                value = a * b
+            rows.append(f"{day},{metric},{round(value, 4)}")
+        day += dt.timedelta(days=1)
+    return "\n".join(rows) + "\n"
+
+
+def write(target: Path, stage: str, industry: str, today: dt.date, *, force: bool) -> list[str]:
+    """Create the repository in ``target``; refuse to overwrite unless ``force``."""
+    files = plan(stage, industry, today).files
+    existing = [path for path in files if (target / path).exists()]
+    if existing and not force:
+        raise UsageError(
+            f"{len(existing)} file(s) already exist in {target}: "
+            + ", ".join(existing[:5])
+            + (" ..." if len(existing) > 5 else ""),
+            hint="choose an empty folder, or pass --force to overwrite them",
+        )
+    for path, text in files.items():
+        full = target / path
+        full.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(full, text)
+    return sorted(files)
