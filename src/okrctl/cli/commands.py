@@ -971,3 +971,58 @@ def init(
     for path in created:
         sys.stdout.write(f"  {path}\n")
     sys.stdout.write("next: okrctl check && okrctl status\n")
+
+
+@app.command()
+@handle_errors
+def roll(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="The cycle that ends.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="The cycle to start.")],
+    repo: RepoOption = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include", help="Also carry this objective (repeatable).", show_default=False
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; write nothing.")] = (
+        False
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Start cycle TO from FROM: carry unfinished aspirational goals with new baselines."""
+    import datetime as dt
+
+    from okrctl.render.escape import one_line
+    from okrctl.render.numbers import number
+    from okrctl.roll import plan_roll, write_roll
+    from okrctl.workspace import open_workspace
+
+    workspace = open_workspace((repo or Path.cwd()).resolve())
+    plan = plan_roll(workspace, source, target, include or [], dt.date.today())
+    out = sys.stdout
+    for c in plan.carried:
+        progress = "no data" if c.progress is None else f"{c.progress * 100:.0f}%"
+        out.write(
+            f"carry {one_line(c.old)} ({progress}) -> {one_line(c.new)} in "
+            f"{one_line(c.file)}; alignment {c.alignment}\n"
+        )
+        for kr, old, new in c.rebased:
+            out.write(
+                f"    {one_line(kr)}: baseline {number(old)} -> "
+                + ("from the new cycle's data" if new is None else number(new))
+                + "\n"
+            )
+        for kr in c.dropped_krs:
+            out.write(f"    {one_line(kr)}: reached, left behind\n")
+    for ident, why in plan.skipped:
+        out.write(f"leave {one_line(ident)} ({why})\n")
+    dropped = [c.new for c in plan.carried if c.alignment == "dropped"]
+    if dropped:
+        out.write(f"align by hand: {', '.join(dropped)} (their parents stay in {source})\n")
+    if dry_run:
+        out.write(f"dry run: {len(plan.files)} file(s) would be written\n")
+        return
+    write_roll(workspace.config.root, plan, force=force)
+    out.write(f"wrote {len(plan.files)} file(s); next: okrctl check\n")
