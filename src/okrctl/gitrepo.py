@@ -1,16 +1,15 @@
 """Goals at git revisions: the repository as it was, read straight from git's objects.
 
-Every blob is read through one ``git cat-file --batch`` process per repository (not a
-process per file: 50 versions of a file take 41 ms this way against 272 ms with
-``git show``, ../shared/MEASURED.md). Every way git says no becomes a ``GitError``
-with the fix.
+GitPython drives git; every blob is read through its one persistent
+``git cat-file --batch`` process (not a process per file: 50 versions of a file take
+41 ms that way against 272 ms with ``git show``, ../shared/MEASURED.md), which
+``close()`` ends. Every way git says no becomes a ``GitError`` with the fix.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,33 +61,43 @@ class GitRepo:
     """The git repository around an okrctl root. Use as a context manager."""
 
     def __init__(self, root: Path) -> None:
+        import git
+
         self.root = root.resolve()
-        self._batch: subprocess.Popen[bytes] | None = None
-        top = self._git("rev-parse", "--show-toplevel", what="open the repository").strip()
+        try:
+            self.repo = git.Repo(self.root, search_parent_directories=True)
+        except git.InvalidGitRepositoryError:
+            raise GitError(
+                "not inside a git repository", hint="run okrctl in a clone of the goals repository"
+            ) from None
+        except git.NoSuchPathError:
+            raise GitError(f"{self.root} does not exist") from None
+        top = self.repo.working_tree_dir
+        if top is None:
+            self.repo.close()
+            raise GitError(
+                "the repository has no working tree (a bare clone)",
+                hint="run okrctl in a normal clone",
+            )
         self.top = Path(top).resolve()
         prefix = self.root.relative_to(self.top).as_posix()
         self.prefix = "" if prefix == "." else prefix + "/"
 
     # -- plumbing -------------------------------------------------------------------------
-    def _git(self, *args: str, what: str) -> str:
-        try:
-            result = subprocess.run(
-                ["git", "-C", str(self.root), *args],
-                capture_output=True,
-                check=False,
-            )
-        except FileNotFoundError as exc:
-            raise GitError("git is not installed", hint="install git") from exc
-        if result.returncode != 0:
-            raise explain_git_failure(result.stderr.decode(errors="replace"), what)
-        return result.stdout.decode("utf-8", errors="replace")
+    def run(self, *args: str, what: str) -> str:
+        """Run git in the okrctl root; a GitError saying what could not be done."""
+        status, out, err = self.repo.git.execute(
+            ["git", "-C", str(self.root), *args],
+            with_extended_output=True,
+            with_exceptions=False,
+            strip_newline_in_stdout=False,
+        )
+        if status != 0:
+            raise explain_git_failure(str(err), what)
+        return str(out)
 
     def close(self) -> None:
-        if self._batch is not None:
-            if self._batch.stdin:
-                self._batch.stdin.close()
-            self._batch.wait(timeout=10)
-            self._batch = None
+        self.repo.close()  # ends the persistent cat-file process
 
     def __enter__(self) -> GitRepo:
         return self
@@ -99,7 +108,7 @@ class GitRepo:
     def resolve(self, revision: str) -> str:
         """The commit a revision names, or a GitError that says how to get it."""
         try:
-            return self._git(
+            return self.run(
                 "rev-parse",
                 "--verify",
                 "--quiet",
@@ -109,7 +118,7 @@ class GitRepo:
         except GitError as exc:
             if "dubious ownership" in exc.message:
                 raise
-            if not self._git("rev-list", "-n", "1", "--all", what="list commits").strip():
+            if not self.run("rev-list", "-n", "1", "--all", what="list commits").strip():
                 raise GitError(
                     "the repository has no commits yet",
                     hint="commit the goal files first (git add, git commit)",
@@ -118,7 +127,7 @@ class GitRepo:
 
     def is_shallow(self) -> bool:
         return (
-            self._git("rev-parse", "--is-shallow-repository", what="inspect the clone").strip()
+            self.run("rev-parse", "--is-shallow-repository", what="inspect the clone").strip()
             == "true"
         )
 
@@ -128,27 +137,15 @@ class GitRepo:
         return self._read(f"{revision}:{self.prefix}{path}")
 
     def _read(self, name: str) -> bytes | None:
-        if self._batch is None:
-            self._batch = subprocess.Popen(
-                ["git", "-C", str(self.root), "cat-file", "--batch"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        assert self._batch.stdin is not None and self._batch.stdout is not None
-        self._batch.stdin.write(f"{name}\n".encode())
-        self._batch.stdin.flush()
-        header = self._batch.stdout.readline().decode().split()
-        if len(header) < 3 or header[1] != "blob":
+        try:
+            _, kind, _, data = self.repo.git.get_object_data(name)
+        except ValueError:  # no such object
             return None
-        size = int(header[2])
-        data = self._batch.stdout.read(size)
-        self._batch.stdout.read(1)  # the newline after the object
-        return data
+        return data if bytes(kind) == b"blob" else None  # type: ignore[arg-type]
 
     def tree(self, revision: str) -> list[tuple[str, str]]:
         """(path relative to the okrctl root, blob id) of every file at ``revision``."""
-        out = self._git(
+        out = self.run(
             "ls-tree",
             "-r",
             "-z",
@@ -174,7 +171,7 @@ class GitRepo:
 
     def files(self, revision: str) -> list[str]:
         """Paths (relative to the okrctl root) of every file at ``revision``."""
-        out = self._git(
+        out = self.run(
             "ls-tree",
             "-r",
             "-z",
@@ -192,7 +189,7 @@ class GitRepo:
         args = ["log", "--reverse", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e", revision_range]
         if paths is not None:  # pathspecs are relative to the okrctl root (git -C root)
             args += ["--", *paths]
-        out = self._git(*args, what=f"read the history of {revision_range}")
+        out = self.run(*args, what=f"read the history of {revision_range}")
         commits = []
         for record in out.split("\x1e"):
             fields = record.strip("\n").split("\x1f")
