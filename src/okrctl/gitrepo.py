@@ -143,28 +143,6 @@ class GitRepo:
             return None
         return data if bytes(kind) == b"blob" else None  # type: ignore[arg-type]
 
-    def tree(self, revision: str) -> list[tuple[str, str]]:
-        """(path relative to the okrctl root, blob id) of every file at ``revision``."""
-        out = self.run(
-            "ls-tree",
-            "-r",
-            "-z",
-            "--full-tree",
-            revision,
-            "--",
-            self.prefix or ".",
-            what=f"list the files of {revision}",
-        )
-        entries = []
-        for record in out.split("\0"):
-            if "\t" not in record:
-                continue
-            meta, path = record.split("\t", 1)
-            parts = meta.split()
-            if len(parts) == 3 and parts[1] == "blob" and path.startswith(self.prefix):
-                entries.append((path[len(self.prefix) :], parts[2]))
-        return entries
-
     def object(self, object_id: str) -> bytes | None:
         """A blob by its id."""
         return self._read(object_id)
@@ -197,6 +175,47 @@ class GitRepo:
                 sha, author, email, date, subject = fields
                 commits.append(Commit(sha, author, email, dt.datetime.fromisoformat(date), subject))
         return commits
+
+    def log_changes(self, revision: str) -> list[tuple[Commit, list[tuple[str, str | None]]]]:
+        """The first-parent history up to ``revision``, oldest first, each commit with the
+        files it changed (relative to the okrctl root) and their new blob ids (None when
+        deleted), from one git process."""
+        out = self.run(
+            "log",
+            "--reverse",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+            "--no-renames",
+            "--relative",
+            "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s",
+            revision,
+            "--",
+            ".",
+            what=f"read the history of {revision}",
+        )
+        history = []
+        for record in out.split("\x1e")[1:]:
+            header, _, rest = record.partition("\0")
+            sha, author, email, date, subject = (header.split("\x1f") + [""] * 5)[:5]
+            commit = Commit(sha, author, email, dt.datetime.fromisoformat(date), subject)
+            parts = rest.lstrip("\n").split("\0")
+            changes: list[tuple[str, str | None]] = []
+            index = 0
+            while index + 1 < len(parts):
+                meta = parts[index].strip()
+                if meta.startswith(":"):
+                    fields = meta[1:].split()
+                    changes.append(
+                        (parts[index + 1], None if fields[4].startswith("D") else fields[3])
+                    )
+                    index += 2
+                else:
+                    index += 1
+            history.append((commit, changes))
+        return history
 
     # -- the goals at a revision -------------------------------------------------------------
     def snapshot(self, revision: str) -> Repository:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from okrctl.config import CONFIG_NAME, Config, parse_config
 from okrctl.diagnostics import did_you_mean
@@ -35,34 +36,52 @@ class History:
     percent: bool = False
 
 
-class _Reader:
-    """Goal files at commits, parsed once per blob."""
+class _Timeline:
+    """The goal files along the history, kept up to date commit by commit: each changed
+    blob is parsed once, and an index says which file holds which entity."""
 
     def __init__(self, git: GitRepo) -> None:
         self.git = git
-        self.parsed: dict[str, GoalFile] = {}
-        self.configs: dict[str, Config] = {}
+        self.blobs: dict[str, str] = {}  # path -> blob id, as of the current commit
+        self.files: dict[str, GoalFile] = {}
+        self.where: dict[str, str] = {}  # entity key -> path
+        self.patterns = [glob_regex(g) for g in Config(root=git.root).goals]
 
-    def repository(self, commit: str) -> Repository | None:
+    def apply(self, changes: list[tuple[str, str | None]]) -> None:
         from okrctl.goalfile import parse_goal_file
 
-        tree = dict(self.git.tree(commit))
-        config_id = tree.get(CONFIG_NAME)
-        if config_id is None:
-            return None
-        if config_id not in self.configs:
-            self.configs[config_id] = parse_config(self.git.root, self.git.object(config_id) or b"")
-        config = self.configs[config_id]
-        patterns = [glob_regex(g) for g in config.goals]
-        files = []
-        for path, object_id in sorted(tree.items()):
-            if path == CONFIG_NAME or not any(p.match(path) for p in patterns):
+        for path, blob in changes:
+            if blob is None:
+                self.blobs.pop(path, None)
+            else:
+                self.blobs[path] = blob
+        if any(path == CONFIG_NAME for path, _ in changes) and CONFIG_NAME in self.blobs:
+            config = parse_config(self.git.root, self.git.object(self.blobs[CONFIG_NAME]) or b"")
+            self.patterns = [glob_regex(g) for g in config.goals]
+            changed = set(self.blobs) | set(self.files)  # the globs may have changed
+        else:
+            changed = {path for path, _ in changes}
+        for path in changed:  # every removal first, so a goal moving between files stays
+            old = self.files.pop(path, None)
+            if old is not None:
+                for key in _entries(Repository(Config(root=self.git.root), (old,)))[0]:
+                    if self.where.get(key) == path:
+                        del self.where[key]
+        for path in sorted(changed):
+            blob = self.blobs.get(path)
+            if blob is None or path == CONFIG_NAME or not any(p.match(path) for p in self.patterns):
                 continue
-            key = f"{object_id}:{path}"
-            if key not in self.parsed:
-                self.parsed[key] = parse_goal_file(path, self.git.object(object_id) or b"")
-            files.append(self.parsed[key])
-        return Repository(config, tuple(files))
+            goal_file = parse_goal_file(path, self.git.object(blob) or b"")
+            self.files[path] = goal_file
+            for key in _entries(Repository(Config(root=self.git.root), (goal_file,)))[0]:
+                self.where.setdefault(key, path)
+
+    def find(self, key: str) -> object | None:
+        path = self.where.get(key)
+        if path is None:
+            return None
+        entries, _ = _entries(Repository(Config(root=self.git.root), (self.files[path],)))
+        return entries.get(key)
 
 
 def _key(current: Repository, ident: str) -> tuple[str, str]:
@@ -109,11 +128,11 @@ def history(root: Path, ident: str, as_of: dt.date) -> History:
     events: list[Event] = []
     with open_git(root) as git:
         git.resolve("HEAD")
-        reader = _Reader(git)
-        previous = None
-        for commit in git.log("HEAD", ["."]):
-            repo = reader.repository(commit.sha)
-            entity = _entries(repo)[0].get(key) if repo is not None else None
+        timeline = _Timeline(git)
+        previous: Any = None
+        for commit, touched in git.log_changes("HEAD"):
+            timeline.apply(touched)
+            entity: Any = timeline.find(key)
             day = commit.date.date()
             if entity is None and previous is not None:
                 events.append(Event(commit, "removed", None, (), None))
