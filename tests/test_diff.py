@@ -267,3 +267,17 @@ def test_no_git_process_is_left_behind(history: Path) -> None:
         if fields[3] == me and "git" in fields[1]:
             children.append(fields[1])
     assert children == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to hand the repository to another user")
+def test_dubious_ownership(history: Path) -> None:
+    subprocess.run(["chown", "-R", "65534:65534", str(history)], check=True)
+    result = run_okrctl(
+        "diff",
+        "HEAD~1",
+        "-C",
+        str(history),
+        env={"HOME": str(history.parent), "GIT_CONFIG_NOSYSTEM": "1"},
+    )
+    assert result.returncode == 2
+    assert "dubious ownership" in result.stderr and "safe.directory" in result.stderr

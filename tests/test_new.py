@@ -133,3 +133,51 @@ def test_invalid_entries_write_nothing(edu: Path, args: list[str], message: str)
     assert result.returncode in (1, 2)
     assert message in result.stderr
     assert {p: p.read_bytes() for p in edu.rglob("*.yaml")} == snapshot
+
+
+def test_prompts_on_a_terminal(edu: Path) -> None:
+    """Missing values are asked for when a person is at the terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "okrctl",
+            "new",
+            "objective",
+            "--unit",
+            "marketing",
+            "--aligns-to",
+            "CO-1/users",
+            "-C",
+            str(edu),
+        ],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        close_fds=True,
+    )
+    os.close(secondary)
+    output = b""
+    answers = iter([b"MKT-9\n", b"Grow the brand\n"])
+    deadline = time.monotonic() + 30
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            chunk = os.read(main, 1024)
+        except OSError:
+            break
+        output += chunk
+        if chunk.rstrip().endswith(b":"):
+            os.write(main, next(answers, b"\n"))
+    process.wait(timeout=30)
+    os.close(main)
+    assert process.returncode == 0, output
+    assert b"Id (e.g. MKT-2):" in output and b"Title:" in output
+    text = (edu / "goals" / "departments" / "marketing.yaml").read_text(encoding="utf-8")
+    assert "  - id: MKT-9\n    title: Grow the brand\n    unit: marketing\n" in text
