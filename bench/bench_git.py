@@ -21,10 +21,20 @@ HERE = Path(__file__).resolve().parent
 
 
 def git(root: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.com",
-           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "b@example.com"}
-    subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false",
-                    *args], cwd=root, env=env, check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "b@example.com",
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "b@example.com",
+    }
+    subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def build(root: Path, commits: int, files: int) -> None:
@@ -33,13 +43,17 @@ def build(root: Path, commits: int, files: int) -> None:
     (root / "goals").mkdir(parents=True)
     (root / "okrctl.yaml").write_text(
         "okrctl: 1\nunits: [{id: org, level: company}]\n"
-        "cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]\n", encoding="utf-8")
+        "cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]\n",
+        encoding="utf-8",
+    )
     git(root, "init", "-q")
 
     def write(index: int, target: int) -> None:
         body = "defaults: {cycle: 2026-Q4, unit: org}\nobjectives:\n" + "".join(
             f"  - id: O{index}-{k}\n    title: Objective {k}\n    key_results:\n"
-            f"      - {{id: kr, baseline: 0, target: {target + k}}}\n" for k in range(5))
+            f"      - {{id: kr, baseline: 0, target: {target + k}}}\n"
+            for k in range(5)
+        )
         (root / "goals" / f"g{index}.yaml").write_text(body, encoding="utf-8")
 
     for index in range(files):
@@ -70,8 +84,13 @@ def main() -> None:
     okrctl = [sys.executable, "-m", "okrctl"]
     print(f"{args.commits} commits, {args.files} goal files")
     print(f"history O0-0          : {timed([*okrctl, 'history', 'O0-0'], root):.2f} s")
-    first = subprocess.run(["git", "rev-list", "--max-parents=0", "HEAD"], cwd=root,
-                           capture_output=True, text=True, check=True).stdout.strip()
+    first = subprocess.run(
+        ["git", "rev-list", "--max-parents=0", "HEAD"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     print(f"diff FIRST HEAD       : {timed([*okrctl, 'diff', first, 'HEAD'], root):.2f} s")
 
 

@@ -312,11 +312,18 @@ class Scorer:
         for oid, result in self.evaluation.objectives.items():
             if not self.ctx.is_top(result.objective):
                 continue
+            below = set()  # every objective under this one, however deep
+            stack = list(children.get(oid, []))
+            while stack:
+                current = stack.pop()
+                if current not in below:
+                    below.add(current)
+                    stack.extend(children.get(current, []))
             kpis = [
                 k
                 for kid, r in self.evaluation.kpis.items()
                 if r.kpi.supports is not None
-                and r.kpi.supports.objective == oid
+                and (r.kpi.supports.objective == oid or r.kpi.supports.objective in below)
                 and (k := self._kpi(kid, None)) is not None
             ]
             kids = [self.goals[c] for c in children.get(oid, [])]

@@ -1,0 +1,196 @@
+"""The report as JSON (schemas/report.schema.json)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import IO, Any
+
+from okrctl import __version__
+from okrctl.report import Forecast, KREntry, Report
+
+REPORT_FORMAT_VERSION = 1
+
+
+def _day(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _forecast(f: Forecast | None) -> dict[str, Any] | None:
+    if f is None:
+        return None
+    return {
+        "landing_value": f.landing_value,
+        "landing_progress": f.landing_progress,
+        "landing_score": f.landing_score,
+        "trend_per_week": f.trend_per_week,
+        "needed_per_week": f.needed_per_week,
+        "weeks_left": f.weeks_left,
+    }
+
+
+def _kr(k: KREntry) -> dict[str, Any]:
+    return {
+        "id": k.path,
+        "title": k.title,
+        "status": k.status.value,
+        "progress": k.progress,
+        "expected": k.expected,
+        "current": k.current,
+        "target": k.target,
+        "baseline": k.baseline,
+        "percent": k.percent,
+        "unit_label": k.unit_label,
+        "series": [[d.isoformat(), v] for d, v in k.series],
+        "forecast": _forecast(k.forecast),
+        "note": k.note,
+    }
+
+
+def as_dict(r: Report) -> dict[str, Any]:
+    return {
+        "format": "okrctl-report",
+        "version": REPORT_FORMAT_VERSION,
+        "okrctl": __version__,
+        "org": r.org,
+        "cycle": r.cycle,
+        "start": _day(r.start),
+        "end": _day(r.end),
+        "as_of": _day(r.as_of),
+        "final": r.final,
+        "lang": r.lang,
+        "summary": {
+            "by_status": r.summary.by_status,
+            "average_score": r.summary.average_score,
+            "alignment_rate": r.summary.alignment_rate,
+            "coverage": r.summary.coverage,
+            "freshness": [
+                {
+                    "source": f.source,
+                    "latest": _day(f.latest),
+                    "age_days": f.age_days,
+                    "stale": f.stale,
+                }
+                for f in r.summary.freshness
+            ],
+        },
+        "objectives": [
+            {
+                "id": o.id,
+                "title": o.title,
+                "owner": o.owner,
+                "unit": o.unit,
+                "level": o.level,
+                "type": "committed" if o.committed else "aspirational",
+                "progress": o.progress,
+                "score": o.score,
+                "status": o.status.value,
+                "partial": o.partial,
+                "key_results": [_kr(k) for k in o.key_results],
+            }
+            for _, group in r.levels
+            for o in group
+        ],
+        "kpis": [
+            {
+                "id": k.id,
+                "title": k.title,
+                "owner": k.owner,
+                "actual": k.actual,
+                "target": k.target,
+                "attainment": k.attainment,
+                "score": k.score,
+                "status": k.status.value,
+            }
+            for k in r.kpis
+        ],
+        "synergy": [
+            {
+                "objective": s.objective.id,
+                "progress": s.progress,
+                "status": s.status.value,
+                "kpi_attainment": s.kpi_attainment,
+                "children_completion": s.children_completion,
+                "flag": s.flag,
+            }
+            for s in r.synergy
+        ],
+        "balanced": [
+            {
+                "id": b.scorecard.id,
+                "total": b.total,
+                "rating": b.rating,
+                "perspectives": [
+                    {
+                        "name": p.name,
+                        "weight": p.weight,
+                        "score": p.score,
+                        "measures": [
+                            {"id": m.id, "score": m.score, "status": m.status.value}
+                            for m in p.measures
+                        ],
+                    }
+                    for p in b.perspectives
+                ],
+                "links": [[link.driver, link.result] for link in b.scorecard.links],
+                "warnings": list(b.warnings),
+            }
+            for b in r.balanced
+        ],
+        "changes": [
+            {
+                "kind": c.kind,
+                "entity": c.entity,
+                "id": c.id,
+                "title": c.title,
+                "fields": [{"field": f, "old": o, "new": n} for f, o, n in c.fields],
+                "goalposts": list(c.goalposts),
+            }
+            for c in r.changes
+        ],
+        "changes_note": r.changes_note,
+        "risks": [
+            {
+                "id": k.id,
+                "title": k.title,
+                "kind": k.kind,
+                "status": k.status.value,
+                "progress": k.progress,
+                "drivers": [{"id": d, "status": s.value, "score": v} for d, s, v in k.drivers],
+            }
+            for k in r.risks
+        ],
+        "retrospective": [
+            {
+                "id": x.id,
+                "title": x.title,
+                "status": x.status.value,
+                "went_right": list(x.went_right),
+                "went_wrong": list(x.went_wrong),
+                "change_next": list(x.change_next),
+                "notes": x.notes,
+            }
+            for x in r.retros
+        ],
+        "scorecards": None
+        if r.scorecards is None
+        else [
+            {
+                "id": c.id,
+                "owner": c.owner,
+                "unit": c.unit,
+                "okr_score": c.okr_score,
+                "kpi_score": c.kpi_score,
+                "total": c.total,
+                "rating": c.rating,
+                "bonus": c.bonus,
+            }
+            for c in r.scorecards
+        ],
+        "warnings": r.warnings,
+    }
+
+
+def render(report: Report, out: IO[str]) -> None:
+    json.dump(as_dict(report), out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -1,0 +1,293 @@
+"""The report as GitHub-flavoured Markdown: tables, Mermaid, long lists folded."""
+
+from __future__ import annotations
+
+import io
+from typing import IO
+
+from okrctl.i18n import text
+from okrctl.progress import Status
+from okrctl.render.escape import markdown
+from okrctl.render.numbers import number, percent
+from okrctl.render.strategy_map import render_mermaid
+from okrctl.report import KREntry, Report
+
+FOLD_ROWS = 25
+# a GitHub job summary holds at most 1 MiB: longer tables show their first rows and say
+# where the rest is
+MAX_ROWS = 150
+SYMBOL = {Status.GREEN: "🟢", Status.YELLOW: "🟡", Status.RED: "🔴", Status.GREY: "⚪"}
+
+
+def _status(status: Status, lang: str) -> str:
+    return f"{SYMBOL[status]} {text(status.value, lang)}"
+
+
+def _num(value: float | None, pct: bool, lang: str) -> str:
+    return number(value, percent=pct, lang=lang)
+
+
+def _table(head: list[str], rows: list[list[str]], lang: str) -> list[str]:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[:MAX_ROWS]]
+    if len(rows) > MAX_ROWS:
+        lines.append(
+            "| " + text("more_rows", lang, n=len(rows) - MAX_ROWS) + " |" * (len(head) - 1) + " |"
+        )
+    if len(rows) > FOLD_ROWS:
+        return [
+            f"<details><summary>{text('details', lang)} ({len(rows)})</summary>",
+            "",
+            *lines,
+            "",
+            "</details>",
+        ]
+    return lines
+
+
+def _kr_cells(k: KREntry, lang: str) -> list[str]:
+    return [
+        f"↳ {markdown(k.id)} {markdown(k.title)}",
+        "",
+        "",
+        percent(k.progress),
+        "",
+        _status(k.status, lang),
+    ]
+
+
+def render(r: Report, out: IO[str]) -> None:
+    lang = r.lang
+
+    def t(key: str, **values: object) -> str:
+        return text(key, lang, **values)
+
+    lines = [
+        f"# {t('title')}: {markdown(r.org or '')} {markdown(r.cycle)}",
+        "",
+        f"{r.start} – {r.end}, {t('as_of')} {r.as_of}" + (f" ({t('final')})" if r.final else ""),
+        "",
+    ]
+    for warning in r.warnings:
+        lines.append(f"> ⚠️ {markdown(warning)}")
+    s = r.summary
+    lines += [f"## {t('summary')}", ""]
+    counts = ", ".join(f"{_status(Status(k), lang)} {v}" for k, v in sorted(s.by_status.items()))
+    lines += _table(
+        ["", ""],
+        [
+            [t("status_count"), counts or "—"],
+            [t("average_score"), percent(s.average_score)],
+            [t("alignment"), percent(s.alignment_rate)],
+            [t("coverage"), percent(s.coverage)],
+        ],
+        lang,
+    )
+    if s.freshness:
+        lines += ["", f"**{t('freshness')}**", ""]
+        lines += _table(
+            [t("source"), t("latest"), t("age_days"), t("status")],
+            [
+                [
+                    markdown(f.source),
+                    str(f.latest or "—"),
+                    "—" if f.age_days is None else str(f.age_days),
+                    t("stale") if f.stale else t("fresh"),
+                ]
+                for f in s.freshness
+            ],
+            lang,
+        )
+    lines += ["", f"## {t('objectives')}"]
+    for level, objectives in r.levels:
+        rows = []
+        for o in objectives:
+            band = t("band_committed") if o.committed else t("band_aspirational")
+            rows.append(
+                [
+                    f"**{markdown(o.id)}** {markdown(o.title)}",
+                    markdown(o.owner or ""),
+                    band,
+                    percent(o.progress),
+                    percent(o.score),
+                    _status(o.status, lang),
+                ]
+            )
+            rows += [_kr_cells(k, lang) for k in o.key_results]
+        lines += ["", f"### {t('level')}: {markdown(level)}", ""]
+        lines += _table(
+            [t("goal"), t("owner"), t("band"), t("progress"), t("score"), t("status")], rows, lang
+        )
+    if r.kpis:
+        lines += ["", f"## {t('kpis')}", ""]
+        lines += _table(
+            [
+                t("goal"),
+                t("owner"),
+                t("actual"),
+                t("target"),
+                t("attainment"),
+                t("score"),
+                t("status"),
+            ],
+            [
+                [
+                    f"{markdown(k.id)} {markdown(k.title)}",
+                    markdown(k.owner or ""),
+                    _num(k.actual, k.percent, lang),
+                    _num(k.target, k.percent, lang),
+                    percent(k.attainment),
+                    percent(k.score),
+                    _status(k.status, lang),
+                ]
+                for k in r.kpis
+            ],
+            lang,
+        )
+    if r.synergy:
+        lines += ["", f"## {t('synergy')}", ""]
+        lines += _table(
+            [t("goal"), t("completion"), t("attainment"), t("aligned_goals"), t("note")],
+            [
+                [
+                    markdown(x.objective.id),
+                    percent(x.progress),
+                    percent(x.kpi_attainment),
+                    percent(x.children_completion),
+                    markdown(x.flag or ""),
+                ]
+                for x in r.synergy
+            ],
+            lang,
+        )
+    for card in r.balanced:
+        lines += [
+            "",
+            f"## {t('balanced')}: {markdown(card.scorecard.id)} {percent(card.total)}"
+            f" ({markdown(card.rating or '—')})",
+            "",
+        ]
+        lines += _table(
+            [t("perspective"), t("weight"), t("score"), t("measures")],
+            [
+                [
+                    markdown(p.title or p.name),
+                    percent(p.weight),
+                    percent(p.score),
+                    ", ".join(f"{markdown(m.id)} {percent(m.score)}" for m in p.measures),
+                ]
+                for p in card.perspectives
+            ],
+            lang,
+        )
+        buffer = io.StringIO()
+        render_mermaid(card, buffer)
+        lines += [
+            "",
+            f"**{t('strategy_map')}**",
+            "",
+            "```mermaid",
+            buffer.getvalue().rstrip(),
+            "```",
+        ]
+    lines += ["", f"## {t('changes')}", ""]
+    if r.changes_note:
+        lines.append(markdown(r.changes_note))
+    rows = []
+    for c in r.changes:
+        detail = "; ".join(
+            f"{markdown(f)}: {markdown(str(o))} → {markdown(str(n))}" for f, o, n in c.fields
+        )
+        for post in c.goalposts:
+            detail += (
+                f" ⚠️ **{t('goalpost')}**: {markdown(post['reason'])} "
+                f"({markdown(str(post['author']))}, {str(post['when'])[:10]}"
+                + (f", {post['commit']}" if post["commit"] else "")
+                + ")"
+            )
+        rows.append([t(c.kind), markdown(c.entity), markdown(c.id), detail])
+    if rows:
+        lines += _table(["", "", t("goal"), t("note")], rows, lang)
+    forecasts = [
+        k for _, group in r.levels for o in group for k in o.key_results if k.forecast is not None
+    ]
+    lines += ["", f"## {t('forecast')}", ""]
+    if forecasts:
+        lines += _table(
+            [
+                t("goal"),
+                t("current"),
+                t("target"),
+                t("landing"),
+                t("landing_score"),
+                t("trend_per_week"),
+                t("needed_per_week"),
+            ],
+            [
+                [
+                    markdown(k.path),
+                    _num(k.current, k.percent, lang),
+                    _num(k.target, k.percent, lang),
+                    _num(k.forecast.landing_value, k.percent, lang),
+                    percent(k.forecast.landing_score),
+                    _num(k.forecast.trend_per_week, k.percent, lang),
+                    _num(k.forecast.needed_per_week, k.percent, lang),
+                ]
+                for k in forecasts
+                if k.forecast is not None
+            ],
+            lang,
+        )
+    else:
+        lines.append(t("no_trend"))
+    lines += ["", f"## {t('risks')}", ""]
+    if r.risks:
+        if len(r.risks) > MAX_ROWS:
+            lines.append(t("more_rows", n=len(r.risks) - MAX_ROWS))
+        for risk in r.risks[:MAX_ROWS]:
+            drivers = ", ".join(
+                f"{markdown(d)} ({text(s.value, lang)})" for d, s, _ in risk.drivers
+            )
+            lines.append(
+                f"- {SYMBOL[risk.status]} **{markdown(risk.id)}** "
+                f"{markdown(risk.title)}: {percent(risk.progress)}"
+                + (f"; {t('drivers')}: {drivers}" if drivers else "")
+            )
+    else:
+        lines.append(t("no_risks"))
+    lines += ["", f"## {t('retro')}"]
+    if len(r.retros) > MAX_ROWS:
+        lines += ["", t("more_rows", n=len(r.retros) - MAX_ROWS)]
+    for retro in r.retros[:MAX_ROWS]:
+        lines += ["", f"### {SYMBOL[retro.status]} {markdown(retro.id)} {markdown(retro.title)}"]
+        for key, items, review in (
+            ("went_right", retro.went_right, "went_right"),
+            ("went_wrong", retro.went_wrong, "went_wrong"),
+            ("change_next", retro.change_next, "change_next"),
+        ):
+            lines += ["", f"**{t(key)}**", ""]
+            lines += [f"- {markdown(item)}" for item in items] or [f"- {t('empty')}"]
+            if review in retro.notes:
+                lines.append(f"- ✍️ {markdown(retro.notes[review])}")
+        if "notes" in retro.notes:
+            lines += ["", f"**{t('notes')}**: {markdown(retro.notes['notes'])}"]
+    if not r.retros:
+        lines.append(t("empty"))
+    if r.scorecards is not None:
+        lines += ["", f"## {t('scorecards')}", ""]
+        lines += _table(
+            [t("owner"), "OKR", "KPI", t("total"), t("rating"), t("bonus")],
+            [
+                [
+                    markdown(c.owner or c.unit or ""),
+                    percent(c.okr_score),
+                    percent(c.kpi_score),
+                    percent(c.total),
+                    markdown(c.rating or "—"),
+                    "—" if c.bonus is None else f"{c.bonus:.2f}x",
+                ]
+                for c in r.scorecards
+            ],
+            lang,
+        )
+    out.write("\n".join(lines) + "\n")

@@ -1,0 +1,498 @@
+"""The quarterly review: one report model, computed once, rendered four ways.
+
+Everything a renderer shows is here already computed: statuses, scores, forecasts,
+sentences in the chosen language. Renderers (render/report_*.py) only lay it out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
+from okrctl.i18n import text
+from okrctl.model import GoalType, KRKind
+from okrctl.progress import (
+    Status,
+    guardrail_progress,
+    metric_progress,
+    range_progress,
+)
+from okrctl.rules.context import alignment_stats
+from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
+from okrctl.workspace import Workspace
+
+Series = tuple[tuple[dt.date, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    landing_value: float
+    landing_progress: float | None
+    landing_score: float | None
+    trend_per_week: float
+    needed_per_week: float | None
+    weeks_left: float
+
+
+@dataclass(frozen=True, slots=True)
+class KREntry:
+    path: str
+    id: str
+    title: str
+    status: Status
+    progress: float | None
+    expected: float
+    current: float | None
+    target: float | None
+    baseline: float | None
+    percent: bool
+    unit_label: str | None
+    series: Series
+    forecast: Forecast | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveEntry:
+    id: str
+    title: str
+    owner: str | None
+    unit: str | None
+    level: str
+    committed: bool
+    progress: float | None
+    score: float | None  # graded: aspirational against 0.7
+    status: Status
+    partial: bool
+    key_results: tuple[KREntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KpiEntry:
+    id: str
+    title: str
+    owner: str | None
+    actual: float | None
+    target: float | None
+    attainment: float | None
+    score: float | None
+    status: Status
+    percent: bool
+    unit_label: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    source: str
+    latest: dt.date | None
+    age_days: int | None
+    stale: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEntry:
+    kind: str
+    entity: str
+    id: str
+    title: str
+    fields: tuple[tuple[str, Any, Any], ...]
+    goalposts: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    id: str
+    title: str
+    kind: str
+    status: Status
+    progress: float | None
+    drivers: tuple[tuple[str, Status, float | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Retro:
+    id: str
+    title: str
+    status: Status
+    went_right: tuple[str, ...]
+    went_wrong: tuple[str, ...]
+    change_next: tuple[str, ...]
+    notes: dict[str, str]
+
+
+@dataclass
+class Summary:
+    by_status: dict[str, int]
+    average_score: float | None
+    alignment_rate: float | None
+    coverage: float | None
+    freshness: list[Freshness]
+
+
+@dataclass
+class Report:
+    org: str | None
+    cycle: str
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    final: bool
+    lang: str
+    summary: Summary
+    levels: list[tuple[str, list[ObjectiveEntry]]]
+    kpis: list[KpiEntry]
+    synergy: list[Synergy]
+    balanced: list[BalancedCard]
+    changes: list[ChangeEntry]
+    changes_note: str | None
+    risks: list[Risk]
+    retros: list[Retro]
+    scorecards: list[Card] | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _trend(series: Series) -> tuple[float, float] | None:
+    """Least-squares line through (day number, value): (slope per day, intercept)."""
+    if len(series) < 2:
+        return None
+    origin = series[0][0]
+    xs = [(d - origin).days for d, _ in series]
+    ys = [v for _, v in series]
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    var = sum((x - mean_x) ** 2 for x in xs)
+    if var == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / var
+    return slope, mean_y - slope * mean_x
+
+
+def value_series(result: KRResult) -> Series:
+    """What the key result's value was on each date: running totals for sum/count."""
+    raw = result.answer.series
+    if result.kr.aggregate == "sum":
+        out, total = [], 0.0
+        for day, value in raw:
+            total += value
+            out.append((day, total))
+        return tuple(out)
+    if result.kr.aggregate == "count":
+        return tuple((day, float(i + 1)) for i, (day, _) in enumerate(raw))
+    return raw
+
+
+def forecast(result: KRResult, end: dt.date, as_of: dt.date, cap: float) -> Forecast | None:
+    """Where the key result lands at the cycle end on its linear trend, and the pace per
+    week it needs to reach its target."""
+    series = value_series(result)
+    line = _trend(series)
+    if line is None:
+        return None
+    slope, intercept = line
+    origin = series[0][0]
+    landing = intercept + slope * (end - origin).days
+    kr = result.kr
+    progress = None
+    if kr.kind is KRKind.GUARDRAIL:
+        progress = guardrail_progress(landing, kr.at_least, kr.at_most)
+    elif kr.kind is KRKind.RANGE and kr.low is not None and kr.high is not None:
+        progress = range_progress(landing, result.baseline, kr.low, kr.high)
+    elif result.baseline is not None and result.target is not None:
+        progress = metric_progress(landing, result.baseline, result.target)
+    score = None if progress is None else min(max(progress, 0.0), cap)
+    weeks = max((end - as_of).days, 0) / 7
+    needed = None
+    if result.target is not None and result.current is not None and weeks > 0:
+        needed = (result.target - result.current) / weeks
+    return Forecast(landing, progress, score, slope * 7, needed, weeks)
+
+
+def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
+    out = []
+    for name, spec in workspace.config.metrics.items():
+        source = workspace.data.source(name)
+        latest = source.latest_date() if source is not None else None
+        if latest is not None and latest > as_of:
+            latest = as_of  # rows after the as-of date do not count: fresh as of that day
+        age = (as_of - latest).days if latest is not None else None
+        limit = None
+        if spec.stale_after:
+            amount, unit = int(spec.stale_after[:-1]), spec.stale_after[-1]
+            limit = {"h": amount / 24, "d": amount, "w": amount * 7}[unit]
+        out.append(
+            Freshness(name, latest, age, age is not None and limit is not None and age > limit)
+        )
+    return out
+
+
+def _reviews(workspace: Workspace, cycle: str, warnings: list[str]) -> dict[str, dict[str, str]]:
+    from okrctl.config import inside
+    from okrctl.yamlread import read_yaml
+
+    relative = f"reviews/{cycle}.yaml"
+    path = workspace.config.root / relative
+    if not inside(workspace.config.root, relative) or not path.is_file():
+        return {}
+    value, problems = read_yaml(path.read_bytes())
+    if problems or not isinstance(value, dict):
+        warnings.append(
+            f"{relative}: not read ({problems[0].message if problems else 'not a mapping'})"
+        )
+        return {}
+    out = {}
+    for goal, notes in value.items():
+        if isinstance(notes, dict):
+            out[str(goal)] = {str(k): str(v) for k, v in notes.items() if v is not None}
+    return out
+
+
+def build_report(
+    workspace: Workspace,
+    cycle_id: str,
+    as_of: dt.date,
+    lang: str,
+    *,
+    unit: str | None = None,
+    include_scorecards: bool = False,
+    git_changes: bool = True,
+) -> Report:
+    ctx = workspace.ctx
+    cycle = workspace.config.cycles[cycle_id]
+    evaluation = evaluate(ctx, workspace.data, cycle, as_of, series=True)
+    scorer = Scorer(ctx, evaluation)
+    warnings: list[str] = []
+
+    def wanted(unit_id: str | None) -> bool:
+        return unit is None or unit in ctx.unit_chain(unit_id)
+
+    def kr_entry(result: KRResult, end: dt.date) -> KREntry:
+        kr = result.kr
+        target = (
+            result.target
+            if result.target is not None
+            else (
+                kr.high
+                if kr.high is not None
+                else kr.at_least
+                if kr.at_least is not None
+                else kr.at_most
+            )
+        )
+        return KREntry(
+            kr.path,
+            kr.id,
+            kr.title or kr.id,
+            result.status,
+            result.shown,
+            result.expected,
+            result.current,
+            target,
+            result.baseline,
+            kr.percent,
+            kr.unit_label,
+            value_series(result),
+            forecast(result, end, min(as_of, end), workspace.config.kr_cap),
+            result.note,
+        )
+
+    levels: dict[str, list[ObjectiveEntry]] = {}
+    for oid, result in evaluation.objectives.items():
+        objective = result.objective
+        if not wanted(objective.unit):
+            continue
+        level = ctx.level(objective) or "?"
+        grade = scorer.goals[oid].graded
+        levels.setdefault(level, []).append(
+            ObjectiveEntry(
+                oid,
+                objective.title,
+                objective.owner,
+                objective.unit,
+                level,
+                objective.type is GoalType.COMMITTED,
+                result.progress,
+                grade,
+                result.status,
+                result.partial,
+                tuple(kr_entry(k, result.cycle.end) for k in result.key_results if not k.kr.draft),
+            )
+        )
+    order = list(workspace.config.levels)
+    level_list = sorted(
+        levels.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99
+    )
+    kpis = [_kpi_entry(r) for r in evaluation.kpis.values() if wanted(r.kpi.unit)]
+    objectives = [o for _, group in level_list for o in group]
+    counts: dict[str, int] = {}
+    for o in objectives:
+        counts[o.status.value] = counts.get(o.status.value, 0) + 1
+    scores = [o.score for o in objectives if o.score is not None]
+    aligned, below, covered, top = alignment_stats(ctx)
+    summary = Summary(
+        counts,
+        sum(scores) / len(scores) if scores else None,
+        aligned / below if below else None,
+        covered / top if top else None,
+        _freshness(workspace, as_of),
+    )
+    changes: list[ChangeEntry] = []
+    note: str | None = text("git_unavailable", lang, reason="--no-git")
+    if git_changes:
+        changes, note = _changes(workspace, cycle.start, as_of, lang)
+    report = score_report(ctx, evaluation, unit=unit)
+    risks = _risks(ctx, evaluation, objectives, kpis)
+    retros = _retros(objectives, risks, _reviews(workspace, cycle_id, warnings), lang)
+    return Report(
+        org=workspace.config.org,
+        cycle=cycle_id,
+        start=cycle.start,
+        end=cycle.end,
+        as_of=as_of,
+        final=as_of >= cycle.end,
+        lang=lang,
+        summary=summary,
+        levels=level_list,
+        kpis=kpis,
+        synergy=report.synergy,
+        balanced=report.balanced,
+        changes=changes,
+        changes_note=note,
+        risks=risks,
+        retros=retros,
+        scorecards=report.cards if include_scorecards else None,
+        warnings=warnings,
+    )
+
+
+def _kpi_entry(result: KpiResult) -> KpiEntry:
+    kpi = result.kpi
+    return KpiEntry(
+        kpi.id,
+        kpi.title,
+        kpi.owner,
+        result.actual,
+        result.target,
+        result.attainment,
+        result.score,
+        result.status,
+        kpi.percent,
+        kpi.unit_label,
+    )
+
+
+def _changes(
+    workspace: Workspace, start: dt.date, as_of: dt.date, lang: str
+) -> tuple[list[ChangeEntry], str | None]:
+    from okrctl.errors import GitError
+    from okrctl.gitrepo import open_git
+    from okrctl.goaldiff import goal_diff
+
+    root = workspace.config.root
+    try:
+        with open_git(root) as git:
+            base = git.run(
+                "rev-list",
+                "-1",
+                f"--before={start.isoformat()}T00:00:00",
+                "HEAD",
+                "--",
+                ".",
+                what="find the cycle's starting point",
+            ).strip()
+            if not base:
+                roots = git.run(
+                    "rev-list", "--max-parents=0", "HEAD", what="find the first commit"
+                ).split()
+                base = roots[-1] if roots else ""
+        if not base:
+            return [], text("no_changes", lang)
+        diff = goal_diff(root, base, None, as_of)
+    except GitError as exc:
+        return [], text("git_unavailable", lang, reason=exc.message)
+    entries = []
+    for change in diff.changes:
+        posts = tuple(
+            {
+                "reason": p.reason,
+                "field": p.field,
+                "old": p.old,
+                "new": p.new,
+                "author": p.author.name if p.author else None,
+                "when": p.author.when if p.author else None,
+                "commit": p.author.commit if p.author else None,
+            }
+            for p in change.goalposts
+        )
+        entries.append(
+            ChangeEntry(
+                change.kind,
+                change.entity,
+                change.id,
+                change.title,
+                tuple((f.field, f.old, f.new) for f in change.fields),
+                posts,
+            )
+        )
+    return entries, None if entries else text("no_changes", lang)
+
+
+def _risks(
+    ctx: Any, evaluation: Evaluation, objectives: list[ObjectiveEntry], kpis: list[KpiEntry]
+) -> list[Risk]:
+    risks = []
+    for o in objectives:
+        for kr in o.key_results:
+            if kr.status is Status.RED:
+                children = [
+                    (c.objective.id, c.status, c.progress)
+                    for c in evaluation.objectives.values()
+                    if c.objective.aligns_to is not None
+                    and str(c.objective.aligns_to) == kr.path
+                    and c.status in (Status.RED, Status.YELLOW)
+                ]
+                risks.append(
+                    Risk(kr.path, kr.title, "key result", kr.status, kr.progress, tuple(children))
+                )
+    for k in kpis:
+        if k.status is Status.RED:
+            drivers: list[tuple[str, Status, float | None]] = []
+            for result in why(ctx, evaluation, k.id):
+                drivers += [(d.id, d.status, d.score) for d in result.off_track]
+            risks.append(Risk(k.id, k.title, "KPI", k.status, k.score, tuple(drivers)))
+    return risks
+
+
+def _retros(
+    objectives: list[ObjectiveEntry],
+    risks: list[Risk],
+    reviews: dict[str, dict[str, str]],
+    lang: str,
+) -> list[Retro]:
+    from okrctl.render.numbers import percent
+
+    out = []
+    for o in objectives:
+        if o.status not in (Status.RED, Status.YELLOW):
+            continue
+        right = tuple(
+            text("kr_on_track", lang, kr=k.id, p=percent(k.progress))
+            for k in o.key_results
+            if k.status is Status.GREEN
+        )
+        wrong = tuple(
+            text("kr_behind", lang, kr=k.id, p=percent(k.progress), e=percent(k.expected))
+            for k in o.key_results
+            if k.status in (Status.RED, Status.YELLOW)
+        )
+        nexts = [text("fix_data", lang, kr=k.id) for k in o.key_results if k.status is Status.GREY]
+        if not o.committed:
+            nexts.append(text("carry", lang, goal=o.id))
+        drivers = [d for r in risks if r.id.startswith(o.id + "/") for d, _, _ in r.drivers]
+        if drivers:
+            nexts.append(text("review_drivers", lang, drivers=", ".join(drivers)))
+        out.append(
+            Retro(o.id, o.title, o.status, right, wrong, tuple(nexts), reviews.get(o.id, {}))
+        )
+    return out

@@ -1,0 +1,257 @@
+"""`okrctl report`: one model, four renderings, two languages, safe HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, run_okrctl
+from okrctl.i18n import keys, text
+from test_check_cli import golden
+from test_diff import git, history  # noqa: F401 - the fixture
+
+DAY = "2026-11-30"
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples outside any git repository, so reports do not depend on this repo's
+    history."""
+    root = tmp_path_factory.mktemp("examples")
+    for name in ("education", "manufacturing", "startup"):
+        shutil.copytree(
+            EXAMPLES / name, root / name, ignore=shutil.ignore_patterns(".okrctl_cache")
+        )
+    return root
+
+
+def report(root: Path, *args: str) -> str:
+    result = run_okrctl(
+        "report",
+        "-C",
+        str(root),
+        "--as-of",
+        DAY,
+        *args,
+        env={"LANG": "C.UTF-8", "GIT_CEILING_DIRECTORIES": str(root.parent)},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("example", ["education", "manufacturing", "startup"])
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "term"])
+def test_report_goldens(copies: Path, example: str, fmt: str) -> None:
+    out = report(copies / example, "-f", fmt)
+    golden(f"report-{example}.{fmt}", out)
+
+
+def test_education_numbers_from_the_domain(copies: Path) -> None:
+    data = json.loads(
+        run_okrctl(
+            "report", "-C", str(copies / "education"), "--as-of", "2026-12-31", "-f", "json"
+        ).stdout
+    )
+    co1 = next(o for o in data["objectives"] if o["id"] == "CO-1")
+    assert round(co1["progress"] * 100, 1) == 74.4 and data["final"] is True
+    krs = {k["id"]: k for k in co1["key_results"]}
+    assert krs["CO-1/users"]["progress"] == pytest.approx(0.8)
+    assert krs["CO-1/users"]["current"] == 1_800_000
+    assert krs["CO-1/paid"]["progress"] == pytest.approx(250 / 300)
+    assert krs["CO-1/satisfaction"]["progress"] == pytest.approx(0.6)
+    # on 11-30 the linear trend of the users series lands on 1.8M at the cycle end
+    mid = json.loads(report(copies / "education", "-f", "json"))
+    users = next(k for o in mid["objectives"] for k in o["key_results"] if k["id"] == "CO-1/users")
+    assert users["forecast"]["landing_value"] == pytest.approx(1_800_000, rel=1e-3)
+    assert users["forecast"]["needed_per_week"] == pytest.approx(
+        (2_000_000 - users["current"]) / (31 / 7)
+    )
+
+
+def test_report_json_matches_its_schema(copies: Path) -> None:
+    from jsonschema import Draft7Validator
+
+    schema = json.loads(
+        (Path(__file__).parents[1] / "schemas" / "report.schema.json").read_text(encoding="utf-8")
+    )
+    for example in ("education", "manufacturing", "startup"):
+        document = json.loads(report(copies / example, "-f", "json", "--include-scorecards"))
+        assert list(Draft7Validator(schema).iter_errors(document)) == []
+
+
+def test_every_text_exists_in_both_languages() -> None:
+    for key in keys():
+        english, chinese = text(key, "en"), text(key, "zh")
+        assert english and chinese
+        assert english != chinese or key in ("synergy",), key
+        assert re.search(r"[\u4e00-\u9fff]", chinese), key
+
+
+def test_chinese_report(copies: Path) -> None:
+    out = run_okrctl(
+        "report",
+        "-C",
+        str(copies / "education"),
+        "--as-of",
+        "2026-12-31",
+        "-f",
+        "md",
+        "--lang",
+        "zh",
+    ).stdout
+    assert out.startswith("# 季度复盘报告")
+    assert "## 概览" in out and "## 复盘" in out and "正常" in out
+    assert "180.00万 / 200.00万" not in out  # KR rows show progress, forecasts the values
+    term = run_okrctl(
+        "report",
+        "-C",
+        str(copies / "education"),
+        "--as-of",
+        "2026-12-31",
+        "-f",
+        "term",
+        "--lang",
+        "zh",
+    ).stdout
+    assert "180.00万 / 200.00万" in term  # numbers per language: 1.80M in English
+    english = run_okrctl(
+        "report",
+        "-C",
+        str(copies / "education"),
+        "--as-of",
+        "2026-12-31",
+        "-f",
+        "term",
+        "--lang",
+        "en",
+    ).stdout
+    assert "1.80M / 2.00M" in english
+    zh_by_locale = run_okrctl(
+        "report", "-C", str(copies / "education"), "-f", "md", env={"LANG": "zh_CN.UTF-8"}
+    ).stdout
+    assert zh_by_locale.startswith("# 季度复盘报告")
+
+
+HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(2)>'
+
+
+def test_html_is_self_contained_and_escaped(copies: Path, tmp_path: Path) -> None:
+    root = tmp_path / "hostile"
+    shutil.copytree(copies / "education", root)
+    path = root / "goals" / "company.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "成为在线教育前五 / Become a top-5 online education company", HOSTILE.replace('"', "'")
+        ),
+        encoding="utf-8",
+    )
+    html = report(root, "-f", "html")
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert not re.search(r"<link|@import|src=\"http|href=\"http|url\((?!#)", html)
+    assert [
+        m for m in re.findall(r"https?://[^\"' )]+", html) if m != "http://www.w3.org/2000/svg"
+    ] == []
+    assert "@page{size:A4" in html and "break-before:page" in html
+    md = report(root, "-f", "md")
+    assert "<script" not in md and "<img" not in md
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium)")
+    raise AssertionError  # unreachable
+
+
+def test_html_renders_in_a_real_browser(copies: Path, tmp_path: Path) -> None:
+    browser = _chromium()
+    page = tmp_path / "report.html"
+    page.write_text(report(copies / "education", "-f", "html"), encoding="utf-8")
+    flags = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
+    dom = subprocess.run(
+        [*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    )
+    assert "Quarterly review" in dom.stdout
+    assert "1.53M / 2.00M" in dom.stdout and "49%" in dom.stdout  # the numbers render
+    assert dom.stdout.count("<svg") >= 10  # the charts are there
+    console = [
+        line
+        for line in dom.stderr.splitlines()
+        if "CONSOLE" in line and ("ERROR" in line or "Uncaught" in line)
+    ]
+    assert console == []
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [*flags, f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def test_reviews_are_read_back(copies: Path, tmp_path: Path) -> None:
+    root = tmp_path / "reviewed"
+    shutil.copytree(copies / "education", root)
+    (root / "reviews").mkdir()
+    (root / "reviews" / "2026-Q4.yaml").write_text(
+        "PRD-1:\n  went_wrong: 课程上线晚了两周 / Two courses shipped late\n"
+        "  change_next: Plan course launches a month ahead\n  notes: Discussed 12-05\n",
+        encoding="utf-8",
+    )
+    md = report(root, "-f", "md")
+    assert "- ✍️ 课程上线晚了两周 / Two courses shipped late" in md
+    assert "**Notes**: Discussed 12\\-05" in md or "**Notes**: Discussed 12-05" in md
+
+
+def test_scorecards_only_when_asked(copies: Path) -> None:
+    plain = json.loads(report(copies / "manufacturing", "-f", "json"))
+    assert plain["scorecards"] is None
+    full = json.loads(report(copies / "manufacturing", "-f", "json", "--include-scorecards"))
+    assert {c["owner"] for c in full["scorecards"]} >= {"zheng.yu", "wu.hua"}
+
+
+def test_changes_from_git(history: Path) -> None:  # noqa: F811
+    data = json.loads(run_okrctl("report", "-C", str(history), "--as-of", DAY, "-f", "json").stdout)
+    posts = [p for c in data["changes"] for p in c["goalposts"]]
+    assert any(p["reason"] == "target lowered" and p["author"] == "Wang Fang" for p in posts)
+    assert data["changes_note"] is None
+
+
+def test_markdown_stays_under_the_job_summary_limit(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+    from generate_org import generate
+
+    org = tmp_path / "org"
+    generate(org, files=300)
+    result = run_okrctl(
+        "report", "-C", str(org), "--as-of", DAY, "-f", "md", "--no-git", timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.encode()) < 1024 * 1024
+    assert (
+        "… and " in result.stdout and "more (the HTML and JSON reports list all)" in result.stdout
+    )
