@@ -255,3 +255,11 @@ def test_markdown_stays_under_the_job_summary_limit(tmp_path: Path) -> None:
     assert (
         "… and " in result.stdout and "more (the HTML and JSON reports list all)" in result.stdout
     )
+
+
+def test_every_change_names_its_commit(history: Path) -> None:  # noqa: F811
+    data = json.loads(run_okrctl("report", "-C", str(history), "--as-of", DAY, "-f", "json").stdout)
+    moved = next(c for c in data["changes"] if c["id"] == "S-1")
+    assert moved["author"] == "Li Na" and moved["when"].startswith("2026-11-12")
+    md = run_okrctl("report", "-C", str(history), "--as-of", DAY, "-f", "md").stdout
+    assert "Wang Fang, 2026-11-10" in md

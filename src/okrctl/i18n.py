@@ -72,6 +72,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "notes": ("Notes", "备注"),
     "from_data": ("from the data", "来自数据"),
     "from_review": ("from reviews", "来自复盘记录"),
+    "commit": ("Last changed (author, date, commit)", "最后修改（作者、日期、提交）"),
     "added": ("added", "新增"),
     "removed": ("removed", "删除"),
     "changed": ("changed", "修改"),

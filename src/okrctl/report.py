@@ -99,6 +99,9 @@ class ChangeEntry:
     title: str
     fields: tuple[tuple[str, Any, Any], ...]
     goalposts: tuple[dict[str, Any], ...]
+    author: str | None = None  # the last commit in the cycle that touched its file
+    when: str | None = None
+    commit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,13 +409,19 @@ def _changes(
                     "rev-list", "--max-parents=0", "HEAD", what="find the first commit"
                 ).split()
                 base = roots[-1] if roots else ""
-        if not base:
-            return [], text("no_changes", lang)
-        diff = goal_diff(root, base, None, as_of)
+            if not base:
+                return [], text("no_changes", lang)
+            diff = goal_diff(root, base, None, as_of)
+            last: dict[str, Any] = {}
+            for change in diff.changes:
+                if change.file not in last:
+                    commits = git.log(f"{base}..HEAD", [change.file])
+                    last[change.file] = commits[-1] if commits else None
     except GitError as exc:
         return [], text("git_unavailable", lang, reason=exc.message)
     entries = []
     for change in diff.changes:
+        commit = last.get(change.file)
         posts = tuple(
             {
                 "reason": p.reason,
@@ -433,6 +442,9 @@ def _changes(
                 change.title,
                 tuple((f.field, f.old, f.new) for f in change.fields),
                 posts,
+                commit.author if commit else None,
+                commit.date.isoformat() if commit else None,
+                commit.short if commit else None,
             )
         )
     return entries, None if entries else text("no_changes", lang)

@@ -365,8 +365,13 @@ def render(r: Report, out: IO[str]) -> None:
                     f"{_e(post['reason'])} ({_e(post['author'])}, "
                     f"{_e(str(post['when'])[:10])})"
                 )
-            rows.append(_row([t(c.kind), _e(c.entity), _e(c.id), detail]))
-        html.append(_table(["", "", t("goal"), t("note")], rows))
+            who = (
+                ""
+                if c.author is None
+                else f"{_e(c.author)}, {_e(str(c.when)[:10])}, {_e(c.commit)}"
+            )
+            rows.append(_row([t(c.kind), _e(c.entity), _e(c.id), detail, who]))
+        html.append(_table(["", "", t("goal"), t("note"), t("commit")], rows))
     html.append("</section>")
     forecasts = [
         k for _, group in r.levels for o in group for k in o.key_results if k.forecast is not None

@@ -145,6 +145,9 @@ def as_dict(r: Report) -> dict[str, Any]:
                 "title": c.title,
                 "fields": [{"field": f, "old": o, "new": n} for f, o, n in c.fields],
                 "goalposts": list(c.goalposts),
+                "author": c.author,
+                "when": c.when,
+                "commit": c.commit,
             }
             for c in r.changes
         ],

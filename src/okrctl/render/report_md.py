@@ -205,9 +205,14 @@ def render(r: Report, out: IO[str]) -> None:
                 + (f", {post['commit']}" if post["commit"] else "")
                 + ")"
             )
-        rows.append([t(c.kind), markdown(c.entity), markdown(c.id), detail])
+        who = (
+            ""
+            if c.author is None
+            else f"{markdown(c.author)}, {str(c.when)[:10]}, {markdown(str(c.commit))}"
+        )
+        rows.append([t(c.kind), markdown(c.entity), markdown(c.id), detail, who])
     if rows:
-        lines += _table(["", "", t("goal"), t("note")], rows, lang)
+        lines += _table(["", "", t("goal"), t("note"), t("commit")], rows, lang)
     forecasts = [
         k for _, group in r.levels for o in group for k in o.key_results if k.forecast is not None
     ]
