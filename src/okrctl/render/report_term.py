@@ -6,6 +6,7 @@ from typing import IO
 
 from okrctl.i18n import text
 from okrctl.progress import Status
+from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import number, percent
 from okrctl.render.status_text import COLORS, SYMBOLS
@@ -27,22 +28,12 @@ def sparkline(values: list[float], width: int = 16) -> str:
 
 
 def render(r: Report, out: IO[str], *, color: bool) -> None:
-    from rich.console import Console
     from rich.rule import Rule
     from rich.table import Table
     from rich.text import Text
 
     lang = r.lang
-    wide = None if out.isatty() else 160
-    console = Console(
-        file=out,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        width=wide,
-        height=None if wide is None else 50,
-    )
+    console = make_console(out, color=color)
 
     def t(key: str, **kw: object) -> str:
         return text(key, lang, **kw)

@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.checkin import neutralise
+from okrctl.render.console import make_console
 from okrctl.render.escape import markdown, one_line
 from okrctl.render.numbers import percent
 from okrctl.scoring import BalancedCard, Card, ScoreReport, Synergy
@@ -228,20 +229,10 @@ def _synergy_md(items: list[Synergy]) -> list[str]:
 
 
 def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    wide = None if out.isatty() else 400
-    console = Console(
-        file=out,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        width=wide,
-        height=None if wide is None else 50,
-    )
+    console = make_console(out, color=color)
     table = Table(
         box=None,
         title=f"Scorecards, {report.cycle}, as of {report.as_of}",

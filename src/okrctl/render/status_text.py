@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from okrctl.progress import Status
+from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import pair, percent
 from okrctl.status import Row, StatusTree
@@ -40,22 +41,10 @@ def _label(row: Row) -> str:
 
 
 def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = None) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    # on a terminal rich fits the table to its width; elsewhere (a pipe, a CI log, even with
-    # FORCE_COLOR) nothing is wrapped
-    wide = width or (None if out.isatty() else 400)
-    console = Console(
-        file=out,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        width=wide,
-        height=None if wide is None else 50,
-    )
+    console = make_console(out, color=color, width=width)
     title = f"{tree.cycle} on {tree.as_of.isoformat()}" + (" (final)" if tree.final else "")
     table = Table(
         box=None,
