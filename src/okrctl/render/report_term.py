@@ -33,7 +33,7 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
     from rich.text import Text
 
     lang = r.lang
-    console = make_console(out, color=color)
+    console = make_console(out, color=color, width=None if out.isatty() else 160)
 
     def t(key: str, **kw: object) -> str:
         return text(key, lang, **kw)
