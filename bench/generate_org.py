@@ -10,6 +10,7 @@ handful of deliberate errors so that the check has something to report.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import shutil
 from pathlib import Path
@@ -129,7 +130,13 @@ def generate(out: Path, files: int = 2000, seed: int = 1) -> dict[str, int]:
         shutil.rmtree(out)
     (out / "goals").mkdir(parents=True)
     (out / "metrics").mkdir()
-    (out / "metrics" / "crm.csv").write_text("date,metric,value,channel\n", encoding="utf-8")
+    rows = ["date,metric,value,channel"]
+    for day in range(0, 92, 7):  # a weekly export for the quarter, every metric and channel
+        date = (dt.date(2026, 10, 1) + dt.timedelta(days=day)).isoformat()
+        for metric in METRICS:
+            for channel in ("social", "search", "referral"):
+                rows.append(f"{date},{metric},{1000 + day * 10},{channel}")
+    (out / "metrics" / "crm.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     units = ["  - {id: org, level: company}"]
     plan: list[tuple[str, str, str, str | None]] = [("company", "org", "company", None)]
     for d in range(DEPARTMENTS):

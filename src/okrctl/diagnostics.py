@@ -52,6 +52,8 @@ def did_you_mean(word: str, candidates: object) -> str:
     import difflib
 
     pool = [c for c in candidates if isinstance(c, str)]  # type: ignore[attr-defined]
+    if not pool:
+        return ""
     lowered = {c.lower(): c for c in pool}
     if word.lower() in lowered and lowered[word.lower()] != word:
         return f"; did you mean '{lowered[word.lower()]}'?"

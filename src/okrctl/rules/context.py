@@ -30,6 +30,8 @@ class Context:
     # set by `okrctl check` unless --no-data: the metric data and the date it is judged on
     data: MetricData | None = None
     as_of: dt.date | None = None
+    # indexes a rule family computes once and shares between its rules
+    memo: dict[str, object] = field(default_factory=dict)
     _parents: dict[str, Objective | None] = field(default_factory=dict)
     _ranks: dict[str, int | None] = field(default_factory=dict)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.metrics.engine import CHECKINS
 from okrctl.metrics.source import Request
-from okrctl.model import KeyResult, Kpi, KRKind
+from okrctl.model import Cycle, KeyResult, Kpi, KRKind
 from okrctl.rules.context import Context
 from okrctl.rules.registry import documented, make, rule
 
@@ -107,11 +107,22 @@ documented(
 )
 
 
+def _measured_in(ctx: Context) -> list[tuple[KeyResult | Kpi, Cycle | None]]:
+    """Every non-draft key result and KPI with its cycle, computed once per check."""
+    cached = ctx.memo.get("data.measured")
+    if cached is None:
+        items: list[tuple[KeyResult | Kpi, Cycle | None]] = []
+        for objective in ctx.all_objectives():
+            if not objective.draft:
+                cycle = ctx.cycle(objective.cycle)
+                items.extend((kr, cycle) for kr in objective.key_results if not kr.draft)
+        items.extend((k, ctx.cycle(k.cycle)) for k in ctx.all_kpis() if not k.draft)
+        ctx.memo["data.measured"] = cached = items
+    return cached  # type: ignore[return-value]
+
+
 def _measured(ctx: Context) -> Iterator[KeyResult | Kpi]:
-    for objective in ctx.all_objectives():
-        if not objective.draft:
-            yield from (kr for kr in objective.key_results if not kr.draft)
-    yield from (k for k in ctx.all_kpis() if not k.draft)
+    return (item for item, _ in _measured_in(ctx))
 
 
 def _label(item: KeyResult | Kpi) -> str:
@@ -140,39 +151,24 @@ def data_file_problems(ctx: Context) -> Iterator[Diagnostic]:
     yield from ctx.data.diagnostics(used)
 
 
-def _key(item: KeyResult | Kpi) -> str:
-    return f"kr:{item.path}" if isinstance(item, KeyResult) else f"kpi:{item.id}"
-
-
 def _cycle_requests(ctx: Context) -> list[tuple[KeyResult | Kpi, str, Request]]:
+    """One request per distinct (source, metric, filter, window); items share them."""
     assert ctx.data is not None and ctx.as_of is not None
     out = []
-    for item in _measured(ctx):
-        if item.metric is None or item.metric.source not in ctx.config.metrics:
+    shared: dict[tuple[object, ...], Request] = {}
+    sources = ctx.config.metrics
+    for item, cycle in _measured_in(ctx):
+        if item.metric is None or item.metric.source not in sources:
             continue
-        cycle = ctx.cycle(
-            item.cycle
-            if isinstance(item, Kpi)
-            else ctx.objectives[item.objective_id].cycle
-            if item.objective_id in ctx.objectives
-            else None
-        )
         if cycle is None or ctx.as_of < cycle.start:
             continue
-        out.append(
-            (
-                item,
-                item.metric.source,
-                Request(
-                    key=_key(item),
-                    metric=item.metric.name,
-                    where=item.where,
-                    start=cycle.start,
-                    end=min(ctx.as_of, cycle.end),
-                    aggregate="count",
-                ),
+        end = min(ctx.as_of, cycle.end)
+        slot = (item.metric.source, item.metric.name, item.where, cycle.start, end)
+        if slot not in shared:
+            shared[slot] = Request(
+                f"d{len(shared)}", item.metric.name, item.where, cycle.start, end, "count"
             )
-        )
+        out.append((item, item.metric.source, shared[slot]))
     return out
 
 
@@ -188,7 +184,9 @@ def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
     if ctx.data is None or ctx.as_of is None:
         return
     requests = _cycle_requests(ctx)
-    answers = ctx.data.answer((source, request) for _, source, request in requests)
+    unique = {request.key: (source, request) for _, source, request in requests}
+    answers = ctx.data.answer(unique.values())
+    hints: dict[tuple[str, str], str | None] = {}
     for item, source_name, request in requests:
         source = ctx.data.source(source_name)
         if source is None or answers[request.key].dates:
@@ -196,11 +194,16 @@ def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
         dims = set(source.dimensions())
         if any(column not in dims for column, _ in request.where):
             continue  # D004 says why
-        known = source.metrics()
-        hint = None
-        if request.metric not in known:
-            hint = f"'{request.metric}' does not occur in {source.path}" + did_you_mean(
-                request.metric, known
+        slot = (source_name, request.metric)
+        if slot not in hints:
+            known = source.metrics()
+            hints[slot] = (
+                None
+                if request.metric in known
+                else (
+                    f"'{request.metric}' does not occur in {source.path}"
+                    + did_you_mean(request.metric, known)
+                )
             )
         yield make(
             "D005",
@@ -208,7 +211,7 @@ def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
             *item.at("metric"),
             f"{_label(item)}: {item.metric} has no rows from {request.start} to "
             f"{request.end}" + (" matching its `where`" if request.where else ""),
-            hint,
+            hints[slot],
         )
 
 
