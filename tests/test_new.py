@@ -181,3 +181,23 @@ def test_prompts_on_a_terminal(edu: Path) -> None:
     assert b"Id (e.g. MKT-2):" in output and b"Title:" in output
     text = (edu / "goals" / "departments" / "marketing.yaml").read_text(encoding="utf-8")
     assert "  - id: MKT-9\n    title: Grow the brand\n    unit: marketing\n" in text
+
+
+def test_a_broken_target_file_is_left_alone(edu: Path) -> None:
+    path = edu / "goals" / "departments" / "marketing.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "oops: [" * 200 + "\n", encoding="utf-8")
+    before = path.read_bytes()
+    result = run_okrctl(
+        "new",
+        "objective",
+        "--id",
+        "MKT-5",
+        "--title",
+        "t",
+        "--file",
+        "goals/departments/marketing.yaml",
+        "-C",
+        str(edu),
+    )
+    assert result.returncode == 2 and "fix the file first" in result.stderr
+    assert path.read_bytes() == before

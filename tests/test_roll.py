@@ -32,7 +32,7 @@ def _objectives(root: Path) -> dict[str, object]:
     out = {}
     for path in (root / "goals" / "2027-Q1").rglob("*.yaml"):
         goal = parse_goal_file(path.name, path.read_bytes())
-        assert [d for d in goal.diagnostics] == []  # type: ignore[attr-defined]
+        assert [d for d in goal.diagnostics] == []
         out.update({o.id: o for o in goal.objectives})
     return out
 
@@ -62,18 +62,18 @@ def test_roll_carries_rebases_and_realigns(edu: Path) -> None:
         "CRS-1-2027-Q1",
     }
     co1 = carried["CO-1-2027-Q1"]
-    users = next(k for k in co1.key_results if k.id == "users")  # type: ignore[attr-defined]
+    users = next(k for k in co1.key_results if k.id == "users")
     assert users.baseline == current["CO-1/users"]  # re-based on the last observed value
     assert users.target == 2_000_000
     # parents carried too: alignment re-pointed to the new ids
-    assert str(carried["MKT-1-2027-Q1"].aligns_to) == "CO-1-2027-Q1/users"  # type: ignore[attr-defined]
+    assert str(carried["MKT-1-2027-Q1"].aligns_to) == "CO-1-2027-Q1/users"
     # CRS-1's parent PRD-1 (committed) stays behind: alignment dropped, reported
-    assert carried["CRS-1-2027-Q1"].aligns_to is None  # type: ignore[attr-defined]
+    assert carried["CRS-1-2027-Q1"].aligns_to is None
     assert "align by hand: CRS-1-2027-Q1" in result.stdout
     # a finished milestone is left behind, an open one carried as not done
     crs = carried["CRS-1-2027-Q1"]
-    assert [k.id for k in crs.key_results] == ["launched", "syllabus"]  # type: ignore[attr-defined]
-    assert crs.key_results[1].done is False  # type: ignore[attr-defined]
+    assert [k.id for k in crs.key_results] == ["launched", "syllabus"]
+    assert crs.key_results[1].done is False
     check = run_okrctl("check", "-f", "json", "--no-data", "-C", str(edu))
     codes = {
         (d["code"], d["file"])

@@ -59,7 +59,7 @@ def run_rules(repo: Repository, ctx: Context | None) -> list[Diagnostic]:
     """Every diagnostic of the repository, before rule settings are applied."""
     diagnostics: list[Diagnostic] = [*repo.config.diagnostics, *repo.discovery]
     for goal_file in repo.files:
-        diagnostics.extend(goal_file.diagnostics)  # type: ignore[arg-type]
+        diagnostics.extend(goal_file.diagnostics)
     if ctx is None:
         return diagnostics
     for info in all_rules().values():

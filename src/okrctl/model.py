@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from okrctl.diagnostics import Diagnostic
+
 Positions = Mapping[str, tuple[int, int, int, int]]
 # Records keep each field's four numbers packed into one int: the cache holds hundreds of
 # thousands of them, and one int loads several times faster than a tuple of four.
@@ -243,7 +245,7 @@ class GoalFile(NamedTuple):
     objectives: tuple[Objective, ...]
     kpis: tuple[Kpi, ...]
     scorecards: tuple[Scorecard, ...]
-    diagnostics: tuple[object, ...]  # Diagnostic; typed loosely to keep this module leaf
+    diagnostics: tuple[Diagnostic, ...]
 
 
 @dataclass(frozen=True, slots=True)

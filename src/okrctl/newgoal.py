@@ -108,6 +108,19 @@ def add(root: Path, kind: str, fields: Mapping[str, Any], *, file: str | None = 
         path = file or _file_for(repo, fields.get("unit"), kind)
     full = root / path
     created = not full.exists()
+    if not created:
+        current = next((f for f in repo.files if f.path == path), None)
+        broken = [
+            d
+            for d in (current.diagnostics if current else ())
+            if getattr(d, "code", "").startswith("Y") and d.code not in ("Y010", "Y011")
+        ]
+        if broken:
+            first = broken[0]
+            raise UsageError(
+                f"{path}:{first.line}:{first.column}: {first.message}",
+                hint="fix the file first; nothing was written",
+            )
     yaml = _yaml()
     if created:
         depth = "../" * path.count("/")

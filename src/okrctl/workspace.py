@@ -31,7 +31,7 @@ class Workspace:
             1
             for goal_file in self.repo.files
             for d in goal_file.diagnostics
-            if getattr(d, "severity", None) is Severity.ERROR
+            if d.severity is Severity.ERROR
         )
 
 
