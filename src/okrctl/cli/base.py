@@ -1,0 +1,77 @@
+"""The okrctl command: the typer app, the options every command shares, and color."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okrctl import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Goals as code: OKRs, KPIs and Balanced Scorecards as YAML in git.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+RepoOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-C",
+        "--repo",
+        help="Run as if started in this directory (okrctl.yaml is found from there upwards).",
+        show_default=False,
+    ),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"okrctl {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Goals as code: OKRs, KPIs and Balanced Scorecards as YAML in git."""
+
+
+def use_color(no_color: bool) -> bool:
+    """Color on a terminal, unless --no-color or NO_COLOR; FORCE_COLOR forces it."""
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+CycleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cycle",
+        help="Cycle to report on. Default: the shortest one containing the as-of date.",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Report as of this date. Default: today, or the cycle end once the cycle is over.",
+        show_default=False,
+    ),
+]
+NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never use color.")]

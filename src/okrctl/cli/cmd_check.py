@@ -1,0 +1,193 @@
+"""`okrctl check`, `okrctl rules`, `okrctl schema`."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okrctl.cli.base import DebugOption, RepoOption, app, use_color
+from okrctl.cli.errors import handle_errors
+
+
+class CheckFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+@app.command()
+@handle_errors
+def check(
+    repo: RepoOption = None,
+    format: Annotated[
+        CheckFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format. Default: github when GITHUB_ACTIONS is set, else text.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Validate everything, report only diagnostics in files changed since REV.",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only the diagnostics: no hints, no summary.")
+    ] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="Never use color.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse every file again; ignore .okrctl_cache/.")
+    ] = False,
+    no_data: Annotated[
+        bool, typer.Option("--no-data", help="Skip the checks of metric files (D rules).")
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Judge data freshness and cycle coverage as of this date. Default: today.",
+            show_default=False,
+        ),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Validate goal files: schema, alignment, weights, references, metrics, scorecards.
+
+    Exit status: 0 clean, 1 findings (errors; warnings too with --strict), 2 usage,
+    configuration, IO or git error, 3 internal error.
+    """
+    import gc
+
+    from okrctl.check import check as run_check
+    from okrctl.config import find_root
+
+    # a short-lived process holding tens of thousands of records: the cyclic collector
+    # would only rescan them (30% of a large repository's run time)
+    gc.disable()
+
+    start = (repo or Path.cwd()).resolve()
+    if repo is not None and not repo.is_dir():
+        from okrctl.errors import UsageError
+
+        raise UsageError(f"-C/--repo {repo}: no such directory")
+    changed = None
+    if changed_since is not None:
+        from okrctl.gitutil import changed_files
+
+        changed = changed_files(find_root(start), changed_since)
+    from okrctl.workspace import parse_day
+
+    day = parse_day(as_of, "--as-of") if as_of else None
+    result = run_check(
+        start, changed_files=changed, use_cache=not no_cache, data=not no_data, as_of=day
+    )
+    chosen = format or (
+        CheckFormat.github if os.environ.get("GITHUB_ACTIONS") else CheckFormat.text
+    )
+    out = sys.stdout
+    if chosen is CheckFormat.json:
+        from okrctl.render.check_json import render_json
+
+        render_json(result, out)
+    elif chosen is CheckFormat.sarif:
+        from okrctl.render.check_sarif import render_sarif
+
+        render_sarif(result, out)
+    elif chosen is CheckFormat.github:
+        from okrctl.render.check_github import append_job_summary, render_github
+
+        render_github(result, out)
+        append_job_summary(result)
+    else:
+        from okrctl.render.check_text import render_plain, render_rich
+
+        color = use_color(no_color)
+        if color:
+            render_rich(result, out, quiet=quiet, color=True)
+        else:
+            render_plain(result, out, quiet=quiet)
+    out.flush()
+    raise typer.Exit(result.exit_code(strict))
+
+
+@app.command()
+@handle_errors
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the schema files into this directory.", show_default=False
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Argument(help="Print only this schema (e.g. goals.schema.json).", show_default=False),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Print or write the JSON Schemas of okrctl.yaml and goal files (for editors)."""
+    import json
+
+    from okrctl.errors import UsageError
+    from okrctl.outputschemas import all_schemas
+
+    schemas = all_schemas()
+
+    if name is not None and name not in schemas:
+        raise UsageError(f"no schema named '{name}'", hint="one of: " + ", ".join(schemas))
+    chosen = {name: schemas[name]} if name else schemas
+    if output is None:
+        for schema_name, body in chosen.items():
+            if len(chosen) > 1:
+                sys.stdout.write(f"// {schema_name}\n")
+            sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+        return
+    from okrctl.fileio import write_atomic
+
+    output.mkdir(parents=True, exist_ok=True)
+    for schema_name, body in chosen.items():
+        write_atomic(output / schema_name, json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+        sys.stderr.write(f"wrote {output / schema_name}\n")
+
+
+@app.command()
+@handle_errors
+def rules(
+    code: Annotated[
+        str | None,
+        typer.Argument(help="A rule code or name: print its documentation.", show_default=False),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """List the rules `okrctl check` applies, or explain one."""
+    from okrctl.errors import UsageError
+    from okrctl.render.escape import one_line
+    from okrctl.ruledocs import rule_text
+    from okrctl.rules.registry import all_rules, lookup
+
+    if code is not None:
+        info = lookup(code)
+        if info is None:
+            from okrctl.diagnostics import did_you_mean
+
+            known = list(all_rules())
+            raise UsageError(f"no rule '{one_line(code)}'{did_you_mean(code, known)}")
+        sys.stdout.write(rule_text(info))
+        return
+    for _, info in sorted(all_rules().items()):
+        sys.stdout.write(
+            f"{info.code}  {info.severity.label:<7}  {info.name:<24}  {info.summary}\n"
+        )

@@ -1,0 +1,349 @@
+"""Commands that write goal files: `fmt`, `new`, `init`, `roll`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from okrctl.cli.base import DebugOption, RepoOption, app
+from okrctl.cli.errors import handle_errors
+
+if TYPE_CHECKING:
+    from okrctl.newgoal import Added
+
+
+@app.command()
+@handle_errors
+def fmt(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files to format. Default: okrctl.yaml and every goal file.", show_default=False
+        ),
+    ] = None,
+    repo: RepoOption = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Change nothing; exit 1 and list the files that would change."
+        ),
+    ] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Put goal files and okrctl.yaml in canonical key order and layout, keeping comments."""
+    from okrctl.config import CONFIG_NAME, find_root, inside, load_config
+    from okrctl.errors import UsageError
+    from okrctl.fmt import format_files
+    from okrctl.render.escape import one_line
+    from okrctl.repository import discover
+
+    root = find_root((repo or Path.cwd()).resolve())
+    if paths:
+        chosen = []
+        for path in paths:
+            absolute = path if path.is_absolute() else (repo or Path.cwd()) / path
+            try:
+                relative = absolute.resolve().relative_to(root).as_posix()
+            except ValueError:
+                raise UsageError(f"{path} is outside the goals repository {root}") from None
+            if not inside(root, relative) or not (root / relative).is_file():
+                raise UsageError(f"{path}: no such file in the goals repository")
+            chosen.append(relative)
+    else:
+        found, _ = discover(load_config(root))
+        chosen = [CONFIG_NAME, *found]
+    result = format_files(root, chosen, check=check)
+    for name in result.changed:
+        sys.stdout.write(("would reformat " if check else "reformatted ") + one_line(name) + "\n")
+    for name, reason in result.skipped:
+        sys.stderr.write(f"okrctl: skipped {one_line(name)}: {one_line(reason)}\n")
+    done = "would be reformatted" if check else "reformatted"
+    sys.stdout.write(
+        f"{len(result.changed)} file(s) {done}, {len(result.unchanged)} "
+        f"unchanged, {len(result.skipped)} skipped\n"
+    )
+    if result.skipped:
+        raise typer.Exit(2)
+    if check and result.changed:
+        raise typer.Exit(1)
+
+
+new_app = typer.Typer(
+    help="Add an objective, a key result or a KPI to the right goal file.", no_args_is_help=True
+)
+app.add_typer(new_app, name="new")
+
+
+def _ask(value: str | None, question: str, *, required: bool = True) -> str | None:
+    """The option's value, else a prompt on a terminal, else a usage error if required."""
+    if value is not None or not required:
+        return value
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        answer: str = typer.prompt(question)
+        return answer
+    from okrctl.errors import UsageError
+
+    option = "--" + question.split(" (")[0].lower().replace(" ", "-")
+    raise UsageError(f"{option} is required", hint="pass it, or run on a terminal to be asked")
+
+
+def _report_added(added: Added) -> None:
+    from okrctl.render.escape import one_line
+
+    sys.stdout.write(
+        f"added {added.kind} {one_line(added.ident)} to {one_line(added.path)}"
+        + (" (new file)" if added.created_file else "")
+        + "\n"
+    )
+
+
+def _insert(repo: Path | None, kind: str, fields: Mapping[str, object], file: str | None) -> None:
+    from okrctl.config import find_root, inside
+    from okrctl.errors import UsageError
+    from okrctl.newgoal import InvalidEntry, add
+    from okrctl.render.check_text import render_plain
+
+    root = find_root((repo or Path.cwd()).resolve())
+    if file is not None and not inside(root, file):
+        raise UsageError(f"--file {file} is outside the goals repository")
+    try:
+        added = add(root, kind, fields, file=file)
+    except InvalidEntry as invalid:
+        from okrctl.check import CheckResult, Summary
+
+        result = CheckResult(
+            root, tuple(invalid.diagnostics), Summary(0, 0, 0, 0, 0, 0, 0, 0, 0), False
+        )
+        sys.stderr.write("okrctl: the entry would make the goals invalid; nothing was written\n")
+        render_plain(result, sys.stderr, quiet=True)
+        raise typer.Exit(1) from None
+    _report_added(added)
+
+
+@new_app.command("objective")
+@handle_errors
+def new_objective(
+    ident: Annotated[
+        str | None, typer.Option("--id", help="Objective id.", show_default=False)
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="The objective.", show_default=False)
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", show_default=False)] = None,
+    unit: Annotated[str | None, typer.Option("--unit", show_default=False)] = None,
+    level: Annotated[str | None, typer.Option("--level", show_default=False)] = None,
+    cycle: Annotated[str | None, typer.Option("--cycle", show_default=False)] = None,
+    aligns_to: Annotated[
+        str | None, typer.Option("--aligns-to", metavar="OBJ[/KR]", show_default=False)
+    ] = None,
+    goal_type: Annotated[
+        str | None, typer.Option("--type", help="committed or aspirational.", show_default=False)
+    ] = None,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            help="Goal file to add it to. Default: the file of the unit's goals.",
+            show_default=False,
+        ),
+    ] = None,
+    repo: RepoOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Add an objective."""
+    fields = {
+        "id": _ask(ident, "Id (e.g. MKT-2)"),
+        "title": _ask(title, "Title"),
+        "owner": owner,
+        "unit": unit,
+        "level": level,
+        "cycle": cycle,
+        "aligns_to": aligns_to,
+        "type": goal_type,
+    }
+    _insert(repo, "objective", fields, file)
+
+
+@new_app.command("kr")
+@handle_errors
+def new_kr(
+    objective: Annotated[str, typer.Argument(metavar="OBJ", help="The objective.")],
+    ident: Annotated[
+        str | None, typer.Option("--id", help="Key result id.", show_default=False)
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", show_default=False)] = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", metavar="SOURCE:METRIC", show_default=False)
+    ] = None,
+    aggregate: Annotated[str | None, typer.Option("--aggregate", show_default=False)] = None,
+    baseline: Annotated[str | None, typer.Option("--baseline", show_default=False)] = None,
+    target: Annotated[
+        str | None,
+        typer.Option("--target", help="e.g. 2000000, 45%, 200万, +30%.", show_default=False),
+    ] = None,
+    at_least: Annotated[str | None, typer.Option("--at-least", show_default=False)] = None,
+    at_most: Annotated[str | None, typer.Option("--at-most", show_default=False)] = None,
+    milestone: Annotated[
+        bool, typer.Option("--milestone", help="A done-or-not key result.")
+    ] = False,
+    weight: Annotated[str | None, typer.Option("--weight", show_default=False)] = None,
+    repo: RepoOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Add a key result to an objective."""
+    needs_target = not milestone and at_least is None and at_most is None
+    fields: dict[str, object] = {
+        "objective": objective,
+        "id": _ask(ident, "Id (e.g. users)"),
+        "title": title,
+        "metric": metric,
+        "aggregate": aggregate,
+        "baseline": baseline,
+        "target": _ask(target, "Target (e.g. 200万)", required=needs_target),
+        "at_least": at_least,
+        "at_most": at_most,
+        "milestone": milestone or None,
+        "done": False if milestone else None,
+        "weight": weight,
+    }
+    if milestone:
+        fields["done"] = "false"
+    _insert(repo, "kr", fields, None)
+
+
+@new_app.command("kpi")
+@handle_errors
+def new_kpi(
+    ident: Annotated[str | None, typer.Option("--id", help="KPI id.", show_default=False)] = None,
+    title: Annotated[str | None, typer.Option("--title", show_default=False)] = None,
+    target: Annotated[str | None, typer.Option("--target", show_default=False)] = None,
+    owner: Annotated[str | None, typer.Option("--owner", show_default=False)] = None,
+    unit: Annotated[str | None, typer.Option("--unit", show_default=False)] = None,
+    cycle: Annotated[str | None, typer.Option("--cycle", show_default=False)] = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", metavar="SOURCE:METRIC", show_default=False)
+    ] = None,
+    aggregate: Annotated[str | None, typer.Option("--aggregate", show_default=False)] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="monthly, quarterly or cycle.", show_default=False),
+    ] = None,
+    direction: Annotated[
+        str | None, typer.Option("--direction", help="higher or lower.", show_default=False)
+    ] = None,
+    weight: Annotated[str | None, typer.Option("--weight", show_default=False)] = None,
+    supports: Annotated[
+        str | None, typer.Option("--supports", metavar="OBJ/KR", show_default=False)
+    ] = None,
+    file: Annotated[str | None, typer.Option("--file", show_default=False)] = None,
+    repo: RepoOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Add a KPI."""
+    fields = {
+        "id": _ask(ident, "Id (e.g. KPI-SALES)"),
+        "title": _ask(title, "Title"),
+        "target": _ask(target, "Target"),
+        "owner": owner,
+        "unit": unit,
+        "cycle": cycle,
+        "metric": metric,
+        "aggregate": aggregate,
+        "period": period,
+        "direction": direction,
+        "weight": weight,
+        "supports": supports,
+    }
+    _insert(repo, "kpi", fields, file)
+
+
+@app.command()
+@handle_errors
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to create the repository.")] = Path("."),
+    template: Annotated[
+        str,
+        typer.Option(
+            "--template",
+            help="Company stage: startup (OKRs), growth (OKRs + KPIs) or mature (KPIs + BSC).",
+        ),
+    ] = ("growth"),
+    industry: Annotated[
+        str, typer.Option("--industry", help="saas, ecommerce, manufacturing, retail or education.")
+    ] = "saas",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Start a goals repository from a template: okrctl.yaml, goals, sample metrics, schemas,
+    a CI workflow and a pre-commit config."""
+    import datetime as dt
+
+    from okrctl.init import write
+    from okrctl.render.escape import one_line
+
+    created = write(directory, template, industry, dt.date.today(), force=force)
+    sys.stdout.write(
+        f"created a {template} {industry} goals repository in {one_line(str(directory))}:\n"
+    )
+    for path in created:
+        sys.stdout.write(f"  {path}\n")
+    sys.stdout.write("next: okrctl check && okrctl status\n")
+
+
+@app.command()
+@handle_errors
+def roll(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="The cycle that ends.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="The cycle to start.")],
+    repo: RepoOption = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include", help="Also carry this objective (repeatable).", show_default=False
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; write nothing.")] = (
+        False
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Start cycle TO from FROM: carry unfinished aspirational goals with new baselines."""
+    import datetime as dt
+
+    from okrctl.render.escape import one_line
+    from okrctl.render.numbers import number
+    from okrctl.roll import plan_roll, write_roll
+    from okrctl.workspace import open_workspace
+
+    workspace = open_workspace((repo or Path.cwd()).resolve())
+    plan = plan_roll(workspace, source, target, include or [], dt.date.today())
+    out = sys.stdout
+    for c in plan.carried:
+        progress = "no data" if c.progress is None else f"{c.progress * 100:.0f}%"
+        out.write(
+            f"carry {one_line(c.old)} ({progress}) -> {one_line(c.new)} in "
+            f"{one_line(c.file)}; alignment {c.alignment}\n"
+        )
+        for kr, old, new in c.rebased:
+            out.write(
+                f"    {one_line(kr)}: baseline {number(old)} -> "
+                + ("from the new cycle's data" if new is None else number(new))
+                + "\n"
+            )
+        for kr in c.dropped_krs:
+            out.write(f"    {one_line(kr)}: reached, left behind\n")
+    for ident, why in plan.skipped:
+        out.write(f"leave {one_line(ident)} ({why})\n")
+    dropped = [c.new for c in plan.carried if c.alignment == "dropped"]
+    if dropped:
+        out.write(f"align by hand: {', '.join(dropped)} (their parents stay in {source})\n")
+    if dry_run:
+        out.write(f"dry run: {len(plan.files)} file(s) would be written\n")
+        return
+    write_roll(workspace.config.root, plan, force=force)
+    out.write(f"wrote {len(plan.files)} file(s); next: okrctl check\n")

@@ -1,0 +1,201 @@
+"""`okrctl status`, `okrctl explain`, `okrctl checkin`."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okrctl.cli.base import (
+    AsOfOption,
+    CycleOption,
+    DebugOption,
+    NoColorOption,
+    RepoOption,
+    app,
+    use_color,
+)
+from okrctl.cli.errors import handle_errors
+
+
+class StatusFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+class StatusGrouping(enum.StrEnum):
+    alignment = "alignment"
+    perspective = "perspective"
+
+
+@app.command()
+@handle_errors
+def status(
+    repo: RepoOption = None,
+    cycle: CycleOption = None,
+    as_of: AsOfOption = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Only this owner's goals.", show_default=False)
+    ] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", help="Only goals at this level.", show_default=False)
+    ] = None,
+    only_status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="Only goals with this status: green, yellow, red, grey (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth", min=1, help="Show this many levels of objectives.", show_default=False
+        ),
+    ] = None,
+    behind: Annotated[
+        bool,
+        typer.Option("--behind", help="Only what is behind pace; exit 1 when anything is red."),
+    ] = False,
+    by: Annotated[
+        StatusGrouping,
+        typer.Option("--by", help="alignment (the cascade) or perspective (Balanced Scorecard)."),
+    ] = StatusGrouping.alignment,
+    format: Annotated[StatusFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        StatusFormat.text
+    ),
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Progress of every goal as a tree: company -> department -> team -> individual."""
+    import datetime as dt
+    import gc
+
+    from okrctl.errors import UsageError
+    from okrctl.evaluate import evaluate
+    from okrctl.progress import Status
+    from okrctl.status import Filters, build, build_by_perspective
+    from okrctl.workspace import choose_cycle, open_workspace, parse_day, report_date
+
+    gc.disable()
+    statuses = set()
+    for word in only_status or []:
+        try:
+            statuses.add(Status(word.lower()))
+        except ValueError:
+            raise UsageError(f"--status {word!r}: use green, yellow, red or grey") from None
+    workspace = open_workspace((repo or Path.cwd()).resolve())
+    today = dt.date.today()
+    day = parse_day(as_of, "--as-of") if as_of else None
+    chosen = choose_cycle(workspace.config, cycle, day or today)
+    when = report_date(chosen, day, today)
+    if unit is not None and workspace.config.units and unit not in workspace.config.units:
+        from okrctl.diagnostics import did_you_mean
+
+        raise UsageError(f"no unit '{unit}'{did_you_mean(unit, workspace.config.units)}")
+    evaluation = evaluate(workspace.ctx, workspace.data, chosen, when)
+    tree = (build_by_perspective if by is StatusGrouping.perspective else build)(
+        workspace.ctx,
+        evaluation,
+        Filters(
+            unit=unit,
+            owner=owner,
+            level=level,
+            status=frozenset(statuses),
+            depth=depth,
+            behind=behind,
+        ),
+    )
+    if format is StatusFormat.json:
+        from okrctl.render.status_json import render as render_json
+
+        render_json(tree, sys.stdout)
+    else:
+        from okrctl.render.status_text import render as render_text
+
+        render_text(tree, sys.stdout, color=use_color(no_color))
+    errors = workspace.file_errors()
+    if errors and format is StatusFormat.text:
+        sys.stderr.write(f"okrctl: {errors} error(s) in goal files; run `okrctl check`\n")
+    sys.stdout.flush()
+    if behind and tree.counts.get("red"):
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def explain(
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="An objective (CO-1), a key result (CO-1/users) or a KPI."
+        ),
+    ],
+    repo: RepoOption = None,
+    as_of: AsOfOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """How a number was computed: formula, inputs, the data rows used, pace and status."""
+    import datetime as dt
+
+    from okrctl.explain import explain as run_explain
+    from okrctl.render.explain_text import render
+    from okrctl.workspace import open_workspace, parse_day
+
+    workspace = open_workspace((repo or Path.cwd()).resolve())
+    day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
+    render(run_explain(workspace, ident, day), sys.stdout)
+
+
+@app.command()
+@handle_errors
+def checkin(
+    ident: Annotated[str, typer.Argument(metavar="OBJ/KR", help="The key result.")],
+    value: Annotated[
+        str,
+        typer.Argument(
+            metavar="VALUE",
+            help="The value: 12, 45%, 1.2M, 200万; done or not-done for a milestone.",
+        ),
+    ],
+    repo: RepoOption = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="Date of the value. Default: today.",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", help="A short note kept with the value.", show_default=False),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Record a manual value for a key result without a data feed."""
+    import datetime as dt
+
+    from okrctl.checkin import checkin as run_checkin
+    from okrctl.render.escape import one_line
+    from okrctl.render.numbers import number
+    from okrctl.workspace import open_workspace, parse_day
+
+    workspace = open_workspace((repo or Path.cwd()).resolve())
+    today = dt.date.today()
+    day = parse_day(date, "--date") if date else today
+    result = run_checkin(workspace, ident, value, day, note, today)
+    replaced = "" if result.replaced is None else f" (was {number(result.replaced)})"
+    sys.stdout.write(
+        f"recorded {one_line(result.kr)} = {number(result.value)} on {result.day}"
+        f"{replaced} in {one_line(result.path)}\n"
+    )

@@ -1,0 +1,113 @@
+"""`okrctl report`."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okrctl.cli.base import (
+    AsOfOption,
+    CycleOption,
+    DebugOption,
+    NoColorOption,
+    RepoOption,
+    app,
+    use_color,
+)
+from okrctl.cli.errors import handle_errors
+
+
+class ReportFormat(enum.StrEnum):
+    term = "term"
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+@app.command()
+@handle_errors
+def report(
+    repo: RepoOption = None,
+    cycle: CycleOption = None,
+    as_of: AsOfOption = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
+    ] = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="term, md, html or json.")
+    ] = ReportFormat.term,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.", show_default=False)
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="en or zh. Default: from the locale.", show_default=False),
+    ] = None,
+    include_scorecards: Annotated[
+        bool,
+        typer.Option("--include-scorecards", help="Add the individual scorecards (personal data)."),
+    ] = (False),
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="Leave out the changes read from git.")
+    ] = False,
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """The quarterly review: summary, objectives, KPIs, synergy, balanced scorecard, changes,
+    forecast, risks and a retrospective, as terminal text, Markdown, HTML or JSON."""
+    import datetime as dt
+    import gc
+    import io
+
+    from okrctl.errors import UsageError
+    from okrctl.i18n import LANGUAGES, default_language
+    from okrctl.report import build_report
+    from okrctl.workspace import choose_cycle, open_workspace, parse_day, report_date
+
+    gc.disable()
+    language = lang or default_language()
+    if language not in LANGUAGES:
+        raise UsageError(f"--lang {lang!r}: use en or zh")
+    workspace = open_workspace((repo or Path.cwd()).resolve())
+    today = dt.date.today()
+    day = parse_day(as_of, "--as-of") if as_of else None
+    chosen = choose_cycle(workspace.config, cycle, day or today)
+    model = build_report(
+        workspace,
+        chosen.id,
+        report_date(chosen, day, today),
+        language,
+        unit=unit,
+        include_scorecards=include_scorecards,
+        git_changes=not no_git,
+    )
+    buffer = io.StringIO()
+    if format is ReportFormat.json:
+        from okrctl.render.report_json import render as render_json
+
+        render_json(model, buffer)
+    elif format is ReportFormat.md:
+        from okrctl.render.report_md import render as render_md
+
+        render_md(model, buffer)
+    elif format is ReportFormat.html:
+        from okrctl.render.report_html import render as render_html
+
+        render_html(model, buffer)
+    else:
+        from okrctl.render.report_term import render as render_term
+
+        target = sys.stdout if output is None else buffer
+        render_term(model, target, color=use_color(no_color) and output is None)
+    if output is not None:
+        from okrctl.fileio import write_atomic
+
+        write_atomic(output, buffer.getvalue())
+        sys.stderr.write(f"wrote {output}\n")
+    elif format is not ReportFormat.term:
+        sys.stdout.write(buffer.getvalue())

@@ -1,0 +1,184 @@
+"""`okrctl score`, `okrctl why`, `okrctl map`; the evaluation they share."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okrctl.cli.base import (
+    AsOfOption,
+    CycleOption,
+    DebugOption,
+    NoColorOption,
+    RepoOption,
+    app,
+    use_color,
+)
+from okrctl.cli.errors import handle_errors
+
+
+class ScoreFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+def _evaluation(repo: Path | None, cycle: str | None, as_of: str | None) -> tuple[object, object]:
+    """Open the repository and evaluate the chosen cycle on the chosen date."""
+    import datetime as dt
+    import gc
+
+    from okrctl.evaluate import evaluate
+    from okrctl.workspace import choose_cycle, open_workspace, parse_day, report_date
+
+    gc.disable()
+    workspace = open_workspace((repo or Path.cwd()).resolve())
+    today = dt.date.today()
+    day = parse_day(as_of, "--as-of") if as_of else None
+    chosen = choose_cycle(workspace.config, cycle, day or today)
+    return workspace, evaluate(
+        workspace.ctx, workspace.data, chosen, report_date(chosen, day, today)
+    )
+
+
+def _refuse_bad_weights(workspace: object) -> None:
+    """Scores from weights that do not add up would be wrong: refuse, saying where."""
+    from okrctl.diagnostics import Severity
+    from okrctl.errors import ConfigError
+    from okrctl.rules.weights import kpi_weights, okr_kpi_weights, rating_bands, scorecard_weights
+
+    ctx = workspace.ctx  # type: ignore[attr-defined]
+    for rule in (scorecard_weights, kpi_weights, okr_kpi_weights, rating_bands):
+        for problem in rule(ctx):
+            if problem.severity is Severity.ERROR:
+                raise ConfigError(
+                    f"{problem.message} ({problem.code})",
+                    hint="fix the weights first; `okrctl check` lists every problem",
+                    file=problem.file,
+                    line=problem.line or None,
+                    column=problem.column or None,
+                )
+
+
+@app.command()
+@handle_errors
+def score(
+    repo: RepoOption = None,
+    cycle: CycleOption = None,
+    as_of: AsOfOption = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="Only scorecards of this unit and the units below it.",
+            show_default=False,
+        ),
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Only this owner's scorecard.", show_default=False)
+    ] = None,
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ScoreFormat.text
+    ),
+    synergy: Annotated[bool, typer.Option("--synergy", help="Add the OKR-KPI synergy view.")] = (
+        False
+    ),
+    no_color: NoColorOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Scorecards: OKR score, KPI score, total, rating and bonus multiplier per owner or
+    team, and the balanced scorecards."""
+    from okrctl.render import score_out
+    from okrctl.scoring import score_report
+
+    workspace, evaluation = _evaluation(repo, cycle, as_of)
+    _refuse_bad_weights(workspace)
+    report = score_report(workspace.ctx, evaluation, unit=unit, owner=owner)  # type: ignore[attr-defined,arg-type]
+    if format is ScoreFormat.json:
+        score_out.render_json(report, sys.stdout, synergy)
+    elif format is ScoreFormat.csv:
+        score_out.render_csv(report, sys.stdout)
+    elif format is ScoreFormat.md:
+        score_out.render_markdown(report, sys.stdout, synergy)
+    else:
+        score_out.render_text(report, sys.stdout, color=use_color(no_color), synergy=synergy)
+
+
+@app.command()
+@handle_errors
+def why(
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A measure of a balanced scorecard (KPI or objective id)."
+        ),
+    ],
+    repo: RepoOption = None,
+    cycle: CycleOption = None,
+    as_of: AsOfOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Why is this measure red? Walk the strategy map upstream to the off-track drivers."""
+    from okrctl.errors import UsageError
+    from okrctl.render.strategy_map import render_why
+    from okrctl.scoring import why as run_why
+
+    workspace, evaluation = _evaluation(repo, cycle, as_of)
+    results = run_why(workspace.ctx, evaluation, ident)  # type: ignore[attr-defined,arg-type]
+    if not results:
+        raise UsageError(
+            f"'{ident}' is not a measure of any balanced scorecard",
+            hint="`okrctl map` shows the strategy maps and their measures",
+        )
+    render_why(results, sys.stdout)
+
+
+class MapFormat(enum.StrEnum):
+    text = "text"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command(name="map")
+@handle_errors
+def strategy_map(
+    repo: RepoOption = None,
+    cycle: CycleOption = None,
+    as_of: AsOfOption = None,
+    scorecard: Annotated[
+        str | None,
+        typer.Option("--scorecard", help="Only this balanced scorecard.", show_default=False),
+    ] = None,
+    format: Annotated[
+        MapFormat,
+        typer.Option("--format", "-f", help="text, mermaid (GitHub Markdown) or dot (Graphviz)."),
+    ] = MapFormat.text,
+    debug: DebugOption = False,
+) -> None:
+    """Draw the strategy map of the balanced scorecards with each measure's status."""
+    from okrctl.errors import UsageError
+    from okrctl.render import strategy_map as maps
+    from okrctl.scoring import Scorer
+
+    workspace, evaluation = _evaluation(repo, cycle, as_of)
+    cards = Scorer(workspace.ctx, evaluation).balanced()  # type: ignore[attr-defined,arg-type]
+    if scorecard is not None:
+        cards = [c for c in cards if c.scorecard.id == scorecard]
+    if not cards:
+        raise UsageError(
+            "no balanced scorecard" + (f" '{scorecard}'" if scorecard else "") + " in this cycle"
+        )
+    draw = {
+        MapFormat.text: maps.render_text,
+        MapFormat.mermaid: maps.render_mermaid,
+        MapFormat.dot: maps.render_dot,
+    }[format]
+    for index, card in enumerate(cards):
+        if index:
+            sys.stdout.write("\n")
+        draw(card, sys.stdout)
