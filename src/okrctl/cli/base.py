@@ -75,3 +75,7 @@ AsOfOption = Annotated[
     ),
 ]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never use color.")]
+UnitOption = Annotated[
+    str | None,
+    typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
+]

@@ -15,6 +15,7 @@ from okrctl.cli.base import (
     DebugOption,
     NoColorOption,
     RepoOption,
+    UnitOption,
     app,
     use_color,
 )
@@ -37,10 +38,7 @@ def status(
     repo: RepoOption = None,
     cycle: CycleOption = None,
     as_of: AsOfOption = None,
-    unit: Annotated[
-        str | None,
-        typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
-    ] = None,
+    unit: UnitOption = None,
     owner: Annotated[
         str | None, typer.Option("--owner", help="Only this owner's goals.", show_default=False)
     ] = None,

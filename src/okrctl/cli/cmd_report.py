@@ -15,6 +15,7 @@ from okrctl.cli.base import (
     DebugOption,
     NoColorOption,
     RepoOption,
+    UnitOption,
     app,
     use_color,
 )
@@ -34,10 +35,7 @@ def report(
     repo: RepoOption = None,
     cycle: CycleOption = None,
     as_of: AsOfOption = None,
-    unit: Annotated[
-        str | None,
-        typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
-    ] = None,
+    unit: UnitOption = None,
     format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="term, md, html or json.")
     ] = ReportFormat.term,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,10 +15,15 @@ from okrctl.cli.base import (
     DebugOption,
     NoColorOption,
     RepoOption,
+    UnitOption,
     app,
     use_color,
 )
 from okrctl.cli.errors import handle_errors
+
+if TYPE_CHECKING:
+    from okrctl.evaluate import Evaluation
+    from okrctl.workspace import Workspace
 
 
 class ScoreFormat(enum.StrEnum):
@@ -28,7 +33,9 @@ class ScoreFormat(enum.StrEnum):
     md = "md"
 
 
-def _evaluation(repo: Path | None, cycle: str | None, as_of: str | None) -> tuple[object, object]:
+def _evaluation(
+    repo: Path | None, cycle: str | None, as_of: str | None
+) -> tuple[Workspace, Evaluation]:
     """Open the repository and evaluate the chosen cycle on the chosen date."""
     import datetime as dt
     import gc
@@ -46,13 +53,13 @@ def _evaluation(repo: Path | None, cycle: str | None, as_of: str | None) -> tupl
     )
 
 
-def _refuse_bad_weights(workspace: object) -> None:
+def _refuse_bad_weights(workspace: Workspace) -> None:
     """Scores from weights that do not add up would be wrong: refuse, saying where."""
     from okrctl.diagnostics import Severity
     from okrctl.errors import ConfigError
     from okrctl.rules.weights import kpi_weights, okr_kpi_weights, rating_bands, scorecard_weights
 
-    ctx = workspace.ctx  # type: ignore[attr-defined]
+    ctx = workspace.ctx
     for rule in (scorecard_weights, kpi_weights, okr_kpi_weights, rating_bands):
         for problem in rule(ctx):
             if problem.severity is Severity.ERROR:
@@ -71,14 +78,7 @@ def score(
     repo: RepoOption = None,
     cycle: CycleOption = None,
     as_of: AsOfOption = None,
-    unit: Annotated[
-        str | None,
-        typer.Option(
-            "--unit",
-            help="Only scorecards of this unit and the units below it.",
-            show_default=False,
-        ),
-    ] = None,
+    unit: UnitOption = None,
     owner: Annotated[
         str | None, typer.Option("--owner", help="Only this owner's scorecard.", show_default=False)
     ] = None,
@@ -98,7 +98,7 @@ def score(
 
     workspace, evaluation = _evaluation(repo, cycle, as_of)
     _refuse_bad_weights(workspace)
-    report = score_report(workspace.ctx, evaluation, unit=unit, owner=owner)  # type: ignore[attr-defined,arg-type]
+    report = score_report(workspace.ctx, evaluation, unit=unit, owner=owner)
     if format is ScoreFormat.json:
         score_out.render_json(report, sys.stdout, synergy)
     elif format is ScoreFormat.csv:
@@ -129,7 +129,7 @@ def why(
     from okrctl.scoring import why as run_why
 
     workspace, evaluation = _evaluation(repo, cycle, as_of)
-    results = run_why(workspace.ctx, evaluation, ident)  # type: ignore[attr-defined,arg-type]
+    results = run_why(workspace.ctx, evaluation, ident)
     if not results:
         raise UsageError(
             f"'{ident}' is not a measure of any balanced scorecard",
@@ -166,7 +166,7 @@ def strategy_map(
     from okrctl.scoring import Scorer
 
     workspace, evaluation = _evaluation(repo, cycle, as_of)
-    cards = Scorer(workspace.ctx, evaluation).balanced()  # type: ignore[attr-defined,arg-type]
+    cards = Scorer(workspace.ctx, evaluation).balanced()
     if scorecard is not None:
         cards = [c for c in cards if c.scorecard.id == scorecard]
     if not cards:
