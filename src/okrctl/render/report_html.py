@@ -9,7 +9,9 @@ from typing import IO
 
 from okrctl.i18n import text
 from okrctl.progress import Status
+from okrctl.render import report_columns as columns
 from okrctl.render.numbers import number, percent
+from okrctl.render.report_columns import headings
 from okrctl.report import KREntry, Report
 from okrctl.scoring import BalancedCard
 
@@ -155,8 +157,11 @@ def strategy_map(card: BalancedCard, lang: str) -> str:
 
 
 def _table(head: list[str], rows: list[str], numeric: set[int] | None = None) -> str:
+    """A table; `head` is plain text (escaped here), `rows` are finished `<tr>` elements."""
     numeric = numeric or set()
-    cells = "".join(f"<th{' class=n' if i in numeric else ''}>{h}</th>" for i, h in enumerate(head))
+    cells = "".join(
+        f"<th{' class=n' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(head)
+    )
     return f"<table><thead><tr>{cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -203,7 +208,12 @@ def render(r: Report, out: IO[str]) -> None:
         html.append(f"<h3>{t('freshness')}</h3>")
         html.append(
             _table(
-                [t("source"), t("latest"), t("age_days"), t("status")],
+                [
+                    text("source", lang),
+                    text("latest", lang),
+                    text("age_days", lang),
+                    text("status", lang),
+                ],
                 [
                     _row(
                         [
@@ -265,7 +275,7 @@ def render(r: Report, out: IO[str]) -> None:
         html.append(f"<h3>{t('level')}: {_e(level)}</h3>")
         html.append(
             _table(
-                [t("goal"), t("owner"), t("band"), t("progress"), t("score"), t("status")],
+                headings(columns.OBJECTIVES, lang),
                 rows,
                 {3, 4},
             )
@@ -277,15 +287,7 @@ def render(r: Report, out: IO[str]) -> None:
         html.append(f'<section id="kpis"><h2>{t("kpis")}</h2>')
         html.append(
             _table(
-                [
-                    t("goal"),
-                    t("owner"),
-                    t("actual"),
-                    t("target"),
-                    t("attainment"),
-                    t("score"),
-                    t("status"),
-                ],
+                headings(columns.KPIS, lang),
                 [
                     _row(
                         [
@@ -309,7 +311,7 @@ def render(r: Report, out: IO[str]) -> None:
         html.append(f'<section id="synergy"><h2>{t("synergy")}</h2>')
         html.append(
             _table(
-                [t("goal"), t("completion"), t("attainment"), t("aligned_goals"), t("note")],
+                headings(columns.ALIGNMENT, lang),
                 [
                     _row(
                         [
@@ -335,7 +337,12 @@ def render(r: Report, out: IO[str]) -> None:
         )
         html.append(
             _table(
-                [t("perspective"), t("weight"), t("score"), t("measures")],
+                [
+                    text("perspective", lang),
+                    text("weight", lang),
+                    text("score", lang),
+                    text("measures", lang),
+                ],
                 [
                     _row(
                         [
@@ -371,7 +378,7 @@ def render(r: Report, out: IO[str]) -> None:
                 else f"{_e(c.author)}, {_e(str(c.when)[:10])}, {_e(c.commit)}"
             )
             rows.append(_row([t(c.kind), _e(c.entity), _e(c.id), detail, who]))
-        html.append(_table(["", "", t("goal"), t("note"), t("commit")], rows))
+        html.append(_table(headings(columns.CHANGES, lang), rows))
     html.append("</section>")
     forecasts = [
         k for _, group in r.levels for o in group for k in o.key_results if k.forecast is not None
@@ -380,15 +387,7 @@ def render(r: Report, out: IO[str]) -> None:
     if forecasts:
         html.append(
             _table(
-                [
-                    t("goal"),
-                    t("current"),
-                    t("target"),
-                    t("landing"),
-                    t("landing_score"),
-                    t("trend_per_week"),
-                    t("needed_per_week"),
-                ],
+                headings(columns.FORECAST, lang),
                 [
                     _row(
                         [
@@ -447,7 +446,14 @@ def render(r: Report, out: IO[str]) -> None:
         html.append(f'<section id="scorecards"><h2>{t("scorecards")}</h2>')
         html.append(
             _table(
-                [t("owner"), "OKR", "KPI", t("total"), t("rating"), t("bonus")],
+                [
+                    text("owner", lang),
+                    "OKR",
+                    "KPI",
+                    text("total", lang),
+                    text("rating", lang),
+                    text("bonus", lang),
+                ],
                 [
                     _row(
                         [

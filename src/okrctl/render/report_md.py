@@ -7,8 +7,10 @@ from typing import IO
 
 from okrctl.i18n import text
 from okrctl.progress import Status
+from okrctl.render import report_columns as columns
 from okrctl.render.escape import markdown
 from okrctl.render.numbers import number, percent
+from okrctl.render.report_columns import headings
 from okrctl.render.strategy_map import render_mermaid
 from okrctl.report import KREntry, Report
 
@@ -115,21 +117,11 @@ def render(r: Report, out: IO[str]) -> None:
             )
             rows += [_kr_cells(k, lang) for k in o.key_results]
         lines += ["", f"### {t('level')}: {markdown(level)}", ""]
-        lines += _table(
-            [t("goal"), t("owner"), t("band"), t("progress"), t("score"), t("status")], rows, lang
-        )
+        lines += _table(headings(columns.OBJECTIVES, lang), rows, lang)
     if r.kpis:
         lines += ["", f"## {t('kpis')}", ""]
         lines += _table(
-            [
-                t("goal"),
-                t("owner"),
-                t("actual"),
-                t("target"),
-                t("attainment"),
-                t("score"),
-                t("status"),
-            ],
+            headings(columns.KPIS, lang),
             [
                 [
                     f"{markdown(k.id)} {markdown(k.title)}",
@@ -147,7 +139,7 @@ def render(r: Report, out: IO[str]) -> None:
     if r.synergy:
         lines += ["", f"## {t('synergy')}", ""]
         lines += _table(
-            [t("goal"), t("completion"), t("attainment"), t("aligned_goals"), t("note")],
+            headings(columns.ALIGNMENT, lang),
             [
                 [
                     markdown(x.objective.id),
@@ -212,22 +204,14 @@ def render(r: Report, out: IO[str]) -> None:
         )
         rows.append([t(c.kind), markdown(c.entity), markdown(c.id), detail, who])
     if rows:
-        lines += _table(["", "", t("goal"), t("note"), t("commit")], rows, lang)
+        lines += _table(headings(columns.CHANGES, lang), rows, lang)
     forecasts = [
         k for _, group in r.levels for o in group for k in o.key_results if k.forecast is not None
     ]
     lines += ["", f"## {t('forecast')}", ""]
     if forecasts:
         lines += _table(
-            [
-                t("goal"),
-                t("current"),
-                t("target"),
-                t("landing"),
-                t("landing_score"),
-                t("trend_per_week"),
-                t("needed_per_week"),
-            ],
+            headings(columns.FORECAST, lang),
             [
                 [
                     markdown(k.path),
