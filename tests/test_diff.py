@@ -12,17 +12,6 @@ import pytest
 
 from conftest import MakeRepo, run_okrctl
 
-CONFIG = """\
-okrctl: 1
-units:
-  - {id: acme, level: company}
-  - {id: sales, level: department, parent: acme}
-cycles:
-  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}
-metrics:
-  - {name: crm, path: metrics/crm.csv}
-"""
-
 COMPANY = """\
 defaults: {cycle: 2026-Q4, unit: acme, owner: ceo}
 objectives:
@@ -78,7 +67,7 @@ def write(root: Path, name: str, text: str) -> None:
 @pytest.fixture
 def history(make_repo: MakeRepo) -> Path:
     """September planning, then mid-quarter edits by two people."""
-    root = make_repo({"goals/company.yaml": COMPANY, "goals/sales.yaml": SALES}, config=CONFIG)
+    root = make_repo({"goals/company.yaml": COMPANY, "goals/sales.yaml": SALES})
     write(
         root,
         "metrics/crm.csv",
@@ -199,7 +188,7 @@ def test_working_tree_changes_are_uncommitted(history: Path) -> None:
 
 
 def test_long_diffs_fold_in_markdown(make_repo: MakeRepo) -> None:
-    root = make_repo({"goals/a.yaml": "objectives: []\n"}, config=CONFIG)
+    root = make_repo({"goals/a.yaml": "objectives: []\n"})
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "empty")
@@ -220,7 +209,7 @@ def test_long_diffs_fold_in_markdown(make_repo: MakeRepo) -> None:
     ],
 )
 def test_git_errors_exit_2_with_the_fix(make_repo: MakeRepo, setup: str, message: str) -> None:
-    root = make_repo({"goals/a.yaml": SALES}, config=CONFIG)
+    root = make_repo({"goals/a.yaml": SALES})
     env = {"GIT_CEILING_DIRECTORIES": str(root.parent)}
     if setup != "not-git":
         git(root, "init", "-q")
