@@ -12,6 +12,7 @@ Run on demand (`make bench`); CI does not run it.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -45,6 +46,9 @@ def median_of(runs: int, setup: object, command: list[str], cwd: Path) -> tuple[
 
 
 def main() -> None:
+    # an installed okrctl has compiled bytecode; without it every run would compile the
+    # modules again and the figures would not be what a user sees
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--files", type=int, default=2000)

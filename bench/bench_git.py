@@ -75,6 +75,9 @@ def timed(command: list[str], cwd: Path) -> float:
 
 
 def main() -> None:
+    # an installed okrctl has compiled bytecode; without it every run would compile the
+    # modules again and the figures would not be what a user sees
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--commits", type=int, default=500)
     parser.add_argument("--files", type=int, default=20)

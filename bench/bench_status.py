@@ -12,6 +12,7 @@ and its baseline. Prints medians, the ratio and okrctl's peak memory.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -62,6 +63,9 @@ def peak_mb(command: list[str], cwd: Path) -> float:
 
 
 def main() -> None:
+    # an installed okrctl has compiled bytecode; without it every run would compile the
+    # modules again and the figures would not be what a user sees
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=HERE / "out" / "metrics-org")
