@@ -28,6 +28,16 @@ metrics:
   - {name: crm, path: metrics/crm.csv}
 """
 
+# one valid objective under MINIMAL_CONFIG
+MINIMAL_GOAL = """\
+defaults: {cycle: 2026-Q4, unit: acme}
+objectives:
+  - id: CO-1
+    title: Grow
+    key_results:
+      - {id: users, target: 10, baseline: 1}
+"""
+
 
 def shared_path(*parts: str) -> Path:
     """A path in ../shared, or skip the test with the reason when it is absent."""

@@ -7,18 +7,9 @@ from pathlib import Path
 import pytest
 
 import okrctl.goalfile
-from conftest import MakeRepo
+from conftest import MINIMAL_GOAL, MakeRepo
 from okrctl.check import check
 from okrctl.filecache import CACHE_DIR
-
-GOAL = """\
-defaults: {cycle: 2026-Q4, unit: acme}
-objectives:
-  - id: CO-1
-    title: Grow
-    key_results:
-      - {id: users, target: 10, baseline: 1}
-"""
 
 
 @pytest.fixture
@@ -35,7 +26,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_second_run_parses_nothing(make_repo: MakeRepo, parses: list[str]) -> None:
-    root = make_repo({"goals/a.yaml": GOAL, "goals/b.yaml": GOAL.replace("CO-1", "CO-2")})
+    root = make_repo(
+        {"goals/a.yaml": MINIMAL_GOAL, "goals/b.yaml": MINIMAL_GOAL.replace("CO-1", "CO-2")}
+    )
     first = check(root)
     assert sorted(parses) == ["goals/a.yaml", "goals/b.yaml"]
     assert (root / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
@@ -46,10 +39,14 @@ def test_second_run_parses_nothing(make_repo: MakeRepo, parses: list[str]) -> No
 
 
 def test_changed_file_is_parsed_again(make_repo: MakeRepo, parses: list[str]) -> None:
-    root = make_repo({"goals/a.yaml": GOAL, "goals/b.yaml": GOAL.replace("CO-1", "CO-2")})
+    root = make_repo(
+        {"goals/a.yaml": MINIMAL_GOAL, "goals/b.yaml": MINIMAL_GOAL.replace("CO-1", "CO-2")}
+    )
     check(root)
     parses.clear()
-    (root / "goals" / "b.yaml").write_text(GOAL.replace("CO-1", "CO-2").replace("10", "oops"))
+    (root / "goals" / "b.yaml").write_text(
+        MINIMAL_GOAL.replace("CO-1", "CO-2").replace("10", "oops")
+    )
     result = check(root)
     assert parses == ["goals/b.yaml"]
     assert [(d.code, d.file) for d in result.diagnostics if d.code == "S001"] == [
@@ -60,11 +57,11 @@ def test_changed_file_is_parsed_again(make_repo: MakeRepo, parses: list[str]) ->
 def test_same_size_same_mtime_edit_is_still_seen(make_repo: MakeRepo) -> None:
     import os
 
-    root = make_repo({"goals/a.yaml": GOAL})
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
     path = root / "goals" / "a.yaml"
     stat = path.stat()
     check(root)
-    path.write_text(GOAL.replace("target: 10", "target: 1x"), encoding="utf-8")
+    path.write_text(MINIMAL_GOAL.replace("target: 10", "target: 1x"), encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert any(d.code == "S001" for d in check(root).diagnostics)
 
@@ -72,7 +69,7 @@ def test_same_size_same_mtime_edit_is_still_seen(make_repo: MakeRepo) -> None:
 def test_planted_cache_is_ignored(make_repo: MakeRepo, parses: list[str], tmp_path: Path) -> None:
     import pickle
 
-    root = make_repo({"goals/a.yaml": GOAL})
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
     marker = tmp_path / "pwned"
 
     class Exploit:
@@ -99,22 +96,22 @@ def test_planted_cache_is_ignored(make_repo: MakeRepo, parses: list[str], tmp_pa
 def test_deleting_the_cache_is_safe(make_repo: MakeRepo) -> None:
     import shutil
 
-    root = make_repo({"goals/a.yaml": GOAL})
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
     first = check(root)
     shutil.rmtree(root / CACHE_DIR)
     assert check(root) == first
 
 
 def test_stale_entries_are_pruned(make_repo: MakeRepo) -> None:
-    root = make_repo({"goals/a.yaml": GOAL})
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
     for index in range(40):
-        (root / "goals" / "a.yaml").write_text(GOAL + f"# edit {index}\n", encoding="utf-8")
+        (root / "goals" / "a.yaml").write_text(MINIMAL_GOAL + f"# edit {index}\n", encoding="utf-8")
         check(root)
     assert len(list((root / CACHE_DIR / "goals").iterdir())) <= 20
 
 
 def test_read_only_repository_still_checks(make_repo: MakeRepo) -> None:
-    root = make_repo({"goals/a.yaml": GOAL})
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
     (root / CACHE_DIR).mkdir()
     (root / CACHE_DIR).chmod(0o500)
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, MakeRepo, run_okrctl
+from conftest import MINIMAL_GOAL, SHARED, MakeRepo, run_okrctl
 from okrctl.check import check
 from okrctl.diagnostics import Severity
 
@@ -56,16 +56,6 @@ def test_corpus_has_all_cases() -> None:
     assert len(CASES) == 402
 
 
-GOAL = """\
-defaults: {cycle: 2026-Q4, unit: acme}
-objectives:
-  - id: CO-1
-    title: Grow
-    key_results:
-      - {id: users, target: 10, baseline: 1}
-"""
-
-
 def _codes(root: Path) -> list[tuple[str, str, int]]:
     result = run_okrctl("check", "--format", "json", "--no-cache", "-C", str(root))
     assert result.returncode in (0, 1), result.stderr
@@ -111,7 +101,7 @@ def _codes(root: Path) -> list[tuple[str, str, int]]:
     ],
 )
 def test_bad_goal_files(make_repo: MakeRepo, body: bytes, expected: tuple[str, int] | None) -> None:
-    root = make_repo({"goals/bad.yaml": body, "goals/good.yaml": GOAL})
+    root = make_repo({"goals/bad.yaml": body, "goals/good.yaml": MINIMAL_GOAL})
     found = [(code, line) for code, file, line in _codes(root) if file == "goals/bad.yaml"]
     if expected is None:
         assert found == []
@@ -153,7 +143,7 @@ def test_paths_outside_the_repository_are_refused(make_repo: MakeRepo, tmp_path:
       - {name: crm, path: ../secret/data.csv}
       - {name: abs, path: /etc/passwd}
     """
-    root = make_repo({"goals/a.yaml": GOAL}, config=config)
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL}, config=config)
     (root / "goals" / "link.yaml").symlink_to(secret / "leak.yaml")
     result = run_okrctl("check", "--format", "json", "-C", str(root))
     assert result.returncode == 2  # a configuration error
@@ -167,7 +157,7 @@ def test_paths_outside_the_repository_are_refused(make_repo: MakeRepo, tmp_path:
 def test_symlink_out_of_the_repository_is_not_read(make_repo: MakeRepo, tmp_path: Path) -> None:
     outside = tmp_path / "outside.yaml"
     outside.write_text("objectives: [{id: LEAK, title: t}]\n", encoding="utf-8")
-    root = make_repo({"goals/a.yaml": GOAL})
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
     (root / "goals" / "link.yaml").symlink_to(outside)
     result = check(root, use_cache=False)
     assert [(d.code, d.file) for d in result.diagnostics if d.code == "C002"] == [
