@@ -270,3 +270,34 @@ def test_dubious_ownership(history: Path) -> None:
     )
     assert result.returncode == 2
     assert "dubious ownership" in result.stderr and "safe.directory" in result.stderr
+
+
+def test_hostile_titles_and_file_names_stay_text(make_repo: MakeRepo) -> None:
+    """A pull request's titles and file names reach PR comments and terminals as text."""
+    root = make_repo({"goals/company.yaml": COMPANY})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "plan")
+    hostile = "Grow <img src=x onerror=alert(1)> @everyone [x](http://e.test) \\x1b[31mred"
+    write(
+        root,
+        "goals/a`b.yaml",
+        f"""\
+        defaults: {{cycle: 2026-Q4, unit: sales, owner: li}}
+        objectives:
+          - id: S-1
+            title: "{hostile}"
+            aligns_to: CO-1/users
+            key_results:
+              - {{id: deals, baseline: 0, target: 10}}
+        """,
+    )
+    md = run_okrctl("diff", "HEAD", "-C", str(root), "--format", "md").stdout
+    (line,) = [x for x in md.splitlines() if "objective S-1" in x]
+    assert "<img" not in line and "&lt;img src=x onerror=alert\\(1\\)&gt;" in line
+    assert "@everyone" not in line and "&#64;everyone" in line
+    assert "\\[x\\]\\(http://e.test\\)" in line
+    assert "\x1b" not in line and "\\x1b\\[31mred" in line
+    assert line.endswith("(``goals/a`b.yaml``)")
+    text = run_okrctl("diff", "HEAD", "-C", str(root)).stdout
+    assert "\x1b" not in text and "\\x1b[31mred" in text

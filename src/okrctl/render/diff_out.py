@@ -7,7 +7,7 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.goaldiff import Change, GoalDiff, GoalPost
-from okrctl.render.escape import markdown, one_line
+from okrctl.render.escape import markdown, markdown_code, one_line
 
 FOLD_AFTER = 15
 
@@ -63,10 +63,10 @@ def _md_change(change: Change) -> list[str]:
     sign = {"added": "➕", "removed": "➖", "changed": "✏️"}
     lines = [
         f"- {sign[change.kind]} **{change.entity} {markdown(change.id)}** "
-        f"{markdown(change.title)} (`{markdown(change.file)}`)"
+        f"{markdown(change.title)} ({markdown_code(change.file)})"
     ]
     if change.moved_from:
-        lines.append(f"  - moved from `{markdown(change.moved_from)}`")
+        lines.append(f"  - moved from {markdown_code(change.moved_from)}")
     for f in change.fields:
         lines.append(
             f"  - {markdown(f.field)}: {markdown(_value(f.old))} → {markdown(_value(f.new))}"

@@ -37,3 +37,13 @@ def markdown(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return one_line(text).replace("@", "&#64;")
+
+
+def markdown_code(text: str) -> str:
+    """An inline code span holding ``text`` literally: Markdown escapes do not work inside
+    code spans, so the fence is one backtick longer than the longest run in the text."""
+    text = one_line(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
