@@ -159,6 +159,9 @@ def test_user_text_prints_literally_in_status(make_repo: MakeRepo) -> None:
         assert "[bold red]Grow[/] \\x1b[31mnow\\x1b[0m ::error::x" in text
         assert "[link=http://x]me[/link]" in text
         assert "<script>alert(1)</script>" in text
+    explained = run_okrctl("explain", "CO-1", "-C", str(root), "--as-of", "2026-11-30").stdout
+    assert "\x1b" not in explained
+    assert "objective CO-1: [bold red]Grow[/] \\x1b[31mnow\\x1b[0m ::error::x" in explained
 
 
 def test_no_data_is_unknown_not_zero(make_repo: MakeRepo) -> None:
