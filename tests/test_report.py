@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, run_okrctl
+from conftest import EXAMPLES, MakeRepo, run_okrctl
 from okrctl.i18n import keys, text
 from test_check_cli import golden
 from test_diff import git, history  # noqa: F401 - the fixture
@@ -263,3 +263,57 @@ def test_every_change_names_its_commit(history: Path) -> None:  # noqa: F811
     assert moved["author"] == "Li Na" and moved["when"].startswith("2026-11-12")
     md = run_okrctl("report", "-C", str(history), "--as-of", DAY, "-f", "md").stdout
     assert "Wang Fang, 2026-11-10" in md
+
+
+SUMMARY_GOALS = {
+    "goals/company.yaml": """\
+    defaults: {cycle: 2026-Q4, unit: acme, owner: ceo, type: committed}
+    objectives:
+      - id: CO-1
+        title: Grow
+        key_results:
+          - {id: users, metric: crm:users, baseline: 100, target: 200}
+          - {id: cost, metric: crm:cost, baseline: 50, target: 30}
+    """,
+    "goals/sales.yaml": """\
+    defaults: {cycle: 2026-Q4, unit: sales, owner: li, type: committed}
+    objectives:
+      - id: S-1
+        title: Sell
+        aligns_to: CO-1/users
+        key_results:
+          - {id: deals, metric: crm:deals, baseline: 0, target: 10}
+      - id: S-2
+        title: Call
+        key_results:
+          - {id: calls, metric: crm:calls, baseline: 0, target: 4}
+    """,
+    "metrics/crm.csv": "date,metric,value\n2026-11-30,users,150\n2026-11-30,cost,40\n"
+    "2026-11-30,deals,8\n2026-11-30,calls,1\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        # progress: CO-1 (0.5 + 0.5) / 2, S-1 0.8, S-2 0.25; committed, so grade = progress.
+        # e = 61/92 on 11-30: green from 0.9e = 0.597, yellow from 0.7e = 0.464.
+        # S-1 aligns to CO-1/users, S-2 aligns to nothing: 1 of 2 below the top aligned;
+        # CO-1/users is supported, CO-1/cost is not: coverage 1 of 2.
+        (None, ({"green": 1, "yellow": 1, "red": 1}, (0.5 + 0.8 + 0.25) / 3, 0.5, 0.5)),
+        # one department: its own objectives only; no top-level key result is in view
+        ("sales", ({"green": 1, "red": 1}, (0.8 + 0.25) / 2, 0.5, None)),
+    ],
+)
+def test_summary_by_hand(
+    make_repo: MakeRepo, unit: str | None, expected: tuple[object, ...]
+) -> None:
+    root = make_repo(SUMMARY_GOALS)
+    args = ["report", "-C", str(root), "--as-of", "2026-11-30", "-f", "json", "--no-git"]
+    data = json.loads(run_okrctl(*args, *(["--unit", unit] if unit else [])).stdout)
+    s = data["summary"]
+    counts, average, alignment, coverage = expected
+    assert s["by_status"] == counts
+    assert s["average_score"] == pytest.approx(average)
+    assert s["alignment_rate"] == alignment
+    assert s["coverage"] == coverage

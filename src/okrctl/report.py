@@ -332,7 +332,7 @@ def build_report(
     for o in objectives:
         counts[o.status.value] = counts.get(o.status.value, 0) + 1
     scores = [o.score for o in objectives if o.score is not None]
-    aligned, below, covered, top = alignment_stats(ctx)
+    aligned, below, covered, top = alignment_stats(ctx, lambda o: wanted(o.unit))
     summary = Summary(
         counts,
         sum(scores) / len(scores) if scores else None,

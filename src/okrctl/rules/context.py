@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -124,11 +125,14 @@ class Context:
         return chain
 
 
-def alignment_stats(ctx: Context) -> tuple[int, int, int, int]:
-    """(aligned, below_top, covered_krs, top_krs) over non-draft goals, as SPEC 3 defines."""
+def alignment_stats(
+    ctx: Context, within: Callable[[Objective], bool] | None = None
+) -> tuple[int, int, int, int]:
+    """(aligned, below_top, covered_krs, top_krs) over non-draft goals, as SPEC 3 defines;
+    only over the objectives ``within`` accepts when it is given (a report for one unit)."""
     aligned = below = 0
     for objective in ctx.objectives.values():
-        if objective.draft:
+        if objective.draft or (within is not None and not within(objective)):
             continue
         rank = ctx.rank(objective)
         if rank is None or rank == 0:
@@ -143,6 +147,8 @@ def alignment_stats(ctx: Context) -> tuple[int, int, int, int]:
     covered = top = 0
     for objective in ctx.objectives.values():
         if objective.draft or not ctx.is_top(objective):
+            continue
+        if within is not None and not within(objective):
             continue
         for kr in objective.key_results:
             if kr.draft:
