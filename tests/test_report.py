@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, MakeRepo, run_okrctl
+from conftest import EXAMPLES, MINIMAL_CONFIG, MakeRepo, run_okrctl
 from okrctl.i18n import keys, text
 from test_check_cli import golden
 from test_diff import git, history  # noqa: F401 - the fixture
@@ -317,3 +317,39 @@ def test_summary_by_hand(
     assert s["average_score"] == pytest.approx(average)
     assert s["alignment_rate"] == alignment
     assert s["coverage"] == coverage
+
+
+def test_forecast_and_freshness_by_hand(make_repo: MakeRepo) -> None:
+    config = MINIMAL_CONFIG.replace("metrics/crm.csv}", "metrics/crm.csv, stale_after: 7d}")
+    root = make_repo(
+        {
+            "goals/company.yaml": """\
+            defaults: {cycle: 2026-Q4, unit: acme, owner: ceo, type: committed}
+            objectives:
+              - id: CO-1
+                title: Grow
+                key_results:
+                  - {id: users, metric: crm:users, baseline: 100, target: 200}
+            """,
+            "metrics/crm.csv": "date,metric,value\n"
+            "2026-10-01,users,100\n2026-10-31,users,130\n2026-11-30,users,160\n",
+        },
+        config=config,
+    )
+    args = ["report", "-C", str(root), "--as-of", "2026-12-10", "-f", "json", "--no-git"]
+    data = json.loads(run_okrctl(*args).stdout)
+    (users,) = data["objectives"][0]["key_results"]
+    # the points lie on 100 + 1/day from 10-01; 12-31 is day 91: 191, progress 91/100;
+    # 21 days (3 weeks) left from 12-10 and 200 - 160 still to go
+    assert users["forecast"] == {
+        "landing_value": pytest.approx(191),
+        "landing_progress": pytest.approx(0.91),
+        "landing_score": pytest.approx(0.91),
+        "trend_per_week": pytest.approx(7),
+        "needed_per_week": pytest.approx(40 / 3),
+        "weeks_left": pytest.approx(3),
+    }
+    # the last row is 10 days old on 12-10, more than stale_after: 7d
+    assert data["summary"]["freshness"] == [
+        {"source": "crm", "latest": "2026-11-30", "age_days": 10, "stale": True}
+    ]
