@@ -12,6 +12,7 @@ from okrctl.progress import Status
 from okrctl.render import report_columns as columns
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
+from okrctl.render.status_style import FILLS
 from okrctl.report import KREntry, Report
 from okrctl.scoring import BalancedCard
 
@@ -20,12 +21,6 @@ COLOR = {
     Status.YELLOW: "#b7791f",
     Status.RED: "#c62828",
     Status.GREY: "#757575",
-}
-FILL = {
-    Status.GREEN: "#c8e6c9",
-    Status.YELLOW: "#fff3c4",
-    Status.RED: "#ffcdd2",
-    Status.GREY: "#e0e0e0",
 }
 
 CSS = """
@@ -137,7 +132,7 @@ def strategy_map(card: BalancedCard, lang: str) -> str:
             where[m.id] = (cx, cy)
             parts.append(
                 f'<rect x="{cx - box_w / 2:.1f}" y="{cy - box_h / 2 + 4:.1f}" '
-                f'width="{box_w}" height="{box_h - 8}" rx="6" fill="{FILL[m.status]}" '
+                f'width="{box_w}" height="{box_h - 8}" rx="6" fill="{FILLS[m.status]}" '
                 f'stroke="{COLOR[m.status]}"/>'
             )
             parts.append(

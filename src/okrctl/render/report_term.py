@@ -9,7 +9,8 @@ from okrctl.progress import Status
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import number, percent
-from okrctl.render.status_text import COLORS, SYMBOLS
+from okrctl.render.status_style import SYMBOLS
+from okrctl.render.status_style import TERMINAL_COLORS as COLORS
 from okrctl.report import Report
 
 _TICKS = "▁▂▃▄▅▆▇█"
@@ -137,7 +138,7 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
         drivers = ", ".join(f"{SYMBOLS[st]} {one_line(d)}" for d, st, _ in risk.drivers)
         console.print(
             Text(
-                f"{SYMBOLS[risk.status]} {risk.id} {one_line(risk.title)} "
+                f"{SYMBOLS[risk.status]} {one_line(risk.id)} {one_line(risk.title)} "
                 f"{percent(risk.progress)}" + (f"  <- {drivers}" if drivers else ""),
                 style=COLORS[risk.status],
             )
@@ -147,7 +148,10 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
     console.print(Rule(t("retro")))
     for retro in r.retros:
         console.print(
-            Text(f"{SYMBOLS[retro.status]} {retro.id} {one_line(retro.title)}", style="bold")
+            Text(
+                f"{SYMBOLS[retro.status]} {one_line(retro.id)} {one_line(retro.title)}",
+                style="bold",
+            )
         )
         for key, items in (
             ("went_right", retro.went_right),

@@ -8,10 +8,10 @@ from okrctl.progress import Status
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import pair, percent
+from okrctl.render.status_style import SYMBOLS
+from okrctl.render.status_style import TERMINAL_COLORS as COLORS
 from okrctl.status import Row, StatusTree
 
-SYMBOLS = {Status.GREEN: "✓", Status.YELLOW: "!", Status.RED: "✗", Status.GREY: "?"}
-COLORS = {Status.GREEN: "green", Status.YELLOW: "yellow", Status.RED: "red", Status.GREY: "dim"}
 BAR = 12
 
 

@@ -9,15 +9,8 @@ from typing import IO
 from okrctl.progress import Status
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import percent
+from okrctl.render.status_style import FILLS, SYMBOLS
 from okrctl.scoring import BalancedCard, WhyResult
-
-_SYMBOL = {Status.GREEN: "✓", Status.YELLOW: "!", Status.RED: "✗", Status.GREY: "?"}
-_FILL = {
-    Status.GREEN: "#c8e6c9",
-    Status.YELLOW: "#fff3c4",
-    Status.RED: "#ffcdd2",
-    Status.GREY: "#e0e0e0",
-}
 
 
 def _node_id(ident: str) -> str:
@@ -45,7 +38,7 @@ def render_text(card: BalancedCard, out: IO[str]) -> None:
         out.write(f"\n{one_line(p.title or p.name)} ({percent(p.weight)}): {percent(p.score)}\n")
         for m in p.measures:
             out.write(
-                f"  {_SYMBOL[m.status]} {one_line(m.id)}  {one_line(m.title)}  "
+                f"  {SYMBOLS[m.status]} {one_line(m.id)}  {one_line(m.title)}  "
                 f"{percent(m.score)}  {m.status.word}\n"
             )
     if card.scorecard.links:
@@ -61,13 +54,13 @@ def render_mermaid(card: BalancedCard, out: IO[str]) -> None:
             f'  subgraph p{index}["{_mermaid_text(p.title or p.name)} {percent(p.score)}"]'
         )
         for m in p.measures:
-            label = f"{_mermaid_text(m.id)}<br/>{_SYMBOL[m.status]} {percent(m.score)}"
+            label = f"{_mermaid_text(m.id)}<br/>{SYMBOLS[m.status]} {percent(m.score)}"
             lines.append(f'    {_node_id(m.id)}["{label}"]:::{m.status.value}')
         lines.append("  end")
     for link in card.scorecard.links:
         lines.append(f"  {_node_id(link.driver)} --> {_node_id(link.result)}")
     for status in Status:
-        lines.append(f"  classDef {status.value} fill:{_FILL[status]},stroke:#555")
+        lines.append(f"  classDef {status.value} fill:{FILLS[status]},stroke:#555")
     out.write("\n".join(lines) + "\n")
 
 
@@ -83,7 +76,7 @@ def render_dot(card: BalancedCard, out: IO[str]) -> None:
         for m in p.measures:
             lines.append(
                 f'    {_node_id(m.id)} [label="{_dot_text(m.id)}\\n'
-                f'{_SYMBOL[m.status]} {percent(m.score)}", fillcolor="{_FILL[m.status]}"];'
+                f'{SYMBOLS[m.status]} {percent(m.score)}", fillcolor="{FILLS[m.status]}"];'
             )
         lines.append("  }")
     for link in card.scorecard.links:
@@ -112,7 +105,7 @@ def render_why(results: list[WhyResult], out: IO[str]) -> None:
         shown = result.off_track if m.status in (Status.YELLOW, Status.RED) else result.drivers
         for d in shown:
             out.write(
-                f"  {'  ' * (d.depth - 1)}{_SYMBOL[d.status]} {one_line(d.id)} "
+                f"  {'  ' * (d.depth - 1)}{SYMBOLS[d.status]} {one_line(d.id)} "
                 f"({one_line(d.perspective)}) {percent(d.score)} {d.status.word}"
                 f", drives {one_line(d.drives)}\n"
             )

@@ -1,0 +1,20 @@
+"""How each status looks, the same in every renderer: its symbol, its terminal color and
+the fill of its box in drawn maps and charts."""
+
+from __future__ import annotations
+
+from okrctl.progress import Status
+
+SYMBOLS = {Status.GREEN: "✓", Status.YELLOW: "!", Status.RED: "✗", Status.GREY: "?"}
+TERMINAL_COLORS = {
+    Status.GREEN: "green",
+    Status.YELLOW: "yellow",
+    Status.RED: "red",
+    Status.GREY: "dim",
+}
+FILLS = {
+    Status.GREEN: "#c8e6c9",
+    Status.YELLOW: "#fff3c4",
+    Status.RED: "#ffcdd2",
+    Status.GREY: "#e0e0e0",
+}
