@@ -313,3 +313,13 @@ def test_tree_guides_end_at_the_last_visible_child() -> None:
     )
     line = next(x for x in out.splitlines() if "KPI-MKT-CAMPAIGNS" in x)
     assert "└─ ✗ KPI KPI-MKT-CAMPAIGNS" in line  # SOC-1 below it is cut by --depth
+
+
+@pytest.mark.parametrize("command", ["status", "score", "report"])
+def test_unknown_unit_is_a_usage_error(command: str) -> None:
+    """A mistyped --unit must not print an empty view that looks like a clean one."""
+    education = str(EXAMPLES / "education")
+    result = run_okrctl(command, "-C", education, "--as-of", "2026-11-30", "--unit", "markting")
+    assert result.returncode == 2
+    assert "no unit 'markting'" in result.stderr and "marketing" in result.stderr
+    assert result.stdout == ""

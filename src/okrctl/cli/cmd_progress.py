@@ -74,14 +74,13 @@ def status(
     debug: DebugOption = False,
 ) -> None:
     """Progress of every goal as a tree: company -> department -> team -> individual."""
-    import datetime as dt
     import gc
 
     from okrctl.errors import UsageError
     from okrctl.evaluate import evaluate
     from okrctl.progress import Status
     from okrctl.status import Filters, build, build_by_perspective
-    from okrctl.workspace import choose_cycle, open_workspace, parse_day, report_date
+    from okrctl.workspace import open_view
 
     gc.disable()
     statuses = set()
@@ -90,15 +89,7 @@ def status(
             statuses.add(Status(word.lower()))
         except ValueError:
             raise UsageError(f"--status {word!r}: use green, yellow, red or grey") from None
-    workspace = open_workspace((repo or Path.cwd()).resolve())
-    today = dt.date.today()
-    day = parse_day(as_of, "--as-of") if as_of else None
-    chosen = choose_cycle(workspace.config, cycle, day or today)
-    when = report_date(chosen, day, today)
-    if unit is not None and workspace.config.units and unit not in workspace.config.units:
-        from okrctl.diagnostics import did_you_mean
-
-        raise UsageError(f"no unit '{unit}'{did_you_mean(unit, workspace.config.units)}")
+    workspace, chosen, when = open_view(repo, cycle, as_of, unit)
     evaluation = evaluate(workspace.ctx, workspace.data, chosen, when)
     tree = (build_by_perspective if by is StatusGrouping.perspective else build)(
         workspace.ctx,

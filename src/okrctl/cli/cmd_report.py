@@ -58,27 +58,23 @@ def report(
 ) -> None:
     """The quarterly review: summary, objectives, KPIs, synergy, balanced scorecard, changes,
     forecast, risks and a retrospective, as terminal text, Markdown, HTML or JSON."""
-    import datetime as dt
     import gc
     import io
 
     from okrctl.errors import UsageError
     from okrctl.i18n import LANGUAGES, default_language
     from okrctl.report import build_report
-    from okrctl.workspace import choose_cycle, open_workspace, parse_day, report_date
+    from okrctl.workspace import open_view
 
     gc.disable()
     language = lang or default_language()
     if language not in LANGUAGES:
         raise UsageError(f"--lang {lang!r}: use en or zh")
-    workspace = open_workspace((repo or Path.cwd()).resolve())
-    today = dt.date.today()
-    day = parse_day(as_of, "--as-of") if as_of else None
-    chosen = choose_cycle(workspace.config, cycle, day or today)
+    workspace, chosen, when = open_view(repo, cycle, as_of, unit)
     model = build_report(
         workspace,
         chosen.id,
-        report_date(chosen, day, today),
+        when,
         language,
         unit=unit,
         include_scorecards=include_scorecards,

@@ -34,23 +34,17 @@ class ScoreFormat(enum.StrEnum):
 
 
 def _evaluation(
-    repo: Path | None, cycle: str | None, as_of: str | None
+    repo: Path | None, cycle: str | None, as_of: str | None, unit: str | None = None
 ) -> tuple[Workspace, Evaluation]:
     """Open the repository and evaluate the chosen cycle on the chosen date."""
-    import datetime as dt
     import gc
 
     from okrctl.evaluate import evaluate
-    from okrctl.workspace import choose_cycle, open_workspace, parse_day, report_date
+    from okrctl.workspace import open_view
 
     gc.disable()
-    workspace = open_workspace((repo or Path.cwd()).resolve())
-    today = dt.date.today()
-    day = parse_day(as_of, "--as-of") if as_of else None
-    chosen = choose_cycle(workspace.config, cycle, day or today)
-    return workspace, evaluate(
-        workspace.ctx, workspace.data, chosen, report_date(chosen, day, today)
-    )
+    workspace, chosen, when = open_view(repo, cycle, as_of, unit)
+    return workspace, evaluate(workspace.ctx, workspace.data, chosen, when)
 
 
 def _refuse_bad_weights(workspace: Workspace) -> None:
@@ -96,7 +90,7 @@ def score(
     from okrctl.render import score_out
     from okrctl.scoring import score_report
 
-    workspace, evaluation = _evaluation(repo, cycle, as_of)
+    workspace, evaluation = _evaluation(repo, cycle, as_of, unit)
     _refuse_bad_weights(workspace)
     report = score_report(workspace.ctx, evaluation, unit=unit, owner=owner)
     if format is ScoreFormat.json:
