@@ -46,10 +46,6 @@ class KRResult:
     note: str | None = None  # why the progress is unknown, or a flag
 
     @property
-    def wrong_way(self) -> bool:
-        return self.progress is not None and self.progress < 0
-
-    @property
     def shown(self) -> float | None:
         """Progress as displayed: the raw value, but 0 when it moved the wrong way."""
         return None if self.progress is None else max(self.progress, 0.0)

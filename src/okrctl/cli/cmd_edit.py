@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from okrctl.cli.base import DebugOption, RepoOption, app
-from okrctl.cli.errors import handle_errors
+from okrctl.cli.errors import EXIT_FINDINGS, EXIT_USAGE, handle_errors
 
 if TYPE_CHECKING:
     from okrctl.newgoal import Added
@@ -67,9 +67,9 @@ def fmt(
         f"unchanged, {len(result.skipped)} skipped\n"
     )
     if result.skipped:
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     if check and result.changed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 new_app = typer.Typer(
@@ -120,7 +120,7 @@ def _insert(repo: Path | None, kind: str, fields: Mapping[str, object], file: st
         )
         sys.stderr.write("okrctl: the entry would make the goals invalid; nothing was written\n")
         render_plain(result, sys.stderr, quiet=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(EXIT_FINDINGS) from None
     _report_added(added)
 
 

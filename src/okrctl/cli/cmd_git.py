@@ -11,7 +11,7 @@ import typer
 
 from okrctl.cli.base import AsOfOption, DebugOption, RepoOption, app
 from okrctl.cli.cmd_progress import StatusFormat
-from okrctl.cli.errors import handle_errors
+from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
 
 
 class DiffFormat(enum.StrEnum):
@@ -72,7 +72,7 @@ def diff(
     if (fail_on is FailOn.goalpost and result.goalposts) or (
         fail_on is FailOn.any and result.changes
     ):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command(name="history")

@@ -19,7 +19,7 @@ from okrctl.cli.base import (
     app,
     use_color,
 )
-from okrctl.cli.errors import handle_errors
+from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
 
 
 class StatusFormat(enum.StrEnum):
@@ -116,7 +116,7 @@ def status(
         sys.stderr.write(f"okrctl: {errors} error(s) in goal files; run `okrctl check`\n")
     sys.stdout.flush()
     if behind and tree.counts.get("red"):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 
 from okrctl.config import Config, MetricSource
 from okrctl.diagnostics import Diagnostic
@@ -84,9 +83,6 @@ class MetricData:
             out.update(source.answer(batch))
         return out
 
-    def opened(self) -> dict[str, Source]:
-        return {name: source for name, source in self._open.items() if source is not None}
-
     def diagnostics(self, names: Iterable[str]) -> list[Diagnostic]:
         """Data-contract diagnostics of the named sources, located in their files."""
         out = []
@@ -106,7 +102,3 @@ class MetricData:
                     )
                 )
         return out
-
-
-def source_root(config: Config) -> Path:
-    return config.root
