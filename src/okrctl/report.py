@@ -344,7 +344,7 @@ def build_report(
     note: str | None = text("git_unavailable", lang, reason="--no-git")
     if git_changes:
         changes, note = _changes(workspace, cycle.start, as_of, lang)
-    report = score_report(ctx, evaluation, unit=unit)
+    report = score_report(ctx, evaluation, unit=unit, scorer=scorer)
     risks = _risks(ctx, evaluation, objectives, kpis)
     retros = _retros(objectives, risks, _reviews(workspace, cycle_id, warnings), lang)
     return Report(

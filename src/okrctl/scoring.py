@@ -354,9 +354,16 @@ class Scorer:
 
 
 def score_report(
-    ctx: Context, evaluation: Evaluation, *, unit: str | None = None, owner: str | None = None
+    ctx: Context,
+    evaluation: Evaluation,
+    *,
+    unit: str | None = None,
+    owner: str | None = None,
+    scorer: Scorer | None = None,
 ) -> ScoreReport:
-    scorer = Scorer(ctx, evaluation)
+    """Scorecards (of ``unit`` / ``owner`` when given), balanced scorecards and synergy;
+    ``scorer`` when the caller already graded this evaluation."""
+    scorer = scorer or Scorer(ctx, evaluation)
     cards = scorer.cards()
     if owner is not None:
         cards = [c for c in cards if c.owner == owner]
