@@ -353,3 +353,21 @@ def test_forecast_and_freshness_by_hand(make_repo: MakeRepo) -> None:
     assert data["summary"]["freshness"] == [
         {"source": "crm", "latest": "2026-11-30", "age_days": 10, "stale": True}
     ]
+
+
+def test_terminal_report_prints_markup_literally(copies: Path, tmp_path: Path) -> None:
+    """Rich markup in user text reaches the terminal as text, in colour or not."""
+    root = tmp_path / "markup"
+    shutil.copytree(copies / "education", root)
+    path = root / "goals" / "departments" / "marketing.yaml"
+    hostile = "[bold red]5 campaigns[/] [link=http://x]y[/link]"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("5 brand campaigns a month", f'"{hostile}"'),
+        encoding="utf-8",
+    )
+    for env in ({}, {"FORCE_COLOR": "1"}):
+        term = run_okrctl(
+            "report", "-C", str(root), "--as-of", "2026-11-30", "--no-git", "-f", "term", env=env
+        ).stdout
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", term)
+        assert plain.count(hostile) == 2, plain  # the KPI table and the risks

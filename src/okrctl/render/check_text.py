@@ -61,17 +61,11 @@ def render_plain(result: CheckResult, out: IO[str], *, quiet: bool = False) -> N
 
 
 def render_rich(result: CheckResult, out: IO[str], *, quiet: bool = False, color: bool) -> None:
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(
-        file=out,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        soft_wrap=True,
-        emoji=False,
-    )
+    from okrctl.render.console import make_console
+
+    console = make_console(out, color=color, soft_wrap=True)
     for d in result.diagnostics:
         line = Text()
         line.append(_place(d), style="bold")
