@@ -299,5 +299,6 @@ def test_hostile_titles_and_file_names_stay_text(make_repo: MakeRepo) -> None:
     assert "\\[x\\]\\(http://e.test\\)" in line
     assert "\x1b" not in line and "\\x1b\\[31mred" in line
     assert line.endswith("(``goals/a`b.yaml``)")
+    assert "- ➕ **key result S-1/deals** (``goals/a`b.yaml``)" in md  # no title, one space
     text = run_okrctl("diff", "HEAD", "-C", str(root)).stdout
     assert "\x1b" not in text and "\\x1b[31mred" in text

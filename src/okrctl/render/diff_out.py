@@ -48,7 +48,8 @@ def render_text(diff: GoalDiff, out: IO[str]) -> None:
     for change in diff.changes:
         out.write(
             f"{sign[change.kind]} {change.entity} {one_line(change.id)}"
-            f"  {one_line(change.title)}  ({one_line(change.file)}:{change.line})\n"
+            + (f"  {one_line(change.title)}" if change.title else "")
+            + f"  ({one_line(change.file)}:{change.line})\n"
         )
         if change.moved_from:
             out.write(f"    moved from {one_line(change.moved_from)}\n")
@@ -63,7 +64,8 @@ def _md_change(change: Change) -> list[str]:
     sign = {"added": "➕", "removed": "➖", "changed": "✏️"}
     lines = [
         f"- {sign[change.kind]} **{change.entity} {markdown(change.id)}** "
-        f"{markdown(change.title)} ({markdown_code(change.file)})"
+        + (f"{markdown(change.title)} " if change.title else "")
+        + f"({markdown_code(change.file)})"
     ]
     if change.moved_from:
         lines.append(f"  - moved from {markdown_code(change.moved_from)}")
