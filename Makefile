@@ -1,19 +1,27 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+ and git:
-#   make demo   - create .venv, install okrctl, run it on the example repositories
-#   make test   - create .venv, install okrctl with test tools, run lint, types and the suite
+#   make demo   - install okrctl from the committed lock (uv.lock), run it on the examples
+#   make test   - install the same way, then run lint, types and the whole suite
+# Every package, test tools included, comes from uv.lock; uv itself is pinned below and
+# installed into .venv-uv by pip, so nothing but Python and git has to be on the machine.
 PYTHON ?= python3
+UV_VERSION := 0.13.9
 VENV := .venv
 BIN := $(VENV)/bin
+UV_HOME := .venv-uv
+UV := $(UV_HOME)/bin/uv
 STAMP := $(VENV)/.installed
+# uv uses the given Python, never one it downloads, and installs into .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint types pytest bench clean schemas docs
+.PHONY: demo test lint types pytest bench clean schemas docs lock test-latest test-lowest
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+$(UV):
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(STAMP): $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --python $(PYTHON)
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -35,6 +43,22 @@ pytest: $(STAMP)
 
 test: lint types pytest
 
+# Refresh uv.lock to the newest releases the ranges in pyproject.toml allow.
+lock: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+
+# The suite against the newest (test-latest) and the oldest (test-lowest) releases the
+# ranges allow, unlocked, each in a venv of its own; not part of `make test` or CI.
+test-latest: $(UV)
+	$(UV) venv --allow-existing --python $(PYTHON) .venv-latest
+	VIRTUAL_ENV=.venv-latest $(UV) pip install --quiet --resolution highest -e . --group dev
+	.venv-latest/bin/python -m pytest -q -p no:cacheprovider
+
+test-lowest: $(UV)
+	$(UV) venv --allow-existing --python $(PYTHON) .venv-lowest
+	VIRTUAL_ENV=.venv-lowest $(UV) pip install --quiet --resolution lowest-direct -e . --group dev
+	.venv-lowest/bin/python -m pytest -q -p no:cacheprovider
+
 schemas: $(STAMP)
 	$(BIN)/okrctl schema --output schemas
 
@@ -44,6 +68,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_status.py
+	$(BIN)/python bench/bench_startup.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UV_HOME) .venv-latest .venv-lowest .pytest_cache .mypy_cache .ruff_cache
