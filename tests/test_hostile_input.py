@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import MINIMAL_GOAL, SHARED, MakeRepo, run_okrctl
+from okrctl import yamlread
 from okrctl.check import check
 from okrctl.diagnostics import Severity
 
@@ -35,9 +36,7 @@ def corpus_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_yaml_test_suite_case(corpus_repo: Path, case: str) -> None:
     goal = corpus_repo / "goals" / "case.yaml"
     goal.write_bytes((CORPUS / case / "in.yaml").read_bytes())
-    start = time.perf_counter()
     result = check(corpus_repo, use_cache=False)
-    assert time.perf_counter() - start < 2
     for diagnostic in result.diagnostics:
         assert diagnostic.file in ("goals/case.yaml", "okrctl.yaml")
         assert diagnostic.line >= 0 and diagnostic.column >= 0
@@ -109,24 +108,57 @@ def test_bad_goal_files(make_repo: MakeRepo, body: bytes, expected: tuple[str, i
         assert expected in found
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        b"[" * 5000 + b"]" * 5000,
-        b"a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-        b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-        b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
-        b"title: " + b"x" * (50 * 1024 * 1024) + b"\n",
-    ],
-    ids=["deep", "alias-bomb", "50MB"],
+_BOMB = (
+    b"a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+    b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+    b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
 )
-def test_hostile_files_are_refused_quickly(make_repo: MakeRepo, body: bytes) -> None:
-    root = make_repo({"goals/bad.yaml": body})
-    start = time.perf_counter()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected", "max_nodes"),
+    [
+        # libyaml >= 0.2.6 refuses this by itself; the code and place stay okrctl's own
+        (b"[" * 5000 + b"]" * 5000, ("Y006", 1, 65), 70),
+        (b"{a: " * 3000 + b"1" + b"}" * 3000, ("Y006", 1, 254), 200),
+        (_BOMB, ("Y007", 3, 4), 100),  # at the anchor whose copies overflow
+        (b"title: " + b"x" * (50 * 1024 * 1024) + b"\n", ("Y004", 0, 0), 0),
+    ],
+    ids=["deep-flow-sequence", "deep-flow-mapping", "alias-bomb", "50MB"],
+)
+def test_hostile_files_are_refused_before_expensive_work(
+    make_repo: MakeRepo,
+    monkeypatch: pytest.MonkeyPatch,
+    body: bytes,
+    expected: tuple[str, int, int],
+    max_nodes: int,
+) -> None:
+    # the work is bounded, not timed: count the nodes okrctl builds values for, and the
+    # longest text handed to the YAML parser
+    built, longest = 0, 0
+    value, compose = yamlread._Builder._value, yamlread._compose
+
+    def counting_value(self: yamlread._Builder, node: Any, depth: int, text: bool) -> Any:
+        nonlocal built
+        built += 1
+        return value(self, node, depth, text)
+
+    def measuring_compose(text: str) -> Any:
+        nonlocal longest
+        longest = max(longest, len(text))
+        return compose(text)
+
+    root = make_repo({"goals/bad.yaml": b""})
+    monkeypatch.setattr(yamlread._Builder, "_value", counting_value)
+    monkeypatch.setattr(yamlread, "_compose", measuring_compose)
+    check(root, use_cache=False)
+    config_nodes, built = built, 0
+    (root / "goals" / "bad.yaml").write_bytes(body)
     result = check(root, use_cache=False)
-    assert time.perf_counter() - start < 1.0
-    codes = {d.code for d in result.diagnostics if d.file == "goals/bad.yaml"}
-    assert codes & {"Y004", "Y006", "Y007"}
+    found = [(d.code, d.line, d.column) for d in result.diagnostics if d.file == "goals/bad.yaml"]
+    assert found == [expected]
+    assert built - config_nodes <= max_nodes
+    assert longest <= len(body) < 1024 * 1024 or longest < 1024  # big files: never parsed
 
 
 def test_paths_outside_the_repository_are_refused(make_repo: MakeRepo, tmp_path: Path) -> None:

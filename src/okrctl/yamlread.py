@@ -239,26 +239,55 @@ def read_yaml(data: bytes) -> tuple[Any, list[ReadProblem]]:
         value = builder.build(node)
     except _Stop as stop:
         return None, [*problems, stop.problem]
-    except yaml.MarkedYAMLError as exc:
-        return None, [*problems, _syntax_problem(exc, text)]
-    except yaml.reader.ReaderError as exc:
+    except yaml.YAMLError as exc:
+        return None, [*problems, library_problem(exc, text)]
+    return value, [*problems, *builder.problems]
+
+
+def library_problem(exc: yaml.YAMLError, text: str) -> ReadProblem:
+    """The one place where a PyYAML/libyaml error becomes an okrctl problem.
+
+    The code depends on the kind of fault, never on the library's release: libyaml 0.2.6
+    (PyYAML 6.0.2+) refuses nesting past 1,000 levels by itself, older releases do not, so
+    its "maximum nesting depth" error is Y006 at the same position okrctl's own limit
+    (``MAX_DEPTH``) gives; a character YAML forbids is Y001 at that character; every other
+    marked error is Y001 (syntax) with a hint where one is known.
+    """
+    if isinstance(exc, yaml.reader.ReaderError):
         line, column = _line_col(text, max(0, min(exc.position, len(text))))
         character = exc.character
         code = ord(character) if isinstance(character, str) else int(character)
-        shown = f"U+{code:04X}"
-        return None, [
-            *problems,
-            ReadProblem(
-                "Y001",
-                f"character {shown} is not allowed in YAML",
-                line,
-                column,
-                "remove the control character",
-            ),
-        ]
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports others with marks
-        return None, [*problems, ReadProblem("Y001", f"invalid YAML: {exc}", 1, 1)]
-    return value, [*problems, *builder.problems]
+        return ReadProblem(
+            "Y001",
+            f"character U+{code:04X} is not allowed in YAML",
+            line,
+            column,
+            "remove the control character",
+        )
+    if isinstance(exc, yaml.MarkedYAMLError):
+        if "maximum nesting depth" in (exc.problem or ""):
+            return _nesting_problem(exc, text)
+        return _syntax_problem(exc, text)
+    return ReadProblem("Y001", f"invalid YAML: {exc}", 1, 1)  # pragma: no cover
+
+
+def _nesting_problem(exc: yaml.MarkedYAMLError, text: str) -> ReadProblem:
+    """libyaml stopped at its own depth limit: compose the text up to that point with
+    okrctl's depth-limited composer, which stops at ``MAX_DEPTH`` where it always would."""
+    mark = exc.problem_mark
+    end = mark.index if mark is not None else len(text)
+    loader = _EventLoader(text[:end])
+    try:
+        loader.get_single_node()
+    except _Stop as stop:
+        return stop.problem
+    except yaml.YAMLError:
+        pass  # the cut-off text ends mid-document: no deeper level was seen before it
+    finally:
+        loader.dispose()
+    line = mark.line + 1 if mark is not None else 1
+    column = mark.column + 1 if mark is not None else 1
+    return _too_deep(line, column)
 
 
 def _nesting_bound(text: str) -> int:
