@@ -110,11 +110,23 @@ def test_stale_entries_are_pruned(make_repo: MakeRepo) -> None:
     assert len(list((root / CACHE_DIR / "goals").iterdir())) <= 20
 
 
-def test_read_only_repository_still_checks(make_repo: MakeRepo) -> None:
+def test_unwritable_cache_still_checks(make_repo: MakeRepo) -> None:
+    # a file where the cache directory belongs: no user, root included, can create the
+    # cache there (a read-only directory would not stop root, which CI runs as)
     root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
-    (root / CACHE_DIR).mkdir()
-    (root / CACHE_DIR).chmod(0o500)
-    try:
-        assert check(root).summary.objectives == 1
-    finally:
-        (root / CACHE_DIR).chmod(0o700)
+    (root / CACHE_DIR).write_text("not a directory\n", encoding="utf-8")
+    assert check(root).summary.objectives == 1
+    assert check(root).summary.objectives == 1
+    assert (root / CACHE_DIR).read_text(encoding="utf-8") == "not a directory\n"
+
+
+def test_unwritable_key_location_still_checks(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # the signing key cannot be stored: checking works, uncached
+    blocker = tmp_path / "xdg-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
+    assert check(root).summary.objectives == 1
+    assert not (root / CACHE_DIR).exists()

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES, GOLDEN, MakeRepo, run_okrctl, shared_path
+from conftest import (
+    EXAMPLES,
+    FIXTURES,
+    MakeRepo,
+    golden,
+    run_okrctl,
+    run_okrctl_process,
+    shared_path,
+)
 
 BROKEN = FIXTURES / "broken"
-UPDATE = os.environ.get("OKRCTL_UPDATE_GOLDEN") == "1"
-
-
-def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"golden file {name} was missing and has been written; rerun")
-    assert actual == path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("example", ["education", "manufacturing", "startup"])
@@ -265,23 +263,23 @@ def test_internal_error_is_exit_3_and_asks_for_a_report(monkeypatch: pytest.Monk
     assert "Traceback" in debug.output
 
 
-def test_version_is_fast() -> None:
-    import subprocess
-    import sys
-    import time
-
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, "-m", "okrctl", "--version"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        timings.append(time.perf_counter() - start)
-    assert out.stdout.startswith("okrctl ")
-    assert min(timings) < 0.2
+def test_version_answers_before_the_heavy_imports() -> None:
+    # `okrctl --version` must stay instant: the console script answers it before typer,
+    # rich or any goal-reading module is imported (its time is measured in bench/)
+    probe = (
+        "import sys; sys.argv = ['okrctl', '--version']\n"
+        "from okrctl.cli.app import main; main()\n"
+        "heavy = {'typer', 'rich', 'click', 'yaml', 'duckdb', 'jsonschema', 'git'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.startswith("okrctl ")
+    assert out.splitlines()[1] == "[]"
+    # and the real console script, end to end
+    result = run_okrctl_process("--version")
+    assert (result.returncode, result.stdout) == (0, out.splitlines()[0] + "\n")
 
 
 def test_schema_command_writes_the_checked_in_schemas(tmp_path: Path) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_okrctl
-from test_diff import git, history  # noqa: F401 - the fixture
+from conftest import git, run_okrctl
 
 
 def timeline(root: Path, ident: str) -> dict[str, object]:
@@ -15,7 +14,7 @@ def timeline(root: Path, ident: str) -> dict[str, object]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
-def test_key_result_timeline(history: Path) -> None:  # noqa: F811
+def test_key_result_timeline(history: Path) -> None:
     report = timeline(history, "CO-1/users")
     kinds = [(e["kind"], e["subject"]) for e in report["events"]]
     assert kinds == [
@@ -32,7 +31,7 @@ def test_key_result_timeline(history: Path) -> None:  # noqa: F811
     assert report["events"][0]["value"] is None  # planned before the cycle started
 
 
-def test_moves_and_text(history: Path) -> None:  # noqa: F811
+def test_moves_and_text(history: Path) -> None:
     report = timeline(history, "S-1")
     last = report["events"][-1]
     assert {"field": "file", "old": "goals/sales.yaml", "new": "goals/sales-team.yaml"} in last[
@@ -42,7 +41,7 @@ def test_moves_and_text(history: Path) -> None:  # noqa: F811
     assert "aligns_to: CO-1/users -> CO-1/cost" in text
 
 
-def test_removed_and_unknown(history: Path) -> None:  # noqa: F811
+def test_removed_and_unknown(history: Path) -> None:
     (history / "goals" / "new.yaml").unlink()
     git(history, "commit", "-qam", "Drop S-2", date="2026-11-20T09:00:00+08:00")
     result = run_okrctl("history", "S-2", "-C", str(history))

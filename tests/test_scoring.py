@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, FIXTURES, MakeRepo, run_okrctl
+from conftest import EXAMPLES, FIXTURES, MakeRepo, golden, run_okrctl
 from okrctl.config import Config
 from okrctl.scoring import bonus_for, rating_for
-from test_check_cli import golden
 
 DIAMOND = FIXTURES / "bsc-diamond"
 MFG = EXAMPLES / "manufacturing"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, GOLDEN, MakeRepo, run_okrctl
-from test_check_cli import golden
+from conftest import EXAMPLES, GOLDEN, MakeRepo, golden, run_okrctl
 
 EDU = EXAMPLES / "education"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -21,15 +22,15 @@ def status(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str
     return result.returncode, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize(
-    ("example", "day"),
-    [
-        ("education", "2026-11-30"),
-        ("education", "2026-12-31"),
-        ("manufacturing", "2026-11-30"),
-        ("startup", "2026-11-30"),
-    ],
-)
+EXAMPLE_DAYS = [
+    ("education", "2026-11-30"),
+    ("education", "2026-12-31"),
+    ("manufacturing", "2026-11-30"),
+    ("startup", "2026-11-30"),
+]
+
+
+@pytest.mark.parametrize(("example", "day"), EXAMPLE_DAYS)
 def test_status_golden_text_and_json(example: str, day: str) -> None:
     code, text, err = status("-C", str(EXAMPLES / example), "--as-of", day)
     assert (code, err) == (0, "")
@@ -188,21 +189,20 @@ def test_status_usage_errors() -> None:
     assert result.returncode == 2 and "did you mean 'marketing'" in result.stderr
 
 
-def test_small_repository_is_fast() -> None:
-    import subprocess
-    import sys
-    import time
-
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "okrctl", "status", "-C", str(EDU), "--as-of", "2026-11-30"],
-            capture_output=True,
-            check=True,
-        )
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.5
+def test_small_repository_needs_no_duckdb() -> None:
+    # small metric files are read by Python's csv module: no DuckDB import, whose start-up
+    # would dominate (the time itself is measured in bench/bench_startup.py)
+    probe = (
+        "import sys; sys.argv = ['okrctl', 'status', '-C', sys.argv[1], '--as-of', '2026-11-30']\n"
+        "from okrctl.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(str('duckdb' in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(EDU)], capture_output=True, text=True, check=True
+    )
+    assert "CO-1" in result.stdout
+    assert result.stderr == "False"
 
 
 def test_explain_key_result() -> None:
@@ -303,8 +303,19 @@ def test_checkin_milestone_and_broken_file(startup: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_goldens_exist_for_every_example() -> None:
-    assert len(list(GOLDEN.glob("status-*.txt"))) >= 4
+def test_text_and_json_goldens_show_the_same_rows() -> None:
+    # the two formats of one status must not drift: every row of the JSON golden appears
+    # in the text golden, with the same percentage, and no more rows
+    pairs = sorted(GOLDEN.glob("status-*.json"))
+    assert len(pairs) == len(EXAMPLE_DAYS)
+    for path in pairs:
+        rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
+        lines = path.with_suffix(".txt").read_text(encoding="utf-8").splitlines()[2:-1]
+        assert len(lines) == len(rows), path.name
+        for row, line in zip(rows, lines, strict=True):
+            assert row["id"].rsplit("/", 1)[-1] in line, (path.name, row["id"])
+            if row["progress"] is not None:
+                assert f"{round(row['progress'] * 100)}%" in line, (path.name, row["id"])
 
 
 def test_tree_guides_end_at_the_last_visible_child() -> None:
