@@ -65,6 +65,10 @@ def run_rules(repo: Repository, ctx: Context | None) -> list[Diagnostic]:
     for info in all_rules().values():
         if info.check is not None:
             diagnostics.extend(info.check(ctx))
+    if ctx.data is not None:
+        from okrctl.rules.data import data_file_problems
+
+        diagnostics.extend(data_file_problems(ctx))
     return diagnostics
 
 
@@ -87,6 +91,8 @@ def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diag
                 )
             )
             continue
+        if value != "off" and value.strip().upper() not in Severity.__members__:
+            continue  # the schema reports the unknown severity (S001)
         grades[info.code] = None if value == "off" else Severity.parse(value)
     out = []
     for diagnostic in [*diagnostics, *extra]:

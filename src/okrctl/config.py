@@ -55,6 +55,8 @@ class Config:
     cycles: dict[str, Cycle] = field(default_factory=dict)
     goals: tuple[str, ...] = DEFAULT_GOALS
     goals_line: int = 0
+    # where each glob of ``goals`` is written (line, column), parallel to ``goals``
+    goals_positions: tuple[tuple[int, int], ...] = ()
     metrics: dict[str, MetricSource] = field(default_factory=dict)
     on_track: float = 0.9
     at_risk: float = 0.7
@@ -69,6 +71,8 @@ class Config:
     bonus_by_rating: dict[str, float] | None = None
     bonus_formula: dict[str, float] | None = None
     scoring_line: int = 0
+    # where each top-level key of okrctl.yaml is written: (line, column), 1-based
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()
 
     @property
@@ -244,8 +248,12 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
     goals_raw = data.get("goals")
     goals: tuple[str, ...] = DEFAULT_GOALS
     goals_line = 0
+    goals_positions: tuple[tuple[int, int], ...] = ()
     if isinstance(goals_raw, YamlList) and goals_raw:
         goals = tuple(g for g in goals_raw if isinstance(g, str))
+        goals_positions = tuple(
+            goals_raw.lc[i] for i, g in enumerate(goals_raw) if isinstance(g, str)
+        )
         goals_line = goals_raw.line
         for index, glob in enumerate(goals_raw):
             if isinstance(glob, str) and not inside(root, glob.split("*")[0] or "."):
@@ -333,6 +341,8 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
         cycles=cycles,
         goals=goals,
         goals_line=goals_line,
+        goals_positions=goals_positions,
+        positions={key: (lc[0], lc[1]) for key, lc in data.lc.items()},
         metrics=metrics,
         on_track=_num(status.get("on_track"), 0.9),
         at_risk=_num(status.get("at_risk"), 0.7),

@@ -90,6 +90,15 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# list fields whose items are ids, located one by one (``at("balanced_by[1]")``)
+_ITEM_POSITIONS = ("balanced_by", "objectives")
+
+
+def _list(value: Any) -> list[Any]:
+    """A list value, or no items: the schema reports any other shape (S001)."""
+    return value if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
@@ -138,6 +147,13 @@ class _Builder:
         """Field values with file defaults filled in, and packed positions for all of them."""
         values: dict[str, Any] = dict(raw)
         lc = pack_positions(raw.lc)
+        for key in _ITEM_POSITIONS:
+            items = raw.get(key)
+            if isinstance(items, YamlList):
+                # each id of a list of ids, so a finding can point at the one it names
+                lc.update(
+                    pack_positions({f"{key}[{i}]": (*at, *at) for i, at in enumerate(items.lc)})
+                )
         missing = [k for k in keys if k not in raw and k in self.defaults]
         if missing:
             defaults = pack_positions(self.defaults.lc)
@@ -206,7 +222,7 @@ class _Builder:
                     perspective=_text(values.get("perspective")),
                     draft=_bool(values.get("draft")),
                     description=_text(values.get("description")),
-                    tags=tuple(t for t in values.get("tags") or () if isinstance(t, str)),
+                    tags=tuple(t for t in _list(values.get("tags")) if isinstance(t, str)),
                     key_results=tuple(krs),
                 )
             )
@@ -327,7 +343,7 @@ class _Builder:
             values, lc = self._with_defaults(raw, ("cycle", "unit", "owner", "perspective"))
             scoring = _mapping(raw.get("scoring"))
             bands = []
-            for band in raw.get("bands") or ():
+            for band in _list(raw.get("bands")):
                 if isinstance(band, list) and len(band) == 2:
                     low, score = _number(band[0]), _number(band[1])
                     if low is not None and score is not None:
@@ -370,7 +386,7 @@ class _Builder:
                     unit_label=_text(raw.get("unit_label")),
                     draft=_bool(raw.get("draft")),
                     description=_text(raw.get("description")),
-                    tags=tuple(t for t in raw.get("tags") or () if isinstance(t, str)),
+                    tags=tuple(t for t in _list(raw.get("tags")) if isinstance(t, str)),
                     percent=_written_as_percent(raw, ("target",)),
                 )
             )

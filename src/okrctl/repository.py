@@ -61,7 +61,7 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
             directories[folder] = real == root or root in real.parents
         return directories[folder]
 
-    for pattern in config.goals:
+    for index, pattern in enumerate(config.goals):
         matched = 0
         for path in sorted(root.glob(pattern)):
             relative = path.relative_to(root)
@@ -89,8 +89,11 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
                 make(
                     "C008",
                     CONFIG_NAME,
-                    config.goals_line or 1,
-                    1,
+                    *(
+                        config.goals_positions[index]
+                        if index < len(config.goals_positions)
+                        else (config.goals_line or 1, 1)
+                    ),
                     f"goals glob '{pattern}' matches no file",
                     "correct the glob in okrctl.yaml, or remove it",
                 )

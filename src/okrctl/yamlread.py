@@ -235,7 +235,7 @@ def read_yaml(data: bytes) -> tuple[Any, list[ReadProblem]]:
         node = _compose(text)
         if node is None:
             return None, problems
-        builder = _Builder()
+        builder = _Builder(text)
         value = builder.build(node)
     except _Stop as stop:
         return None, [*problems, stop.problem]
@@ -254,7 +254,9 @@ def library_problem(exc: yaml.YAMLError, text: str) -> ReadProblem:
     marked error is Y001 (syntax) with a hint where one is known.
     """
     if isinstance(exc, yaml.reader.ReaderError):
-        line, column = _line_col(text, max(0, min(exc.position, len(text))))
+        # libyaml counts the position in bytes of the UTF-8 text, not in characters
+        offset = len(text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore"))
+        line, column = _line_col(text, max(0, min(offset, len(text))))
         character = exc.character
         code = ord(character) if isinstance(character, str) else int(character)
         return ReadProblem(
@@ -395,10 +397,18 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> ReadProblem:
     return ReadProblem("Y001", message, line, column, hint)
 
 
+def _anchor_at(text: str, line: int, column: int) -> str:
+    """The anchor (``&name``) written at a node's start, 0-based line and column."""
+    lines = text.split("\n", line + 1)
+    found = re.match(r"&[^\s,\[\]{}]+", lines[line][column:]) if line < len(lines) else None
+    return found.group(0) if found else "(an anchor)"
+
+
 class _Builder:
     """Node tree to plain values with positions, YAML 1.2 core scalars, bounded aliases."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str = "") -> None:
+        self.text = text
         self.problems: list[ReadProblem] = []
         self._built: dict[int, Any] = {}
         self._sizes: dict[int, int] = {}
@@ -416,10 +426,14 @@ class _Builder:
         if key in self._built:
             self._expanded += self._size(node)
             if self._expanded > MAX_ALIAS_EXPANSION:
+                # an alias is composed into the anchored node itself: the place to name
+                # is the anchor whose copies overflow
+                anchor = _anchor_at(self.text, node.start_mark.line, node.start_mark.column)
                 raise _Stop(
                     ReadProblem(
                         "Y007",
-                        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes",
+                        f"aliases of the anchor {anchor} expand to more than "
+                        f"{MAX_ALIAS_EXPANSION:,} nodes",
                         node.start_mark.line + 1,
                         node.start_mark.column + 1,
                         "write the values out instead of nesting aliases",

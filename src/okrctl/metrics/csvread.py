@@ -13,13 +13,17 @@ SNIFF_BYTES = 1 << 20
 
 
 class CsvError(Exception):
-    """A file that cannot be read as CSV at all; ``line`` where known."""
+    """A file that cannot be read as CSV at all; ``line`` where known. ``code`` is the
+    data rule it breaks: D007 (bytes in no encoding okrctl can tell) or D010 (unreadable)."""
 
-    def __init__(self, message: str, line: int = 0, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, line: int = 0, hint: str | None = None, code: str = "D010"
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.hint = hint
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,7 @@ def detect_encoding(head: bytes, declared: str | None) -> tuple[str, list[Notice
                     f"file is neither UTF-8 nor GB18030 (byte 0x{head[exc.start]:02x})",
                     line,
                     "declare the export's `encoding:` on the source (e.g. latin-1)",
+                    "D007",
                 ) from None
             encoding = "gb18030"
     notices = []
@@ -134,7 +139,15 @@ def read_records(path: Path, dialect: Dialect) -> tuple[list[str], Iterator[Reco
     except StopIteration:
         text.close()
         raise CsvError("file is empty: not even a header", 1, "export with a header row") from None
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own (utf-16: no BOM)
+        text.close()
+        raise CsvError(
+            f"cannot read the header as {dialect.encoding}: {exc}",
+            1,
+            "declare the source's `encoding:` as the export writes it",
+            "D007",
+        ) from None
+    except csv.Error as exc:
         text.close()
         raise CsvError(f"cannot read the header: {exc}", 1) from None
 
@@ -150,11 +163,13 @@ def read_records(path: Path, dialect: Dialect) -> tuple[list[str], Iterator[Reco
                     raise CsvError(
                         f"malformed CSV: {exc}", last + 1, "check the quotes on this line"
                     ) from None
-                except UnicodeDecodeError as exc:
+                except UnicodeError as exc:
+                    reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
                     raise CsvError(
-                        f"bytes that are not {dialect.encoding}: {exc.reason}",
+                        f"bytes that are not {dialect.encoding}: {reason}",
                         last + 1,
                         "declare the source's `encoding:`",
+                        "D007",
                     ) from None
                 start, last = last + 1, reader.line_num
                 if cells:
@@ -163,3 +178,59 @@ def read_records(path: Path, dialect: Dialect) -> tuple[list[str], Iterator[Reco
             text.close()
 
     return header, records()
+
+
+def character_columns(
+    path: Path, dialect: Dialect, wanted: dict[int, set[int]]
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Where cells start as an editor counts: ``{(record line, field number):
+    (line, column)}`` for the 1-based field numbers ``wanted`` per record start line.
+
+    One pass over the file, reading only up to the last wanted record; a quoted field may
+    run over several lines, so a field can start on a later line than its record.
+    """
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    if not wanted:
+        return out
+    last = max(wanted)
+    scan: _FieldScan | None = None
+    with path.open(encoding=dialect.encoding, errors="replace", newline="") as handle:
+        for physical, text in enumerate(handle, start=1):
+            if scan is None:
+                if physical > last:
+                    break
+                if physical not in wanted:
+                    continue
+                scan = _FieldScan(physical, wanted[physical], dialect.delimiter)
+            scan.feed(text, physical, out)
+            if scan.done:
+                scan = None
+    return out
+
+
+class _FieldScan:
+    """Follows one record over its physical lines, noting where wanted fields start."""
+
+    def __init__(self, record: int, fields: set[int], delimiter: str) -> None:
+        self.record, self.fields, self.delimiter = record, fields, delimiter
+        self.field, self.quoted, self.done = 1, False, False
+        self.at_start = True
+
+    def feed(self, text: str, line: int, out: dict[tuple[int, int], tuple[int, int]]) -> None:
+        for index, char in enumerate(text):
+            if self.at_start:
+                self.at_start = False
+                if self.field in self.fields:
+                    out[(self.record, self.field)] = (line, index + 1)
+            if char == '"':
+                self.quoted = not self.quoted
+            elif char == self.delimiter and not self.quoted:
+                self.field += 1
+                self.at_start = True
+            elif char in "\r\n" and not self.quoted:
+                self.done = True
+                return
+        if self.at_start and self.field in self.fields:
+            out[(self.record, self.field)] = (line, len(text) + 1)
+        if not self.quoted:
+            self.done = True

@@ -51,7 +51,7 @@ class DuckSource:
             self._dialect = open_dialect(self._file, config.encoding, config.delimiter)
             self._prepare()
         except CsvError as exc:
-            self._problems.append(DataProblem("D010", exc.line, exc.message, exc.hint))
+            self._problems.append(DataProblem(exc.code, exc.line, exc.message, exc.hint))
         except OSError as exc:
             self._problems.append(DataProblem("D010", 0, f"cannot read the file: {exc}"))
 

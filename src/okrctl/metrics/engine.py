@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from okrctl.config import Config, MetricSource
 from okrctl.diagnostics import Diagnostic
-from okrctl.metrics.source import NO_DATA, Answer, Request, Source
+from okrctl.metrics.source import NO_DATA, Answer, DataProblem, Request, Source
 from okrctl.rules.registry import make
 
 # Files above this size are aggregated by DuckDB; below it, read whole in Python, which
@@ -90,15 +90,38 @@ class MetricData:
             source = self.source(name)
             if source is None:
                 continue
-            for problem in source.problems():
+            problems = source.problems()
+            places = self._cell_places(name, problems)
+            for problem in problems:
+                line, column = places.get((problem.line, problem.column), (problem.line, 1))
                 out.append(
                     make(
                         problem.code,
                         source.path,
-                        problem.line,
-                        problem.column if problem.line else 0,
+                        line,
+                        column if problem.line else 0,
                         problem.message,
                         problem.hint,
                     )
                 )
         return out
+
+    def _cell_places(
+        self, name: str, problems: Iterable[DataProblem]
+    ) -> dict[tuple[int, int], tuple[int, int]]:
+        """Problems carry the field number of their cell; editors count characters."""
+        wanted: dict[int, set[int]] = defaultdict(set)
+        for problem in problems:
+            if problem.line and problem.column > 1:
+                wanted[problem.line].add(problem.column)
+        spec = self.spec(name)
+        if not wanted or spec is None:
+            return {}
+        from okrctl.metrics.csvread import CsvError, character_columns, open_dialect
+
+        path = self.config.root / spec.path
+        try:
+            dialect = open_dialect(path, spec.encoding, spec.delimiter)
+            return character_columns(path, dialect, wanted)
+        except (CsvError, OSError, UnicodeError):
+            return {}

@@ -30,7 +30,7 @@ class TableSource:
         try:
             self._load(root / config.path)
         except CsvError as exc:
-            self._problems.append(DataProblem("D010", exc.line, exc.message, exc.hint))
+            self._problems.append(DataProblem(exc.code, exc.line, exc.message, exc.hint))
         except OSError as exc:
             self._problems.append(
                 DataProblem("D010", 0, f"cannot read the file: {exc.strerror or exc}")

@@ -42,7 +42,11 @@ NO_DATA = Answer(None, None, 0)
 
 @dataclass(frozen=True, slots=True)
 class DataProblem:
-    """A data-contract violation in a source file (``line`` 0: the whole file)."""
+    """A data-contract violation in a source file (``line`` 0: the whole file).
+
+    ``column`` is the 1-based number of the cell's field in its record (the engines read
+    records, not characters); ``MetricData.diagnostics`` turns it into the character
+    column an editor shows."""
 
     code: str
     line: int

@@ -25,6 +25,12 @@ def chain_order(ctx: Context, card: Scorecard) -> list[str]:
     return names
 
 
+def _item_at(record: Kpi | Scorecard, key: str, index: int) -> tuple[int, int]:
+    """Where item ``index`` of the list field ``key`` is written, else the field."""
+    item = f"{key}[{index}]"
+    return record.at(item if item in record.lc else key)
+
+
 def _perspective_of(card: Scorecard) -> dict[str, str]:
     return {m.id: p.name for p in card.perspectives for m in p.measures}
 
@@ -64,12 +70,12 @@ def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
                     f"scorecard '{card.id}': '{measure.id}' is not a KPI"
                     f"{did_you_mean(measure.id, ctx.kpis)}",
                 )
-        for objective_id in card.objectives:
+        for index, objective_id in enumerate(card.objectives):
             if objective_id not in ctx.objectives:
                 yield make(
                     "B001",
                     card.file,
-                    *card.at("objectives"),
+                    *_item_at(card, "objectives", index),
                     f"scorecard '{card.id}': '{objective_id}' is not an objective"
                     f"{did_you_mean(objective_id, ctx.objectives)}",
                 )
@@ -86,12 +92,12 @@ def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
                         f"scorecard{did_you_mean(end, pool)}",
                     )
     for kpi in ctx.all_kpis():
-        for other in kpi.balanced_by:
+        for index, other in enumerate(kpi.balanced_by):
             if other not in known:
                 yield make(
                     "B001",
                     kpi.file,
-                    *kpi.at("balanced_by"),
+                    *_item_at(kpi, "balanced_by", index),
                     f"KPI '{kpi.id}' is balanced_by '{other}', which does not exist"
                     f"{did_you_mean(other, ctx.kpis)}",
                 )

@@ -62,8 +62,9 @@ documented(
     "data-encoding",
     E,
     """A metric file whose text went through a lossy conversion (U+FFFD replacement
-    characters) or whose bytes are neither UTF-8 nor GB18030. Such a file is not used until
-    its encoding is declared.
+    characters), whose bytes are neither UTF-8 nor GB18030, or whose bytes do not decode in
+    the ``encoding:`` declared for it. Such a file is not used until its encoding is
+    declared correctly.
 
     Anti-pattern: a Latin-1 export opened and re-saved as UTF-8, ``37°36'`` now ``37�36'``.
 
@@ -129,16 +130,10 @@ def _label(item: KeyResult | Kpi) -> str:
     return f"key result '{item.path}'" if isinstance(item, KeyResult) else f"KPI '{item.id}'"
 
 
-@rule("D100", "data-file-problems", E)
 def data_file_problems(ctx: Context) -> Iterator[Diagnostic]:
-    """Reports the problems found inside every metric file a goal reads (codes D001 to
-    D010, each documented on its own), located by file and line.
-
-    Anti-pattern: a CRM export with a duplicated day, a cell reading ``n/a``, a date
-    written ``01/10/2026``.
-
-    Fix: correct the export; okrctl never sums duplicates, skips cells or guesses dates.
-    """
+    """The problems found inside every metric file a goal reads, each under its own code
+    (D001 to D010, documented one by one), located by file and line. Not a rule of its
+    own: the checker runs it whenever metric data is read."""
     if ctx.data is None:
         return
     used = {item.metric.source for item in _measured(ctx) if item.metric is not None}

@@ -216,8 +216,7 @@ def okr_kpi_weights(ctx: Context) -> Iterator[Diagnostic]:
         yield make(
             "W006",
             config.file,
-            1,
-            1,
+            *config.positions.get("scoring", (1, 1)),
             f"scoring okr_weight {config.okr_weight:g} + kpi_weight {config.kpi_weight:g} is not 1",
         )
     for card in ctx.all_scorecards():
@@ -281,8 +280,7 @@ def status_thresholds(ctx: Context) -> Iterator[Diagnostic]:
         yield make(
             "W008",
             config.file,
-            1,
-            1,
+            *config.positions.get("status", (1, 1)),
             f"status thresholds at_risk {config.at_risk:g} and on_track {config.on_track:g} "
             "must satisfy 0 < at_risk < on_track",
         )
