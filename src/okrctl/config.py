@@ -63,6 +63,8 @@ class Config:
     okr_weight: float = 0.4
     kpi_weight: float = 0.6
     kr_cap: float = 1.0
+    # opt-in rescale of aspirational objectives' scores (docs/formulas.md, "Grading")
+    aspirational_full_at: float | None = None
     perspectives: tuple[str, ...] = tuple(DEFAULT_PERSPECTIVES)
     rule_settings: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     checkins: str = "metrics/checkins.csv"
@@ -349,6 +351,7 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
         okr_weight=_num(scoring.get("okr_weight"), 0.4),
         kpi_weight=_num(scoring.get("kpi_weight"), 0.6),
         kr_cap=_num(scoring.get("kr_cap"), 1.0),
+        aspirational_full_at=_optional_num(scoring.get("aspirational_full_at")),
         perspectives=tuple(p for p in perspectives if isinstance(p, str))
         if isinstance(perspectives, list) and perspectives
         else tuple(DEFAULT_PERSPECTIVES),
@@ -464,6 +467,15 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _optional_num(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parse_number(value)
+    except ValueError:
+        return None
 
 
 def _num(value: Any, default: float) -> float:

@@ -25,6 +25,8 @@ from okrctl.progress import (
     periods,
     planned_fraction,
     range_progress,
+    reaches,
+    settle,
     stepped_score,
     weighted_progress,
 )
@@ -216,7 +218,7 @@ class Evaluator:
             (r.expected, w) for r, w in zip(active, weights, strict=True) if r.progress is not None
         ]
         expected = (
-            sum(e * w for e, w in known) / sum(w for _, w in known)
+            settle(sum(e * w for e, w in known) / sum(w for _, w in known))
             if known and sum(w for _, w in known) > 0
             else elapsed_fraction(cycle.start, cycle.end, as_of)
         )
@@ -240,21 +242,22 @@ class Evaluator:
     ) -> KRResult:
         as_of = min(self.as_of, cycle.end)
         expected = elapsed_fraction(cycle.start, cycle.end, as_of)
-        current = answer.value
+        # sums of many binary floats carry noise (0.1 x 10 = 0.9999999999999999)
+        current = None if answer.value is None else settle(answer.value)
         baseline = kr.baseline
         from_data = False
         if baseline is None and answer.baseline is not None:
-            baseline, from_data = answer.baseline, True
+            baseline, from_data = settle(answer.baseline), True
         target = kr.target
         if kr.kind is KRKind.RELATIVE and kr.relative is not None and baseline is not None:
             from okrctl.numbers import Relative
 
-            target = Relative(kr.relative).apply(baseline)
+            target = settle(Relative(kr.relative).apply(baseline))
         progress: float | None = None
         note = None
         if kr.kind is KRKind.MILESTONE:
             # a check-in or a metric reaching 1 marks it done, whatever the file says
-            done = (current >= 1) if current is not None else kr.done is True
+            done = reaches(current, 1.0) if current is not None else kr.done is True
             progress = 1.0 if done else 0.0
             if kr.done is None and current is None and kr.metric is not None:
                 progress, note = None, "no data"
@@ -266,7 +269,7 @@ class Evaluator:
             progress = range_progress(current, baseline, kr.low, kr.high)
             if progress is None:
                 note = "no baseline to measure from"
-            elif current > kr.high:
+            elif not reaches(kr.high, current):
                 note = "above the range"
         elif baseline is None:
             note = "no baseline: none given and no data on or before the cycle start"
@@ -289,10 +292,10 @@ class Evaluator:
             if final
             else pace_status(progress, expected, self.thresholds)
         )
-        if kr.kind is KRKind.GUARDRAIL and progress is not None and progress < 1:
+        if kr.kind is KRKind.GUARDRAIL and progress is not None and not reaches(progress, 1.0):
             # a guard holds or it does not: a broken guard is never on track
             note = "guard broken"
-            status = Status.YELLOW if progress >= self.thresholds.at_risk else Status.RED
+            status = Status.YELLOW if reaches(progress, self.thresholds.at_risk) else Status.RED
         return KRResult(
             kr,
             current,
@@ -323,14 +326,15 @@ class Evaluator:
             is_closed = end <= self.as_of
             target = kpi.target if kpi.target is not None else 0.0
             if not is_closed and cumulative:
-                target *= elapsed_fraction(start, end, self.as_of)
-            a = None if answer.value is None else attainment(answer.value, target, lower)
+                target = settle(target * elapsed_fraction(start, end, self.as_of))
+            actual = None if answer.value is None else settle(answer.value)
+            a = None if actual is None else attainment(actual, target, lower)
             results.append(
                 PeriodResult(
                     start,
                     end,
                     is_closed,
-                    answer.value,
+                    actual,
                     target,
                     a,
                     None if a is None else self.kpi_score(kpi, a),
@@ -340,7 +344,7 @@ class Evaluator:
         closed = [r for r in results if r.closed]
         used = closed or results[-1:]
         scores = [r.score for r in used if r.score is not None]
-        score = sum(scores) / len(scores) if scores else None
+        score = settle(sum(scores) / len(scores)) if scores else None
         latest = used[-1] if used else None
         status = kpi_status(score, self.thresholds)
         return KpiResult(

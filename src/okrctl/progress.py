@@ -1,4 +1,4 @@
-"""The arithmetic of ../shared/SPEC.md §4: progress, expected pace, status, KPI scores.
+"""The arithmetic of docs/formulas.md: progress, expected pace, status, KPI scores.
 
 Pure functions of numbers: no files, no rendering. docs/formulas.md states each formula
 and every choice made where SPEC is silent.
@@ -9,8 +9,34 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+# Values are settled to this many significant digits, and thresholds decided on settled
+# values (docs/formulas.md, "Exactness"): binary floats make 0.72 / 0.9 come out as
+# 0.7999999999999999, which must still reach a 0.8 band.
+SIGNIFICANT_DIGITS = 12
+
+# After the cycle (docs/formulas.md): the score a goal must reach to be green
+COMMITTED_PASS = 1.0
+ASPIRATIONAL_PASS = 0.7
+FINAL_AT_RISK = 0.4
+
+
+def settle(value: float) -> float:
+    """``value`` rounded to ``SIGNIFICANT_DIGITS`` significant digits: what is exact in
+    decimal becomes exact again (0.7999999999999999 -> 0.8, 0.5900000000000001 -> 0.59).
+    Non-finite values and zero come back unchanged."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+
+
+def reaches(value: float, threshold: float) -> bool:
+    """``value >= threshold``, decided on settled values: the one comparison every band,
+    status line, rating and grading threshold goes through."""
+    return settle(value) >= settle(threshold)
 
 
 class Status(enum.StrEnum):
@@ -46,12 +72,12 @@ def metric_progress(current: float, baseline: float, target: float) -> float | N
     """p = (current - baseline) / (target - baseline); None when target == baseline."""
     if target == baseline:
         return None
-    return (current - baseline) / (target - baseline)
+    return settle((current - baseline) / (target - baseline))
 
 
 def range_progress(current: float, baseline: float | None, low: float, high: float) -> float | None:
     """1 inside [low, high]; outside, metric progress toward the nearer bound."""
-    if low <= current <= high:
+    if reaches(current, low) and reaches(high, current):
         return 1.0
     nearer = low if current < low else high
     if baseline is None:
@@ -62,13 +88,13 @@ def range_progress(current: float, baseline: float | None, low: float, high: flo
 def guardrail_progress(current: float, at_least: float | None, at_most: float | None) -> float:
     """1 while the guard holds (inclusive), else the attainment ratio X/actual or actual/X."""
     if at_least is not None:
-        if current >= at_least:
+        if reaches(current, at_least):
             return 1.0
-        return max(current / at_least, 0.0) if at_least > 0 else 0.0
+        return settle(max(current / at_least, 0.0)) if at_least > 0 else 0.0
     assert at_most is not None
-    if current <= at_most:
+    if reaches(at_most, current):
         return 1.0
-    return at_most / current if current > 0 else 0.0
+    return settle(at_most / current) if current > 0 else 0.0
 
 
 def planned_fraction(
@@ -96,8 +122,8 @@ def planned_fraction(
         if as_of <= d1:
             share = (as_of - d0).days / max((d1 - d0).days, 1)
             planned = v0 + (v1 - v0) * share
-            return (planned - baseline) / (target - baseline)
-    return (points[-1][1] - baseline) / (target - baseline)
+            return settle((planned - baseline) / (target - baseline))
+    return settle((points[-1][1] - baseline) / (target - baseline))
 
 
 def pace_status(progress: float | None, expected: float, thresholds: Thresholds) -> Status:
@@ -105,9 +131,9 @@ def pace_status(progress: float | None, expected: float, thresholds: Thresholds)
     if progress is None:
         return Status.GREY
     p = max(progress, 0.0)
-    if p >= thresholds.on_track * expected:
+    if reaches(p, thresholds.on_track * expected):
         return Status.GREEN
-    if p >= thresholds.at_risk * expected:
+    if reaches(p, thresholds.at_risk * expected):
         return Status.YELLOW
     return Status.RED
 
@@ -116,9 +142,9 @@ def final_status(score: float | None, committed: bool) -> Status:
     """After the cycle: green from 1.0 (committed) or 0.7 (aspirational), yellow from 0.4."""
     if score is None:
         return Status.GREY
-    if score >= (1.0 if committed else 0.7):
+    if reaches(score, COMMITTED_PASS if committed else ASPIRATIONAL_PASS):
         return Status.GREEN
-    if score >= 0.4:
+    if reaches(score, FINAL_AT_RISK):
         return Status.YELLOW
     return Status.RED
 
@@ -133,7 +159,7 @@ def weighted_progress(
     total = sum(w for _, w in known)
     if not known or total <= 0:
         return None, partial
-    return sum(p * w for p, w in known) / total, partial
+    return settle(sum(p * w for p, w in known) / total), partial
 
 
 def attainment(actual: float, target: float, lower_is_better: bool) -> float | None:
@@ -141,26 +167,26 @@ def attainment(actual: float, target: float, lower_is_better: bool) -> float | N
     if lower_is_better:
         if actual == 0:
             return float("inf") if target > 0 else None
-        return target / actual
+        return settle(target / actual)
     if target == 0:
         return None
-    return actual / target
+    return settle(actual / target)
 
 
 def banded_score(a: float, zero_below: float, full_at: float, cap: float) -> float:
     """0 below zero_below; linear from 0 to 1 up to full_at; min(a / full_at, cap) beyond."""
-    if a < zero_below:
+    if not reaches(a, zero_below):
         return 0.0
-    if a < full_at:
-        return (a - zero_below) / (full_at - zero_below)
-    return min(a / full_at, cap)
+    if not reaches(a, full_at):
+        return settle(max(a - zero_below, 0.0) / (full_at - zero_below))
+    return min(settle(a / full_at), cap)
 
 
 def stepped_score(a: float, bands: Sequence[tuple[float, float]]) -> float:
     """The score of the highest band whose minimum attainment a reaches; 0 below all."""
     score = 0.0
     for minimum, band_score in sorted(bands):
-        if a >= minimum:
+        if reaches(a, minimum):
             score = band_score
     return score
 
@@ -169,9 +195,9 @@ def kpi_status(score: float | None, thresholds: Thresholds) -> Status:
     """A KPI is green from on_track (0.9) of full score, yellow from at_risk (0.7)."""
     if score is None:
         return Status.GREY
-    if score >= thresholds.on_track:
+    if reaches(score, thresholds.on_track):
         return Status.GREEN
-    if score >= thresholds.at_risk:
+    if reaches(score, thresholds.at_risk):
         return Status.YELLOW
     return Status.RED
 

@@ -63,7 +63,7 @@ class ObjectiveEntry:
     level: str
     committed: bool
     progress: float | None
-    score: float | None  # graded: aspirational against 0.7
+    score: float | None  # the objective's score (scoring.grade): progress, unless rescaled
     status: Status
     partial: bool
     key_results: tuple[KREntry, ...]

@@ -480,6 +480,11 @@ CONFIG_SCHEMA: Schema = {
                 "okr_weight": _fraction("Share of the OKR score in a scorecard's total."),
                 "kpi_weight": _fraction("Share of the KPI score in a scorecard's total."),
                 "kr_cap": _number("Highest progress one KR contributes to its objective."),
+                "aspirational_full_at": _fraction(
+                    "Opt-in rescale: an aspirational objective then scores min(progress / this, "
+                    "kr_cap), e.g. 0.7 gives 70% of the way full marks. Unset (the default), "
+                    "an objective's score is its progress."
+                ),
                 "ratings": {
                     "type": "array",
                     "minItems": 1,

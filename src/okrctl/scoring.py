@@ -12,18 +12,16 @@ from dataclasses import dataclass
 from okrctl.config import Config
 from okrctl.evaluate import Evaluation, KpiResult, ObjectiveResult
 from okrctl.model import GoalType, Kpi, Objective, Scorecard
-from okrctl.progress import Status
+from okrctl.progress import Status, reaches, settle
 from okrctl.rules.bsc import chain_order
 from okrctl.rules.context import Context
-
-ASPIRATIONAL_PASS = 0.7
 
 
 @dataclass(frozen=True, slots=True)
 class GoalScore:
     objective: Objective
     progress: float | None
-    graded: float | None  # aspirational goals graded against 0.7
+    graded: float | None  # the score: progress, or rescaled by scoring.aspirational_full_at
     status: Status
 
 
@@ -109,18 +107,21 @@ def _mean(values: list[tuple[float | None, float]]) -> float | None:
     total = sum(w for _, w in known)
     if not known or total <= 0:
         return None
-    return sum(v * w for v, w in known) / total
+    return settle(sum(v * w for v, w in known) / total)
 
 
-def grade(result: ObjectiveResult, cap: float) -> GoalScore:
-    """An objective's score for a scorecard: committed goals as they land, aspirational
-    ones against 0.7 (70% counts as full marks), never above ``cap``."""
+def grade(result: ObjectiveResult, config: Config) -> GoalScore:
+    """An objective's score (a fraction, 1.0 = 100%): its progress, already clamped per
+    key result to [0, kr_cap] (docs/formulas.md, "Grading"). Whether an aspirational goal
+    met its 0.7 expectation is its status, not a different score. Only when okrctl.yaml
+    opts in with ``scoring: {aspirational_full_at: X}`` is an aspirational objective's
+    score rescaled to min(progress / X, kr_cap)."""
     p = result.progress
-    graded = None
-    if p is not None:
-        graded = (
-            p if result.objective.type is GoalType.COMMITTED else min(p / ASPIRATIONAL_PASS, cap)
-        )
+    graded = p
+    full_at = config.aspirational_full_at
+    aspirational = result.objective.type is GoalType.ASPIRATIONAL
+    if p is not None and full_at is not None and full_at > 0 and aspirational:
+        graded = min(settle(p / full_at), config.kr_cap)
     return GoalScore(result.objective, p, graded, result.status)
 
 
@@ -128,7 +129,7 @@ def rating_for(total: float | None, config: Config) -> str | None:
     if total is None:
         return None
     for minimum, rating in sorted(config.ratings, reverse=True):
-        if total >= minimum - 1e-12:
+        if reaches(total, minimum):
             return rating
     return None
 
@@ -144,11 +145,11 @@ def bonus_for(
     base = formula.get("base", 1.0)
     extra = formula.get("extra", 0.0)
     value = 0.0
-    if card_kpi is not None and card_kpi >= formula.get("base_from", 0.0) - 1e-12:
+    if card_kpi is not None and reaches(card_kpi, formula.get("base_from", 0.0)):
         value += base * card_kpi
-    if card_okr is not None and card_okr >= formula.get("extra_from", 1.0) - 1e-12:
+    if card_okr is not None and reaches(card_okr, formula.get("extra_from", 1.0)):
         value += extra
-    return min(value, formula.get("cap", float("inf")))
+    return min(settle(value), formula.get("cap", float("inf")))
 
 
 class Scorer:
@@ -156,7 +157,7 @@ class Scorer:
         self.ctx = ctx
         self.config = ctx.config
         self.evaluation = evaluation
-        self.goals = {oid: grade(r, self.config.kr_cap) for oid, r in evaluation.objectives.items()}
+        self.goals = {oid: grade(r, self.config) for oid, r in evaluation.objectives.items()}
 
     def _kpi(self, kpi_id: str, weight: float | None) -> KpiScore | None:
         result: KpiResult | None = self.evaluation.kpis.get(kpi_id)
@@ -329,8 +330,8 @@ class Scorer:
             kids = [self.goals[c] for c in children.get(oid, [])]
             attainment = _mean([(k.score, 1.0) for k in kpis])
             completion = _mean([(g.progress, 1.0) for g in kids])
-            kpi_green = attainment is not None and attainment >= self.config.on_track
-            kpi_red = attainment is not None and attainment < self.config.at_risk
+            kpi_green = attainment is not None and reaches(attainment, self.config.on_track)
+            kpi_red = attainment is not None and not reaches(attainment, self.config.at_risk)
             flag = None
             if kpi_green and result.status is Status.RED:
                 flag = (

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.goaldiff import Change, GoalDiff, GoalPost
+from okrctl.render import json_out
 from okrctl.render.escape import markdown, markdown_code, one_line
 
 FOLD_AFTER = 15
@@ -138,5 +139,5 @@ def as_dict(diff: GoalDiff) -> dict[str, Any]:
 
 
 def render_json(diff: GoalDiff, out: IO[str]) -> None:
-    json.dump(as_dict(diff), out, ensure_ascii=False, indent=2)
+    json_out.dump(as_dict(diff), out)
     out.write("\n")

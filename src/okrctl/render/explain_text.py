@@ -7,7 +7,7 @@ from typing import IO
 from okrctl.explain import Explanation, KpiExplanation, KRExplanation, ObjectiveExplanation
 from okrctl.metrics.source import UsedRow
 from okrctl.model import KRKind
-from okrctl.progress import Status
+from okrctl.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import number, percent
 
@@ -31,11 +31,11 @@ def _status_reason(
         return "no data yet, so the status is unknown (grey), never 0"
     shown = max(p, 0.0)
     if final:
-        bar = 1.0 if committed else 0.7
+        bar = COMMITTED_PASS if committed else ASPIRATIONAL_PASS
         kind = "a committed" if committed else "an aspirational"
         return (
             f"the cycle is over: score {percent(shown)} against {percent(bar)} for "
-            f"{kind} goal (yellow from 40%) -> {status.word}"
+            f"{kind} goal (yellow from {percent(FINAL_AT_RISK)}) -> {status.word}"
         )
     return (
         f"p = {percent(shown)}; on track needs >= {on:g} x e = {percent(on * e)}, at risk "

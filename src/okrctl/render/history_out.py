@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.history import History
+from okrctl.render import json_out
 from okrctl.render.diff_out import _value
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import number
@@ -59,5 +59,5 @@ def as_dict(h: History) -> dict[str, Any]:
 
 
 def render_json(h: History, out: IO[str]) -> None:
-    json.dump(as_dict(h), out, ensure_ascii=False, indent=2)
+    json_out.dump(as_dict(h), out)
     out.write("\n")

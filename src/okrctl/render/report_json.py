@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.render import json_out
 from okrctl.report import Forecast, KREntry, Report
 
 REPORT_FORMAT_VERSION = 1
@@ -195,5 +195,5 @@ def as_dict(r: Report) -> dict[str, Any]:
 
 
 def render(report: Report, out: IO[str]) -> None:
-    json.dump(as_dict(report), out, ensure_ascii=False, indent=2)
+    json_out.dump(as_dict(report), out)
     out.write("\n")

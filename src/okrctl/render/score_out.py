@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.checkin import neutralise
+from okrctl.render import json_out
 from okrctl.render.console import make_console
 from okrctl.render.escape import markdown, one_line
 from okrctl.render.numbers import percent
@@ -114,7 +114,7 @@ def as_dict(report: ScoreReport, synergy: bool) -> dict[str, Any]:
 
 
 def render_json(report: ScoreReport, out: IO[str], synergy: bool) -> None:
-    json.dump(as_dict(report, synergy), out, ensure_ascii=False, indent=2)
+    json_out.dump(as_dict(report, synergy), out)
     out.write("\n")
 
 

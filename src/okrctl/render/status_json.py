@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.render import json_out
 from okrctl.status import StatusTree
 
 STATUS_FORMAT_VERSION = 1
@@ -51,8 +51,8 @@ def render(tree: StatusTree, out: IO[str]) -> None:
     dump goes through the pure-Python encoder, 10x slower on a large organisation)."""
     document = as_dict(tree)
     rows = document.pop("rows")
-    head = json.dumps(document, ensure_ascii=False)
+    head = json_out.dumps(document)
     out.write(head[:-1] + ', "rows": [')
     for index, row in enumerate(rows):
-        out.write(("\n  " if index == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False))
+        out.write(("\n  " if index == 0 else ",\n  ") + json_out.dumps(row))
     out.write("\n]}\n" if rows else "]}\n")

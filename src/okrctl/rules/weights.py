@@ -326,3 +326,26 @@ def rating_bands(ctx: Context) -> Iterator[Diagnostic]:
                 1,
                 f"scoring.bonus.by_rating names ratings that do not exist: {', '.join(unknown)}",
             )
+
+
+@rule("W010", "aspirational-full-at", E)
+def aspirational_full_at(ctx: Context) -> Iterator[Diagnostic]:
+    """okrctl.yaml's opt-in ``scoring.aspirational_full_at`` (an aspirational objective
+    then scores min(progress / X, kr_cap)) is not above 0 and at most 1.
+
+    Anti-pattern: ``aspirational_full_at: 0`` (every score divides by zero) or ``140%``
+    (a rescale that lowers scores).
+
+    Fix: a fraction such as ``0.7``, or leave it out: an objective's score is then its
+    progress, and the 0.7 expectation of aspirational goals is judged by their status.
+    """
+    config = ctx.config
+    full_at = config.aspirational_full_at
+    if full_at is not None and not 0 < full_at <= 1:
+        yield make(
+            "W010",
+            config.file,
+            *config.positions.get("scoring", (1, 1)),
+            f"scoring aspirational_full_at {_pct(full_at)} must be above 0% and at most 100%",
+            "for example 0.7, or remove it to score objectives by their progress",
+        )
