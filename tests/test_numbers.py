@@ -74,13 +74,35 @@ def test_relative_targets() -> None:
 
 @given(st.text(alphabet="0123456789,.+-%kKMB万亿e ", max_size=12))
 def test_pattern_and_parser_agree(text: str) -> None:
-    """What the JSON Schema (editors) accepts is exactly what okrctl parses."""
+    """What the JSON Schema (editors) accepts is exactly what okrctl parses; only the
+    range (1e-9 to 1e15 in size), which a pattern cannot express, is okrctl's alone."""
     try:
         parse_number(text)
         parsed = True
-    except NumberError:
+    except NumberError as error:
         parsed = False
+        if error.out_of_range:
+            assert is_number_text(text)
+            return
     assert parsed == is_number_text(text)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1e1000000", "1e309", "-1e309", "1e305亿", "5e-324", "1e16", 10**400, -(10**400), 5e-324],
+)
+def test_numbers_outside_the_range_are_refused(value: object) -> None:
+    with pytest.raises(NumberError) as error:
+        parse_number(value)
+    assert error.value.out_of_range
+
+
+def test_the_range_edges() -> None:
+    assert parse_number("1e15") == 1e15
+    assert parse_number("-1e15") == -1e15
+    assert parse_number("1e-9") == 1e-9
+    assert parse_number(0) == 0.0
+    assert parse_number("0.0001%") == 1e-6
 
 
 def test_schema_uses_the_parser_pattern() -> None:

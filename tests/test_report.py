@@ -348,8 +348,89 @@ def test_forecast_and_freshness_by_hand(make_repo: MakeRepo) -> None:
     }
     # the last row is 10 days old on 12-10, more than stale_after: 7d
     assert data["summary"]["freshness"] == [
-        {"source": "crm", "latest": "2026-11-30", "age_days": 10, "stale": True}
+        {
+            "source": "crm",
+            "latest": "2026-11-30",
+            "age_days": 10,
+            "stale": True,
+            "stale_after": "7d",
+        }
     ]
+
+
+REVIEW_GOALS = {
+    "goals/company.yaml": """\
+    defaults: {cycle: 2026-Q4, unit: acme, owner: ceo}
+    objectives:
+      - id: CO-1
+        title: Grow
+        type: committed
+        key_results:
+          - {id: users, metric: crm:users, baseline: 100, target: 200}
+          - {id: deals, metric: crm:deals, baseline: 0, target: 10}
+      - id: CO-2
+        title: Stretch
+        type: aspirational
+        key_results:
+          - {id: reach, metric: crm:reach, baseline: 0, target: 100}
+    """,
+    # the data stops on 11-30, a month before the cycle end
+    "metrics/crm.csv": "date,metric,value\n2026-10-01,users,100\n2026-11-30,users,199.6\n"
+    "2026-11-30,deals,10\n2026-11-30,reach,75\n",
+}
+
+
+def _report(root: Path, as_of: str, fmt: str = "json") -> str:
+    result = run_okrctl("report", "-C", str(root), "--as-of", as_of, "-f", fmt, "--no-git")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_final_review_agrees_with_itself(make_repo: MakeRepo) -> None:
+    root = make_repo(REVIEW_GOALS)
+    data = json.loads(_report(root, "2027-01-05"))
+    assert data["final"] is True
+    # first: the final numbers rest on data that stops 31 days before 12-31
+    assert data["warnings"][0].startswith(
+        "These final numbers rest on data that ends before the cycle end (2026-12-31): "
+        "crm (2026-11-30, 31 d)."
+    )
+    for fmt in ("md", "term", "html"):
+        out = _report(root, "2027-01-05", fmt)
+        assert "31 d" in out.split("Objectives")[0], fmt
+    # users (199.6 - 100) / 100 = 0.996: below the committed bar of 1.0, so CO-1 (mean of
+    # 0.996 and 1.0 = 0.998) is yellow; shown as 99.6%, never as "100% against 100%"
+    (retro,) = [r for r in data["retrospective"] if r["id"] == "CO-1"]
+    assert retro["went_wrong"] == ["users is behind: 99.6% against an expected 100.0%."]
+    assert retro["went_right"] == ["deals is on track (100%)."]
+    # CO-2 (aspirational) lands at 0.75, above its 0.7 bar: green, and nobody calls it
+    # behind; the risks name the at-risk key result
+    assert "CO-2" not in {r["id"] for r in data["retrospective"]}
+    assert [(r["id"], r["status"]) for r in data["risks"]] == [("CO-1/users", "yellow")]
+    # crm has no stale_after: its age is shown, with no verdict
+    assert data["summary"]["freshness"] == [
+        {
+            "source": "crm",
+            "latest": "2026-11-30",
+            "age_days": 36,
+            "stale": None,
+            "stale_after": None,
+        }
+    ]
+    assert "no freshness rule" in _report(root, "2027-01-05", "md")
+
+
+def test_risks_list_key_results_at_risk_mid_cycle(make_repo: MakeRepo) -> None:
+    root = make_repo(REVIEW_GOALS)
+    data = json.loads(_report(root, "2026-11-30"))
+    # 11-30: e = 61/92 = 0.663; users 0.996 and deals 1.0 green; reach 0.75 >= 0.9e (0.597):
+    # green too. Nothing is behind: no risks, and the section says what it looks for
+    assert data["risks"] == []
+    assert "No key result or KPI is at risk or off track." in _report(root, "2026-11-30", "md")
+    # on 12-20 (e = 81/92 = 0.880): reach 0.75 is below 0.9e = 0.792 but above
+    # 0.7e = 0.616: at risk, and listed
+    late = json.loads(_report(root, "2026-12-20"))
+    assert [(r["id"], r["status"]) for r in late["risks"]] == [("CO-2/reach", "yellow")]
 
 
 def test_terminal_report_prints_markup_literally(copies: Path, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from okrctl.model import Cycle, Unit
 from okrctl.numbers import parse_number
 from okrctl.rules.registry import make
 from okrctl.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES
-from okrctl.validate import position, validate
+from okrctl.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.yamlread import YamlList, YamlMap, read_yaml
 
 CONFIG_NAME = "okrctl.yaml"
@@ -162,6 +162,8 @@ def parse_config(root: Path, data: bytes) -> Config:
     for issue in validate(value, "okrctl.schema.json"):
         line, column = position(value, issue.path, issue.at_key)
         diagnostics.append(make(issue.code, CONFIG_NAME, line, column, issue.message, issue.hint))
+    for line, column, message in out_of_range(value):
+        diagnostics.append(make("S001", CONFIG_NAME, line, column, message, RANGE_HINT))
     return _build(root, value, diagnostics)
 
 

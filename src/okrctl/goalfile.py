@@ -28,7 +28,7 @@ from okrctl.model import (
 )
 from okrctl.numbers import NumberError, is_relative_text, parse_number, parse_target
 from okrctl.rules.registry import make
-from okrctl.validate import position, validate
+from okrctl.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.yamlread import YamlList, YamlMap, read_yaml
 
 _DEFAULTABLE = ("cycle", "unit", "owner", "level", "type", "perspective")
@@ -61,6 +61,8 @@ def parse_goal_file(path: str, data: bytes) -> GoalFile:
     for issue in validate(value, "goals.schema.json"):
         line, column = position(value, issue.path, issue.at_key)
         diagnostics.append(make(issue.code, path, line, column, issue.message, issue.hint))
+    for line, column, message in out_of_range(value):
+        diagnostics.append(make("S001", path, line, column, message, RANGE_HINT))
     builder = _Builder(path, value, diagnostics)
     return GoalFile(
         path,

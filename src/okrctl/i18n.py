@@ -32,6 +32,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "age_days": ("Age (days)", "距今天数"),
     "stale": ("stale", "已过期"),
     "fresh": ("fresh", "正常"),
+    "no_rule": ("no freshness rule (set stale_after)", "未设新鲜度规则（设置 stale_after）"),
     "level": ("Level", "层级"),
     "goal": ("Goal", "目标"),
     "owner": ("Owner", "负责人"),
@@ -64,8 +65,17 @@ _TEXT: dict[str, tuple[str, str]] = {
     "needed_per_week": ("Needed per week", "每周所需"),
     "trend_per_week": ("Trend per week", "每周趋势"),
     "no_trend": ("not enough data for a trend", "数据不足，无法预测"),
-    "drivers": ("Off-track drivers", "落后的驱动因素"),
-    "no_risks": ("Nothing is off track.", "没有落后的目标。"),
+    "drivers": ("Behind below or upstream", "下级或上游落后项"),
+    "no_risks": (
+        "No key result or KPI is at risk or off track.",
+        "没有有风险或落后的关键结果或 KPI。",
+    ),
+    "data_ends_early": (
+        "These final numbers rest on data that ends before the cycle end ({end}): "
+        "{sources}. Each value is as of its source's last row.",
+        "这些最终数字所依据的数据在周期结束日（{end}）之前就截止了：{sources}。"
+        "每个数值都截至其数据源的最后一行。",
+    ),
     "went_right": ("What went right", "做得好的"),
     "went_wrong": ("What went wrong", "做得不好的"),
     "change_next": ("Change next quarter", "下季度要改变的"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException
 
 SUFFIXES: dict[str, Decimal] = {
     "": Decimal(1),
@@ -36,8 +36,33 @@ NUMBER_HINT = (
 )
 
 
+# Every number okrctl computes with lies in this range (docs/format.md, "Numbers"):
+# larger magnitudes are no business quantity and overflow the arithmetic; smaller
+# non-zero ones divide into infinities
+MAX_MAGNITUDE = Decimal(10) ** 15
+MIN_MAGNITUDE = Decimal(10) ** -9
+
+
 class NumberError(ValueError):
-    """The text is not a number okrctl understands."""
+    """The text is not a number okrctl understands, or lies outside the range okrctl
+    computes with (``out_of_range`` then)."""
+
+    def __init__(self, message: str, *, out_of_range: bool = False) -> None:
+        super().__init__(message)
+        self.out_of_range = out_of_range
+
+
+def _in_range(number: Decimal, shown: object) -> Decimal:
+    magnitude = abs(number)
+    if magnitude > MAX_MAGNITUDE or (magnitude and magnitude < MIN_MAGNITUDE):
+        text = str(shown)
+        if len(text) > 24:
+            text = f"{text[:12]}… ({len(text)} characters)"
+        raise NumberError(
+            f"{text} is out of range: numbers must be 0 or between 1e-9 and 1e15 in size",
+            out_of_range=True,
+        )
+    return number
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +84,11 @@ def parse_number(value: object) -> float:
     if isinstance(value, bool) or value is None:
         raise NumberError(f"expected a number, got {_describe(value)}")
     if isinstance(value, int):
-        return float(value)
+        return float(_in_range(Decimal(value), value))
     if isinstance(value, float):
         if not math.isfinite(value):
             raise NumberError(f"expected a finite number, got {value}")
+        _in_range(Decimal(repr(value)), value)
         return value
     if not isinstance(value, str):
         raise NumberError(f"expected a number, got {_describe(value)}")
@@ -93,11 +119,11 @@ def _decimal(text: str) -> Decimal:
         body, scale = body[:-1], SUFFIXES[body[-1]]
     try:
         number = Decimal(body) * scale
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
-        raise NumberError(f"'{text}' is not a number") from exc
+    except DecimalException as exc:  # an exponent beyond Decimal's own range: 1e1000000
+        raise NumberError(f"'{text}' is out of range", out_of_range=True) from exc
     if not number.is_finite():  # pragma: no cover - the regex admits no inf/nan
         raise NumberError(f"'{text}' is not a finite number")
-    return number
+    return _in_range(number, f"'{text}'")
 
 
 def _describe(value: object) -> str:

@@ -197,7 +197,15 @@ REPORT_SCHEMA: Schema = {
                                 "type": ["integer", "null"],
                                 "description": "Days before the as-of date.",
                             },
-                            "stale": {"type": "boolean", "description": "Past stale_after."},
+                            "stale": {
+                                "type": ["boolean", "null"],
+                                "description": "Past stale_after (also when the source has "
+                                "no row); null: the source has no stale_after rule.",
+                            },
+                            "stale_after": {
+                                "type": ["string", "null"],
+                                "description": "The source's freshness rule, e.g. 7d.",
+                            },
                         },
                         "One source.",
                     ),

@@ -14,10 +14,13 @@ from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
 from okrctl.i18n import text
 from okrctl.model import GoalType, KRKind
 from okrctl.progress import (
+    ASPIRATIONAL_PASS,
+    COMMITTED_PASS,
     Status,
     guardrail_progress,
     metric_progress,
     range_progress,
+    settle,
 )
 from okrctl.rules.context import alignment_stats
 from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
@@ -85,10 +88,19 @@ class KpiEntry:
 
 @dataclass(frozen=True, slots=True)
 class Freshness:
+    """How old a source's newest row is on the as-of date, judged by its ``stale_after``
+    rule; without a rule there is no judgement (``stale`` None), only the age."""
+
     source: str
     latest: dt.date | None
     age_days: int | None
-    stale: bool
+    stale: bool | None
+    stale_after: str | None = None
+
+    @property
+    def state(self) -> str:
+        """The i18n key of the judgement: stale, fresh, or no_rule."""
+        return "no_rule" if self.stale is None else "stale" if self.stale else "fresh"
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,9 +236,8 @@ def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
         if spec.stale_after:
             amount, unit = int(spec.stale_after[:-1]), spec.stale_after[-1]
             limit = {"h": amount / 24, "d": amount, "w": amount * 7}[unit]
-        out.append(
-            Freshness(name, latest, age, age is not None and limit is not None and age > limit)
-        )
+        stale = None if limit is None else latest is None or (age is not None and age > limit)
+        out.append(Freshness(name, latest, age, stale, spec.stale_after))
     return out
 
 
@@ -335,25 +346,30 @@ def build_report(
     aligned, below, covered, top = alignment_stats(ctx, lambda o: wanted(o.unit))
     summary = Summary(
         counts,
-        sum(scores) / len(scores) if scores else None,
+        settle(sum(scores) / len(scores)) if scores else None,
         aligned / below if below else None,
         covered / top if top else None,
         _freshness(workspace, as_of),
     )
+    final = as_of >= cycle.end
+    if final:
+        early = _data_ending_early(evaluation, summary.freshness, cycle.end, lang)
+        if early:
+            warnings.append(early)
     changes: list[ChangeEntry] = []
     note: str | None = text("git_unavailable", lang, reason="--no-git")
     if git_changes:
         changes, note = _changes(workspace, cycle.start, as_of, lang)
     report = score_report(ctx, evaluation, unit=unit, scorer=scorer)
     risks = _risks(ctx, evaluation, objectives, kpis)
-    retros = _retros(objectives, risks, _reviews(workspace, cycle_id, warnings), lang)
+    retros = _retros(objectives, risks, _reviews(workspace, cycle_id, warnings), lang, final)
     return Report(
         org=workspace.config.org,
         cycle=cycle_id,
         start=cycle.start,
         end=cycle.end,
         as_of=as_of,
-        final=as_of >= cycle.end,
+        final=final,
         lang=lang,
         summary=summary,
         levels=level_list,
@@ -450,13 +466,33 @@ def _changes(
     return entries, None if entries else text("no_changes", lang)
 
 
+def _data_ending_early(
+    evaluation: Evaluation, freshness: list[Freshness], end: dt.date, lang: str
+) -> str | None:
+    """A final report whose numbers rest on sources that stop before the cycle end says
+    so first: its "final" values are as of those sources' last rows."""
+    used = {r.source for o in evaluation.objectives.values() for r in o.key_results}
+    used |= {k.source for k in evaluation.kpis.values()}
+    early = [
+        f"{f.source} ({f.latest}, {(end - f.latest).days} d)"
+        for f in freshness
+        if f.source in used and f.latest is not None and f.latest < end
+    ]
+    return text("data_ends_early", lang, end=end, sources=", ".join(early)) if early else None
+
+
+_BEHIND = (Status.RED, Status.YELLOW)
+
+
 def _risks(
     ctx: Any, evaluation: Evaluation, objectives: list[ObjectiveEntry], kpis: list[KpiEntry]
 ) -> list[Risk]:
+    """Every key result and KPI at risk or off track (off track first), with the goals
+    below a key result that are behind too, and a KPI's off-track strategy-map drivers."""
     risks = []
     for o in objectives:
         for kr in o.key_results:
-            if kr.status is Status.RED:
+            if kr.status in _BEHIND:
                 children = [
                     (c.objective.id, c.status, c.progress)
                     for c in evaluation.objectives.values()
@@ -468,12 +504,12 @@ def _risks(
                     Risk(kr.path, kr.title, "key result", kr.status, kr.progress, tuple(children))
                 )
     for k in kpis:
-        if k.status is Status.RED:
+        if k.status in _BEHIND:
             drivers: list[tuple[str, Status, float | None]] = []
             for result in why(ctx, evaluation, k.id):
                 drivers += [(d.id, d.status, d.score) for d in result.off_track]
             risks.append(Risk(k.id, k.title, "KPI", k.status, k.score, tuple(drivers)))
-    return risks
+    return sorted(risks, key=lambda r: _BEHIND.index(r.status))
 
 
 def _retros(
@@ -481,8 +517,12 @@ def _retros(
     risks: list[Risk],
     reviews: dict[str, dict[str, str]],
     lang: str,
+    final: bool,
 ) -> list[Retro]:
-    from okrctl.render.numbers import percent
+    """For each objective at risk or off track: its key results on track, those behind
+    their expectation (the expected pace; after the cycle, the bar of the objective's
+    type), and what to change; people's notes from reviews/CYCLE.yaml."""
+    from okrctl.render.numbers import percent, percents
 
     out = []
     for o in objectives:
@@ -493,10 +533,12 @@ def _retros(
             for k in o.key_results
             if k.status is Status.GREEN
         )
+        bar = COMMITTED_PASS if o.committed else ASPIRATIONAL_PASS
         wrong = tuple(
-            text("kr_behind", lang, kr=k.id, p=percent(k.progress), e=percent(k.expected))
+            text("kr_behind", lang, kr=k.id, p=shown[0], e=shown[1])
             for k in o.key_results
-            if k.status in (Status.RED, Status.YELLOW)
+            if k.status in _BEHIND
+            for shown in [percents([k.progress, bar if final else k.expected])]
         )
         nexts = [text("fix_data", lang, kr=k.id) for k in o.key_results if k.status is Status.GREY]
         if not o.committed:

@@ -243,3 +243,32 @@ def position(root: Any, path: Path, at_key: bool = False) -> tuple[int, int]:
         else:
             break
     return line, column
+
+
+RANGE_HINT = "write the value out within that range (docs/format.md, Numbers)"
+
+
+def out_of_range(data: Any) -> Iterator[tuple[int, int, str]]:
+    """``(line, column, message)`` of every number okrctl cannot compute with (outside
+    ``numbers.MAX_MAGNITUDE`` / ``MIN_MAGNITUDE``), wherever it is written. The schemas
+    check a number's notation only; values under ``TEXT_KEYS`` are names, not numbers."""
+    from okrctl.numbers import NumberError, is_number_text, parse_number
+    from okrctl.yamlread import TEXT_KEYS, YamlList, YamlMap
+
+    stack: list[tuple[Any, int, int]] = [(data, 1, 1)]
+    while stack:
+        value, line, column = stack.pop()
+        if isinstance(value, YamlMap):
+            for key, item in value.items():
+                if key not in TEXT_KEYS and key in value.lc:
+                    stack.append((item, value.lc[key][2], value.lc[key][3]))
+        elif isinstance(value, YamlList):
+            stack.extend((item, *at) for item, at in zip(value, value.lc, strict=False))
+        elif isinstance(value, int | float | str) and not isinstance(value, bool):
+            if isinstance(value, str) and not is_number_text(value):
+                continue
+            try:
+                parse_number(value)
+            except NumberError as error:
+                if error.out_of_range:
+                    yield line, column, str(error)

@@ -9,7 +9,7 @@ from okrctl.metrics.source import UsedRow
 from okrctl.model import KRKind
 from okrctl.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
 from okrctl.render.escape import one_line
-from okrctl.render.numbers import number, percent
+from okrctl.render.numbers import number, numbers, percent, percents, scale_for
 
 MAX_ROWS = 40
 
@@ -33,13 +33,17 @@ def _status_reason(
     if final:
         bar = COMMITTED_PASS if committed else ASPIRATIONAL_PASS
         kind = "a committed" if committed else "an aspirational"
+        score, bar_text, yellow = percents([shown, bar, FINAL_AT_RISK])
         return (
-            f"the cycle is over: score {percent(shown)} against {percent(bar)} for "
-            f"{kind} goal (yellow from {percent(FINAL_AT_RISK)}) -> {status.word}"
+            f"the cycle is over: score {score} against {bar_text} for "
+            f"{kind} goal (yellow from {yellow}) -> {status.word}"
         )
+    # shown side by side, with the digits that tell them apart: p never looks equal to a
+    # line it falls short of
+    p_text, on_line, risk_line = percents([shown, on * e, risk * e])
     return (
-        f"p = {percent(shown)}; on track needs >= {on:g} x e = {percent(on * e)}, at risk "
-        f">= {risk:g} x e = {percent(risk * e)} -> {status.word}"
+        f"p = {p_text}; on track needs >= {on:g} x e = {on_line}, at risk "
+        f">= {risk:g} x e = {risk_line} -> {status.word}"
     )
 
 
@@ -123,10 +127,14 @@ def _kr(x: KRExplanation, out: IO[str]) -> None:
         else:
             out.write(f"target = {_n(r.target, pct)}\n")
         if r.current is not None and r.baseline is not None and r.target is not None:
+            current, baseline, target = numbers(
+                [r.current, r.baseline, r.target],
+                percent=pct,
+                scale=scale_for(r.target) if not pct else None,
+            )
             out.write(
-                f"p = (current - baseline) / (target - baseline) = ({_n(r.current, pct)} "
-                f"- {_n(r.baseline, pct)}) / ({_n(r.target, pct)} - {_n(r.baseline, pct)})"
-                f" = {percent(r.progress)}\n"
+                f"p = (current - baseline) / (target - baseline) = ({current} "
+                f"- {baseline}) / ({target} - {baseline}) = {percent(r.progress)}\n"
             )
     if r.note:
         out.write(f"note: {one_line(r.note)}\n")

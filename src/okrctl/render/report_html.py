@@ -215,7 +215,7 @@ def render(r: Report, out: IO[str]) -> None:
                             _e(f.source),
                             _e(f.latest or "—"),
                             _e("—" if f.age_days is None else f.age_days),
-                            t("stale") if f.stale else t("fresh"),
+                            t(f.state),
                         ],
                         {2},
                     )

@@ -70,6 +70,7 @@ def as_dict(r: Report) -> dict[str, Any]:
                     "latest": _day(f.latest),
                     "age_days": f.age_days,
                     "stale": f.stale,
+                    "stale_after": f.stale_after,
                 }
                 for f in r.summary.freshness
             ],

@@ -71,7 +71,7 @@ def render(r: Report, out: IO[str]) -> None:
         "",
     ]
     for warning in r.warnings:
-        lines.append(f"> ⚠️ {markdown(warning)}")
+        lines += [f"> ⚠️ {markdown(warning)}", ""]
     s = r.summary
     lines += [f"## {t('summary')}", ""]
     counts = ", ".join(f"{_status(Status(k), lang)} {v}" for k, v in sorted(s.by_status.items()))
@@ -94,7 +94,7 @@ def render(r: Report, out: IO[str]) -> None:
                     markdown(f.source),
                     str(f.latest or "—"),
                     "—" if f.age_days is None else str(f.age_days),
-                    t("stale") if f.stale else t("fresh"),
+                    t(f.state),
                 ]
                 for f in s.freshness
             ],

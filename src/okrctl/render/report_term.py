@@ -60,10 +60,7 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
         f"{percent(s.alignment_rate)}   {t('coverage')}: {percent(s.coverage)}"
     )
     for f in s.freshness:
-        console.print(
-            f"{t('freshness')}: {one_line(f.source)} {f.latest or '—'} "
-            f"({t('stale') if f.stale else t('fresh')})"
-        )
+        console.print(f"{t('freshness')}: {one_line(f.source)} {f.latest or '—'} ({t(f.state)})")
     console.print(Rule(t("objectives")))
     for level, objectives in r.levels:
         table = Table(
