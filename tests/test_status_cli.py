@@ -334,3 +334,28 @@ def test_unknown_unit_is_a_usage_error(command: str) -> None:
     assert result.returncode == 2
     assert "no unit 'markting'" in result.stderr and "marketing" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_key_result_with_data_is_never_called_no_data(make_repo: MakeRepo) -> None:
+    # no baseline given: the baseline is the total on the latest date on or before the
+    # cycle start, 100, which equals the target: progress (v - 100) / 0 is undefined
+    root = make_repo(
+        {
+            "goals/a.yaml": """\
+            defaults: {cycle: 2026-Q4, unit: acme}
+            objectives:
+              - id: CO-1
+                title: Keep
+                key_results:
+                  - {id: users, metric: crm:users, target: 100}
+            """,
+            "metrics/crm.csv": "date,metric,value\n2026-09-30,users,100\n2026-11-01,users,120\n",
+        }
+    )
+    code, text, _ = status("-C", str(root), "--as-of", "2026-11-30")
+    (kr_line,) = [line for line in text.splitlines() if "KR users" in line]
+    assert "undefined" in kr_line and "no data" not in kr_line
+    assert "target equals baseline (from data on or before the cycle start)" in kr_line
+    code, out, _ = status("-C", str(root), "--as-of", "2026-11-30", "-f", "json")
+    kr = json.loads(out)["rows"][1]
+    assert (kr["status"], kr["current"], kr["baseline"], kr["progress"]) == ("grey", 120, 100, None)

@@ -278,7 +278,8 @@ class Evaluator:
         else:
             progress = metric_progress(current, baseline, target)
             if progress is None:
-                note = "target equals baseline"
+                source_of = "from data on or before the cycle start" if from_data else "given"
+                note = f"target equals baseline ({source_of}): progress is undefined"
             elif kr.plan:
                 expected = planned_fraction(
                     kr.plan, cycle.start, cycle.end, baseline, target, as_of

@@ -93,6 +93,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "yellow": ("at risk", "有风险"),
     "red": ("off track", "落后"),
     "grey": ("no data", "无数据"),
+    "undefined": ("undefined", "无法计算"),
     "kr_on_track": ("{kr} is on track ({p}).", "{kr} 进展正常（{p}）。"),
     "kr_behind": (
         "{kr} is behind: {p} against an expected {e}.",

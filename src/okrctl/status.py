@@ -40,6 +40,16 @@ class Row:
     last: bool = False  # last child of its parent (for the tree guides)
     guides: tuple[bool, ...] = ()  # for each ancestor depth: does a sibling follow below?
 
+    @property
+    def word(self) -> str:
+        """The status as a word: a row with a value but unknown progress (target equal
+        to baseline) is "undefined", not "no data"."""
+        return (
+            "undefined"
+            if self.status is Status.GREY and self.current is not None
+            else (self.status.word)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Filters:

@@ -12,7 +12,7 @@ from okrctl.progress import Status
 from okrctl.render import report_columns as columns
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
-from okrctl.render.status_style import FILLS
+from okrctl.render.status_style import FILLS, status_key
 from okrctl.report import KREntry, Report
 from okrctl.scoring import BalancedCard
 
@@ -46,8 +46,9 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _status(status: Status, lang: str) -> str:
-    return f'<span class="status {status.value}">{_e(text(status.value, lang))}</span>'
+def _status(status: Status, lang: str, has_value: bool = False) -> str:
+    word = text(status_key(status, has_value), lang)
+    return f'<span class="status {status.value}">{_e(word)}</span>'
 
 
 def chart(k: KREntry, start: dt.date, end: dt.date, lang: str) -> str:
@@ -253,7 +254,7 @@ def render(r: Report, out: IO[str]) -> None:
                             f"{num(k.current, k.percent)} / {num(k.target, k.percent)}",
                             _e(percent(k.progress)),
                             "",
-                            _status(k.status, lang),
+                            _status(k.status, lang, k.current is not None),
                         ],
                         {3},
                         "kr",

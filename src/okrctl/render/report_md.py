@@ -11,6 +11,7 @@ from okrctl.render import report_columns as columns
 from okrctl.render.escape import markdown
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
+from okrctl.render.status_style import status_key
 from okrctl.render.strategy_map import render_mermaid
 from okrctl.report import KREntry, Report
 
@@ -21,8 +22,8 @@ MAX_ROWS = 150
 SYMBOL = {Status.GREEN: "🟢", Status.YELLOW: "🟡", Status.RED: "🔴", Status.GREY: "⚪"}
 
 
-def _status(status: Status, lang: str) -> str:
-    return f"{SYMBOL[status]} {text(status.value, lang)}"
+def _status(status: Status, lang: str, has_value: bool = False) -> str:
+    return f"{SYMBOL[status]} {text(status_key(status, has_value), lang)}"
 
 
 def _num(value: float | None, pct: bool, lang: str) -> str:
@@ -54,7 +55,7 @@ def _kr_cells(k: KREntry, lang: str) -> list[str]:
         "",
         percent(k.progress),
         "",
-        _status(k.status, lang),
+        _status(k.status, lang, k.current is not None),
     ]
 
 

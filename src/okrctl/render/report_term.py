@@ -9,7 +9,7 @@ from okrctl.progress import Status
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import number, percent
-from okrctl.render.status_style import SYMBOLS
+from okrctl.render.status_style import SYMBOLS, status_key
 from okrctl.render.status_style import TERMINAL_COLORS as COLORS
 from okrctl.report import Report
 
@@ -39,8 +39,8 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
     def t(key: str, **kw: object) -> str:
         return text(key, lang, **kw)
 
-    def status(s: Status) -> Text:
-        return Text(f"{SYMBOLS[s]} {t(s.value)}", style=COLORS[s])
+    def status(s: Status, has_value: bool = False) -> Text:
+        return Text(f"{SYMBOLS[s]} {t(status_key(s, has_value))}", style=COLORS[s])
 
     console.print(
         Text(
@@ -88,7 +88,7 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
                     f"{number(k.current, percent=k.percent, lang=lang)} / "
                     f"{number(k.target, percent=k.percent, lang=lang)}",
                     Text(sparkline([v for _, v in k.series]), style=COLORS[k.status]),
-                    status(k.status),
+                    status(k.status, k.current is not None),
                     "",
                 )
         console.print(table)

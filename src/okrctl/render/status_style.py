@@ -5,6 +5,13 @@ from __future__ import annotations
 
 from okrctl.progress import Status
 
+
+def status_key(status: Status, has_value: bool = False) -> str:
+    """The i18n key of a status word: a goal with a value whose progress is still
+    unknown (its target equals its baseline) is "undefined", not "no data"."""
+    return "undefined" if status is Status.GREY and has_value else status.value
+
+
 SYMBOLS = {Status.GREEN: "✓", Status.YELLOW: "!", Status.RED: "✗", Status.GREY: "?"}
 TERMINAL_COLORS = {
     Status.GREEN: "green",

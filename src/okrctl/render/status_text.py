@@ -86,7 +86,7 @@ def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = N
                 style=style,
             ),
             Text(percent(row.progress), style=style),
-            Text(row.status.word, style=COLORS[row.status]),
+            Text(row.word, style=COLORS[row.status]),
             Text(one_line(row.owner or ""), style="dim"),
         )
     console.print(table)
