@@ -353,9 +353,10 @@ def test_a_key_result_with_data_is_never_called_no_data(make_repo: MakeRepo) -> 
         }
     )
     code, text, _ = status("-C", str(root), "--as-of", "2026-11-30")
+    assert code == 0
     (kr_line,) = [line for line in text.splitlines() if "KR users" in line]
     assert "undefined" in kr_line and "no data" not in kr_line
     assert "target equals baseline (from data on or before the cycle start)" in kr_line
-    code, out, _ = status("-C", str(root), "--as-of", "2026-11-30", "-f", "json")
+    _, out, _ = status("-C", str(root), "--as-of", "2026-11-30", "-f", "json")
     kr = json.loads(out)["rows"][1]
     assert (kr["status"], kr["current"], kr["baseline"], kr["progress"]) == ("grey", 120, 100, None)
