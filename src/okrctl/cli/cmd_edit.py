@@ -306,37 +306,52 @@ def roll(
             "--include", help="Also carry this objective (repeatable).", show_default=False
         ),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Use the values observed up to this date. Default: today, or the end of "
+            "FROM once it is over.",
+            show_default=False,
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; write nothing.")] = (
         False
     ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     debug: DebugOption = False,
 ) -> None:
-    """Start cycle TO from FROM: carry unfinished aspirational goals with new baselines."""
+    """Start cycle TO from FROM: carry unfinished aspirational goals with new baselines.
+
+    Every carried key result is listed with its baseline and target, old -> new, and
+    where the new value comes from."""
     import datetime as dt
 
     from okrctl.render.escape import one_line
-    from okrctl.render.numbers import number
     from okrctl.roll import plan_roll, write_roll
-    from okrctl.workspace import open_workspace
+    from okrctl.workspace import open_workspace, parse_day
 
     workspace = open_workspace((repo or Path.cwd()).resolve())
-    plan = plan_roll(workspace, source, target, include or [], dt.date.today())
+    day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
+    plan = plan_roll(workspace, source, target, include or [], day)
     out = sys.stdout
+    out.write(f"values observed up to {plan.as_of}\n")
     for c in plan.carried:
         progress = "no data" if c.progress is None else f"{c.progress * 100:.0f}%"
         out.write(
             f"carry {one_line(c.old)} ({progress}) -> {one_line(c.new)} in "
             f"{one_line(c.file)}; alignment {c.alignment}\n"
         )
-        for kr, old, new in c.rebased:
-            out.write(
-                f"    {one_line(kr)}: baseline {number(old)} -> "
-                + ("from the new cycle's data" if new is None else number(new))
-                + "\n"
-            )
         for kr in c.dropped_krs:
             out.write(f"    {one_line(kr)}: reached, left behind\n")
+        for change in c.changes:
+            out.write(
+                f"    {one_line(change.kr)}: {change.field} {one_line(change.old)}"
+                + (" unchanged" if change.new is None else f" -> {one_line(change.new)}")
+                + (f" ({one_line(change.why)})" if change.why else "")
+                + "\n"
+            )
     for ident, why in plan.skipped:
         out.write(f"leave {one_line(ident)} ({why})\n")
     dropped = [c.new for c in plan.carried if c.alignment == "dropped"]

@@ -279,3 +279,75 @@ def stale_data(ctx: Context) -> Iterator[Diagnostic]:
                 f"{age} days before {ctx.as_of} (stale_after {spec.stale_after})",
                 f"refresh {spec.path}",
             )
+
+
+_NEEDS_BASELINE = (KRKind.METRIC, KRKind.RELATIVE, KRKind.RANGE)
+
+
+@rule("D011", "baseline-never-available", W)
+def baseline_never_available(ctx: Context) -> Iterator[Diagnostic]:
+    """A key result without ``baseline:`` whose values start after its cycle start, so it
+    has no baseline and its progress stays unknown ("no baseline") all cycle. A baseline
+    not given is the value on the latest date on or before the cycle start; check-ins
+    (``okrctl checkin``) are dated inside the key result's cycle, so a check-in key result
+    without ``baseline:`` has one only from a check-in dated on the first day. Key results
+    with a metric are flagged when the metric has rows in the cycle but none on or before
+    its start. Ranges are included: outside the range their progress needs a baseline.
+
+    Anti-pattern: ``{id: deals, title: Deals signed, target: 10}`` without ``metric:``
+    (values from ``okrctl checkin``) and no check-in on or before the cycle start, e.g. a
+    key result carried by ``okrctl roll`` from a cycle in which it had no value.
+
+    Fix: write ``baseline:`` (the value at the cycle start), or record a check-in dated
+    the cycle's first day; for a metric, export its rows from before the cycle start.
+    """
+    if ctx.data is None:
+        return
+    found = []
+    shared: dict[tuple[object, ...], tuple[str, Request]] = {}
+    for item, cycle in _measured_in(ctx):
+        if not isinstance(item, KeyResult) or item.baseline is not None or cycle is None:
+            continue
+        if item.kind not in _NEEDS_BASELINE:
+            continue
+        if item.metric is None:
+            source, metric = CHECKINS, item.path
+        elif item.metric.source in ctx.config.metrics:
+            source, metric = item.metric.source, item.metric.name
+        else:
+            continue  # M001 says why
+        slot = (source, metric, item.where, cycle.start, cycle.end)
+        if slot not in shared:
+            request = Request(
+                f"b{len(shared)}", metric, item.where, cycle.start, cycle.end, "count", cycle.start
+            )
+            shared[slot] = (source, request)
+        found.append((item, cycle, shared[slot][1]))
+    answers = ctx.data.answer(shared.values())
+    for kr, cycle, request in found:
+        answer = answers[request.key]
+        if answer.baseline is not None:
+            continue
+        if kr.metric is None:
+            yield make(
+                "D011",
+                kr.file,
+                *kr.at("id"),
+                f"key result '{kr.path}' has no baseline: none is given and no check-in is "
+                f"dated on or before its cycle start {cycle.start}; check-ins are dated inside "
+                "the cycle, so its progress stays unknown",
+                f"write `baseline:` (the value on {cycle.start}), or record it dated the "
+                f"first day: okrctl checkin {kr.path} VALUE --date {cycle.start}",
+            )
+        elif answer.dates:
+            yield make(
+                "D011",
+                kr.file,
+                *kr.at("id"),
+                f"key result '{kr.path}' has no baseline: none is given and {kr.metric} has "
+                f"rows in {cycle.id}"
+                + (" matching its `where`" if kr.where else "")
+                + f" but none on or before its start {cycle.start}",
+                f"write `baseline:` (the value on {cycle.start}), or export the metric's "
+                "rows from before the cycle start",
+            )
