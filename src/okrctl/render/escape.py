@@ -1,15 +1,32 @@
-"""Make user text (titles, ids, owners, file names) safe for each place it is printed."""
+"""Make user text (titles, ids, owners, file names) safe for each place it is printed.
+
+One policy for every human-readable output (docs/output.md, "User text"): control
+characters (ANSI escapes, bells, carriage returns, OSC 8 links), Unicode line separators
+and the bidirectional controls that can visually reorder what a reviewer reads (U+202A to
+U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C) are shown as visible escapes
+(``\\x1b``, ``\\u202e``); user text never starts a line of its own in any format that can
+reach a CI log (newlines in it are shown as ``\\n``), so it cannot become a workflow
+command. Machine formats (JSON, SARIF) keep the text, with those characters written as
+JSON escapes.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029{_BIDI}]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def terminal(text: str) -> str:
-    """Control characters (ANSI escapes, bells, carriage returns) shown as ``\\xNN``."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Control and bidi characters shown as ``\\xNN`` / ``\\uNNNN``; newlines and tabs kept."""
+    return UNSAFE.sub(_shown, text)
 
 
 def one_line(text: str) -> str:
@@ -17,9 +34,15 @@ def one_line(text: str) -> str:
     return terminal(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
+def html_text(text: object) -> str:
+    """Text for HTML content or an attribute value: one line, markup shown literally."""
+    return html.escape(one_line(str(text)), quote=True)
+
+
 def github_data(text: str) -> str:
-    """The message part of a workflow command, escaped as the Actions runner unescapes it."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part of a workflow command, escaped as the Actions runner unescapes it;
+    control characters shown, so none reaches the log raw."""
+    return terminal(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def github_property(text: str) -> str:

@@ -13,6 +13,7 @@ import math
 from typing import IO, Any
 
 from okrctl.progress import settle
+from okrctl.render.escape import UNSAFE
 
 
 def clean(value: Any) -> Any:
@@ -27,8 +28,11 @@ def clean(value: Any) -> Any:
 
 
 def dumps(value: Any, *, indent: int | None = None) -> str:
-    """JSON text of ``value`` (UTF-8 characters kept, not escaped)."""
-    return json.dumps(clean(value), ensure_ascii=False, indent=indent, allow_nan=False)
+    """JSON text of ``value``: UTF-8 characters kept, except the line separators and bidi
+    controls (render/escape.py), written as ``\\uNNNN`` so that the document read in a
+    terminal or CI log cannot be visually reordered; the value is unchanged."""
+    text = json.dumps(clean(value), ensure_ascii=False, indent=indent, allow_nan=False)
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def dump(value: Any, out: IO[str], *, indent: int | None = 2) -> None:

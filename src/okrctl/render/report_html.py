@@ -4,12 +4,12 @@ anything else fetched; every piece of user text escaped; A4 print layout."""
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from typing import IO
 
 from okrctl.i18n import text
 from okrctl.progress import Status
 from okrctl.render import report_columns as columns
+from okrctl.render.escape import html_text
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
 from okrctl.render.status_style import FILLS, status_key
@@ -43,7 +43,7 @@ section.first{break-before:auto}.charts{break-inside:avoid}}
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    return html_text(value)
 
 
 def _status(status: Status, lang: str, has_value: bool = False) -> str:
