@@ -352,6 +352,7 @@ def test_changed_since_reads_trees_not_history(pr_merge: Path, tmp_path: Path) -
             "supporting goal or KPI [uncovered-kr]\n"
             "    hint: add `aligns_to: CO-1/cost` to an objective below, or "
             "`supports: CO-1/cost` to a KPI\n"
-            "0 errors, 1 warning (in changed files) in 3 files: 3 objectives, 4 KRs, 1 KPI, "
-            "0 scorecards; alignment 100.0% (2/2), coverage 50.0% (1/2)\n"
+            "0 errors, 1 warning (in changed files and what they affect) in 3 files: "
+            "3 objectives, 4 KRs, 1 KPI, 0 scorecards; alignment 100.0% (2/2), "
+            "coverage 50.0% (1/2)\n"
         )
