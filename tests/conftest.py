@@ -283,3 +283,13 @@ def history(make_repo: MakeRepo) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-qm", "Reorganise", date="2026-11-12T09:00:00+08:00")
     return root
+
+
+@pytest.fixture(params=["memory", "duck"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both metric engines: the Python reader, and DuckDB (every file counted as large)."""
+    if request.param == "duck":
+        import okrctl.metrics.engine
+
+        monkeypatch.setattr(okrctl.metrics.engine, "LARGE_FILE_BYTES", 0)
+    return str(request.param)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from conftest import MakeRepo, run_okrctl, write
 
 GOALS = """\
@@ -34,16 +32,6 @@ CRM = (
     "date,metric,value\n2026-10-05,users,120\n2026-09-30,cost,50\n2026-10-05,cost,45\n"
     "2026-10-05,leads,2\n"
 )
-
-
-@pytest.fixture(params=["memory", "duck"])
-def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both metric engines: the Python reader, and DuckDB (every file counted as large)."""
-    if request.param == "duck":
-        from okrctl.metrics.engine import MetricData
-
-        monkeypatch.setattr(MetricData.__init__, "__kwdefaults__", {"large_file_bytes": 0})
-    return str(request.param)
 
 
 def _repo(make_repo: MakeRepo) -> Path:

@@ -131,16 +131,6 @@ objectives:
 REVENUE = "date,metric,value\n2026-10-01,revenue,100000\n2026-12-31,revenue,118000\n"
 
 
-@pytest.fixture(params=["memory", "duck"])
-def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both metric engines: the Python reader, and DuckDB (every file counted as large)."""
-    if request.param == "duck":
-        from okrctl.metrics.engine import MetricData
-
-        monkeypatch.setattr(MetricData.__init__, "__kwdefaults__", {"large_file_bytes": 0})
-    return str(request.param)
-
-
 def _grow(make_repo: MakeRepo, goals: str = GROW, checkins: str | None = None) -> Path:
     root = make_repo({"goals/company.yaml": goals}, config=TWO_QUARTERS)
     write(root, "metrics/crm.csv", REVENUE)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from okrctl.config import CONFIG_NAME
 from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.repository import Repository, load_repository
 from okrctl.rules.context import Context, alignment_stats
 from okrctl.rules.registry import all_rules, lookup, make
+
+if TYPE_CHECKING:
+    from okrctl.metrics.engine import MetricData
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,32 +128,47 @@ def summarise(repo: Repository, ctx: Context | None) -> Summary:
     )
 
 
+def diagnose(
+    repo: Repository, *, data: bool, as_of: dt.date, share: MetricData | None = None
+) -> tuple[Context | None, list[Diagnostic]]:
+    """Every diagnostic of ``repo`` with the rule settings applied, and the context the
+    rules ran on (None when okrctl.yaml is broken). ``share``: metric data whose sources,
+    where configured the same, are read once for both."""
+    # with a broken okrctl.yaml only its own diagnostics are meaningful
+    ctx = None if repo.config.has_errors() else Context.build(repo)
+    if ctx is not None and data:
+        from okrctl.metrics.engine import MetricData
+
+        ctx.data = MetricData(repo.config, share=share)
+        ctx.as_of = as_of
+    return ctx, apply_settings(repo, run_rules(repo, ctx))
+
+
 def check(
     start: Path,
     *,
-    changed_files: set[str] | None = None,
+    changed_since: str | None = None,
     use_cache: bool = True,
     data: bool = True,
     as_of: dt.date | None = None,
 ) -> CheckResult:
     """Validate the repository around ``start``.
 
-    With ``changed_files`` (repository-relative paths) the whole graph is still validated,
-    but only diagnostics located in those files (or in okrctl.yaml) are reported. With
+    With ``changed_since`` (a git revision) the whole graph is still validated, but only
+    the diagnostics the change answers for are reported (changescope.py says which). With
     ``data`` the metric files the goals read are checked too (as of ``as_of``, default
     today).
     """
     repo = load_repository(start, use_cache=use_cache)
-    # with a broken okrctl.yaml only its own diagnostics are meaningful
-    ctx = None if repo.config.has_errors() else Context.build(repo)
-    if ctx is not None and data:
-        from okrctl.metrics.engine import MetricData
+    day = as_of or dt.date.today()
+    ctx, diagnostics = diagnose(repo, data=data, as_of=day)
+    if changed_since is not None:
+        from okrctl.changescope import ChangeScope
 
-        ctx.data = MetricData(repo.config)
-        ctx.as_of = as_of or dt.date.today()
-    diagnostics = apply_settings(repo, run_rules(repo, ctx))
-    if changed_files is not None:
-        diagnostics = [d for d in diagnostics if d.file in changed_files or d.file == CONFIG_NAME]
+        scope = ChangeScope.since(repo, changed_since)
+        shared = ctx.data if ctx is not None else None
+        _, before = diagnose(scope.base, data=data, as_of=day, share=shared)
+        diagnostics = scope.select(repo, diagnostics, before)
     diagnostics.sort(key=Diagnostic.sort_key)
     config_broken = any(
         d.severity is Severity.ERROR and d.file == CONFIG_NAME for d in repo.config.diagnostics
@@ -159,5 +178,5 @@ def check(
         diagnostics=tuple(diagnostics),
         summary=summarise(repo, ctx),
         config_broken=config_broken,
-        changed_only=changed_files is not None,
+        changed_only=changed_since is not None,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,8 +219,9 @@ class GitRepo:
         return history
 
     # -- the goals at a revision -------------------------------------------------------------
-    def snapshot(self, revision: str) -> Repository:
-        """The goals repository as it was at ``revision``."""
+    def snapshot(self, revision: str, reuse: Mapping[str, GoalFile] | None = None) -> Repository:
+        """The goals repository as it was at ``revision``; ``reuse`` holds goal files known to
+        be the same there (by path), which are not read again."""
         from okrctl.goalfile import parse_goal_file
 
         if revision == WORKTREE:
@@ -240,6 +242,9 @@ class GitRepo:
         )
         files: list[GoalFile] = []
         for path in paths:
+            if reuse is not None and path in reuse:
+                files.append(reuse[path])
+                continue
             data = self.blob(commit, path)
             if data is not None:
                 files.append(parse_goal_file(path, data))

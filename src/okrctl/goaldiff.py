@@ -251,6 +251,7 @@ def goal_diff(
 ) -> GoalDiff:
     """Compare the goals at ``base_revision`` with ``head_revision`` (default: the working
     tree), and find the goal-post moves among the changes."""
+    from okrctl.githistory import require_range
     from okrctl.gitrepo import WORKTREE, open_git
 
     with open_git(root) as git:
@@ -261,6 +262,7 @@ def goal_diff(
         new, _ = _entries(head)
         lagging = _lagging(head, as_of)
         ctx = Context.build(head)
+        attributable = False
         for index, change in enumerate(diff.changes):
             if change.kind != "changed" or change.entity not in ("key result", "KPI"):
                 continue
@@ -290,6 +292,17 @@ def goal_diff(
                 if after.objective_id in ctx.objectives
                 else None
             )
+            if candidates and not attributable:
+                # who made a goal easier, and when, comes from the commits between the two
+                head_name = head_revision or "HEAD"
+                require_range(
+                    git,
+                    base_revision,
+                    head_name,
+                    f"the history from {base_revision} to {head_name} (who moved a goal post, "
+                    "and when)",
+                )
+                attributable = True
             posts = []
             for name, was, now, reason in candidates:
                 author = _who_changed(git, base_revision, head_revision, after, key, name, now)

@@ -10,6 +10,7 @@ from typing import Any
 from okrctl.config import CONFIG_NAME, Config, parse_config
 from okrctl.diagnostics import did_you_mean
 from okrctl.errors import UsageError
+from okrctl.githistory import require_line
 from okrctl.gitrepo import Commit, GitRepo, glob_regex, open_git
 from okrctl.goaldiff import _FIELD_SETS, _PREFIX, FieldChange, _entries, _fields
 from okrctl.model import GoalFile, KeyResult, Kpi
@@ -128,6 +129,8 @@ def history(root: Path, ident: str, as_of: dt.date) -> History:
     events: list[Event] = []
     with open_git(root) as git:
         git.resolve("HEAD")
+        # a shallow or grafted clone would show the goal created where its history stops
+        require_line(git, "HEAD", f"the history of {ident}")
         timeline = _Timeline(git)
         previous: Any = None
         for commit, touched in git.log_changes("HEAD"):

@@ -89,6 +89,25 @@ _TEXT: dict[str, tuple[str, str]] = {
     "goalpost": ("goal post moved", "中途调低目标"),
     "no_changes": ("No goal changed during the cycle.", "本周期内目标没有变更。"),
     "git_unavailable": ("Change history unavailable: {reason}", "无法读取变更历史：{reason}"),
+    "history_incomplete": (
+        "Incomplete: {reason}. This clone's history stops at commit {commit} ({date}), so the "
+        "changes since the cycle started on {start} cannot be listed. {fix}",
+        "不完整：{reason}。此克隆的历史止于提交 {commit}（{date}），无法列出自周期开始（{start}）"
+        "以来的变更。{fix}",
+    ),
+    "shallow clone": ("shallow clone", "浅克隆"),
+    "grafted history": ("grafted history", "历史被嫁接改写"),
+    "fix_shallow": (
+        "Fetch the whole history: git fetch --unshallow (in GitHub Actions: actions/checkout "
+        "with fetch-depth: 0).",
+        "请获取完整历史：git fetch --unshallow（GitHub Actions 中：actions/checkout 设置 "
+        "fetch-depth: 0）。",
+    ),
+    "fix_grafted": (
+        "Remove the replacement (git replace -d {commit}) or the commit's line in "
+        ".git/info/grafts.",
+        "请删除替换（git replace -d {commit}）或 .git/info/grafts 中该提交的那一行。",
+    ),
     "green": ("on track", "正常"),
     "yellow": ("at risk", "有风险"),
     "red": ("off track", "落后"),

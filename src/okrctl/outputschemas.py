@@ -159,6 +159,8 @@ REPORT_SCHEMA: Schema = {
         "balanced",
         "changes",
         "changes_note",
+        "changes_complete",
+        "changes_incomplete",
         "risks",
         "retrospective",
         "scorecards",
@@ -254,6 +256,35 @@ REPORT_SCHEMA: Schema = {
             "items": {"type": "object"},
         },
         "changes_note": _NULL_TEXT,
+        "changes_complete": {
+            "type": "boolean",
+            "description": "True when `changes` lists every goal change of the cycle; false "
+            "when it could not be read (no git, --no-git) or the clone's history is incomplete.",
+        },
+        "changes_incomplete": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["reason", "commit", "date"],
+                    "properties": {
+                        "reason": {"enum": ["shallow clone", "grafted history"]},
+                        "commit": {
+                            "type": "string",
+                            "description": "The commit where the clone's history stops.",
+                        },
+                        "date": {
+                            "type": "string",
+                            "pattern": DATE_PATTERN,
+                            "description": "Its committer date.",
+                        },
+                    },
+                },
+            ],
+            "description": "Why the changes are not listed although the report runs in git: "
+            "the clone lacks history the cycle needs. Null otherwise.",
+        },
         "risks": {
             "type": "array",
             "description": "Red items and their off-track drivers.",

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from okrctl.cyclechanges import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
 from okrctl.i18n import text
 from okrctl.model import GoalType, KRKind
@@ -104,19 +105,6 @@ class Freshness:
 
 
 @dataclass(frozen=True, slots=True)
-class ChangeEntry:
-    kind: str
-    entity: str
-    id: str
-    title: str
-    fields: tuple[tuple[str, Any, Any], ...]
-    goalposts: tuple[dict[str, Any], ...]
-    author: str | None = None  # the last commit in the cycle that touched its file
-    when: str | None = None
-    commit: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Risk:
     id: str
     title: str
@@ -162,6 +150,8 @@ class Report:
     balanced: list[BalancedCard]
     changes: list[ChangeEntry]
     changes_note: str | None
+    changes_complete: bool  # the changes listed are every change of the cycle
+    changes_incomplete: Incomplete | None  # why not, when the clone lacks history
     risks: list[Risk]
     retros: list[Retro]
     scorecards: list[Card] | None
@@ -356,10 +346,11 @@ def build_report(
         early = _data_ending_early(evaluation, summary.freshness, cycle.end, lang)
         if early:
             warnings.append(early)
-    changes: list[ChangeEntry] = []
-    note: str | None = text("git_unavailable", lang, reason="--no-git")
-    if git_changes:
-        changes, note = _changes(workspace, cycle.start, as_of, lang)
+    changes: CycleChanges = (
+        cycle_changes(workspace.config.root, cycle.start, as_of, lang)
+        if git_changes
+        else not_read("--no-git", lang)
+    )
     report = score_report(ctx, evaluation, unit=unit, scorer=scorer)
     risks = _risks(ctx, evaluation, objectives, kpis)
     retros = _retros(objectives, risks, _reviews(workspace, cycle_id, warnings), lang, final)
@@ -376,8 +367,10 @@ def build_report(
         kpis=kpis,
         synergy=report.synergy,
         balanced=report.balanced,
-        changes=changes,
-        changes_note=note,
+        changes=changes.entries,
+        changes_note=changes.note,
+        changes_complete=changes.complete,
+        changes_incomplete=changes.incomplete,
         risks=risks,
         retros=retros,
         scorecards=report.cards if include_scorecards else None,
@@ -399,71 +392,6 @@ def _kpi_entry(result: KpiResult) -> KpiEntry:
         kpi.percent,
         kpi.unit_label,
     )
-
-
-def _changes(
-    workspace: Workspace, start: dt.date, as_of: dt.date, lang: str
-) -> tuple[list[ChangeEntry], str | None]:
-    from okrctl.errors import GitError
-    from okrctl.gitrepo import open_git
-    from okrctl.goaldiff import goal_diff
-
-    root = workspace.config.root
-    try:
-        with open_git(root) as git:
-            base = git.run(
-                "rev-list",
-                "-1",
-                f"--before={start.isoformat()}T00:00:00",
-                "HEAD",
-                "--",
-                ".",
-                what="find the cycle's starting point",
-            ).strip()
-            if not base:
-                roots = git.run(
-                    "rev-list", "--max-parents=0", "HEAD", what="find the first commit"
-                ).split()
-                base = roots[-1] if roots else ""
-            if not base:
-                return [], text("no_changes", lang)
-            diff = goal_diff(root, base, None, as_of)
-            last: dict[str, Any] = {}
-            for change in diff.changes:
-                if change.file not in last:
-                    commits = git.log(f"{base}..HEAD", [change.file])
-                    last[change.file] = commits[-1] if commits else None
-    except GitError as exc:
-        return [], text("git_unavailable", lang, reason=exc.message)
-    entries = []
-    for change in diff.changes:
-        commit = last.get(change.file)
-        posts = tuple(
-            {
-                "reason": p.reason,
-                "field": p.field,
-                "old": p.old,
-                "new": p.new,
-                "author": p.author.name if p.author else None,
-                "when": p.author.when if p.author else None,
-                "commit": p.author.commit if p.author else None,
-            }
-            for p in change.goalposts
-        )
-        entries.append(
-            ChangeEntry(
-                change.kind,
-                change.entity,
-                change.id,
-                change.title,
-                tuple((f.field, f.old, f.new) for f in change.fields),
-                posts,
-                commit.author if commit else None,
-                commit.date.isoformat() if commit else None,
-                commit.short if commit else None,
-            )
-        )
-    return entries, None if entries else text("no_changes", lang)
 
 
 def _data_ending_early(

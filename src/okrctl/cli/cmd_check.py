@@ -40,7 +40,8 @@ def check(
         typer.Option(
             "--changed-since",
             metavar="REV",
-            help="Validate everything, report only diagnostics in files changed since REV.",
+            help="Validate everything, report only what the change since REV answers for: "
+            "diagnostics in changed files, new ones, and those about ids it altered.",
         ),
     ] = None,
     quiet: Annotated[
@@ -72,7 +73,6 @@ def check(
     import gc
 
     from okrctl.check import check as run_check
-    from okrctl.config import find_root
 
     # a short-lived process holding tens of thousands of records: the cyclic collector
     # would only rescan them (30% of a large repository's run time)
@@ -83,16 +83,11 @@ def check(
         from okrctl.errors import UsageError
 
         raise UsageError(f"-C/--repo {repo}: no such directory")
-    changed = None
-    if changed_since is not None:
-        from okrctl.gitutil import changed_files
-
-        changed = changed_files(find_root(start), changed_since)
     from okrctl.workspace import parse_day
 
     day = parse_day(as_of, "--as-of") if as_of else None
     result = run_check(
-        start, changed_files=changed, use_cache=not no_cache, data=not no_data, as_of=day
+        start, changed_since=changed_since, use_cache=not no_cache, data=not no_data, as_of=day
     )
     chosen = format or (
         CheckFormat.github if os.environ.get("GITHUB_ACTIONS") else CheckFormat.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from okrctl.config import Config, MetricSource
 from okrctl.diagnostics import Diagnostic
@@ -37,10 +38,18 @@ def checkins_source(config: Config) -> MetricSource:
 class MetricData:
     """The repository's metric sources, opened on first use."""
 
-    def __init__(self, config: Config, *, large_file_bytes: int = LARGE_FILE_BYTES) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        large_file_bytes: int | None = None,
+        share: MetricData | None = None,
+    ) -> None:
         self.config = config
-        self.large = large_file_bytes
+        # read at call time, so tests can run every file through DuckDB
+        self.large = LARGE_FILE_BYTES if large_file_bytes is None else large_file_bytes
         self._open: dict[str, Source | None] = {}
+        self._share = share  # opens the sources configured the same as here
 
     def spec(self, name: str) -> MetricSource | None:
         if name == CHECKINS:
@@ -50,8 +59,25 @@ class MetricData:
     def source(self, name: str) -> Source | None:
         if name not in self._open:
             spec = self.spec(name)
-            self._open[name] = None if spec is None else self._make(spec)
+            if spec is not None and self._shares(spec):
+                assert self._share is not None
+                self._open[name] = self._share.source(name)
+            else:
+                self._open[name] = None if spec is None else self._make(spec)
         return self._open[name]
+
+    def _shares(self, spec: MetricSource) -> bool:
+        """Whether the shared data reads ``spec``'s source the same way (where it is written
+        in okrctl.yaml aside)."""
+        other = self._share
+        theirs = other.spec(spec.name) if other is not None else None
+        return (
+            other is not None
+            and theirs is not None
+            and other.config.root == self.config.root
+            and other.large == self.large
+            and replace(theirs, line=0, column=0) == replace(spec, line=0, column=0)
+        )
 
     def _make(self, spec: MetricSource) -> Source | None:
         path = self.config.root / spec.path

@@ -34,7 +34,7 @@ def summary_line(result: CheckResult) -> str:
     if infos:
         findings.append(_plural(infos, "note"))
     head = ", ".join(findings) if errors or warnings or infos else "no problems"
-    scope = " (in changed files)" if result.changed_only else ""
+    scope = " (in changed files and what they affect)" if result.changed_only else ""
     return (
         f"{head}{scope} in {_plural(s.files, 'file')}: {_plural(s.objectives, 'objective')}, "
         f"{s.key_results} KRs, {_plural(s.kpis, 'KPI')}, {_plural(s.scorecards, 'scorecard')}; "

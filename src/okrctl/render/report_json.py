@@ -153,6 +153,8 @@ def as_dict(r: Report) -> dict[str, Any]:
             for c in r.changes
         ],
         "changes_note": r.changes_note,
+        "changes_complete": r.changes_complete,
+        "changes_incomplete": _incomplete(r),
         "risks": [
             {
                 "id": k.id,
@@ -193,6 +195,11 @@ def as_dict(r: Report) -> dict[str, Any]:
         ],
         "warnings": r.warnings,
     }
+
+
+def _incomplete(r: Report) -> dict[str, str] | None:
+    gap = r.changes_incomplete
+    return None if gap is None else {"reason": gap.reason, "commit": gap.commit, "date": gap.date}
 
 
 def render(report: Report, out: IO[str]) -> None:
