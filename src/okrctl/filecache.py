@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from okrctl.fileio import settle_mode
 from okrctl.model import GoalFile
 from okrctl.rules.registry import make
 
@@ -117,6 +118,7 @@ class _Store:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(self._sign(payload))
                     handle.write(payload)
+                settle_mode(tmp, self.directory / name)
                 os.replace(tmp, self.directory / name)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
