@@ -37,9 +37,10 @@ def settle_mode(tmp: str | Path, path: Path) -> None:
     os.chmod(tmp, mode)
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
+def write_atomic(path: Path, text: str | bytes, *, sync: bool = True) -> None:
     """Write ``text`` (UTF-8, line ends as given) or bytes to ``path`` through a temporary
-    file and a rename. An existing file keeps its mode; a new one honours the umask."""
+    file and a rename. An existing file keeps its mode; a new one honours the umask.
+    ``sync=False`` skips the fsync, for caches whose torn entries are detected anyway."""
     path = Path(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -47,7 +48,8 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         settle_mode(tmp, path)
         os.replace(tmp, path)
     except BaseException:
