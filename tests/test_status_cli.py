@@ -265,6 +265,23 @@ def test_checkin_records_and_replaces(startup: Path) -> None:
     assert run_okrctl("check", "-C", str(startup), "--strict").returncode == 0
 
 
+def test_checkin_keeps_the_line_endings_and_bom_of_a_spreadsheet_saved_file(
+    startup: Path,
+) -> None:
+    # Excel's "CSV UTF-8" writes a byte-order mark and CRLF line ends
+    path = startup / "metrics" / "checkins.csv"
+    rows = path.read_text(encoding="utf-8").count("\n")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    result = run_okrctl(
+        "checkin", "FUND/vc-meetings", "7", "--date", "2026-11-21", "-C", str(startup)
+    )
+    assert result.returncode == 0, result.stderr
+    after = path.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbfdate,metric,value,note\r\n")
+    assert after.count(b"\r\n") == after.count(b"\n") == rows + 1  # one row added
+    assert b"2026-11-21,FUND/vc-meetings,7,\r\n" in after
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

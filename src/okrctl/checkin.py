@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from okrctl.diagnostics import did_you_mean
 from okrctl.errors import UsageError
-from okrctl.fileio import write_atomic
+from okrctl.fileio import TextStyle, split_style, write_atomic
 from okrctl.metrics.engine import checkins_source
 from okrctl.metrics.memory import TableSource
 from okrctl.model import KRKind, Ref
@@ -91,6 +91,7 @@ def checkin(
     spec = checkins_source(workspace.config)
     path = workspace.config.root / spec.path
     rows: list[list[str]] = []
+    style = TextStyle()
     if path.exists():
         existing = TableSource(spec, workspace.config.root)
         broken = [
@@ -104,15 +105,16 @@ def checkin(
                 f"{spec.path}:{first.line}: {first.message}",
                 hint="fix the check-ins file first; nothing was written",
             )
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None or [h.strip() for h in header[:3]] != HEADER[:3]:
-                raise UsageError(
-                    f"{spec.path} does not start with the header {','.join(HEADER)}",
-                    hint="nothing was written",
-                )
-            rows = [r + [""] * (4 - len(r)) for r in reader if r]
+        text = path.read_bytes().decode("utf-8")
+        _, style = split_style(text)  # the file keeps its line endings and BOM
+        reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        header = next(reader, None)
+        if header is None or [h.strip() for h in header[:3]] != HEADER[:3]:
+            raise UsageError(
+                f"{spec.path} does not start with the header {','.join(HEADER)}",
+                hint="nothing was written",
+            )
+        rows = [r + [""] * (4 - len(r)) for r in reader if r]
     replaced = None
     kept = []
     for row in rows:
@@ -123,7 +125,8 @@ def checkin(
     kept.append([day.isoformat(), kr.path, _plain(value), neutralise(note or "")])
     kept.sort(key=lambda r: (r[0], r[1]))
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write("\ufeff" if style.bom else "")
+    writer = csv.writer(buffer, lineterminator=style.newline)
     writer.writerow(HEADER)
     writer.writerows(kept)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,8 +11,10 @@ would have given it.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -55,3 +57,57 @@ def write_atomic(path: Path, text: str | bytes, *, sync: bool = True) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_NEWLINE_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class TextStyle:
+    """What a text file's bytes say beyond its content: its line endings and whether it
+    starts with a byte-order mark. A file okrctl rewrites keeps both.
+
+    ``newline`` is the ending most of its lines use (on a tie, the first line's); a file
+    with more than one kind is ``mixed`` and is rewritten with ``newline`` throughout.
+    """
+
+    newline: str = "\n"
+    bom: bool = False
+    counts: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def mixed(self) -> bool:
+        return len(self.counts) > 1
+
+    @property
+    def name(self) -> str:
+        return _NEWLINE_NAMES[self.newline]
+
+    def describe(self) -> str:
+        """``mixed line endings (3 CRLF, 1 LF)``."""
+        parts = ", ".join(f"{count} {_NEWLINE_NAMES[kind]}" for kind, count in self.counts)
+        return f"mixed line endings ({parts})"
+
+    def apply(self, text: str) -> str:
+        """``text`` (LF line ends, no BOM) laid out in this style."""
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return "\ufeff" + text if self.bom else text
+
+
+def split_style(text: str) -> tuple[str, TextStyle]:
+    """``text`` with LF line ends and no BOM, and the style it had."""
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    found: dict[str, int] = {}
+    for match in _NEWLINE.finditer(text):
+        found[match.group()] = found.get(match.group(), 0) + 1
+    if not found:
+        return text, TextStyle(bom=bom)
+    most = max(found.values())
+    newline = next(kind for kind, count in found.items() if count == most)  # first seen
+    counts = tuple(sorted(found.items(), key=lambda item: -item[1]))
+    plain = text if found.keys() == {"\n"} else text.replace("\r\n", "\n").replace("\r", "\n")
+    return plain, TextStyle(newline, bom, counts)
