@@ -34,6 +34,7 @@ _SOURCES = (
     "goalfile.py",
     "model.py",
     "numbers.py",
+    "written.py",
     "diagnostics.py",
     "rules/registry.py",
     "rules/loading.py",

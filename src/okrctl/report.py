@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
 from okrctl.i18n import text
@@ -22,6 +22,9 @@ from okrctl.progress import (
 from okrctl.rules.context import alignment_stats
 from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
 from okrctl.workspace import Workspace
+
+if TYPE_CHECKING:
+    from okrctl.goaldiff import FieldChange
 
 Series = tuple[tuple[dt.date, float], ...]
 
@@ -97,7 +100,7 @@ class ChangeEntry:
     entity: str
     id: str
     title: str
-    fields: tuple[tuple[str, Any, Any], ...]
+    fields: tuple[FieldChange, ...]
     goalposts: tuple[dict[str, Any], ...]
     author: str | None = None  # the last commit in the cycle that touched its file
     when: str | None = None
@@ -428,6 +431,8 @@ def _changes(
                 "field": p.field,
                 "old": p.old,
                 "new": p.new,
+                "old_written": p.old_written,
+                "new_written": p.new_written,
                 "author": p.author.name if p.author else None,
                 "when": p.author.when if p.author else None,
                 "commit": p.author.commit if p.author else None,
@@ -440,7 +445,7 @@ def _changes(
                 change.entity,
                 change.id,
                 change.title,
-                tuple((f.field, f.old, f.new) for f in change.fields),
+                change.fields,
                 posts,
                 commit.author if commit else None,
                 commit.date.isoformat() if commit else None,
