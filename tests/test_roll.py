@@ -91,3 +91,22 @@ def test_roll_refuses_overwrite_and_unknown_cycles(edu: Path) -> None:
     assert bad.returncode == 2 and "did you mean '2027-Q1'" in bad.stderr
     missing = run_okrctl("roll", "2026-Q4", "2027-Q1", "--include", "NOPE", "-C", str(edu))
     assert missing.returncode == 2
+
+
+def test_roll_keeps_the_notation_of_the_values_it_carries(edu: Path) -> None:
+    result = run_okrctl("roll", "2026-Q4", "2027-Q1", "--include", "MKT-1", "-C", str(edu))
+    assert result.returncode == 0, result.stderr
+    # old baselines as the goal files write them (100万, 85%), not 1,000,000 and 0.85
+    assert "    users: baseline 100万 -> 1.53M\n" in result.stdout
+    assert "    satisfaction: baseline 85% -> 87.0%\n" in result.stdout
+    assert "    users: baseline 1,000,000 -> 1.53M\n" in result.stdout  # MKT-1 writes it so
+    company = (edu / "goals" / "2027-Q1" / "company.yaml").read_text(encoding="utf-8")
+    assert "        target: 200万\n" in company and "        target: 500K\n" in company
+    marketing = (edu / "goals" / "2027-Q1" / "departments" / "marketing.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert "        target: 2,000,000\n" in marketing
+    social = (edu / "goals" / "2027-Q1" / "teams" / "social.yaml").read_text(encoding="utf-8")
+    assert "        target: 50万\n" in social
+    carried = _objectives(edu)  # every file reads back without a problem, the same numbers
+    assert carried["CO-1-2027-Q1"].key_results[0].target == 2_000_000  # type: ignore[attr-defined]

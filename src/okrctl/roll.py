@@ -19,8 +19,22 @@ from okrctl.errors import UsageError
 from okrctl.evaluate import Evaluator, KRResult
 from okrctl.fileio import write_atomic
 from okrctl.fmt import KEY_RESULT, OBJECTIVE, _yaml
-from okrctl.model import GoalType, KRKind, Objective
+from okrctl.model import GoalType, KeyResult, KRKind, Objective
 from okrctl.workspace import Workspace
+from okrctl.written import as_written
+from okrctl.yamlread import plain_scalar
+
+
+@dataclass(frozen=True, slots=True)
+class Rebased:
+    """A key result's baseline, before and after the roll; ``new`` None when the new
+    cycle's data decides. ``old_written``: the old baseline as the goal file wrote it."""
+
+    kr: str
+    old: float | None
+    new: float | None
+    percent: bool
+    old_written: str | None
 
 
 @dataclass
@@ -29,7 +43,7 @@ class Carried:
     new: str
     file: str
     progress: float | None
-    rebased: list[tuple[str, float | None, float | None]] = field(default_factory=list)
+    rebased: list[Rebased] = field(default_factory=list)
     dropped_krs: list[str] = field(default_factory=list)
     alignment: str = ""  # kept | re-pointed | dropped | none
 
@@ -195,27 +209,42 @@ def _key_result(result: KRResult, carried: Carried) -> Any:
         fields["at_least"], fields["at_most"] = kr.at_least, kr.at_most
     else:
         if kr.kind is KRKind.RELATIVE and kr.relative is not None:
-            fields["target"] = f"{kr.relative * 100:+g}%"
+            fields["target"] = kr.written.get("relative") or f"{kr.relative * 100:+g}%"
         elif kr.kind is KRKind.RANGE:
             fields["target"] = [kr.low, kr.high]
         else:
             fields["target"] = kr.target
         last = result.answer.series[-1][1] if result.answer.series else result.current
-        if kr.aggregate == "last" or kr.metric is None:
-            # re-based on the last observed value; None: the new cycle's data decides
+        new = last if kr.aggregate == "last" or kr.metric is None else None
+        if new is not None:  # re-based on the last observed value
             fields["baseline"] = last
-            carried.rebased.append((kr.id, result.baseline, last))
-        else:
-            carried.rebased.append((kr.id, result.baseline, None))
+        written = as_written(kr, "baseline") if kr.baseline is not None else None
+        carried.rebased.append(Rebased(kr.id, result.baseline, new, kr.percent, written))
     entry = CommentedMap()
     for key in KEY_RESULT:
         if fields.get(key) is not None:
-            entry[key] = (
-                _written(fields[key], kr.percent)
-                if key in ("baseline", "target", "at_least", "at_most")
-                else fields[key]
-            )
+            entry[key] = _carried(kr, key, fields[key])
     return entry
+
+
+def _carried(kr: KeyResult, key: str, value: Any) -> Any:
+    """A field of the new key result: a number carried over as the goal file wrote it
+    (``200万``, ``110%``); a re-based baseline as people write it."""
+    if key not in ("baseline", "target", "at_least", "at_most", "weight"):
+        return value
+    if key == "target" and kr.kind is KRKind.RANGE:
+        return [_as_written(kr, "low", kr.low), _as_written(kr, "high", kr.high)]
+    if key == "baseline" or isinstance(value, str):
+        return _written(value, kr.percent) if key != "weight" else value
+    return _as_written(kr, key, value)
+
+
+def _as_written(kr: KeyResult, name: str, value: float | None) -> Any:
+    text = kr.written.get(name)
+    if text is None or isinstance(plain_scalar(text), int | float):
+        # a YAML number (1e3, 2000000) is written as one; percent values as 45%
+        return _written(value, kr.percent) if name != "weight" else value
+    return text
 
 
 def _written(value: Any, percent: bool) -> Any:

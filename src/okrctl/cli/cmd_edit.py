@@ -359,12 +359,10 @@ def roll(
             f"carry {one_line(c.old)} ({progress}) -> {one_line(c.new)} in "
             f"{one_line(c.file)}; alignment {c.alignment}\n"
         )
-        for kr, old, new in c.rebased:
-            out.write(
-                f"    {one_line(kr)}: baseline {number(old)} -> "
-                + ("from the new cycle's data" if new is None else number(new))
-                + "\n"
-            )
+        for r in c.rebased:
+            old = r.old_written or number(r.old, percent=r.percent)
+            new = "from the new cycle's data" if r.new is None else number(r.new, percent=r.percent)
+            out.write(f"    {one_line(r.kr)}: baseline {one_line(old)} -> {new}\n")
         for kr in c.dropped_krs:
             out.write(f"    {one_line(kr)}: reached, left behind\n")
     for ident, why in plan.skipped:
