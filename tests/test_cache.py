@@ -130,3 +130,90 @@ def test_unwritable_key_location_still_checks(
     root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
     assert check(root).summary.objectives == 1
     assert not (root / CACHE_DIR).exists()
+
+
+PLANTED = """\
+import pathlib
+pathlib.Path({marker!r}).write_text("ran")
+def validate(data):
+    return data
+"""
+
+
+def _validators(cache: Path) -> dict[str, Path]:
+    return {p.name.split("-", 2)[1]: p for p in (cache / "okrctl").glob("validator-*.marshal")}
+
+
+@pytest.fixture
+def own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A cache home of the test's own, with the in-process validators forgotten."""
+    import okrctl.validate
+
+    cache = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr(okrctl.validate, "_COMPILED", {})
+    return cache
+
+
+@pytest.mark.parametrize("planted", ["unsigned", "signed-with-another-key", "other-entry"])
+def test_a_compiled_validator_okrctl_did_not_sign_is_never_run(
+    make_repo: MakeRepo, own_cache: Path, tmp_path: Path, planted: str
+) -> None:
+    import marshal
+
+    import okrctl.validate
+    from okrctl.signing import signed
+
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL.replace("target: 10", "target: lots")})
+    first = check(root, use_cache=False)
+    entries = _validators(own_cache)
+    assert set(entries) == {"goals.schema.json", "okrctl.schema.json"}
+    # someone who can write to ~/.cache/okrctl replaces an entry with code of their own
+    marker = tmp_path / "pwned"
+    code = compile(PLANTED.format(marker=str(marker)), "<planted>", "exec")
+    payload = marshal.dumps(("validate", code))
+    target = entries["goals.schema.json"]
+    if planted == "unsigned":  # the format of okrctl before entries were signed
+        blob = payload
+    elif planted == "signed-with-another-key":
+        blob = signed(b"k" * 32, payload, target.name.encode())
+    else:  # a genuine entry of this machine, but the okrctl.yaml schema's validator
+        blob = entries["okrctl.schema.json"].read_bytes()
+    target.write_bytes(blob)
+    okrctl.validate._COMPILED.clear()
+    second = check(root, use_cache=False)
+    assert not marker.exists()
+    # the planted validator accepts anything; the real one still finds `target: lots`
+    assert [d.code for d in second.diagnostics] == [d.code for d in first.diagnostics]
+    assert "S001" in [d.code for d in second.diagnostics]
+    assert target.read_bytes() != blob  # recompiled and stored signed
+    okrctl.validate._COMPILED.clear()
+    assert check(root, use_cache=False) == second
+
+
+def test_a_validator_compiled_by_another_fastjsonschema_is_not_reused(
+    make_repo: MakeRepo, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fastjsonschema
+
+    import okrctl.validate
+
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
+    check(root, use_cache=False)
+    before = set((own_cache / "okrctl").glob("validator-*.marshal"))
+    monkeypatch.setattr(fastjsonschema, "VERSION", "0.0.1")
+    okrctl.validate._COMPILED.clear()
+    check(root, use_cache=False)
+    after = set((own_cache / "okrctl").glob("validator-*.marshal"))
+    assert len(before) == 2 and len(after - before) == 2  # entries of their own
+
+
+def test_without_a_signing_key_validators_are_compiled_and_not_stored(
+    make_repo: MakeRepo, own_cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "xdg-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL.replace("target: 10", "target: lots")})
+    assert "S001" in [d.code for d in check(root, use_cache=False).diagnostics]
+    assert blocker.read_text(encoding="utf-8") == ""

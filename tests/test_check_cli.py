@@ -13,6 +13,8 @@ import pytest
 from conftest import (
     EXAMPLES,
     FIXTURES,
+    MINIMAL_CONFIG,
+    MINIMAL_GOAL,
     MakeRepo,
     golden,
     run_okrctl,
@@ -100,6 +102,48 @@ def test_clean_sarif_is_valid() -> None:
     document = _sarif(EXAMPLES / "education")
     assert list(Draft4Validator(schema).iter_errors(document)) == []
     assert document["runs"][0]["results"] == []  # type: ignore[index]
+
+
+# RFC 3986 relative-ref with a path only: unreserved, sub-delims, "@", "/" and %XX
+_URI_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=@/]|%[0-9A-F]{2})*")
+
+
+@pytest.mark.parametrize(
+    ("name", "uri"),
+    [
+        # space -> %20, 目 = E7 9B AE, 标 = E6 A0 87 (UTF-8), # -> %23
+        ("goals/Q4 目标#1.yaml", "goals/Q4%20%E7%9B%AE%E6%A0%87%231.yaml"),
+        # "?" would start a query, "%" an escape, ":" in the first segment a scheme
+        ("goals/100%?.yaml", "goals/100%25%3F.yaml"),
+        ("c:goals.yaml", "c%3Agoals.yaml"),
+    ],
+)
+def test_sarif_locations_are_percent_encoded_uris(make_repo: MakeRepo, name: str, uri: str) -> None:
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    from jsonschema import Draft4Validator
+
+    config = MINIMAL_CONFIG + 'goals: ["*.yaml", "goals/**/*.yaml"]\n'
+    goal = MINIMAL_GOAL.replace("title: Grow", "title: Grow\n    bogus: 1")
+    root = make_repo({name: goal}, config=config)
+    document = _sarif(root)
+    schema = json.loads(
+        shared_path("external-schemas", "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+    )
+    assert list(Draft4Validator(schema).iter_errors(document)) == []
+    run = document["runs"][0]  # type: ignore[index]
+    (location,) = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in run["results"]
+        if r["ruleId"] == "S002"
+    }
+    assert location == uri
+    assert _URI_PATH.fullmatch(location)
+    # what a SARIF viewer does: resolve against SRCROOT and open that file
+    base = run["originalUriBaseIds"]["SRCROOT"]["uri"]
+    resolved = urlsplit(urljoin(base, location))
+    assert (resolved.query, resolved.fragment) == ("", "")
+    assert Path(unquote(resolved.path)) == (root / name).resolve()
 
 
 def test_github_is_default_under_actions_and_writes_a_job_summary(tmp_path: Path) -> None:

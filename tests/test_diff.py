@@ -27,9 +27,13 @@ def test_semantic_changes(history: Path) -> None:
     assert _change(report, "S-2")["kind"] == "added"
     s1 = _change(report, "S-1")
     assert s1["moved_from"] == "goals/sales.yaml" and s1["file"] == "goals/sales-team.yaml"
-    assert {"field": "aligns_to", "old": "CO-1/users", "new": "CO-1/cost"} in s1["fields"]
+    no_number = {"old_written": None, "new_written": None}
+    assert {"field": "aligns_to", "old": "CO-1/users", "new": "CO-1/cost", **no_number} in s1[
+        "fields"
+    ]
     users = _change(report, "CO-1/users")
-    assert {"field": "target", "old": 190.0, "new": 150.0} in users["fields"]
+    target = {"old": 190.0, "new": 150.0, "old_written": "190", "new_written": "150"}
+    assert {"field": "target", **target} in users["fields"]
 
 
 def test_goal_posts_name_who_and_when(history: Path) -> None:
@@ -50,7 +54,9 @@ def test_goal_posts_name_who_and_when(history: Path) -> None:
 def test_changes_before_the_cycle_are_planning(history: Path) -> None:
     report = diff_json(history, "HEAD~3", "planned")
     users = _change(report, "CO-1/users")
-    assert users["fields"] == [{"field": "target", "old": 200.0, "new": 190.0}]
+    assert users["fields"] == [
+        {"field": "target", "old": 200.0, "new": 190.0, "old_written": "200", "new_written": "190"}
+    ]
     assert users["goalposts"] == []
 
 
@@ -220,3 +226,141 @@ def test_hostile_titles_and_file_names_stay_text(make_repo: MakeRepo) -> None:
     assert "- ➕ **key result S-1/deals** (``goals/a`b.yaml``)" in md  # no title, one space
     text = run_okrctl("diff", "HEAD", "-C", str(root)).stdout
     assert "\x1b" not in text and "\\x1b[31mred" in text
+
+
+NOTATION = """\
+defaults: {cycle: 2026-Q4, unit: acme, owner: ceo}
+objectives:
+  - id: CO-1
+    title: Grow
+    key_results:
+      - {id: users, metric: crm:users, baseline: 100万, target: 200万, weight: 0.6}
+      - {id: churn, metric: crm:churn, baseline: 5%, target: 3%, weight: 0.4}
+  - id: CO-2
+    title: Earn
+    key_results:
+      - {id: arr, metric: crm:arr, baseline: 1.2M, target: +30%}
+      - {id: launches, target: [3, 5]}
+      - id: deals
+        baseline: 0
+        target: 1e3
+        plan: [{date: 2026-10-31, value: 25万}]
+kpis:
+  - {id: K-CSAT, title: Satisfaction, metric: crm:csat, target: 90%, weight: 1}
+"""
+
+REALISTIC = {
+    "target: 200万": "target: 150万",
+    "weight: 0.6": "weight: 0.5",
+    "weight: 0.4": "weight: 0.5",
+    "target: 3%": "target: 4%",
+    "baseline: 1.2M": "baseline: 1.5M",
+    "target: +30%": "target: +20%",
+    "[3, 5]": "[3, 8]",
+    "target: 1e3": "target: 2e3",
+    "value: 25万": "value: 30万",
+    "target: 90%": "target: 85%",
+}
+
+
+@pytest.fixture
+def notation(make_repo: MakeRepo) -> Path:
+    """Goals written in the notations people use, changed mid-quarter."""
+    root = make_repo({"goals/company.yaml": NOTATION})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Plan Q4")
+    git(root, "tag", "planned")
+    text = NOTATION
+    for old, new in REALISTIC.items():
+        assert old in text
+        text = text.replace(old, new)
+    write(root, "goals/company.yaml", text)
+    git(
+        root, "commit", "-qam", "Be realistic", date="2026-11-10T15:00:00+08:00", author="Wang Fang"
+    )
+    return root
+
+
+def test_diff_shows_values_in_the_notation_of_the_file(notation: Path) -> None:
+    args = ("diff", "planned", "HEAD", "--as-of", "2026-11-30", "-C", str(notation))
+    text = run_okrctl(*args).stdout
+    for line in (
+        "    target: 200万 -> 150万",  # not 2,000,000 -> 1,500,000
+        "    weight: 0.6 -> 0.5",
+        "    target: 3% -> 4%",  # not 0.03 -> 0.04
+        "    baseline: 1.2M -> 1.5M",
+        "    relative: +30% -> +20%",  # not 0.3 -> 0.2
+        "    high: 5 -> 8",
+        "    target: 1e3 -> 2e3",
+        "    plan: [{date: 2026-10-31, value: 25万}] -> [{date: 2026-10-31, value: 30万}]",
+        "    target: 90% -> 85%",
+    ):
+        assert line + "\n" in text, line
+    posts = [x for x in text.splitlines() if "GOAL POST MOVED" in x]
+    assert [p.split(" by ")[0] for p in posts] == [
+        "    GOAL POST MOVED: target raised (lower is better): target 3% -> 4%",  # CO-1/churn
+        "    GOAL POST MOVED: target lowered: target 200万 -> 150万",  # CO-1/users
+        "    GOAL POST MOVED: relative target reduced: target +30% -> +20%",
+        # the low end stays 3: the whole range shows what widened
+        "    GOAL POST MOVED: range widened: target [3, 5] -> [3, 8]",
+        "    GOAL POST MOVED: target lowered: target 90% -> 85%",
+    ]
+    md = run_okrctl(*args, "-f", "md").stdout
+    assert "  - target: 200万 → 150万\n" in md and "  - target: 90% → 85%\n" in md
+    assert "goal post moved**: target lowered: target 200万 -&gt; 150万 by Wang Fang" in md
+
+
+def test_diff_json_keeps_the_numbers_and_adds_the_written_form(notation: Path) -> None:
+    report = diff_json(notation, "planned", "HEAD")
+    users = _change(report, "CO-1/users")
+    assert {
+        "field": "target",
+        "old": 2000000.0,
+        "new": 1500000.0,
+        "old_written": "200万",
+        "new_written": "150万",
+    } in users["fields"]
+    churn = _change(report, "CO-1/churn")
+    assert {
+        "field": "target",
+        "old": 0.03,
+        "new": 0.04,
+        "old_written": "3%",
+        "new_written": "4%",
+    } in churn["fields"]
+    (post,) = churn["goalposts"]
+    assert (post["old"], post["new"], post["old_written"], post["new_written"]) == (
+        0.03,
+        0.04,
+        "3%",
+        "4%",
+    )
+    launches = _change(report, "CO-2/launches")
+    (widened,) = launches["goalposts"]
+    # old/new hold the low ends (3 and 3); the written form shows the whole range
+    assert (widened["old"], widened["new"]) == (3.0, 3.0)
+    assert (widened["old_written"], widened["new_written"]) == ("[3, 5]", "[3, 8]")
+    kpi = _change(report, "K-CSAT")
+    assert [(f["old_written"], f["new_written"]) for f in kpi["fields"]] == [("90%", "85%")]
+
+
+def test_history_and_report_show_the_notation_of_the_file(notation: Path) -> None:
+    history = run_okrctl("history", "CO-1/users", "-C", str(notation)).stdout
+    assert "    target: 200万 -> 150万\n" in history
+    report = run_okrctl("report", "-f", "md", "--as-of", "2026-11-30", "-C", str(notation)).stdout
+    assert "target: 200万 → 150万; weight: 0.6 → 0.5" in report
+    day = ("--as-of", "2026-11-30", "-C", str(notation))
+    html = run_okrctl("report", "-f", "html", *day).stdout
+    assert "target: 200万 → 150万; weight: 0.6 → 0.5" in html
+    data = json.loads(run_okrctl("report", "-f", "json", *day).stdout)
+    users = next(c for c in data["changes"] if c["id"] == "CO-1/users")
+    assert users["fields"][0] == {
+        "field": "target",
+        "old": 2000000.0,
+        "new": 1500000.0,
+        "old_written": "200万",
+        "new_written": "150万",
+    }
+    post = users["goalposts"][0]
+    assert (post["old"], post["old_written"], post["new_written"]) == (2000000.0, "200万", "150万")

@@ -155,3 +155,77 @@ def test_fmt_is_idempotent_and_keeps_the_model(text: str) -> None:
     for line in once.splitlines():
         assert not line.startswith("\t")
     assert OBJECTIVE.index("id") < OBJECTIVE.index("title") < KEY_RESULT.index("target") + 99
+
+
+def _endings(data: bytes) -> tuple[int, int]:
+    """(CRLF count, lone LF count)."""
+    return data.count(b"\r\n"), data.count(b"\n") - data.count(b"\r\n")
+
+
+def test_crlf_files_stay_crlf_and_keep_their_bom(make_repo: MakeRepo) -> None:
+    # MESSY has 11 lines; canonical, it has 11 too (the same keys, reordered)
+    crlf = b"\xef\xbb\xbf" + MESSY.replace("\n", "\r\n").encode()
+    root = make_repo({"goals/a.yaml": crlf})
+    done = run_okrctl("fmt", "-C", str(root))
+    assert done.returncode == 0 and done.stdout.startswith("reformatted goals/a.yaml\n")
+    after = (root / "goals" / "a.yaml").read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf# yaml-language-server")
+    assert _endings(after) == (11, 0)  # the rewritten lines too
+    canonical = format_text(MESSY.encode(), is_config=False)
+    assert after == b"\xef\xbb\xbf" + canonical.replace("\n", "\r\n").encode()
+    assert _model(after) == _model(crlf)
+    assert run_okrctl("fmt", "--check", "-C", str(root)).returncode == 0
+
+
+def test_a_mixed_file_keeps_its_majority_ending_and_says_so(make_repo: MakeRepo) -> None:
+    canonical = format_text(MESSY.encode(), is_config=False)
+    lines = canonical.splitlines(keepends=True)
+    # 3 of the 11 lines end in LF, 8 in CRLF: CRLF wins
+    mixed = "".join(x if i in (2, 5, 7) else x.replace("\n", "\r\n") for i, x in enumerate(lines))
+    root = make_repo({"goals/a.yaml": mixed.encode()})
+    check = run_okrctl("fmt", "--check", "-C", str(root))
+    assert check.returncode == 1
+    assert check.stdout.splitlines()[0] == (
+        "would reformat goals/a.yaml: mixed line endings (8 CRLF, 3 LF), all CRLF after"
+    )
+    done = run_okrctl("fmt", "-C", str(root))
+    assert done.stdout.startswith(
+        "reformatted goals/a.yaml (mixed line endings (8 CRLF, 3 LF): now all CRLF)\n"
+    )
+    assert (root / "goals" / "a.yaml").read_bytes() == canonical.replace("\n", "\r\n").encode()
+    # a tie goes to the ending of the first line: LF here (2 LF, 2 CRLF)
+    tie = "objectives:\n  - id: A\r\n    title: a\n    owner: b\r\n"
+    (root / "goals" / "a.yaml").write_bytes(tie.encode())
+    run_okrctl("fmt", "-C", str(root))
+    assert (root / "goals" / "a.yaml").read_bytes() == tie.replace("\r\n", "\n").encode()
+
+
+def test_check_says_why_a_file_would_change(make_repo: MakeRepo) -> None:
+    indented = "objectives:\n    - id: A\n      title: a\n"
+    reordered = "objectives:\n  - title: 'b'\n    id: B\n"
+    root = make_repo({"goals/a.yaml": indented, "goals/b.yaml": reordered, "goals/c.yaml": MESSY})
+    check = run_okrctl("fmt", "--check", "-C", str(root))
+    assert check.returncode == 1
+    out = check.stdout
+    assert (
+        "would reformat goals/a.yaml: indentation; first change at line 2\n"
+        "--- goals/a.yaml\n"
+        "+++ goals/a.yaml (formatted)\n"
+        "@@ -1,3 +1,3 @@\n"
+        " objectives:\n"
+        "-    - id: A\n"
+        "-      title: a\n"
+        "+  - id: A\n"
+        "+    title: a\n"
+    ) in out
+    assert "would reformat goals/b.yaml: key order; first change at line 2\n" in out
+    # MESSY moves `defaults` up, reorders and re-indents: its diff is cut at 20 lines
+    first = next(x for x in out.splitlines() if x.startswith("would reformat goals/c.yaml"))
+    assert first == (
+        "would reformat goals/c.yaml: key order, indentation, layout; first change at line 2"
+    )
+    assert "more diff lines: okrctl fmt --diff goals/c.yaml\n" in out
+    full = run_okrctl("fmt", "--diff", "goals/c.yaml", "-C", str(root))
+    assert full.returncode == 1 and "more diff lines" not in full.stdout
+    assert "+defaults: {cycle: 2026-Q4, unit: acme}\n" in full.stdout
+    assert (root / "goals" / "c.yaml").read_text(encoding="utf-8") == MESSY  # nothing written

@@ -24,7 +24,13 @@ def test_key_result_timeline(history: Path) -> None:
     ]
     last = report["events"][-1]
     assert last["author"] == "Wang Fang" and last["date"].startswith("2026-11-10")
-    assert {"field": "target", "old": 190.0, "new": 150.0} in last["fields"]
+    assert {
+        "field": "target",
+        "old": 190.0,
+        "new": 150.0,
+        "old_written": "190",
+        "new_written": "150",
+    } in last["fields"]
     # the metric's value on the commit's date, from today's data: 100 until 11-20
     assert last["value"] == 100.0
     assert report["value_now"] == 110.0
@@ -34,9 +40,8 @@ def test_key_result_timeline(history: Path) -> None:
 def test_moves_and_text(history: Path) -> None:
     report = timeline(history, "S-1")
     last = report["events"][-1]
-    assert {"field": "file", "old": "goals/sales.yaml", "new": "goals/sales-team.yaml"} in last[
-        "fields"
-    ]
+    moved = {"old": "goals/sales.yaml", "new": "goals/sales-team.yaml"}
+    assert {"field": "file", **moved, "old_written": None, "new_written": None} in last["fields"]
     text = run_okrctl("history", "S-1", "-C", str(history)).stdout
     assert "aligns_to: CO-1/users -> CO-1/cost" in text
 

@@ -201,3 +201,20 @@ def test_a_broken_target_file_is_left_alone(edu: Path) -> None:
     )
     assert result.returncode == 2 and "fix the file first" in result.stderr
     assert path.read_bytes() == before
+
+
+def test_new_keeps_the_line_endings_and_bom_of_the_file_it_edits(edu: Path) -> None:
+    path = edu / "goals" / "departments" / "service.yaml"
+    lines = path.read_text(encoding="utf-8").count("\n")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    result = run_okrctl(
+        *("new", "kr", "SVC-1", "--id", "first-reply", "--metric", "crm:first_reply_hours"),
+        *("--at-most", "2", "-C", str(edu)),
+    )
+    assert result.returncode == 0, result.stderr
+    after = path.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf")
+    # the new key result is three lines (id, metric, at_most): every line ends in CRLF
+    assert after.count(b"\r\n") == lines + 3
+    assert after.count(b"\n") == after.count(b"\r\n")
+    assert run_okrctl("check", "-C", str(edu)).returncode == 0  # and still reads right

@@ -89,7 +89,10 @@ FULL_CHANGES = [
         "entity": "objective",
         "id": "S-1",
         "title": "Sell more",
-        "fields": [{"field": "title", "old": "Sell", "new": "Sell more"}],
+        "fields": [
+            {"field": "title", "old": "Sell", "new": "Sell more"}
+            | {"old_written": None, "new_written": None}
+        ],
         "goalposts": [],
         "author": "Li Na",  # the last commit touching goals/sales.yaml: Retitle
         "when": "2026-11-15T09:00:00+08:00",
@@ -109,7 +112,15 @@ FULL_CHANGES = [
         "entity": "key result",
         "id": "CO-1/users",
         "title": "",
-        "fields": [{"field": "target", "old": 190.0, "new": 150.0}],
+        "fields": [
+            {
+                "field": "target",
+                "old": 190.0,
+                "new": 150.0,
+                "old_written": "190",
+                "new_written": "150",
+            }
+        ],
         "goalposts": [("target lowered", "Wang Fang", "2026-11-10T15:00:00+08:00")],
         "author": "Zhao Lei",  # the last commit touching goals/company.yaml: Lower calls
         "when": "2026-11-14T09:00:00+08:00",
@@ -129,7 +140,9 @@ FULL_CHANGES = [
         "entity": "KPI",
         "id": "K-CALLS",
         "title": "Calls",
-        "fields": [{"field": "target", "old": 40.0, "new": 25.0}],
+        "fields": [
+            {"field": "target", "old": 40.0, "new": 25.0, "old_written": "40", "new_written": "25"}
+        ],
         "goalposts": [("target lowered", "Zhao Lei", "2026-11-14T09:00:00+08:00")],
         "author": "Zhao Lei",
         "when": "2026-11-14T09:00:00+08:00",

@@ -265,6 +265,23 @@ def test_checkin_records_and_replaces(startup: Path) -> None:
     assert run_okrctl("check", "-C", str(startup), "--strict").returncode == 0
 
 
+def test_checkin_keeps_the_line_endings_and_bom_of_a_spreadsheet_saved_file(
+    startup: Path,
+) -> None:
+    # Excel's "CSV UTF-8" writes a byte-order mark and CRLF line ends
+    path = startup / "metrics" / "checkins.csv"
+    rows = path.read_text(encoding="utf-8").count("\n")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    result = run_okrctl(
+        "checkin", "FUND/vc-meetings", "7", "--date", "2026-11-21", "-C", str(startup)
+    )
+    assert result.returncode == 0, result.stderr
+    after = path.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbfdate,metric,value,note\r\n")
+    assert after.count(b"\r\n") == after.count(b"\n") == rows + 1  # one row added
+    assert b"2026-11-21,FUND/vc-meetings,7,\r\n" in after
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -360,3 +377,53 @@ def test_a_key_result_with_data_is_never_called_no_data(make_repo: MakeRepo) -> 
     _, out, _ = status("-C", str(root), "--as-of", "2026-11-30", "-f", "json")
     kr = json.loads(out)["rows"][1]
     assert (kr["status"], kr["current"], kr["baseline"], kr["progress"]) == ("grey", 120, 100, None)
+
+
+CYCLE_KPIS = """\
+defaults: {cycle: 2026-Q4, unit: acme, owner: bo}
+kpis:
+  - {id: K-CALLS, title: 40 calls a quarter, metric: crm:calls, aggregate: sum, target: 40}
+  - {id: K-CSAT, title: Satisfaction 90%, metric: crm:csat, aggregate: last, target: 90%}
+"""
+CYCLE_ROWS = """\
+date,metric,value
+2026-10-15,calls,8
+2026-11-10,calls,12
+2026-12-20,calls,15
+2026-11-10,csat,0.88
+"""
+
+
+def test_a_cycle_kpi_pro_rates_its_open_cycle(make_repo: MakeRepo, engine: str) -> None:
+    """`period: cycle` (the default) is one period, the whole cycle, open until its last
+    day: a cumulative KPI (sum, count) is scored against its target pro-rated by the
+    elapsed fraction of the cycle; last/avg/min/max against the target as written."""
+    root = make_repo({"goals/k.yaml": CYCLE_KPIS, "metrics/crm.csv": CYCLE_ROWS})
+
+    def rows(day: str) -> dict[str, dict[str, object]]:
+        out = run_okrctl("status", "-C", str(root), "--as-of", day, "-f", "json").stdout
+        return {r["id"]: r for r in json.loads(out)["rows"]}
+
+    open_ = rows("2026-11-30")
+    # 2026-10-01..2026-11-30 is 61 of the cycle's 92 days: target 40 x 61/92 = 26.5217;
+    # actual 8 + 12 = 20 (the 12-20 row is after the as-of date); a = 20 / 26.5217
+    # = 20 x 92 / (40 x 61) = 1840 / 2440 = 0.7541 -> score 0.754, yellow (>= 0.7)
+    calls = open_["K-CALLS"]
+    assert calls["current"] == 20
+    assert calls["target"] == pytest.approx(40 * 61 / 92)
+    assert calls["progress"] == pytest.approx(1840 / 2440)
+    assert calls["status"] == "yellow"
+    # last value 88% against 90% as written, not 90% x 61/92: 0.88 / 0.90 = 0.9778, green
+    csat = open_["K-CSAT"]
+    assert (csat["current"], csat["target"]) == (0.88, 0.9)
+    assert csat["progress"] == pytest.approx(0.88 / 0.9)
+    assert csat["status"] == "green"
+    explained = run_okrctl("explain", "K-CALLS", "-C", str(root), "--as-of", "2026-11-30")
+    assert (
+        "2026-10-01..2026-12-31  open (target pro-rated)  actual         20  target      26.52"
+        in explained.stdout
+    )
+    # on the last day the cycle is closed: 8 + 12 + 15 = 35 of 40 = 0.875, yellow
+    closed = rows("2026-12-31")["K-CALLS"]
+    assert (closed["current"], closed["target"]) == (35, 40)
+    assert closed["progress"] == pytest.approx(35 / 40)

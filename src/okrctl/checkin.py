@@ -10,10 +10,12 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
+from okrctl.config import MetricSource
 from okrctl.diagnostics import did_you_mean
 from okrctl.errors import UsageError
-from okrctl.fileio import write_atomic
+from okrctl.fileio import TextStyle, split_style, write_atomic
 from okrctl.metrics.engine import checkins_source
 from okrctl.metrics.memory import TableSource
 from okrctl.model import KRKind, Ref
@@ -90,29 +92,7 @@ def checkin(
         )
     spec = checkins_source(workspace.config)
     path = workspace.config.root / spec.path
-    rows: list[list[str]] = []
-    if path.exists():
-        existing = TableSource(spec, workspace.config.root)
-        broken = [
-            p
-            for p in existing.problems()
-            if p.code in ("D001", "D002", "D003", "D004", "D009", "D010")
-        ]
-        if broken:
-            first = broken[0]
-            raise UsageError(
-                f"{spec.path}:{first.line}: {first.message}",
-                hint="fix the check-ins file first; nothing was written",
-            )
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None or [h.strip() for h in header[:3]] != HEADER[:3]:
-                raise UsageError(
-                    f"{spec.path} does not start with the header {','.join(HEADER)}",
-                    hint="nothing was written",
-                )
-            rows = [r + [""] * (4 - len(r)) for r in reader if r]
+    rows, style = _existing(spec, workspace.config.root)
     replaced = None
     kept = []
     for row in rows:
@@ -123,12 +103,41 @@ def checkin(
     kept.append([day.isoformat(), kr.path, _plain(value), neutralise(note or "")])
     kept.sort(key=lambda r: (r[0], r[1]))
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write("\ufeff" if style.bom else "")
+    writer = csv.writer(buffer, lineterminator=style.newline)
     writer.writerow(HEADER)
     writer.writerows(kept)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, buffer.getvalue())
     return CheckinResult(spec.path, kr.path, day, value, replaced)
+
+
+def _existing(spec: MetricSource, root: Path) -> tuple[list[list[str]], TextStyle]:
+    """The rows of the check-ins file and its style (line endings, BOM), which the
+    rewritten file keeps; none when there is no file yet. UsageError if it is broken."""
+    path = root / spec.path
+    if not path.exists():
+        return [], TextStyle()
+    existing = TableSource(spec, root)
+    broken = [
+        p for p in existing.problems() if p.code in ("D001", "D002", "D003", "D004", "D009", "D010")
+    ]
+    if broken:
+        first = broken[0]
+        raise UsageError(
+            f"{spec.path}:{first.line}: {first.message}",
+            hint="fix the check-ins file first; nothing was written",
+        )
+    text = path.read_bytes().decode("utf-8")
+    _, style = split_style(text)
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = next(reader, None)
+    if header is None or [h.strip() for h in header[:3]] != HEADER[:3]:
+        raise UsageError(
+            f"{spec.path} does not start with the header {','.join(HEADER)}",
+            hint="nothing was written",
+        )
+    return [r + [""] * (4 - len(r)) for r in reader if r], style
 
 
 def _plain(value: float) -> str:

@@ -19,6 +19,7 @@ from okrctl.i18n import text
 
 if TYPE_CHECKING:
     from okrctl.gitrepo import GitRepo
+    from okrctl.goaldiff import FieldChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,7 @@ class ChangeEntry:
     entity: str
     id: str
     title: str
-    fields: tuple[tuple[str, Any, Any], ...]
+    fields: tuple[FieldChange, ...]
     goalposts: tuple[dict[str, Any], ...]
     author: str | None = None  # the last commit in the cycle that touched its file
     when: str | None = None
@@ -132,6 +133,8 @@ def cycle_changes(root: Path, start: dt.date, as_of: dt.date, lang: str) -> Cycl
                 "field": p.field,
                 "old": p.old,
                 "new": p.new,
+                "old_written": p.old_written,
+                "new_written": p.new_written,
                 "author": p.author.name if p.author else None,
                 "when": p.author.when if p.author else None,
                 "commit": p.author.commit if p.author else None,
@@ -144,7 +147,7 @@ def cycle_changes(root: Path, start: dt.date, as_of: dt.date, lang: str) -> Cycl
                 change.entity,
                 change.id,
                 change.title,
-                tuple((f.field, f.old, f.new) for f in change.fields),
+                change.fields,
                 posts,
                 commit.author if commit else None,
                 commit.date.isoformat() if commit else None,

@@ -13,19 +13,19 @@ never unpickled.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from okrctl.fileio import settle_mode
 from okrctl.model import GoalFile
 from okrctl.rules.registry import make
+from okrctl.signing import machine_key, sign, verified
 
 CACHE_DIR = ".okrctl_cache"
 _ENTRIES = "goals"
-_SIGNATURE = 32
 _SOURCES = (
     "__init__.py",
     "yamlread.py",
@@ -34,6 +34,7 @@ _SOURCES = (
     "goalfile.py",
     "model.py",
     "numbers.py",
+    "written.py",
     "diagnostics.py",
     "rules/registry.py",
     "rules/loading.py",
@@ -49,36 +50,12 @@ def _fingerprint() -> bytes:
     return digest.digest()
 
 
-def _key() -> bytes | None:
-    """The machine's cache-signing key, created on first use; None if it cannot be kept."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "okrctl" / "cache.key"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        key = os.urandom(32)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key)
-        return key
-    except FileExistsError:
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
-    except OSError:
-        return None
-
-
 class _Store:
     """Signed cache entries, one file per (okrctl code, path, content)."""
 
     def __init__(self, root: Path, key: bytes) -> None:
         self.directory = root / CACHE_DIR / _ENTRIES
-        self.key = key[:64]
+        self.key = key
         self.salt = _fingerprint()
         self.used: set[str] = set()
 
@@ -88,7 +65,7 @@ class _Store:
         ).hexdigest()
 
     def _sign(self, payload: bytes) -> bytes:
-        return hashlib.blake2b(payload, key=self.key, digest_size=_SIGNATURE).digest()
+        return sign(self.key, payload)
 
     def get(self, name: str) -> GoalFile | None:
         self.used.add(name)
@@ -96,8 +73,8 @@ class _Store:
             blob = (self.directory / name).read_bytes()
         except OSError:
             return None
-        signature, payload = blob[:_SIGNATURE], blob[_SIGNATURE:]
-        if not hmac.compare_digest(signature, self._sign(payload)):
+        payload = verified(self.key, blob)
+        if payload is None:
             return None  # not written by this machine's okrctl: never unpickled
         try:
             value = pickle.loads(payload)
@@ -117,6 +94,7 @@ class _Store:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(self._sign(payload))
                     handle.write(payload)
+                settle_mode(tmp, self.directory / name)
                 os.replace(tmp, self.directory / name)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -175,7 +153,7 @@ def parse_files(
     from okrctl.repository import default_jobs
 
     paths = list(paths)
-    key = _key() if use_cache else None
+    key = machine_key() if use_cache else None
     store = _Store(root, key) if key else None
     results: dict[str, GoalFile] = {}
     todo: list[tuple[str, bytes]] = []

@@ -8,14 +8,17 @@ reported and left alone rather than half-rewritten.
 
 from __future__ import annotations
 
+import difflib
 import io
-from dataclasses import dataclass, field
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from okrctl.config import CONFIG_NAME
-from okrctl.fileio import write_atomic
-from okrctl.yamlread import read_yaml
+from okrctl.fileio import TextStyle, split_style, write_atomic
+from okrctl.yamlread import decode, read_yaml
 
 TOP = ("defaults", "objectives", "kpis", "scorecards")
 DEFAULTS = ("cycle", "unit", "owner", "level", "type", "perspective")
@@ -187,20 +190,43 @@ class FormatError(Exception):
     """The file is not formatted because it could not be read safely."""
 
 
-def format_text(data: bytes, is_config: bool) -> str:
-    """The canonical text of a goal file or okrctl.yaml; FormatError if it has YAML errors."""
+_UTF8_BOM = b"\xef\xbb\xbf"
+_WIDE = (  # as yamlread.decode reads them; UTF-32-LE before the UTF-16-LE it starts with
+    (b"\xff\xfe\x00\x00", "UTF-32-LE"),
+    (b"\x00\x00\xfe\xff", "UTF-32-BE"),
+    (b"\xff\xfe", "UTF-16-LE"),
+    (b"\xfe\xff", "UTF-16-BE"),
+)
+
+
+def read_styled(data: bytes) -> tuple[str, TextStyle, str | None]:
+    """The text of a YAML file with LF line ends and no BOM, the style to write it back
+    in, and the encoding it is converted from (a UTF-16/32 file is written back as UTF-8,
+    as git and editors expect); FormatError if it cannot be decoded."""
+    text, problems = decode(data)
+    if text is None:
+        first = problems[0]
+        raise FormatError(f"{first.line}:{first.column}: {first.message}")
+    plain, style = split_style(text)
+    converted = next((name for bom, name in _WIDE if data.startswith(bom)), None)
+    return plain, replace(style, bom=data.startswith(_UTF8_BOM)), converted
+
+
+def _read(data: bytes) -> tuple[str, TextStyle, str | None, bool]:
+    """``read_styled``, and whether the file holds a YAML value; FormatError if it has
+    YAML errors."""
     value, problems = read_yaml(data)
     fatal = [p for p in problems if p.code.startswith("Y") and p.code not in ("Y010", "Y011")]
     if fatal:
         first = fatal[0]
         raise FormatError(f"{first.line}:{first.column}: {first.message}")
-    if value is None:
-        return data.decode("utf-8-sig", errors="replace") if data.strip() else ""
-    text = (
-        data.decode("utf-16")
-        if problems and problems[0].code == "Y010"
-        else data.decode("utf-8-sig")
-    )
+    return (*read_styled(data), value is not None)
+
+
+def _canonical(text: str, is_config: bool, has_value: bool) -> str:
+    """The canonical text of YAML ``text`` (LF line ends, no BOM)."""
+    if not has_value:  # empty, or only comments: nothing to order
+        return text if text.strip() else ""
     yaml = _yaml()
     document = yaml.load(text)
     (canonical_config if is_config else canonical_goals)(document)
@@ -209,16 +235,93 @@ def format_text(data: bytes, is_config: bool) -> str:
     return buffer.getvalue()
 
 
+def format_text(data: bytes, is_config: bool) -> str:
+    """The canonical text of a goal file or okrctl.yaml, with LF line ends and no BOM;
+    FormatError if it has YAML errors."""
+    plain, _, _, has_value = _read(data)
+    return _canonical(plain, is_config, has_value)
+
+
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    """One file's canonical bytes, and why they differ from the file's."""
+
+    data: bytes
+    changed: bool
+    style: TextStyle
+    reasons: tuple[str, ...] = ()
+    first_line: int | None = None  # first line whose text changes (1-based, in the file)
+    diff: tuple[str, ...] = ()  # unified diff of the text (line ends aside)
+
+
+def format_file(path: str, data: bytes, is_config: bool) -> Formatted:
+    """Format one file, keeping its line endings (the majority's, when mixed) and BOM."""
+    plain, style, converted, has_value = _read(data)
+    canonical = _canonical(plain, is_config, has_value)
+    out = style.apply(canonical).encode("utf-8")
+    if out == data:
+        return Formatted(out, False, style)
+    reasons = []
+    if style.mixed:
+        reasons.append(f"{style.describe()}, all {style.name} after")
+    if converted:
+        reasons.append(f"{converted} text, UTF-8 after")
+    before, after = plain.splitlines(), canonical.splitlines()
+    reasons += _layout_reasons(before, after)
+    first = next(
+        (i + 1 for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b),
+        None if before == after else min(len(before), len(after)) + 1,
+    )
+    diff = tuple(
+        difflib.unified_diff(before, after, f"{path}", f"{path} (formatted)", lineterm="", n=2)
+    )
+    return Formatted(out, True, style, tuple(reasons), first, diff)
+
+
+_ITEM_START = re.compile(r"^[ \t]*(?:-[ \t]+)*")
+
+
+def _layout_reasons(before: list[str], after: list[str]) -> list[str]:
+    """What kind of change turns ``before`` into ``after``: key order (lines that stay
+    come in another order), indentation (they start at another column) and other layout
+    (lines that change: quotes, spacing, blank lines, flow style)."""
+    if before == after:
+        return []
+
+    def content(line: str) -> str:
+        return _ITEM_START.sub("", line).rstrip()
+
+    def placed(line: str) -> tuple[int, str]:
+        start = _ITEM_START.match(line)
+        return (start.end() if start else 0), content(line)
+
+    old, new = Counter(map(content, before)), Counter(map(content, after))
+    kept = old & new
+    reasons = []
+    if [content(x) for x in before if content(x) in kept] != [
+        content(x) for x in after if content(x) in kept
+    ]:
+        reasons.append("key order")
+    if Counter(placed(x) for x in before if content(x) in kept) != Counter(
+        placed(x) for x in after if content(x) in kept
+    ):
+        reasons.append("indentation")
+    if old != new or not reasons:
+        reasons.append("layout")
+    return reasons
+
+
 @dataclass
 class FmtResult:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    details: dict[str, Formatted] = field(default_factory=dict)
 
 
 def format_files(root: Path, paths: list[str], *, check: bool) -> FmtResult:
     """Format ``paths`` (relative to ``root``); with ``check`` only report what would
-    change."""
+    change, and why."""
     result = FmtResult()
     for path in paths:
         full = root / path
@@ -228,14 +331,15 @@ def format_files(root: Path, paths: list[str], *, check: bool) -> FmtResult:
             result.skipped.append((path, f"cannot read: {exc.strerror or exc}"))
             continue
         try:
-            text = format_text(data, path == CONFIG_NAME)
+            formatted = format_file(path, data, path == CONFIG_NAME)
         except FormatError as exc:
             result.skipped.append((path, str(exc)))
             continue
-        if text.encode("utf-8") == data:
+        if not formatted.changed:
             result.unchanged.append(path)
             continue
         result.changed.append(path)
+        result.details[path] = formatted
         if not check:
-            write_atomic(full, text)
+            write_atomic(full, formatted.data)
     return result

@@ -18,6 +18,7 @@ from okrctl.config import Config
 from okrctl.model import KeyResult, Kpi, KRKind, MetricRef, Objective, Ref, Scorecard
 from okrctl.repository import Repository
 from okrctl.rules.context import Context
+from okrctl.written import as_written, range_written
 
 if TYPE_CHECKING:
     from okrctl.gitrepo import GitRepo
@@ -30,6 +31,9 @@ class FieldChange:
     field: str
     old: object
     new: object
+    # a number field's values as the goal files write them (``5%``, ``200万``)
+    old_written: str | None = None
+    new_written: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +47,16 @@ class Author:
 @dataclass(frozen=True, slots=True)
 class GoalPost:
     field: str
-    old: float
+    old: float  # for a widened range: its low end
     new: float
     reason: str
     author: Author | None
+    old_written: str | None = None  # as the goal file writes it; a range whole: [3, 5]
+    new_written: str | None = None
+
+
+# (field, old, new, reason, old as written, new as written)
+Candidate = tuple[str, float, float, str, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +150,18 @@ def _shown(value: object) -> object:
     return str(value)
 
 
+def _written(entity: object, name: str) -> str | None:
+    return as_written(entity, name) if isinstance(entity, KeyResult | Kpi | Scorecard) else None
+
+
 def _fields(old: object, new: object, names: tuple[str, ...]) -> tuple[FieldChange, ...]:
     out = []
     for name in names:
         a, b = getattr(old, name), getattr(new, name)
         if _shown(a) != _shown(b):
-            out.append(FieldChange(name, _shown(a), _shown(b)))
+            out.append(
+                FieldChange(name, _shown(a), _shown(b), _written(old, name), _written(new, name))
+            )
     return tuple(out)
 
 
@@ -209,15 +225,20 @@ def _order(key: str) -> tuple[int, str]:
     return (["objective", "kr", "kpi", "scorecard"].index(kind), _ident(key))
 
 
-def easier(entity: KeyResult | Kpi, old: KeyResult | Kpi) -> list[tuple[str, float, float, str]]:
-    """Fields whose new value makes the goal easier to reach: (field, old, new, reason)."""
-    out = []
+def easier(entity: KeyResult | Kpi, old: KeyResult | Kpi) -> list[Candidate]:
+    """Fields whose new value makes the goal easier to reach, with their written forms."""
+    out: list[Candidate] = []
+
+    def add(name: str, was: float, now: float, reason: str, shown: str | None = None) -> None:
+        field = shown or name
+        out.append((name, was, now, reason, _written(old, field), _written(entity, field)))
+
     if isinstance(entity, Kpi) and isinstance(old, Kpi):
         if old.target is not None and entity.target is not None and old.target != entity.target:
             lower = entity.direction == "lower"
             if (entity.target > old.target) if lower else (entity.target < old.target):
                 word = "raised (lower is better)" if lower else "lowered"
-                out.append(("target", old.target, entity.target, f"target {word}"))
+                add("target", old.target, entity.target, f"target {word}")
         return out
     assert isinstance(entity, KeyResult) and isinstance(old, KeyResult)
     if entity.kind is KRKind.METRIC and old.kind is KRKind.METRIC:
@@ -227,19 +248,28 @@ def easier(entity: KeyResult | Kpi, old: KeyResult | Kpi) -> list[tuple[str, flo
             lower = base is not None and t1 < base
             if (t1 > t0) if lower else (t1 < t0):
                 word = "raised (lower is better)" if lower else "lowered"
-                out.append(("target", t0, t1, f"target {word}"))
+                add("target", t0, t1, f"target {word}")
     if entity.kind is KRKind.RELATIVE and old.kind is KRKind.RELATIVE:
         r0, r1 = old.relative, entity.relative
         if r0 is not None and r1 is not None and abs(r1) < abs(r0) and r0 * r1 >= 0:
-            out.append(("target", r0, r1, "relative target reduced"))
+            add("target", r0, r1, "relative target reduced", "relative")
     if old.at_least is not None and entity.at_least is not None and entity.at_least < old.at_least:
-        out.append(("at_least", old.at_least, entity.at_least, "guard loosened"))
+        add("at_least", old.at_least, entity.at_least, "guard loosened")
     if old.at_most is not None and entity.at_most is not None and entity.at_most > old.at_most:
-        out.append(("at_most", old.at_most, entity.at_most, "guard loosened"))
+        add("at_most", old.at_most, entity.at_most, "guard loosened")
     if (old.low is not None and entity.low is not None and entity.low < old.low) or (
         old.high is not None and entity.high is not None and entity.high > old.high
     ):
-        out.append(("target", old.low or 0.0, entity.low or 0.0, "range widened"))
+        out.append(
+            (
+                "target",
+                old.low or 0.0,
+                entity.low or 0.0,
+                "range widened",
+                range_written(old),
+                range_written(entity),
+            )
+        )
     return out
 
 
@@ -283,6 +313,8 @@ def goal_diff(
                         before.weight,
                         after.weight,
                         "weight shifted away from a key result behind pace",
+                        _written(before, "weight"),
+                        _written(after, "weight"),
                     )
                 )
             cycle = ctx.cycle(
@@ -304,7 +336,7 @@ def goal_diff(
                 )
                 attributable = True
             posts = []
-            for name, was, now, reason in candidates:
+            for name, was, now, reason, was_written, now_written in candidates:
                 author = _who_changed(git, base_revision, head_revision, after, key, name, now)
                 day = (
                     as_of
@@ -312,7 +344,7 @@ def goal_diff(
                     else dt.date.fromisoformat(author.when[:10])
                 )
                 if cycle is not None and day >= cycle.start:
-                    posts.append(GoalPost(name, was, now, reason, author))
+                    posts.append(GoalPost(name, was, now, reason, author, was_written, now_written))
             if posts:
                 diff.changes[index] = replace(change, goalposts=tuple(posts))
     return diff

@@ -29,9 +29,12 @@ from okrctl.model import (
 from okrctl.numbers import NumberError, is_relative_text, parse_number, parse_target
 from okrctl.rules.registry import make
 from okrctl.validate import RANGE_HINT, out_of_range, position, validate
+from okrctl.written import keep_text
 from okrctl.yamlread import YamlList, YamlMap, read_yaml
 
 _DEFAULTABLE = ("cycle", "unit", "owner", "level", "type", "perspective")
+_SCORING = ("zero_below", "full_at", "cap")
+_NO_TEXTS: dict[str, str] = {}  # shared by the records with no number texts; never mutated
 
 
 def parse_goal_file(path: str, data: bytes) -> GoalFile:
@@ -170,16 +173,17 @@ class _Builder:
         line, column = position(node, (key,)) if key in node else (node.line, node.column)
         self.diagnostics.append(make(code, self.path, line, column, message, hint))
 
-    def _plan(self, raw: Any, owner: YamlMap) -> tuple[tuple[dt.date, float], ...]:
+    def _plan(self, raw: Any, texts: dict[str, str]) -> tuple[tuple[dt.date, float], ...]:
         if not isinstance(raw, list):
             return ()
-        points = []
+        points: list[tuple[dt.date, float]] = []
         for item in raw:
             if not isinstance(item, YamlMap):
                 continue
             day = self._date(item, "date")
             value = _number(item.get("value"))
             if day is not None and value is not None:
+                keep_text(texts, f"plan.{len(points)}", item, "value", value)
                 points.append((day, value))
         return tuple(points)
 
@@ -246,6 +250,59 @@ class _Builder:
         elif target is not None:
             target_value = _number(target)
         at_least, at_most = _number(raw.get("at_least")), _number(raw.get("at_most"))
+        kind = self._kr_kind(raw, objective_id, kind, (at_least, at_most), (low, high))
+        metric = _text(raw.get("metric"))
+        texts: dict[str, str] = {}
+        for name, value in (("baseline", baseline), ("at_least", at_least), ("at_most", at_most)):
+            keep_text(texts, name, raw, name, value)
+        weight = _number(raw.get("weight"))
+        keep_text(texts, "weight", raw, "weight", weight)
+        keep_text(texts, "target", raw, "target", target_value)
+        keep_text(texts, "relative", raw, "target", relative)
+        keep_text(texts, "low", target, 0, low)
+        keep_text(texts, "high", target, 1, high)
+        plan = self._plan(raw.get("plan"), texts)
+        return KeyResult(
+            file=self.path,
+            line=raw.line,
+            column=raw.column,
+            lc=pack_positions(raw.lc),
+            id=raw["id"],
+            objective_id=objective_id,
+            title=_text(raw.get("title")) or "",
+            kind=kind,
+            metric=MetricRef.parse(metric) if metric and ":" in metric else None,
+            where=_where(raw.get("where")),
+            aggregate=_text(raw.get("aggregate")) or "last",
+            baseline=baseline,
+            target=target_value,
+            relative=relative,
+            low=low,
+            high=high,
+            at_least=at_least,
+            at_most=at_most,
+            done=raw.get("done") if isinstance(raw.get("done"), bool) else None,
+            weight=weight,
+            plan=plan,
+            unit_label=_text(raw.get("unit_label")),
+            owner=_text(raw.get("owner")),
+            draft=_bool(raw.get("draft")),
+            percent=_written_as_percent(raw, ("target", "baseline", "at_least", "at_most")),
+            written=texts or _NO_TEXTS,
+        )
+
+    def _kr_kind(
+        self,
+        raw: YamlMap,
+        objective_id: str,
+        kind: KRKind,
+        guards: tuple[float | None, float | None],
+        bounds: tuple[float | None, float | None],
+    ) -> KRKind:
+        """The kind of a key result whose target reads as ``kind``, once its other keys
+        are seen; keys that do not fit the kind are reported (S003)."""
+        at_least, at_most = guards
+        low, high = bounds
         milestone = _bool(raw.get("milestone"))
         label = f"key result '{objective_id}/{raw['id']}'"
         if milestone:
@@ -310,46 +367,26 @@ class _Builder:
                 f"{label} has a range whose low end {low:g} is above its high end {high:g}",
                 "write the range as [low, high]",
             )
-        metric = _text(raw.get("metric"))
-        return KeyResult(
-            file=self.path,
-            line=raw.line,
-            column=raw.column,
-            lc=pack_positions(raw.lc),
-            id=raw["id"],
-            objective_id=objective_id,
-            title=_text(raw.get("title")) or "",
-            kind=kind,
-            metric=MetricRef.parse(metric) if metric and ":" in metric else None,
-            where=_where(raw.get("where")),
-            aggregate=_text(raw.get("aggregate")) or "last",
-            baseline=baseline,
-            target=target_value,
-            relative=relative,
-            low=low,
-            high=high,
-            at_least=at_least,
-            at_most=at_most,
-            done=raw.get("done") if isinstance(raw.get("done"), bool) else None,
-            weight=_number(raw.get("weight")),
-            plan=self._plan(raw.get("plan"), raw),
-            unit_label=_text(raw.get("unit_label")),
-            owner=_text(raw.get("owner")),
-            draft=_bool(raw.get("draft")),
-            percent=_written_as_percent(raw, ("target", "baseline", "at_least", "at_most")),
-        )
+        return kind
 
     def kpis(self) -> list[Kpi]:
         out = []
         for raw in _entries(self.data, "kpis"):
             values, lc = self._with_defaults(raw, ("cycle", "unit", "owner", "perspective"))
             scoring = _mapping(raw.get("scoring"))
-            bands = []
+            texts: dict[str, str] = {}
+            bands: list[tuple[float, float]] = []
             for band in _list(raw.get("bands")):
                 if isinstance(band, list) and len(band) == 2:
                     low, score = _number(band[0]), _number(band[1])
                     if low is not None and score is not None:
+                        keep_text(texts, f"bands.{len(bands)}.0", band, 0, low)
+                        keep_text(texts, f"bands.{len(bands)}.1", band, 1, score)
                         bands.append((low, score))
+            numbers = {name: _number(raw.get(name)) for name in ("target", "weight")}
+            numbers.update({name: _number(scoring.get(name)) for name in _SCORING})
+            for name, value in numbers.items():
+                keep_text(texts, name, scoring if name in _SCORING else raw, name, value)
             balanced = raw.get("balanced_by")
             balanced_t = (
                 (balanced,)
@@ -376,11 +413,11 @@ class _Builder:
                     aggregate=_text(raw.get("aggregate")) or "last",
                     period=_text(raw.get("period")) or "cycle",
                     direction=_text(raw.get("direction")) or "higher",
-                    target=_number(raw.get("target")),
-                    weight=_number(raw.get("weight")),
-                    zero_below=_number(scoring.get("zero_below")),
-                    full_at=_number(scoring.get("full_at")),
-                    cap=_number(scoring.get("cap")),
+                    target=numbers["target"],
+                    weight=numbers["weight"],
+                    zero_below=numbers["zero_below"],
+                    full_at=numbers["full_at"],
+                    cap=numbers["cap"],
                     bands=tuple(bands),
                     supports=Ref.parse(supports) if supports else None,
                     perspective=_text(values.get("perspective")),
@@ -390,6 +427,7 @@ class _Builder:
                     description=_text(raw.get("description")),
                     tags=tuple(t for t in _list(raw.get("tags")) if isinstance(t, str)),
                     percent=_written_as_percent(raw, ("target",)),
+                    written=texts or _NO_TEXTS,
                 )
             )
         return out
@@ -440,6 +478,10 @@ class _Builder:
                     ):
                         links.append(Link(pair[0], pair[1], *raw_links.lc[index]))
             objectives = raw.get("objectives")
+            okr_weight, kpi_weight = _number(raw.get("okr_weight")), _number(raw.get("kpi_weight"))
+            texts: dict[str, str] = {}
+            keep_text(texts, "okr_weight", raw, "okr_weight", okr_weight)
+            keep_text(texts, "kpi_weight", raw, "kpi_weight", kpi_weight)
             out.append(
                 Scorecard(
                     file=self.path,
@@ -458,10 +500,11 @@ class _Builder:
                     if isinstance(objectives, list)
                     else (),
                     kpis=self._measures(raw.get("kpis")),
-                    okr_weight=_number(raw.get("okr_weight")),
-                    kpi_weight=_number(raw.get("kpi_weight")),
+                    okr_weight=okr_weight,
+                    kpi_weight=kpi_weight,
                     draft=_bool(raw.get("draft")),
                     description=_text(raw.get("description")),
+                    written=texts or _NO_TEXTS,
                 )
             )
         return out

@@ -121,6 +121,9 @@ class KeyResult(NamedTuple):
     owner: str | None = None
     draft: bool = False
     percent: bool = False  # values were written as percentages: show them as such
+    # how numbers are written where numbers.plain_text would show them otherwise
+    # (``target: 200万``); keys are field names, ``low``/``high`` for a range, ``plan.N``
+    written: Mapping[str, str] = {}  # never mutated
 
     def at(self, name: str | None = None, *, key: bool = False) -> tuple[int, int]:
         return _position(self.lc, self.line, self.column, name, key)
@@ -182,6 +185,7 @@ class Kpi(NamedTuple):
     description: str | None = None
     tags: tuple[str, ...] = ()
     percent: bool = False
+    written: Mapping[str, str] = {}  # as KeyResult.written; ``bands.N.0``
 
     def at(self, name: str | None = None, *, key: bool = False) -> tuple[int, int]:
         return _position(self.lc, self.line, self.column, name, key)
@@ -233,6 +237,7 @@ class Scorecard(NamedTuple):
     kpi_weight: float | None = None
     draft: bool = False
     description: str | None = None
+    written: Mapping[str, str] = {}  # as KeyResult.written
 
     def at(self, name: str | None = None, *, key: bool = False) -> tuple[int, int]:
         return _position(self.lc, self.line, self.column, name, key)

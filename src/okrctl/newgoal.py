@@ -17,8 +17,8 @@ from typing import Any
 from okrctl.check import apply_settings, run_rules
 from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.errors import UsageError
-from okrctl.fileio import write_atomic
-from okrctl.fmt import KEY_RESULT, KPI, OBJECTIVE, _yaml
+from okrctl.fileio import TextStyle, write_atomic
+from okrctl.fmt import KEY_RESULT, KPI, OBJECTIVE, FormatError, _yaml, read_styled
 from okrctl.goalfile import parse_goal_file
 from okrctl.model import Kpi, Objective, Ref
 from okrctl.repository import Repository, load_repository
@@ -122,11 +122,18 @@ def add(root: Path, kind: str, fields: Mapping[str, Any], *, file: str | None = 
                 hint="fix the file first; nothing was written",
             )
     yaml = _yaml()
+    style = TextStyle()
     if created:
         depth = "../" * path.count("/")
         document = yaml.load(MODELINE.format(depth) + "{}\n")
     else:
-        document = yaml.load(full.read_text(encoding="utf-8-sig"))
+        try:  # the file keeps its line endings and BOM
+            text, style, _ = read_styled(full.read_bytes())
+        except FormatError as exc:
+            raise UsageError(
+                f"{path}:{exc}", hint="fix the file first; nothing was written"
+            ) from None
+        document = yaml.load(text)
         if document is None:
             document = yaml.load("{}\n")
     from ruamel.yaml.comments import CommentedSeq
@@ -148,7 +155,7 @@ def add(root: Path, kind: str, fields: Mapping[str, Any], *, file: str | None = 
     text = buffer.getvalue()
     _validate(repo, path, text)
     full.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(full, text)
+    write_atomic(full, style.apply(text))
     return Added(
         path,
         kind,

@@ -141,3 +141,14 @@ def _describe(value: object) -> str:
 def describe(value: object) -> str:
     """How a YAML value reads to a user, for messages."""
     return _describe(value)
+
+
+def plain_text(value: float) -> str:
+    """The shortest text YAML reads back as ``value``: ``2000000``, ``0.05``, ``-1.5``.
+
+    Goal records keep the text a number was written in (``200万``, ``5%``, ``1e6``) only
+    where it differs from this, so that most records carry no texts at all.
+    """
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from okrctl.cyclechanges import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
@@ -26,6 +26,9 @@ from okrctl.progress import (
 from okrctl.rules.context import alignment_stats
 from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
 from okrctl.workspace import Workspace
+
+if TYPE_CHECKING:
+    pass
 
 Series = tuple[tuple[dt.date, float], ...]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path as FilePath
 from typing import Any
 
 from okrctl.diagnostics import did_you_mean
@@ -33,52 +34,81 @@ class SchemaIssue:
 
 
 def _compiled(name: str) -> Callable[[Any], Any]:
-    """The compiled validator of a schema; its code object is kept in the user's cache
-    (outside any repository), so later runs skip generating and compiling it."""
+    """The compiled validator of a schema; its code object is kept, signed, in the user's
+    cache (outside any repository), so later runs skip generating and compiling it."""
     if name not in _COMPILED:
         _COMPILED[name] = _load_compiled(name)
     return _COMPILED[name]
 
 
-def _load_compiled(name: str) -> Callable[[Any], Any]:
+def _cache_entry(name: str) -> FilePath:
+    """Where the compiled validator of ``name`` is kept. The name covers everything the
+    code object depends on: the schema, the Python version (marshal's format and the
+    bytecode) and the fastjsonschema version (the generated code and what it imports)."""
     import hashlib
     import json
-    import marshal
-    import os
     import sys
-    from pathlib import Path
 
-    schema = SCHEMAS[name]
+    import fastjsonschema
+
+    from okrctl.signing import cache_home
+
     digest = hashlib.blake2b(
-        json.dumps(schema, sort_keys=True).encode() + sys.version.encode(), digest_size=12
+        json.dumps(SCHEMAS[name], sort_keys=True).encode()
+        + sys.version.encode()
+        + f"fastjsonschema {fastjsonschema.VERSION}".encode(),
+        digest_size=12,
     ).hexdigest()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "okrctl" / f"validator-{name}-{digest}.marshal"
+    return cache_home() / f"validator-{name}-{digest}.marshal"
+
+
+def _load_compiled(name: str) -> Callable[[Any], Any]:
+    """The validator from the cache if this machine's okrctl signed the entry; otherwise
+    (no entry, unsigned, signed elsewhere, unreadable) compiled afresh and stored signed.
+    An entry is code okrctl would run: one it did not write itself is never executed."""
+    import marshal
+
+    from okrctl.signing import machine_key, signed, verified
+
+    key = machine_key()
+    path = _cache_entry(name)
     namespace: dict[str, Any] = {}
-    try:
-        entry, code = marshal.loads(path.read_bytes())
-        exec(code, namespace)
-        return namespace[entry]  # type: ignore[no-any-return]
-    except Exception:
-        namespace.clear()
+    if key is not None:
+        try:
+            payload = verified(key, path.read_bytes(), path.name.encode())
+            if payload is not None:
+                entry, code = marshal.loads(payload)
+                exec(code, namespace)
+                return namespace[entry]  # type: ignore[no-any-return]
+        except Exception:
+            namespace.clear()
+    entry, code = _compile(name)
+    exec(code, namespace)
+    if key is not None:
+        _store(path, signed(key, marshal.dumps((entry, code)), path.name.encode()))
+    return namespace[entry]  # type: ignore[no-any-return]
+
+
+def _compile(name: str) -> tuple[str, Any]:
+    """Generate and compile the validator: (its function's name, the code object)."""
     import re
 
     import fastjsonschema
 
-    source = fastjsonschema.compile_to_code(schema)
+    source = fastjsonschema.compile_to_code(SCHEMAS[name])
     match = re.search(r"^def (validate\w*)\(", source, re.MULTILINE)
     assert match is not None, "fastjsonschema generated no validate function"
-    entry = match.group(1)
-    code = compile(source, f"<okrctl {name} validator>", "exec")
-    exec(code, namespace)
+    return match.group(1), compile(source, f"<okrctl {name} validator>", "exec")
+
+
+def _store(path: FilePath, blob: bytes) -> None:
+    from okrctl.fileio import write_atomic
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((entry, code)))
-        os.replace(tmp, path)
+        write_atomic(path, blob, sync=False)  # a torn entry fails its signature
     except OSError:
-        pass
-    return namespace[entry]  # type: ignore[no-any-return]
+        pass  # no writable cache: the next run compiles again
 
 
 def validate(data: Any, name: str) -> list[SchemaIssue]:

@@ -102,31 +102,41 @@ class ReadProblem:
     hint: str | None = None
 
 
+# Shared by every mapping and list without a number written in a YAML number notation,
+# so that most of them need no dict of their own; never mutated.
+_NO_TEXTS: dict[Any, str] = {}
+
+
 class YamlMap(dict[str, Any]):
     """A mapping that knows where it came from.
 
     ``lc[key]`` is ``(key_line, key_column, value_line, value_column)``, 1-based.
+    ``written[key]`` is the source text of a value that YAML resolved to a number
+    (``1e6``, ``2000000``, ``0.050``), for showing it as the file writes it.
     """
 
-    __slots__ = ("column", "lc", "line")
+    __slots__ = ("column", "lc", "line", "written")
 
     def __init__(self) -> None:
         super().__init__()
         self.lc: dict[str, tuple[int, int, int, int]] = {}
         self.line = 0
         self.column = 0
+        self.written: dict[str, str] = _NO_TEXTS
 
 
 class YamlList(list[Any]):
-    """A sequence that knows where each item came from: ``lc[i] = (line, column)``."""
+    """A sequence that knows where each item came from: ``lc[i] = (line, column)``;
+    ``written[i]`` as for ``YamlMap``."""
 
-    __slots__ = ("column", "lc", "line")
+    __slots__ = ("column", "lc", "line", "written")
 
     def __init__(self) -> None:
         super().__init__()
         self.lc: list[tuple[int, int]] = []
         self.line = 0
         self.column = 0
+        self.written: dict[int, str] = _NO_TEXTS
 
 
 class _Stop(Exception):
@@ -478,7 +488,11 @@ class _Builder:
                     )
                 )
                 continue
-            result[key] = self._value(value_node, depth + 1, text or key in TEXT_KEYS)
+            value = result[key] = self._value(value_node, depth + 1, text or key in TEXT_KEYS)
+            if type(value) in (int, float) and isinstance(value_node, ScalarNode):
+                if result.written is _NO_TEXTS:
+                    result.written = {}
+                result.written[key] = value_node.value
             lc[key] = (
                 kline,
                 kcol,
@@ -492,8 +506,13 @@ class _Builder:
         result.line = node.start_mark.line + 1
         result.column = node.start_mark.column + 1
         lc = result.lc
-        for item in node.value:
-            result.append(self._value(item, depth + 1, text))
+        for index, item in enumerate(node.value):
+            value = self._value(item, depth + 1, text)
+            result.append(value)
+            if type(value) in (int, float) and isinstance(item, ScalarNode):
+                if result.written is _NO_TEXTS:
+                    result.written = {}
+                result.written[index] = item.value
             lc.append((item.start_mark.line + 1, item.start_mark.column + 1))
         return result
 
@@ -556,6 +575,11 @@ class _Builder:
                     break
             self._sizes[key] = total
         return self._sizes[key]
+
+
+def plain_scalar(text: str) -> Any:
+    """What ``text`` means written as a plain (unquoted) scalar: ``1e3`` is a number."""
+    return _resolve_plain(text)
 
 
 def _resolve_plain(value: str) -> Any:

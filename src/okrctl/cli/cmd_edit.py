@@ -13,7 +13,10 @@ from okrctl.cli.base import DebugOption, RepoOption, app
 from okrctl.cli.errors import EXIT_FINDINGS, EXIT_USAGE, handle_errors
 
 if TYPE_CHECKING:
+    from okrctl.fmt import Formatted
     from okrctl.newgoal import Added
+
+DIFF_LINES = 20  # of a file's diff that `fmt --check` prints
 
 
 @app.command()
@@ -29,12 +32,19 @@ def fmt(
     check: Annotated[
         bool,
         typer.Option(
-            "--check", help="Change nothing; exit 1 and list the files that would change."
+            "--check",
+            help="Change nothing; exit 1 and list the files that would change, why, and "
+            f"the first {DIFF_LINES} lines of the diff.",
         ),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option("--diff", help="Like --check, with the whole unified diff of each file."),
     ] = False,
     debug: DebugOption = False,
 ) -> None:
-    """Put goal files and okrctl.yaml in canonical key order and layout, keeping comments."""
+    """Put goal files and okrctl.yaml in canonical key order and layout, keeping comments
+    and line endings."""
     from okrctl.config import CONFIG_NAME, find_root, inside, load_config
     from okrctl.errors import UsageError
     from okrctl.fmt import format_files
@@ -56,9 +66,10 @@ def fmt(
     else:
         found, _ = discover(load_config(root))
         chosen = [CONFIG_NAME, *found]
+    check = check or diff
     result = format_files(root, chosen, check=check)
     for name in result.changed:
-        sys.stdout.write(("would reformat " if check else "reformatted ") + one_line(name) + "\n")
+        _report_formatted(name, result.details[name], check=check, full_diff=diff)
     for name, reason in result.skipped:
         sys.stderr.write(f"okrctl: skipped {one_line(name)}: {one_line(reason)}\n")
     done = "would be reformatted" if check else "reformatted"
@@ -70,6 +81,25 @@ def fmt(
         raise typer.Exit(EXIT_USAGE)
     if check and result.changed:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _report_formatted(name: str, formatted: Formatted, *, check: bool, full_diff: bool) -> None:
+    """``would reformat FILE: why`` and the diff (--check), or ``reformatted FILE``."""
+    from okrctl.render.escape import one_line, terminal
+
+    if not check:
+        note = f" ({formatted.style.describe()}: now all {formatted.style.name})"
+        sys.stdout.write(f"reformatted {one_line(name)}{note if formatted.style.mixed else ''}\n")
+        return
+    where = f"; first change at line {formatted.first_line}" if formatted.first_line else ""
+    why = ", ".join(formatted.reasons)
+    sys.stdout.write(f"would reformat {one_line(name)}: {why}{where}\n")
+    lines = formatted.diff if full_diff else formatted.diff[:DIFF_LINES]
+    for line in lines:
+        sys.stdout.write(terminal(line) + "\n")
+    more = len(formatted.diff) - len(lines)
+    if more > 0:
+        sys.stdout.write(f"... {more} more diff lines: okrctl fmt --diff {one_line(name)}\n")
 
 
 new_app = typer.Typer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import IO, Any
+from urllib.parse import quote
 
 from okrctl import __version__
 from okrctl.check import CheckResult
@@ -11,6 +12,19 @@ from okrctl.render import json_out
 from okrctl.rules.registry import all_rules
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def relative_uri(path: str) -> str:
+    """A repository-relative POSIX path as a relative URI reference (RFC 3986).
+
+    SARIF locations are URIs, not file names: a space, ``#`` (a fragment), ``?`` (a
+    query), ``%`` or a ``:`` in the first segment (a scheme) would point code scanning at
+    another file. Everything but letters, digits, ``-._~`` and the ``/`` between segments
+    is percent-encoded, non-ASCII as its UTF-8 bytes: ``goals/Q4 目标#1.yaml`` becomes
+    ``goals/Q4%20%E7%9B%AE%E6%A0%87%231.yaml``. A name that is not UTF-8 on disk keeps
+    its own bytes.
+    """
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def as_sarif(result: CheckResult) -> dict[str, Any]:
@@ -34,7 +48,7 @@ def as_sarif(result: CheckResult) -> dict[str, Any]:
     results = []
     for d in result.diagnostics:
         location: dict[str, Any] = {
-            "artifactLocation": {"uri": d.file, "uriBaseId": "SRCROOT"},
+            "artifactLocation": {"uri": relative_uri(d.file), "uriBaseId": "SRCROOT"},
         }
         if d.line > 0:
             location["region"] = {"startLine": d.line, "startColumn": max(1, d.column)}

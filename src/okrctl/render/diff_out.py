@@ -6,14 +6,17 @@ import json
 from typing import IO, Any
 
 from okrctl import __version__
-from okrctl.goaldiff import Change, GoalDiff, GoalPost
+from okrctl.goaldiff import Change, FieldChange, GoalDiff, GoalPost
 from okrctl.render import json_out
 from okrctl.render.escape import markdown, markdown_code, one_line
 
 FOLD_AFTER = 15
 
 
-def _value(value: object) -> str:
+def field_value(value: object, written: str | None = None) -> str:
+    """A field's value for people: a number as the goal file writes it (``5%``, ``200万``)."""
+    if written is not None:
+        return written
     if value is None:
         return "—"
     if isinstance(value, float) and value.is_integer():
@@ -29,7 +32,8 @@ def _post(post: GoalPost) -> str:
         who = f" by {post.author.name}, {post.author.when[:10]}" + (
             f" ({post.author.commit})" if post.author.commit else ""
         )
-    return f"{post.reason}: {post.field} {_value(post.old)} -> {_value(post.new)}{who}"
+    old, new = field_value(post.old, post.old_written), field_value(post.new, post.new_written)
+    return f"{post.reason}: {post.field} {old} -> {new}{who}"
 
 
 def summary(diff: GoalDiff) -> str:
@@ -55,7 +59,8 @@ def render_text(diff: GoalDiff, out: IO[str]) -> None:
         if change.moved_from:
             out.write(f"    moved from {one_line(change.moved_from)}\n")
         for f in change.fields:
-            out.write(f"    {f.field}: {one_line(_value(f.old))} -> {one_line(_value(f.new))}\n")
+            old, new = field_value(f.old, f.old_written), field_value(f.new, f.new_written)
+            out.write(f"    {f.field}: {one_line(old)} -> {one_line(new)}\n")
         for post in change.goalposts:
             out.write(f"    GOAL POST MOVED: {one_line(_post(post))}\n")
     out.write(summary(diff) + "\n")
@@ -71,9 +76,8 @@ def _md_change(change: Change) -> list[str]:
     if change.moved_from:
         lines.append(f"  - moved from {markdown_code(change.moved_from)}")
     for f in change.fields:
-        lines.append(
-            f"  - {markdown(f.field)}: {markdown(_value(f.old))} → {markdown(_value(f.new))}"
-        )
+        old, new = field_value(f.old, f.old_written), field_value(f.new, f.new_written)
+        lines.append(f"  - {markdown(f.field)}: {markdown(old)} → {markdown(new)}")
     for post in change.goalposts:
         lines.append(f"  - ⚠️ **goal post moved**: {markdown(_post(post))}")
     return lines
@@ -101,6 +105,17 @@ def render_markdown(diff: GoalDiff, out: IO[str]) -> None:
     out.write("\n".join(lines) + "\n")
 
 
+def field_dict(f: FieldChange) -> dict[str, Any]:
+    """One field change in JSON: the values, and a number field's values as written."""
+    return {
+        "field": f.field,
+        "old": f.old,
+        "new": f.new,
+        "old_written": f.old_written,
+        "new_written": f.new_written,
+    }
+
+
 def as_dict(diff: GoalDiff) -> dict[str, Any]:
     def post(p: GoalPost) -> dict[str, Any]:
         author = (
@@ -113,7 +128,15 @@ def as_dict(diff: GoalDiff) -> dict[str, Any]:
                 "subject": p.author.subject,
             }
         )
-        return {"field": p.field, "old": p.old, "new": p.new, "reason": p.reason, "author": author}
+        return {
+            "field": p.field,
+            "old": p.old,
+            "new": p.new,
+            "old_written": p.old_written,
+            "new_written": p.new_written,
+            "reason": p.reason,
+            "author": author,
+        }
 
     return {
         "format": "okrctl-diff",
@@ -130,7 +153,7 @@ def as_dict(diff: GoalDiff) -> dict[str, Any]:
                 "line": c.line,
                 "title": c.title,
                 "moved_from": c.moved_from,
-                "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields],
+                "fields": [field_dict(f) for f in c.fields],
                 "goalposts": [post(p) for p in c.goalposts],
             }
             for c in diff.changes

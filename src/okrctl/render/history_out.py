@@ -7,7 +7,7 @@ from typing import IO, Any
 from okrctl import __version__
 from okrctl.history import History
 from okrctl.render import json_out
-from okrctl.render.diff_out import _value
+from okrctl.render.diff_out import field_dict, field_value
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import number
 
@@ -25,7 +25,8 @@ def render_text(h: History, out: IO[str]) -> None:
             + "\n"
         )
         for f in e.fields:
-            out.write(f"    {f.field}: {one_line(_value(f.old))} -> {one_line(_value(f.new))}\n")
+            old, new = field_value(f.old, f.old_written), field_value(f.new, f.new_written)
+            out.write(f"    {f.field}: {one_line(old)} -> {one_line(new)}\n")
     if h.value_now is not None:
         out.write(f"\nvalue on {h.as_of}: {number(h.value_now, percent=h.percent)}\n")
     if not h.events:
@@ -51,7 +52,7 @@ def as_dict(h: History) -> dict[str, Any]:
                 "kind": e.kind,
                 "file": e.file,
                 "value": e.value,
-                "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in e.fields],
+                "fields": [field_dict(f) for f in e.fields],
             }
             for e in h.events
         ],

@@ -9,6 +9,7 @@ from typing import IO
 from okrctl.i18n import text
 from okrctl.progress import Status
 from okrctl.render import report_columns as columns
+from okrctl.render.diff_out import field_value
 from okrctl.render.escape import html_text
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
@@ -361,7 +362,11 @@ def render(r: Report, out: IO[str]) -> None:
     if r.changes:
         rows = []
         for c in r.changes:
-            detail = "; ".join(f"{_e(f)}: {_e(o)} → {_e(n)}" for f, o, n in c.fields)
+            detail = "; ".join(
+                f"{_e(f.field)}: {_e(field_value(f.old, f.old_written))} → "
+                f"{_e(field_value(f.new, f.new_written))}"
+                for f in c.fields
+            )
             for post in c.goalposts:
                 detail += (
                     f' <strong class="red">{t("goalpost")}</strong>: '

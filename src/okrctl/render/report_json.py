@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.render import json_out
+from okrctl.render.diff_out import field_dict
 from okrctl.report import Forecast, KREntry, Report
 
 REPORT_FORMAT_VERSION = 1
@@ -144,7 +145,7 @@ def as_dict(r: Report) -> dict[str, Any]:
                 "entity": c.entity,
                 "id": c.id,
                 "title": c.title,
-                "fields": [{"field": f, "old": o, "new": n} for f, o, n in c.fields],
+                "fields": [field_dict(f) for f in c.fields],
                 "goalposts": list(c.goalposts),
                 "author": c.author,
                 "when": c.when,

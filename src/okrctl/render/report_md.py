@@ -8,6 +8,7 @@ from typing import IO
 from okrctl.i18n import text
 from okrctl.progress import Status
 from okrctl.render import report_columns as columns
+from okrctl.render.diff_out import field_value
 from okrctl.render.escape import markdown
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
@@ -189,7 +190,9 @@ def render(r: Report, out: IO[str]) -> None:
     rows = []
     for c in r.changes:
         detail = "; ".join(
-            f"{markdown(f)}: {markdown(str(o))} → {markdown(str(n))}" for f, o, n in c.fields
+            f"{markdown(f.field)}: {markdown(field_value(f.old, f.old_written))} → "
+            f"{markdown(field_value(f.new, f.new_written))}"
+            for f in c.fields
         )
         for post in c.goalposts:
             detail += (
