@@ -11,10 +11,12 @@ from collections.abc import Iterator
 
 from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.metrics.engine import CHECKINS
-from okrctl.metrics.source import Request
+from okrctl.metrics.source import Answer, Request
 from okrctl.model import Cycle, KeyResult, Kpi, KRKind
+from okrctl.progress import settle
 from okrctl.rules.context import Context
 from okrctl.rules.registry import documented, make, rule
+from okrctl.written import as_written
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -301,31 +303,7 @@ def baseline_never_available(ctx: Context) -> Iterator[Diagnostic]:
     Fix: write ``baseline:`` (the value at the cycle start), or record a check-in dated
     the cycle's first day; for a metric, export its rows from before the cycle start.
     """
-    if ctx.data is None:
-        return
-    found = []
-    shared: dict[tuple[object, ...], tuple[str, Request]] = {}
-    for item, cycle in _measured_in(ctx):
-        if not isinstance(item, KeyResult) or item.baseline is not None or cycle is None:
-            continue
-        if item.kind not in _NEEDS_BASELINE:
-            continue
-        if item.metric is None:
-            source, metric = CHECKINS, item.path
-        elif item.metric.source in ctx.config.metrics:
-            source, metric = item.metric.source, item.metric.name
-        else:
-            continue  # M001 says why
-        slot = (source, metric, item.where, cycle.start, cycle.end)
-        if slot not in shared:
-            request = Request(
-                f"b{len(shared)}", metric, item.where, cycle.start, cycle.end, "count", cycle.start
-            )
-            shared[slot] = (source, request)
-        found.append((item, cycle, shared[slot][1]))
-    answers = ctx.data.answer(shared.values())
-    for kr, cycle, request in found:
-        answer = answers[request.key]
+    for kr, cycle, answer in _data_baselines(ctx):
         if answer.baseline is not None:
             continue
         if kr.metric is None:
@@ -350,4 +328,67 @@ def baseline_never_available(ctx: Context) -> Iterator[Diagnostic]:
                 + f" but none on or before its start {cycle.start}",
                 f"write `baseline:` (the value on {cycle.start}), or export the metric's "
                 "rows from before the cycle start",
+            )
+
+
+def _data_baselines(ctx: Context) -> list[tuple[KeyResult, Cycle, Answer]]:
+    """Key results without ``baseline:`` that need one, with the answer of their data
+    for their cycle: its ``baseline`` (the total on the latest date on or before the cycle
+    start), or None; one request per distinct (source, metric, filter, cycle)."""
+    if ctx.data is None:
+        return []
+    found = []
+    shared: dict[tuple[object, ...], tuple[str, Request]] = {}
+    for item, cycle in _measured_in(ctx):
+        if not isinstance(item, KeyResult) or item.baseline is not None or cycle is None:
+            continue
+        if item.kind not in _NEEDS_BASELINE:
+            continue
+        if item.metric is None:
+            source, metric = CHECKINS, item.path
+        elif item.metric.source in ctx.config.metrics:
+            source, metric = item.metric.source, item.metric.name
+        else:
+            continue  # M001 says why
+        slot = (source, metric, item.where, cycle.start, cycle.end)
+        if slot not in shared:
+            request = Request(
+                f"b{len(shared)}", metric, item.where, cycle.start, cycle.end, "count", cycle.start
+            )
+            shared[slot] = (source, request)
+        found.append((item, cycle, shared[slot][1]))
+    answers = ctx.data.answer(shared.values())
+    return [(kr, cycle, answers[request.key]) for kr, cycle, request in found]
+
+
+@rule("D012", "data-baseline-equals-target", W)
+def data_baseline_equals_target(ctx: Context) -> Iterator[Diagnostic]:
+    """A key result without ``baseline:`` whose baseline from data (the value on the
+    latest date on or before its cycle start) equals its target: progress (current -
+    baseline) / (target - baseline) divides by zero, so the key result has data but no
+    progress all cycle. The data twin of W004.
+
+    Anti-pattern: ``{id: users, metric: crm:users, target: 1000}`` when crm:users was
+    already 1000 at the cycle start.
+
+    Fix: a target that moves the value, or ``at_least:`` / ``at_most:`` to hold a level.
+    """
+    for kr, cycle, answer in _data_baselines(ctx):
+        if (
+            kr.kind is KRKind.METRIC
+            and kr.target is not None
+            and answer.baseline is not None
+            and settle(answer.baseline) == settle(kr.target)
+        ):
+            source = kr.metric if kr.metric is not None else "its check-ins"
+            on = f" on {answer.baseline_date}" if answer.baseline_date else ""
+            yield make(
+                "D012",
+                kr.file,
+                *kr.at("target"),
+                f"key result '{kr.path}': its baseline from data ({source}{on}, at or before "
+                f"the start of {cycle.id}) equals its target {as_written(kr, 'target')}: "
+                "progress is undefined",
+                "to keep a level rather than move it, use `at_least:` or `at_most:`; else "
+                "set a target that differs from the value at the cycle start",
             )

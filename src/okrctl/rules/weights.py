@@ -7,8 +7,10 @@ from collections.abc import Iterator, Sequence
 
 from okrctl.diagnostics import Diagnostic, Severity
 from okrctl.model import KeyResult, Kpi, KRKind
+from okrctl.progress import settle
 from okrctl.rules.context import Context
 from okrctl.rules.registry import make, rule
+from okrctl.written import as_written
 
 E = Severity.ERROR
 TOLERANCE = 1e-6
@@ -132,21 +134,20 @@ def baseline_equals_target(ctx: Context) -> Iterator[Diagnostic]:
             kr.kind is KRKind.METRIC
             and kr.baseline is not None
             and kr.target is not None
-            and kr.baseline == kr.target
+            and settle(kr.baseline) == settle(kr.target)
         ) or (kr.kind is KRKind.RELATIVE and kr.relative == 0)
         if same:
+            target = as_written(kr, "relative" if kr.kind is KRKind.RELATIVE else "target")
+            baseline = as_written(kr, "baseline") or "the baseline from data"
+            both = baseline if baseline == target else f"baseline {baseline}, target {target}"
             yield make(
                 "W004",
                 kr.file,
                 *kr.at("target"),
-                f"key result '{kr.path}' has the same baseline and target "
-                f"({_shown(kr.baseline)}): progress is undefined",
+                f"key result '{kr.path}' has the same baseline and target ({both}): "
+                "progress is undefined",
                 "to keep a level rather than move it, use `at_least:` or `at_most:`",
             )
-
-
-def _shown(value: float | None) -> str:
-    return "the baseline" if value is None else f"{value:g}"
 
 
 def _krs(ctx: Context) -> Iterator[KeyResult]:
@@ -176,6 +177,15 @@ def kpi_scoring(ctx: Context) -> Iterator[Diagnostic]:
             )
         if kpi.cap is not None and kpi.cap <= 0:
             yield make("W005", kpi.file, *where, f"KPI '{kpi.id}': cap must be above 0")
+        elif kpi.cap is not None and kpi.cap < 1:
+            yield make(
+                "W005",
+                kpi.file,
+                *where,
+                f"KPI '{kpi.id}': cap {_pct(kpi.cap)} is below full marks (100%): attainment "
+                "at full_at would never score full",
+                "cap limits over-achievement: use 1.0 or more, e.g. 120%",
+            )
         if kpi.bands:
             lows = [low for low, _ in kpi.bands]
             if lows != sorted(lows) or len(set(lows)) != len(lows):
