@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ROOT
+from conftest import ROOT, run_okrctl
 from okrctl.ruledocs import rules_markdown
 from okrctl.rules.registry import all_rules
 
@@ -65,3 +65,29 @@ def test_output_doc_mentions_every_status_field() -> None:
     schema = json.loads((ROOT / "schemas" / "status.schema.json").read_text(encoding="utf-8"))
     fields = [*schema["properties"], *schema["properties"]["rows"]["items"]["properties"]]
     assert [f for f in fields if f'"{f}"' not in text] == []
+
+
+def _readme_block(after: str) -> list[str]:
+    """The lines of the first fenced block after the README line starting with ``after``."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(after))
+    fence = next(i for i in range(start, len(lines)) if lines[i].startswith("```"))
+    end = next(i for i in range(fence + 1, len(lines)) if lines[i].startswith("```"))
+    return [line.rstrip() for line in lines[fence + 1 : end]]
+
+
+def test_readme_status_sample_is_what_okrctl_prints() -> None:
+    block = _readme_block("`okrctl status` reads the metric dumps")
+    command = block[0].removeprefix("$ okrctl ").split()
+    result = run_okrctl(*command, cwd=ROOT)
+    assert [line.rstrip() for line in result.stdout.splitlines()] == block[1:]
+
+
+def test_readme_check_samples_are_what_okrctl_prints() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    clean = run_okrctl("check", "--no-cache", "-C", str(ROOT / "examples" / "education"))
+    assert clean.stdout.splitlines()[0] in readme
+    broken = run_okrctl("check", "--no-cache", "-C", str(ROOT / "tests" / "fixtures" / "broken"))
+    printed = {line.rstrip() for line in broken.stdout.splitlines()}
+    shown = [line for line in _readme_block("A repository with mistakes") if line]
+    assert shown and set(shown) <= printed
