@@ -127,7 +127,7 @@ def checkin(
     writer.writerow(HEADER)
     writer.writerows(kept)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, buffer.getvalue())
+    write_atomic(path, buffer.getvalue(), root=workspace.config.root)
     return CheckinResult(spec.path, kr.path, day, value, replaced)
 
 

@@ -148,7 +148,7 @@ def add(root: Path, kind: str, fields: Mapping[str, Any], *, file: str | None = 
     text = buffer.getvalue()
     _validate(repo, path, text)
     full.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(full, text)
+    write_atomic(full, text, root=root)
     return Added(
         path,
         kind,
