@@ -125,8 +125,9 @@ _real_write = os.write
         (["roll", "2026-Q4", "2027-Q1", "--as-of", "2027-01-05"], "goals/2027-Q1/company.yaml"),
         (["report", "--as-of", "2026-11-30", "-f", "md", "-o", "review.md"], "review.md"),
         (["schema", "-o", "schemas"], "schemas/okrctl.schema.json"),
+        (["init", "fresh"], "okrctl.yaml"),
     ],
-    ids=["new", "fmt", "roll", "report", "schema"],
+    ids=["new", "fmt", "roll", "report", "schema", "init"],
 )
 def test_a_full_disk_is_exit_2_with_the_path_and_changes_nothing(
     make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch, args: list[str], written: str
