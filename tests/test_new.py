@@ -1,4 +1,5 @@
-"""`okrctl new`: entries land in the right file, comments kept, validated before writing."""
+"""`okrctl new`: entries land in the right file, comments kept, validated before writing;
+only the entry's lines change (line endings, byte-order mark and every other line kept)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, run_okrctl
+from conftest import EXAMPLES, MakeRepo, run_okrctl
 from okrctl.goalfile import parse_goal_file
 
 
@@ -218,3 +219,134 @@ def test_new_keeps_the_line_endings_and_bom_of_the_file_it_edits(edu: Path) -> N
     assert after.count(b"\r\n") == lines + 3
     assert after.count(b"\n") == after.count(b"\r\n")
     assert run_okrctl("check", "-C", str(edu)).returncode == 0  # and still reads right
+
+
+# -- only the entry's lines change ----------------------------------------------------------
+COMPANY = (
+    "# yaml-language-server: $schema=../schemas/goals.schema.json\n"
+    "defaults: {cycle: 2026-Q4, unit: acme}\n"
+    "objectives:\n"
+    "  # the company objective\n"
+    "  - id: CO-1\n"
+    "    title: Grow   # why we exist\n"
+    "    key_results:\n"
+    "      - id: users   # from the CRM\n"
+    "        baseline: 1\n"
+    "        target: 10\n"
+    "        # revisit in November\n"
+    "\n"
+    "  # the second objective\n"
+    "  - id: CO-2\n"
+    "    title: Keep\n"
+    "    key_results:\n"
+    "      - {id: churn, baseline: 5, target: 2}\n"
+)
+BOM = b"\xef\xbb\xbf"
+
+
+def _new(root: Path, *args: str) -> tuple[int, str, str]:
+    result = run_okrctl("new", *args, "-C", str(root))
+    return result.returncode, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("bom", [b"", BOM], ids=["no-bom", "bom"])
+def test_new_inserts_its_lines_and_changes_no_other_byte(
+    make_repo: MakeRepo, eol: str, bom: bytes
+) -> None:
+    root = make_repo({"goals/company.yaml": bom + COMPANY.replace("\n", eol).encode()})
+    path = root / "goals" / "company.yaml"
+    assert _new(root, "kr", "CO-1", "--id", "deals", "--target", "5", "--baseline", "0")[0] == 0
+    # a block-style key result after the last one of CO-1, below the comment that belongs
+    # to it and above the blank line and the comment that introduce CO-2
+    assert _new(root, "kr", "CO-2", "--id", "nps", "--target", "50", "--baseline", "30")[0] == 0
+    # a flow-style one after CO-2's flow-style key result
+    code, out, err = _new(
+        root, "objective", "--id", "CO-3", "--title", "Ship it: v2 #launch",
+        "--file", "goals/company.yaml",
+    )  # fmt: skip
+    assert (code, out, err) == (0, "added objective CO-3 to goals/company.yaml\n", "")
+    code, out, _ = _new(
+        root, "kpi", "--id", "K-1", "--title", "Calls", "--target", "40", "--weight", "1",
+        "--owner", "bo", "--file", "goals/company.yaml",
+    )  # fmt: skip
+    assert code == 0
+    expected = COMPANY.replace(
+        "        # revisit in November\n",
+        "        # revisit in November\n"
+        "      - id: deals\n"
+        "        baseline: 0\n"
+        "        target: 5\n",
+    ) + (
+        "      - {id: nps, baseline: 30, target: 50}\n"
+        "  - id: CO-3\n"
+        "    title: 'Ship it: v2 #launch'\n"
+        "kpis:\n"
+        "  - id: K-1\n"
+        "    title: Calls\n"
+        "    owner: bo\n"
+        "    target: 40\n"
+        "    weight: 1\n"
+    )
+    assert path.read_bytes() == bom + expected.replace("\n", eol).encode()
+    check = run_okrctl("check", "-C", str(root))
+    assert check.returncode == 0 and "3 objectives, 4 KRs, 1 KPI" in check.stdout
+
+
+def test_new_objective_goes_before_a_later_section_and_its_comment(make_repo: MakeRepo) -> None:
+    text = (
+        "defaults: {cycle: 2026-Q4, unit: acme}\n"
+        "# the KPIs the board reads\n"
+        "kpis:\n"
+        "  - {id: K-1, title: Calls, target: 40, weight: 1}\n"
+    )
+    root = make_repo({"goals/company.yaml": text})
+    code, _, err = _new(
+        root, "objective", "--id", "CO-1", "--title", "Grow", "--file", "goals/company.yaml"
+    )
+    assert code == 0, err
+    assert (root / "goals" / "company.yaml").read_text(encoding="utf-8") == (
+        "defaults: {cycle: 2026-Q4, unit: acme}\n"
+        "objectives:\n"
+        "  - id: CO-1\n"
+        "    title: Grow\n"
+        "# the KPIs the board reads\n"
+        "kpis:\n"
+        "  - {id: K-1, title: Calls, target: 40, weight: 1}\n"
+    )
+
+
+def test_new_key_results_key_for_an_objective_without_one(make_repo: MakeRepo) -> None:
+    text = (
+        "defaults: {cycle: 2026-Q4, unit: acme}\n"
+        "objectives:\n"
+        "- id: CO-1\n"
+        "  title: Grow  # no key results yet\n"
+        "# end of file\n"
+    )
+    root = make_repo({"goals/company.yaml": text})
+    assert _new(root, "kr", "CO-1", "--id", "users", "--target", "10")[0] == 0
+    assert (root / "goals" / "company.yaml").read_text(encoding="utf-8") == (
+        "defaults: {cycle: 2026-Q4, unit: acme}\n"
+        "objectives:\n"
+        "- id: CO-1\n"
+        "  title: Grow  # no key results yet\n"
+        "  key_results:\n"
+        "    - id: users\n"
+        "      target: 10\n"
+        "# end of file\n"
+    )
+
+
+def test_new_in_a_flow_style_section_keeps_line_endings_and_bom(make_repo: MakeRepo) -> None:
+    # `key_results: []` cannot take an item by inserting lines: the document is written
+    # whole by ruamel.yaml (which turns the empty list into a block), still in the file's
+    # line endings and with its mark
+    text = "defaults: {cycle: 2026-Q4, unit: acme}\r\nobjectives:\r\n  - id: CO-1\r\n"
+    text += "    title: Grow\r\n    key_results: []\r\n"
+    root = make_repo({"goals/company.yaml": BOM + text.encode()})
+    assert _new(root, "kr", "CO-1", "--id", "users", "--target", "10")[0] == 0
+    assert (root / "goals" / "company.yaml").read_bytes() == BOM + (
+        b"defaults: {cycle: 2026-Q4, unit: acme}\r\nobjectives:\r\n  - id: CO-1\r\n"
+        b"    title: Grow\r\n    key_results:\r\n      - id: users\r\n        target: 10\r\n"
+    )

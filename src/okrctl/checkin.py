@@ -1,21 +1,24 @@
 """`okrctl checkin OBJ/KR VALUE`: record a manual value in the check-ins CSV.
 
-Everything is validated before anything is written; the file is rewritten atomically,
-so bad input or a crash never loses recorded values.
+Everything is validated before anything is written, under the file's lock (so check-ins
+made at the same time all land). Only the check-in's own row changes: a new row is added at
+the end (an append when the file ends with a line break), a same-day row of the key result
+is replaced where it stands (the file rewritten atomically); columns okrctl does not know,
+row order, line endings, quoting and a byte-order mark stay as they were.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from okrctl import csvedit
 from okrctl.config import MetricSource
 from okrctl.diagnostics import did_you_mean
 from okrctl.errors import UsageError
-from okrctl.fileio import TextStyle, split_style, write_atomic
+from okrctl.fileio import append, locked, write_atomic
+from okrctl.metrics.cells import CellError, parse_date
 from okrctl.metrics.engine import checkins_source
 from okrctl.metrics.memory import TableSource
 from okrctl.model import KRKind, Ref
@@ -91,53 +94,93 @@ def checkin(
             f"({cycle.start}..{cycle.end})"
         )
     spec = checkins_source(workspace.config)
-    path = workspace.config.root / spec.path
-    rows, style = _existing(spec, workspace.config.root)
-    replaced = None
-    kept = []
-    for row in rows:
-        if row[0] == day.isoformat() and row[1] == kr.path:
-            replaced = parse_number(row[2]) if row[2].strip() else None
-            continue
-        kept.append(row[:4])
-    kept.append([day.isoformat(), kr.path, _plain(value), neutralise(note or "")])
-    kept.sort(key=lambda r: (r[0], r[1]))
-    buffer = io.StringIO()
-    buffer.write("\ufeff" if style.bom else "")
-    writer = csv.writer(buffer, lineterminator=style.newline)
-    writer.writerow(HEADER)
-    writer.writerows(kept)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, buffer.getvalue())
+    root = workspace.config.root
+    path = root / spec.path
+    cells = {
+        "date": day.isoformat(),
+        "metric": kr.path,
+        "value": _plain(value),
+        "note": neutralise(note or ""),
+    }
+    with locked([path], root=root):
+        if path.exists():
+            replaced = _record(root, spec, cells, day)
+        else:
+            first = csvedit.row([cells[h] for h in HEADER], "\n")
+            write_atomic(path, ",".join(HEADER) + "\n" + first, root=root)
+            replaced = None
     return CheckinResult(spec.path, kr.path, day, value, replaced)
 
 
-def _existing(spec: MetricSource, root: Path) -> tuple[list[list[str]], TextStyle]:
-    """The rows of the check-ins file and its style (line endings, BOM), which the
-    rewritten file keeps; none when there is no file yet. UsageError if it is broken."""
-    path = root / spec.path
-    if not path.exists():
-        return [], TextStyle()
-    existing = TableSource(spec, root)
+def _readable(root: Path, spec: MetricSource) -> csvedit.CsvText:
+    """The check-ins file, refused (nothing written) when `okrctl check` would flag it."""
+    name = spec.path
     broken = [
-        p for p in existing.problems() if p.code in ("D001", "D002", "D003", "D004", "D009", "D010")
+        p
+        for p in TableSource(spec, root).problems()
+        if p.code in ("D001", "D002", "D003", "D004", "D007", "D009", "D010")
     ]
+    hint = "fix the check-ins file first; nothing was written"
     if broken:
         first = broken[0]
+        raise UsageError(f"{name}:{first.line}: {first.message}", hint=hint)
+    try:
+        text = csvedit.parse((root / name).read_bytes())
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise UsageError(f"{name}: cannot be read: {reason}", hint=hint) from None
+    if not text.records:
+        raise UsageError(f"{name} has no header", hint=hint)
+    return text
+
+
+def _record(root: Path, spec: MetricSource, cells: dict[str, str], day: dt.date) -> float | None:
+    """Write the check-in into the existing file, changing only its own row: a same-day
+    row of the key result is replaced where it stands (other same-day rows of it are
+    removed), else the row is added at the end. Returns the value it replaced."""
+    name = spec.path
+    text = _readable(root, spec)
+    header = [h.strip() for h in text.header]
+    if cells["note"] and "note" not in header:
         raise UsageError(
-            f"{spec.path}:{first.line}: {first.message}",
-            hint="fix the check-ins file first; nothing was written",
+            f"{name} has no note column (columns: {', '.join(header)})",
+            hint="add `note` to its header, or leave out --note; nothing was written",
         )
-    text = path.read_bytes().decode("utf-8")
-    _, style = split_style(text)
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = next(reader, None)
-    if header is None or [h.strip() for h in header[:3]] != HEADER[:3]:
-        raise UsageError(
-            f"{spec.path} does not start with the header {','.join(HEADER)}",
-            hint="nothing was written",
-        )
-    return [r + [""] * (4 - len(r)) for r in reader if r], style
+    index = {role: header.index(role) for role in HEADER if role in header}
+    row = [""] * len(header)  # columns okrctl does not know stay empty in a new row
+    for role, position in index.items():
+        row[position] = cells[role]
+    same = [r for r in text.records[1:] if _same(r.cells, index, day, cells["metric"])]
+    path = root / name
+    if not same:
+        ending = text.ending()
+        if text.lines[-1].endswith(("\n", "\r")):
+            append(path, text.row(row, ending).encode("utf-8"), root=root)
+            return None
+        text.lines[-1] += ending
+        text.lines.append(text.row(row, ""))
+        write_atomic(path, text.data(), root=root)
+        return None
+    first, last = same[0], same[-1]
+    written = text.row(row, text.ending(first.end - 1))
+    for record in reversed(same[1:]):
+        del text.lines[record.start : record.end]
+    text.lines[first.start : first.end] = [written]
+    write_atomic(path, text.data(), root=root)
+    old = last.cells[index["value"]].strip()
+    try:
+        return parse_number(old) if old else None
+    except NumberError:
+        return None
+
+
+def _same(cells: list[str], index: dict[str, int], day: dt.date, kr: str) -> bool:
+    if len(cells) <= max(index["date"], index["metric"]) or cells[index["metric"]] != kr:
+        return False
+    try:
+        return parse_date(cells[index["date"]]) == day
+    except CellError:
+        return False
 
 
 def _plain(value: float) -> str:

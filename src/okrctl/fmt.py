@@ -1,5 +1,7 @@
 """`okrctl fmt`: canonical key order and layout for goal files and okrctl.yaml, comments
-kept, written atomically; the loaded model is unchanged by it.
+kept, written atomically under the file's lock (through a symbolic link to a file inside
+the repository; a read-only file, or a link out of the repository, is skipped with the
+reason); the loaded model is unchanged by it.
 
 ruamel.yaml's round-trip mode does the editing (it keeps comments, quotes and flow
 style); okrctl's own reader vets each file first, so a hostile or broken file is
@@ -12,12 +14,13 @@ import difflib
 import io
 import re
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from okrctl.config import CONFIG_NAME
-from okrctl.fileio import TextStyle, split_style, write_atomic
+from okrctl.fileio import TextStyle, WriteError, locked, split_style, write_atomic
 from okrctl.yamlread import decode, read_yaml
 
 TOP = ("defaults", "objectives", "kpis", "scorecards")
@@ -324,22 +327,32 @@ def format_files(root: Path, paths: list[str], *, check: bool) -> FmtResult:
     change, and why."""
     result = FmtResult()
     for path in paths:
-        full = root / path
         try:
-            data = full.read_bytes()
-        except OSError as exc:
-            result.skipped.append((path, f"cannot read: {exc.strerror or exc}"))
-            continue
-        try:
-            formatted = format_file(path, data, path == CONFIG_NAME)
-        except FormatError as exc:
-            result.skipped.append((path, str(exc)))
-            continue
-        if not formatted.changed:
-            result.unchanged.append(path)
-            continue
-        result.changed.append(path)
-        result.details[path] = formatted
-        if not check:
-            write_atomic(full, formatted.data)
+            # --check writes nothing and takes no lock: it works in a read-only checkout
+            with nullcontext() if check else locked([root / path], root=root):
+                _format_file(root, path, check, result)
+        except WriteError as exc:  # read-only, a link out of the repository, disk full
+            result.skipped.append((path, exc.message))
     return result
+
+
+def _format_file(root: Path, path: str, check: bool, result: FmtResult) -> None:
+    """Read, format and (unless ``check``) write one file, under its lock."""
+    full = root / path
+    try:
+        data = full.read_bytes()
+    except OSError as exc:
+        result.skipped.append((path, f"cannot read: {exc.strerror or exc}"))
+        return
+    try:
+        formatted = format_file(path, data, path == CONFIG_NAME)
+    except FormatError as exc:
+        result.skipped.append((path, str(exc)))
+        return
+    if not formatted.changed:
+        result.unchanged.append(path)
+        return
+    if not check:
+        write_atomic(full, formatted.data, root=root)
+    result.changed.append(path)
+    result.details[path] = formatted

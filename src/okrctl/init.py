@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from okrctl.errors import UsageError
-from okrctl.fileio import write_atomic
+from okrctl.fileio import check_writable, locked, write_atomic
 from okrctl.numbers import parse_number
 from okrctl.resources import resource_dir
 
@@ -269,8 +269,9 @@ def write(target: Path, stage: str, industry: str, today: dt.date, *, force: boo
             + (" ..." if len(existing) > 5 else ""),
             hint="choose an empty folder, or pass --force to overwrite them",
         )
-    for path, text in files.items():
-        full = target / path
-        full.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(full, text)
+    with locked([target / path for path in files], root=target):
+        for path in files:
+            check_writable(target / path, root=target)
+        for path, text in files.items():
+            write_atomic(target / path, text, root=target)
     return sorted(files)

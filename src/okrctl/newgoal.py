@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from okrctl import goalsplice
 from okrctl.check import apply_settings, run_rules
 from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.errors import UsageError
-from okrctl.fileio import TextStyle, write_atomic
-from okrctl.fmt import KEY_RESULT, KPI, OBJECTIVE, FormatError, _yaml, read_styled
+from okrctl.fileio import locked, write_atomic
+from okrctl.fmt import KEY_RESULT, KPI, OBJECTIVE, _yaml
 from okrctl.goalfile import parse_goal_file
 from okrctl.model import Kpi, Objective, Ref
 from okrctl.repository import Repository, load_repository
@@ -107,13 +108,62 @@ def add(root: Path, kind: str, fields: Mapping[str, Any], *, file: str | None = 
     else:
         path = file or _file_for(repo, fields.get("unit"), kind)
     full = root / path
+    with locked([full], root=root):
+        text = _edited(repo, path, full, kind, fields)
+        write_atomic(full, text.encode(), root=root)
+    return Added(
+        path,
+        kind,
+        fields["id"] if kind != "kr" else str(Ref(fields["objective"], fields["id"])),
+        text.created,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """The new content of a goal file, in the file's own encoding."""
+
+    body: str
+    bom: bytes
+    codec: str
+    created: bool
+
+    def encode(self) -> bytes:
+        return self.bom + self.body.encode(self.codec)
+
+
+_MARKS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+)
+
+
+def _decoded(data: bytes) -> tuple[str, bytes, str]:
+    """Text, byte-order mark and codec of a goal file okrctl's reader accepted."""
+    for mark, codec in _MARKS:
+        if data.startswith(mark):
+            return data[len(mark) :].decode(codec), mark, codec
+    return data.decode("utf-8"), b"", "utf-8"
+
+
+def _edited(repo: Repository, path: str, full: Path, kind: str, fields: Mapping[str, Any]) -> _Text:
+    """The file with the entry added (read under the file's lock); InvalidEntry when it
+    would add errors to the repository, UsageError when the file is broken."""
     created = not full.exists()
-    if not created:
-        current = next((f for f in repo.files if f.path == path), None)
+    if created:
+        depth = "../" * path.count("/")
+        before = repo
+        original, bom, codec = MODELINE.format(depth) + "{}\n", b"", "utf-8"
+    else:
+        data = full.read_bytes()
+        current = parse_goal_file(path, data)
         broken = [
             d
-            for d in (current.diagnostics if current else ())
-            if getattr(d, "code", "").startswith("Y") and d.code not in ("Y010", "Y011")
+            for d in current.diagnostics
+            if d.code.startswith("Y") and d.code not in ("Y010", "Y011")
         ]
         if broken:
             first = broken[0]
@@ -121,52 +171,76 @@ def add(root: Path, kind: str, fields: Mapping[str, Any], *, file: str | None = 
                 f"{path}:{first.line}:{first.column}: {first.message}",
                 hint="fix the file first; nothing was written",
             )
+        files = [current if f.path == path else f for f in repo.files]
+        before = Repository(repo.config, tuple(files), repo.discovery)
+        original, bom, codec = _decoded(data)
     yaml = _yaml()
-    style = TextStyle()
-    if created:
-        depth = "../" * path.count("/")
-        document = yaml.load(MODELINE.format(depth) + "{}\n")
-    else:
-        try:  # the file keeps its line endings and BOM
-            text, style, _ = read_styled(full.read_bytes())
-        except FormatError as exc:
-            raise UsageError(
-                f"{path}:{exc}", hint="fix the file first; nothing was written"
-            ) from None
-        document = yaml.load(text)
-        if document is None:
-            document = yaml.load("{}\n")
-    from ruamel.yaml.comments import CommentedSeq
+    document = yaml.load(original)
+    entry = _entry(
+        fields, OBJECTIVE if kind == "objective" else KPI if kind == "kpi" else KEY_RESULT
+    )
+    spliced = None if created else _splice(original, document, kind, fields, entry)
+    body = (
+        spliced if spliced is not None else _dumped(yaml, original, document, kind, fields, entry)
+    )
+    result = _Text(body, bom, codec, created)
+    _validate(before, path, result.encode())
+    return result
 
+
+def _splice(
+    original: str, document: Any, kind: str, fields: Mapping[str, Any], entry: Any
+) -> str | None:
+    """The original text with the entry's lines inserted, or None (see goalsplice)."""
+    if kind != "kr":
+        section = "objectives" if kind == "objective" else "kpis"
+        return goalsplice.add_to_section(original, document, section, entry)
+    objective = _objective(document, fields["objective"])
+    if objective is None:
+        return None
+    return goalsplice.add_key_result(original, document, objective, entry)
+
+
+def _objective(document: Any, ident: str) -> Any:
+    objectives = document.get("objectives") if hasattr(document, "get") else None
+    if not isinstance(objectives, list):
+        return None
+    return next((o for o in objectives if hasattr(o, "get") and str(o.get("id")) == ident), None)
+
+
+def _dumped(
+    yaml: Any, original: str, document: Any, kind: str, fields: Mapping[str, Any], entry: Any
+) -> str:
+    """The document with the entry, written whole by ruamel.yaml (comments kept; layout
+    made canonical), in the line endings of the original."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if document is None:
+        document = CommentedMap()
     if kind == "kr":
-        target = next(
-            o for o in document.get("objectives", []) if str(o.get("id")) == fields["objective"]
-        )
+        target = _objective(document, fields["objective"])
+        if target is None:
+            raise UsageError(
+                f"objective '{fields['objective']}' is not in the block layout okrctl edits",
+                hint="run `okrctl check`; nothing was written",
+            )
         if "key_results" not in target or target["key_results"] is None:
             target["key_results"] = CommentedSeq()
-        target["key_results"].append(_entry(fields, KEY_RESULT))
+        target["key_results"].append(entry)
     else:
         section = "objectives" if kind == "objective" else "kpis"
         if section not in document or document[section] is None:
             document[section] = CommentedSeq()
-        document[section].append(_entry(fields, OBJECTIVE if kind == "objective" else KPI))
+        document[section].append(entry)
     buffer = io.StringIO()
     yaml.dump(document, buffer)
-    text = buffer.getvalue()
-    _validate(repo, path, text)
-    full.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(full, style.apply(text))
-    return Added(
-        path,
-        kind,
-        fields["id"] if kind != "kr" else str(Ref(fields["objective"], fields["id"])),
-        created,
-    )
+    eol = goalsplice.ending_of(original)
+    return buffer.getvalue().replace("\n", eol) if eol != "\n" else buffer.getvalue()
 
 
-def _validate(repo: Repository, path: str, text: str) -> None:
-    """Refuse when the new text adds errors to the repository."""
-    new_file = parse_goal_file(path, text.encode("utf-8"))
+def _validate(repo: Repository, path: str, data: bytes) -> None:
+    """Refuse when the new content adds errors to the repository."""
+    new_file = parse_goal_file(path, data)
     files = [f for f in repo.files if f.path != path] + [new_file]
     after = Repository(repo.config, tuple(files), repo.discovery)
 

@@ -30,7 +30,7 @@ from okrctl import rollfile
 from okrctl.diagnostics import did_you_mean
 from okrctl.errors import UsageError
 from okrctl.evaluate import Evaluator, KRResult
-from okrctl.fileio import write_atomic
+from okrctl.fileio import check_writable, locked, write_atomic
 from okrctl.model import Cycle, GoalType, KRKind, Objective
 from okrctl.numbers import Relative
 from okrctl.rules.context import Context
@@ -338,12 +338,16 @@ def _target(
 
 
 def write_roll(root: Path, plan: RollPlan, *, force: bool) -> None:
-    existing = [p for p in plan.files if (root / p).exists()]
-    if existing and not force:
-        raise UsageError(
-            f"{', '.join(existing)} already exist(s)",
-            hint="pass --force to overwrite, or --dry-run to see the plan",
-        )
-    for path, text in plan.files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(root / path, text)
+    """Write the plan's files, all under their locks; none if one exists (unless
+    ``force``) or cannot be written (read-only, a link out of the repository)."""
+    with locked([root / p for p in plan.files], root=root):
+        existing = [p for p in plan.files if (root / p).exists()]
+        if existing and not force:
+            raise UsageError(
+                f"{', '.join(existing)} already exist(s)",
+                hint="pass --force to overwrite, or --dry-run to see the plan",
+            )
+        for path in plan.files:
+            check_writable(root / path, root=root)
+        for path, text in plan.files.items():
+            write_atomic(root / path, text, root=root)
