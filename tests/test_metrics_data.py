@@ -138,6 +138,8 @@ def test_semicolons_and_decimal_comma(tmp_path: Path) -> None:
         (b"date,metric,value\n2026-10-01,a,1\x00\n", "D010", 2),
         (b'date,metric,value\n2026-10-01,a,"1\n', "D010", 2),
         (b"date,metric,value\n2026-10-01,a,1\n2026-10-0", "D009", 3),
+        (b"date,metric,value,,\n2026-10-01,a,1,,\n,,,,\n,,\n\n", None, 0),
+        (b"date,metric,value,\n2026-10-01,a,1,x\n", "D009", 2),
     ],
     ids=[
         "zero-bytes",
@@ -152,6 +154,8 @@ def test_semicolons_and_decimal_comma(tmp_path: Path) -> None:
         "nul-byte",
         "unclosed-quote",
         "truncated",
+        "excel-trailer",
+        "value-in-unnamed-column",
     ],
 )
 def test_bad_files_give_located_problems(
@@ -169,8 +173,17 @@ def test_duplicates_name_both_lines(tmp_path: Path) -> None:
     assert "already appears on line 2" in problem.message
 
 
-def _random_long(rng: random.Random, rows: int) -> bytes:
-    lines = ["date,metric,value,channel"]
+# cells a finance or CRM export really holds, that neither engine may count
+BAD_VALUES = ["NaN", "nan", "inf", "-inf", "Infinity", "n/a", "#N/A", "#DIV/0!", "#VALUE!"]
+BAD_DATES = ["2026-10-5", "2026/10/05", "20261005", "xx", "2026-02-30"]
+
+
+def _random_long(rng: random.Random, rows: int, dirt: float = 0.0, trailer: int = 0) -> bytes:
+    """A long-layout dump; with ``dirt``, that share of rows has a bad value, an empty
+    value, a bad or empty date, or a wrong number of fields; ``trailer`` empty columns
+    after the data and as many blank rows at the end, as Excel exports them."""
+    tail = "," * trailer
+    lines = ["date,metric,value,channel" + tail]
     seen = set()
     for _ in range(rows):
         day = dt.date(2026, 9, 20) + dt.timedelta(days=rng.randrange(110))
@@ -178,17 +191,26 @@ def _random_long(rng: random.Random, rows: int) -> bytes:
         if key in seen:
             continue
         seen.add(key)
-        lines.append(f"{key[0]},{key[1]},{rng.randrange(-50, 500) / 4},{key[2]}")
+        date, value = str(key[0]), str(rng.randrange(-50, 500) / 4)
+        roll = rng.random()
+        if roll < dirt / 4:
+            value = rng.choice(BAD_VALUES)
+        elif roll < dirt / 2:
+            value = rng.choice(["", "  "])
+        elif roll < 3 * dirt / 4:
+            date = rng.choice([*BAD_DATES, ""])
+        elif roll < dirt:
+            tail_cells = rng.choice([",extra", ""]) if not trailer else ","
+            lines.append(f"{date},{key[1]},{value}" + tail_cells)
+            continue
+        lines.append(f"{date},{key[1]},{value},{key[2]}" + tail)
+    lines += ["," * (3 + trailer)] * trailer
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_duckdb_and_python_sources_agree(tmp_path: Path, seed: int) -> None:
-    """Both engines answer every aggregate the same, to the last digit that matters."""
-    rng = random.Random(seed)
-    spec = _source(tmp_path, _random_long(rng, 400))
+def _random_requests(rng: random.Random, count: int) -> list[Request]:
     requests = []
-    for i in range(40):
+    for i in range(count):
         start = dt.date(2026, 10, 1) + dt.timedelta(days=rng.randrange(30))
         where = rng.choice([(), (("channel", ("x",)),), (("channel", ("x", "z")),)])
         requests.append(
@@ -203,10 +225,16 @@ def test_duckdb_and_python_sources_agree(tmp_path: Path, seed: int) -> None:
                 series=rng.random() < 0.3,
             )
         )
-    python = TableSource(spec, tmp_path).answer(requests)
-    duck = DuckSource(spec, tmp_path).answer(requests)
+    return requests
+
+
+def _assert_engines_agree(spec: MetricSource, root: Path, requests: list[Request]) -> None:
+    """Same numbers, same problems (code, line, column, message), same input left out,
+    and every answer names the same rejected lines."""
+    table, duck = TableSource(spec, root), DuckSource(spec, root)
+    python, duckdb = table.answer(requests), duck.answer(requests)
     for request in requests:
-        a, b = python[request.key], duck[request.key]
+        a, b = python[request.key], duckdb[request.key]
         assert (a.value is None) == (b.value is None), request
         if a.value is not None:
             assert a.value == pytest.approx(b.value), request
@@ -215,6 +243,105 @@ def test_duckdb_and_python_sources_agree(tmp_path: Path, seed: int) -> None:
         if a.baseline is not None:
             assert a.baseline == pytest.approx(b.baseline), request
         assert [d for d, _ in a.series] == [d for d, _ in b.series]
+        assert a.rejected == b.rejected, request
+        assert a.baseline_rejected == b.baseline_rejected, request
+    assert duck.problems() == table.problems()
+    assert duck.rejected() == table.rejected()
+    assert duck.latest_date() == table.latest_date()
+    assert duck.metrics() == table.metrics()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_duckdb_and_python_sources_agree(tmp_path: Path, seed: int) -> None:
+    """Both engines answer every aggregate the same, to the last digit that matters."""
+    rng = random.Random(seed)
+    spec = _source(tmp_path, _random_long(rng, 400))
+    _assert_engines_agree(spec, tmp_path, _random_requests(rng, 40))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_engines_refuse_the_same_cells(tmp_path: Path, seed: int) -> None:
+    """NaN, inf, n/a, Excel's #N/A / #DIV/0! / #VALUE!, empty values, dates that are not
+    dates, ragged rows: both engines leave out exactly the same cells, report them with
+    the same code, line and message, and name them in the answers they touch; Excel's
+    blank trailer rows and empty trailing columns are no problem to either."""
+    rng = random.Random(seed)
+    spec = _source(tmp_path, _random_long(rng, 400, dirt=0.2, trailer=seed % 3))
+    table = TableSource(spec, tmp_path)
+    codes = {p.code for p in table.problems()}
+    assert {"D002", "D003", "D008"} <= codes  # the generator made each kind
+    _assert_engines_agree(spec, tmp_path, _random_requests(rng, 40))
+
+
+def test_engines_agree_on_a_wide_gb18030_export(tmp_path: Path) -> None:
+    """A finance export: Chinese headers, Excel error cells in some columns, blank
+    trailer rows and empty trailing columns. A refused cell costs its row nothing else:
+    the other columns of that date still count, in both engines."""
+    body = (
+        "日期,营业收入,毛利率,,\n"
+        "2026-09-30,100,40%,,\n"
+        "2026-10-31,120,#DIV/0!,,\n"
+        "2026-11-30,#N/A,42%,,\n"
+        "2026-12-31,#VALUE!,NaN,,\n"
+        ",,,,\n"
+        ",,,,\n"
+    ).encode("gb18030")
+    spec = _source(tmp_path, body, layout="wide", columns={"date": "日期"})
+    requests = [
+        Request("rev", "营业收入", (), dt.date(2026, 10, 1), dt.date(2026, 12, 31), "sum"),
+        Request("gm", "毛利率", (), dt.date(2026, 10, 1), dt.date(2026, 12, 31), "avg"),
+        Request("gm-nov", "毛利率", (), dt.date(2026, 11, 1), dt.date(2026, 11, 30), "last"),
+    ]
+    _assert_engines_agree(spec, tmp_path, requests)
+    answers = DuckSource(spec, tmp_path).answer(requests)
+    # revenue: only October counts (120); November #N/A and December #VALUE! are refused
+    assert answers["rev"].value == 120
+    assert [r.problem.line for r in answers["rev"].rejected] == [4, 5]
+    # margin: only November counts (0.42): October #DIV/0!, December NaN refused
+    assert answers["gm-nov"].value == pytest.approx(0.42)
+    assert [(r.problem.line, r.problem.cell) for r in answers["gm"].rejected] == [
+        (3, "#DIV/0!"),
+        (5, "NaN"),
+    ]
+    assert {(p.code, p.line, p.column) for p in TableSource(spec, tmp_path).problems()} == {
+        ("D002", 3, 3),
+        ("D002", 4, 2),
+        ("D002", 5, 2),
+        ("D002", 5, 3),
+    }
+
+
+def test_the_last_row_of_a_large_file_is_checked(tmp_path: Path) -> None:
+    """A dump whose last row reads NaN: the DuckDB engine reports it (D002, its line)
+    like the small-file reader; it used to drop it without a word."""
+    body = b"date,metric,value\n" + b"2026-10-01,x,1\n" * 1 + b"2026-11-05,x,NaN\n"
+    spec = _source(tmp_path, body)
+    source = DuckSource(spec, tmp_path)
+    assert [(p.code, p.line, p.cell) for p in source.problems()] == [("D002", 3, "NaN")]
+    answer = source.answer([Request("k", "x", (), dt.date(2026, 10, 1), dt.date(2026, 11, 30))])
+    assert answer["k"].value == 1
+    assert [r.problem.line for r in answer["k"].rejected] == [3]
+    assert source.latest_date() == dt.date(2026, 10, 1)  # the newest value that counts
+
+
+@pytest.mark.parametrize(
+    ("decimal", "cells"),
+    [
+        (".", ["1_000", "5.", "+-5", "5.e3", "7"]),  # DuckDB reads these, okrctl does not
+        (",", ["1.234,5", "72,5", "1.5", "3"]),  # okrctl drops the dots, DuckDB would not
+        (".", ["45%", "1,200", "200万", "3"]),  # okrctl reads these, DuckDB does not
+    ],
+)
+def test_engines_agree_where_their_number_readers_differ(
+    tmp_path: Path, decimal: str, cells: list[str]
+) -> None:
+    sep = ";" if decimal == "," else ","
+    body = f"date{sep}metric{sep}value\n" + "".join(
+        f'2026-10-{i + 1:02d}{sep}a{sep}"{cell}"\n' for i, cell in enumerate(cells)
+    )
+    spec = _source(tmp_path, body.encode(), decimal=decimal, delimiter=sep)
+    requests = [Request("k", "a", (), dt.date(2026, 10, 1), dt.date(2026, 10, 31), "sum")]
+    _assert_engines_agree(spec, tmp_path, requests)
 
 
 def test_duckdb_source_reports_problems_with_lines(tmp_path: Path) -> None:
