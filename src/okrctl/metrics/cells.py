@@ -14,6 +14,9 @@ class CellError(ValueError):
 
 
 _DECIMAL_COMMA_THOUSANDS = re.compile(r"[.\s\u00a0\u202f']")
+# ``5.`` and ``5.e3``: a decimal point with no digits after it, as some exports write
+# whole numbers (and as DuckDB reads them)
+_BARE_POINT = re.compile(r"(?<=[0-9])\.(?![0-9])")
 
 
 def parse_cell(text: str, decimal: str = ".") -> float | None:
@@ -28,6 +31,7 @@ def parse_cell(text: str, decimal: str = ".") -> float | None:
     candidate = stripped
     if decimal == ",":
         candidate = _DECIMAL_COMMA_THOUSANDS.sub("", candidate).replace(",", ".")
+    candidate = _BARE_POINT.sub(".0", candidate)
     try:
         value = parse_number(candidate)
     except NumberError:
