@@ -418,3 +418,82 @@ def test_data_contracts_in_check(make_repo: MakeRepo) -> None:
     assert "did you mean 'users'" in (message["hint"] or "")
     skipped = run_okrctl("check", "-f", "json", "--no-data", "-C", str(root))
     assert not any(d["code"].startswith("D") for d in json.loads(skipped.stdout)["diagnostics"])
+
+
+def _check_data(make_repo: MakeRepo, csv_text: str, **source: str) -> list[dict[str, object]]:
+    """`okrctl check -f json` over one long-layout source read by one key result."""
+    extra = "".join(f", {k}: '{v}'" for k, v in source.items())
+    config = f"""\
+    okrctl: 1
+    units: [{{id: acme, level: company}}]
+    cycles: [{{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}}]
+    metrics: [{{name: crm, path: metrics/crm.csv{extra}}}]
+    """
+    goals = """\
+    defaults: {cycle: 2026-Q4, unit: acme}
+    objectives:
+      - id: CO-1
+        title: Grow
+        key_results:
+          - {id: users, metric: crm:users, baseline: 1, target: 10}
+    """
+    root = make_repo({"goals/a.yaml": goals}, config=config)
+    (root / "metrics" / "crm.csv").write_text(csv_text, encoding="utf-8")
+    result = run_okrctl("check", "-f", "json", "--as-of", "2026-12-31", "-C", str(root))
+    return [d for d in json.loads(result.stdout)["diagnostics"] if d["file"] == "metrics/crm.csv"]
+
+
+def test_repeated_date_errors_are_one_diagnostic_with_the_fix(make_repo: MakeRepo) -> None:
+    """295 dates written 2026/10/01 are one error: the count, the first lines and the
+    date_format that reads them, not 295 lines."""
+    start = dt.date(2026, 1, 1)
+    rows = [f"{(start + dt.timedelta(days=i)).strftime('%Y/%m/%d')},users,{i}" for i in range(295)]
+    found = _check_data(make_repo, "date,metric,value\n" + "\n".join(rows) + "\n")
+    assert len(found) == 1
+    (d003,) = found
+    assert (d003["code"], d003["line"], d003["column"]) == ("D003", 2, 1)
+    assert d003["message"] == (
+        "295 dates are not ISO dates (YYYY-MM-DD): '2026/01/01', '2026/01/02', "
+        "'2026/01/03', ..., on lines 2, 3, 4, 5, 6 and 290 more"
+    )
+    assert d003["hint"] == 'set `date_format: "%Y/%m/%d"` on the source: all of them read that way'
+
+
+@pytest.mark.parametrize(
+    ("dates", "hint"),
+    [
+        # day 13 and above: the values tell day/month/year apart
+        (["13/10/2026", "05/11/2026"], 'set `date_format: "%d/%m/%Y"`'),
+        (["10/13/2026", "11/05/2026"], 'set `date_format: "%m/%d/%Y"`'),
+        (["05/10/2026", "06/10/2026"], "okrctl does not guess"),  # could be either
+        (["2026年10月05日"], 'set `date_format: "%Y年%m月%d日"`'),
+        (["2026.10.05"], 'set `date_format: "%Y.%m.%d"`'),
+        (["2026-10-05 8:00:00"], 'set `date_format: "%Y-%m-%d %H:%M:%S"`'),
+    ],
+)
+def test_date_errors_name_the_format_that_reads_them(
+    make_repo: MakeRepo, dates: list[str], hint: str
+) -> None:
+    body = "date,metric,value\n" + "".join(f"{d},users,{i}\n" for i, d in enumerate(dates))
+    found = _check_data(make_repo, body)
+    assert [d["code"] for d in found] == ["D003"] * len(dates)
+    assert all(hint in (d["hint"] or "") for d in found)
+
+
+def test_repeated_excel_errors_are_one_diagnostic(make_repo: MakeRepo) -> None:
+    body = "date,metric,value\n2026-10-01,users,1\n" + "".join(
+        f"2026-10-{i:02d},users,{'#N/A' if i % 3 else '#DIV/0!'}\n" for i in range(2, 12)
+    )
+    (found,) = _check_data(make_repo, body)
+    # days 2..11: #DIV/0! on 3, 6, 9 (3 cells), #N/A on the other 7
+    assert found["message"] == (
+        "10 values are not finite numbers: '#N/A' (7), '#DIV/0!' (3), "
+        "on lines 3, 4, 5, 6, 7 and 5 more"
+    )
+    assert "Excel error value" in found["hint"]
+
+
+def test_three_problems_of_a_kind_stay_apart(make_repo: MakeRepo) -> None:
+    body = "date,metric,value\n2026-10-01,users,n/a\n2026-10-02,users,x\n2026-10-03,users,y\n"
+    found = _check_data(make_repo, body)
+    assert [(d["code"], d["line"]) for d in found] == [("D002", 2), ("D002", 3), ("D002", 4)]

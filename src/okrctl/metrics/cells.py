@@ -65,3 +65,44 @@ def parse_date(text: str, date_format: str | None = None) -> dt.date:
         f"'{stripped}' is not an ISO date (YYYY-MM-DD); set `date_format:` on the source "
         "for other formats"
     )
+
+
+# formats exports commonly write, in the order a suggestion prefers them
+DATE_FORMATS = (
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%Y年%m月%d日",
+    "%Y-%m-%d %H:%M:%S",
+)
+_DAY_FIRST, _MONTH_FIRST = "%d/%m/%Y", "%m/%d/%Y"
+
+
+def _reads(text: str, date_format: str) -> bool:
+    try:
+        dt.datetime.strptime(text, date_format)
+    except ValueError:
+        return False
+    return True
+
+
+def suggest_date_format(texts: list[str]) -> str | None:
+    """A hint naming the ``date_format`` that reads these date texts, when one of the
+    common formats reads most of them; day/month and month/day only when the values tell
+    them apart (a day above 12), never guessed."""
+    sample = [t.strip() for t in texts if t.strip()][:1000]
+    if not sample:
+        return None
+    counts = {f: sum(_reads(t, f) for t in sample) for f in DATE_FORMATS}
+    best = max(counts.values())
+    if best * 2 < len(sample):
+        return None
+    fits = [f for f in DATE_FORMATS if counts[f] == best]
+    share = "all of them" if best == len(sample) else f"{best} of {len(sample)}"
+    if _DAY_FIRST in fits and _MONTH_FIRST in fits:
+        return (
+            f'they read as "{_DAY_FIRST}" and as "{_MONTH_FIRST}" alike: set `date_format:` '
+            "on the source to the one the export uses; okrctl does not guess"
+        )
+    return f'set `date_format: "{fits[0]}"` on the source: {share} read that way'

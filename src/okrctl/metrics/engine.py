@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from okrctl.config import Config, MetricSource
 from okrctl.diagnostics import Diagnostic
+from okrctl.metrics.grouping import group_problems
 from okrctl.metrics.source import NO_DATA, Answer, Request, Source
 from okrctl.rules.registry import make
 
@@ -92,7 +93,7 @@ class MetricData:
             source = self.source(name)
             if source is None:
                 continue
-            for problem in source.problems():
+            for problem in group_problems(source.problems()):
                 out.append(
                     make(
                         problem.code,

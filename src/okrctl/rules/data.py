@@ -39,10 +39,12 @@ documented(
     ``NaN``). Numbers may be written as in goal files (``45%``, ``1,200``, ``1.2M``,
     ``200万``), with a decimal comma where the source says ``decimal: ","``.
 
-    Anti-pattern: ``2026-10-05,users_total,n/a``.
+    Anti-pattern: ``2026-10-05,users_total,n/a``; Excel's ``#N/A``, ``#DIV/0!`` or
+    ``#VALUE!`` in a finance export.
 
     Fix: export a number, or leave the cell empty for "no data" (empty is missing, never
-    zero).
+    zero). The cell is left out of the numbers, and every command that prints a number
+    resting on it says so.
     """,
 )
 documented(
@@ -54,7 +56,10 @@ documented(
 
     Anti-pattern: ``05/10/2026`` in a source without ``date_format``.
 
-    Fix: export ISO dates, or set ``date_format: "%d/%m/%Y"`` on the source.
+    Fix: export ISO dates, or set ``date_format: "%d/%m/%Y"`` on the source. The hint
+    names the format that reads the file's dates when a common one does (and says so when
+    the values cannot tell day/month from month/day); many such dates are one diagnostic
+    with the count and the first lines.
     """,
 )
 documented(
