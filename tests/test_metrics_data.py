@@ -410,12 +410,18 @@ def test_data_contracts_in_check(make_repo: MakeRepo) -> None:
     assert {
         ("D001", "metrics/crm.csv", 3),
         ("D002", "metrics/crm.csv", 4),
-        ("D005", "goals/a.yaml", 7),
+        ("D011", "goals/a.yaml", 7),
         ("D004", "goals/a.yaml", 8),
         ("D006", "okrctl.yaml", 4),
     } <= found
-    message = next(d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "D005")
-    assert "did you mean 'users'" in (message["hint"] or "")
+    typo = next(d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "D011")
+    assert typo["severity"] == "error"
+    assert typo["message"] == (
+        "key result 'CO-1/ghost' reads metric 'userz', which does not occur in "
+        "metrics/crm.csv; did you mean 'users'?"
+    )
+    assert typo["hint"] == "metrics in metrics/crm.csv: users"
+    assert result.returncode == 1
     skipped = run_okrctl("check", "-f", "json", "--no-data", "-C", str(root))
     assert not any(d["code"].startswith("D") for d in json.loads(skipped.stdout)["diagnostics"])
 
@@ -497,3 +503,56 @@ def test_three_problems_of_a_kind_stay_apart(make_repo: MakeRepo) -> None:
     body = "date,metric,value\n2026-10-01,users,n/a\n2026-10-02,users,x\n2026-10-03,users,y\n"
     found = _check_data(make_repo, body)
     assert [(d["code"], d["line"]) for d in found] == [("D002", 2), ("D002", 3), ("D002", 4)]
+
+
+FIN_CONFIG = """\
+okrctl: 1
+units: [{id: acme, level: company}]
+cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]
+metrics: [{name: fin, path: metrics/fin.csv, layout: wide%s}]
+"""
+FIN_GOALS = """\
+defaults: {cycle: 2026-Q4, unit: acme}
+objectives:
+  - id: CO-1
+    title: Grow
+    key_results:
+      - {id: revenue, metric: fin:营业收入, baseline: 100, target: 200}
+"""
+
+
+def _fin_check(make_repo: MakeRepo, body: str, columns: str = "") -> list[dict[str, object]]:
+    root = make_repo({"goals/a.yaml": FIN_GOALS}, config=FIN_CONFIG % columns)
+    (root / "metrics" / "fin.csv").write_bytes(body.encode("gb18030"))
+    result = run_okrctl("check", "-f", "json", "--as-of", "2026-12-31", "-C", str(root))
+    return [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] != "A012"]
+
+
+def test_a_metric_whose_rows_were_all_rejected_is_not_unknown(make_repo: MakeRepo) -> None:
+    """营业收入 occurs, but its only rows in the cycle are #N/A and #DIV/0!: the goal is told
+    so, with the count and the lines, never that the metric does not occur."""
+    body = "日期,营业收入\n2026-10-31,#N/A\n2026-11-30,#DIV/0!\n"
+    found = _fin_check(make_repo, body, ", columns: {date: 日期}")
+    d005 = next(d for d in found if d["code"] == "D005")
+    assert d005["message"] == (
+        "key result 'CO-1/revenue': fin:营业收入 has no usable rows from 2026-10-01 to "
+        "2026-12-31: 2 rejected (D002), on lines 2, 3 of metrics/fin.csv"
+    )
+    assert not any(d["code"] == "D011" for d in found)
+
+
+def test_a_missing_columns_mapping_names_the_headers(make_repo: MakeRepo) -> None:
+    """A Chinese export read without `columns: {date: 日期}`: the goal hears which header
+    was expected and which exist, and the hint names the mapping; not "does not occur"."""
+    body = "日期,营业收入\n2026-10-31,120\n"
+    found = _fin_check(make_repo, body)
+    assert {(d["code"], d["file"]) for d in found} == {
+        ("D004", "metrics/fin.csv"),
+        ("D005", "goals/a.yaml"),
+    }
+    d005 = next(d for d in found if d["code"] == "D005")
+    assert d005["message"] == (
+        "key result 'CO-1/revenue': fin:营业收入 has no rows: metrics/fin.csv could not be "
+        "read: header has no date column 'date' (columns: 日期, 营业收入)"
+    )
+    assert d005["hint"] == "map it with `columns: {date: 日期}` on the source"
