@@ -19,6 +19,7 @@ from okrctl.progress import (
     metric_progress,
     range_progress,
 )
+from okrctl.report_changes import ChangeEntry, changes_in_cycle
 from okrctl.rules.context import alignment_stats
 from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
 from okrctl.workspace import Workspace
@@ -89,19 +90,6 @@ class Freshness:
     latest: dt.date | None
     age_days: int | None
     stale: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeEntry:
-    kind: str
-    entity: str
-    id: str
-    title: str
-    fields: tuple[tuple[str, Any, Any], ...]
-    goalposts: tuple[dict[str, Any], ...]
-    author: str | None = None  # the last commit in the cycle that touched its file
-    when: str | None = None
-    commit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,7 +331,7 @@ def build_report(
     changes: list[ChangeEntry] = []
     note: str | None = text("git_unavailable", lang, reason="--no-git")
     if git_changes:
-        changes, note = _changes(workspace, cycle.start, as_of, lang)
+        changes, note = changes_in_cycle(workspace, cycle.start, as_of, lang)
     report = score_report(ctx, evaluation, unit=unit, scorer=scorer)
     risks = _risks(ctx, evaluation, objectives, kpis)
     retros = _retros(objectives, risks, _reviews(workspace, cycle_id, warnings), lang)
@@ -383,71 +371,6 @@ def _kpi_entry(result: KpiResult) -> KpiEntry:
         kpi.percent,
         kpi.unit_label,
     )
-
-
-def _changes(
-    workspace: Workspace, start: dt.date, as_of: dt.date, lang: str
-) -> tuple[list[ChangeEntry], str | None]:
-    from okrctl.errors import GitError
-    from okrctl.gitrepo import open_git
-    from okrctl.goaldiff import goal_diff
-
-    root = workspace.config.root
-    try:
-        with open_git(root) as git:
-            base = git.run(
-                "rev-list",
-                "-1",
-                f"--before={start.isoformat()}T00:00:00",
-                "HEAD",
-                "--",
-                ".",
-                what="find the cycle's starting point",
-            ).strip()
-            if not base:
-                roots = git.run(
-                    "rev-list", "--max-parents=0", "HEAD", what="find the first commit"
-                ).split()
-                base = roots[-1] if roots else ""
-            if not base:
-                return [], text("no_changes", lang)
-            diff = goal_diff(root, base, None, as_of)
-            last: dict[str, Any] = {}
-            for change in diff.changes:
-                if change.file not in last:
-                    commits = git.log(f"{base}..HEAD", [change.file])
-                    last[change.file] = commits[-1] if commits else None
-    except GitError as exc:
-        return [], text("git_unavailable", lang, reason=exc.message)
-    entries = []
-    for change in diff.changes:
-        commit = last.get(change.file)
-        posts = tuple(
-            {
-                "reason": p.reason,
-                "field": p.field,
-                "old": p.old,
-                "new": p.new,
-                "author": p.author.name if p.author else None,
-                "when": p.author.when if p.author else None,
-                "commit": p.author.commit if p.author else None,
-            }
-            for p in change.goalposts
-        )
-        entries.append(
-            ChangeEntry(
-                change.kind,
-                change.entity,
-                change.id,
-                change.title,
-                tuple((f.field, f.old, f.new) for f in change.fields),
-                posts,
-                commit.author if commit else None,
-                commit.date.isoformat() if commit else None,
-                commit.short if commit else None,
-            )
-        )
-    return entries, None if entries else text("no_changes", lang)
 
 
 def _risks(
