@@ -55,6 +55,13 @@ def okrctl(repo: Path, *args: str) -> str:
     return result.stdout
 
 
+def _valid(document: object, schema_name: str) -> None:
+    from jsonschema import Draft7Validator
+
+    schema = json.loads((FIXTURES.parents[1] / "schemas" / schema_name).read_text(encoding="utf-8"))
+    assert list(Draft7Validator(schema).iter_errors(document)) == []
+
+
 def _line(text: str, start: str) -> str:
     return next(line for line in text.splitlines() if start in line)
 
@@ -113,6 +120,7 @@ def test_status_json_carries_the_warnings(repo: Path) -> None:
     assert rows["KPI-GM"]["progress"] == pytest.approx(0.92)
     assert rows["KPI-GM"]["note"] == "score of 1 of 2 periods: 2026-11 has no usable data"
     assert rows["KPI-GM"]["rejected"][0]["metric"] == "毛利率"
+    _valid(document, "status.schema.json")
 
 
 def test_score_in_every_format(repo: Path) -> None:
@@ -156,6 +164,51 @@ def test_why_and_map_name_the_rejected_input(repo: Path) -> None:
     assert "✓ 92% *" in dot and "rejected_input [shape=note" in dot
 
 
+def test_report_in_every_format(repo: Path) -> None:
+    term = okrctl(repo, "report", "--no-git", "--lang", "en")
+    lines = term.splitlines()
+    assert lines[1] == FOOTNOTE  # right under the title
+    assert lines[2] == "* marks the numbers below that rest on this input"
+    # the source is fresh (its newest usable row, 2026-11-30, is 5 days old; stale
+    # after 45), but not silently: 3 of its cells were refused
+    assert "Data freshness: fin 2026-11-30 (fresh; 3 cells rejected)" in term
+    assert "(1 cell rejected: metrics/fin.csv line 4)" in _line(term, "revenue  Revenue")
+    assert "score of 1 of 2 periods: 2026-11 has no usable data" in _line(term, "KPI-GM")
+    assert "financial 92%: ✓ KPI-GM 92% *" in term
+    assert "✗ FIN-1/revenue Revenue 1.0M to 1.6M a month 33% *" in term
+
+    md = okrctl(repo, "report", "-f", "md", "--no-git", "--lang", "zh")
+    assert (
+        "> ⚠️ metrics/fin.csv（营业收入, 毛利率, 培训完成率）中有 3 个单元格被拒绝（第 4 行），"
+        "见 okrctl check"
+    ) in md
+    assert "| fin | 2026-11-30 | 5 | 正常; 3 个单元格被拒绝 |" in md
+    assert "⚠️ 1 个单元格被拒绝：metrics/fin.csv 第 4 行" in _line(md, "↳ revenue")
+
+    html = okrctl(repo, "report", "-f", "html", "--no-git", "--lang", "en")
+    assert (
+        '<p class="warn">⚠ 3 cells rejected in metrics/fin.csv (营业收入, 毛利率, 培训完成率), '
+        "line 4: see okrctl check</p>"
+    ) in html
+    assert '<span class="rejected">⚠ 1 cell rejected: metrics/fin.csv line 4</span>' in html
+
+    document = json.loads(okrctl(repo, "report", "-f", "json", "--no-git"))
+    assert document["version"] == 2
+    assert [(w["metric"], w["lines"], w["goals"]) for w in document["warnings"]] == [
+        ("培训完成率", [4], ["KPI-TRAINING"]),
+        ("毛利率", [4], ["KPI-GM"]),
+        ("营业收入", [4], ["FIN-1/revenue"]),
+    ]
+    (fresh,) = document["summary"]["freshness"]
+    assert (fresh["latest"], fresh["stale"], fresh["rejected"]) == ("2026-11-30", False, 3)
+    revenue = document["objectives"][0]["key_results"][0]
+    assert revenue["current"] == 1_200_000 and revenue["rejected"][0]["lines"] == [4]
+    kpis = {k["id"]: k for k in document["kpis"]}
+    assert kpis["KPI-GM"]["score"] == pytest.approx(0.92)
+    assert kpis["KPI-GM"]["note"] == "score of 1 of 2 periods: 2026-11 has no usable data"
+    _valid(document, "report.schema.json")
+
+
 COMMANDS = [
     ("status",),
     ("status", "-f", "json"),
@@ -167,6 +220,10 @@ COMMANDS = [
     ("map",),
     ("map", "-f", "mermaid"),
     ("map", "-f", "dot"),
+    ("report", "--no-git"),
+    ("report", "--no-git", "-f", "md", "--lang", "zh"),
+    ("report", "--no-git", "-f", "html"),
+    ("report", "--no-git", "-f", "json"),
 ]
 
 

@@ -348,7 +348,14 @@ def test_forecast_and_freshness_by_hand(make_repo: MakeRepo) -> None:
     }
     # the last row is 10 days old on 12-10, more than stale_after: 7d
     assert data["summary"]["freshness"] == [
-        {"source": "crm", "latest": "2026-11-30", "age_days": 10, "stale": True}
+        {
+            "source": "crm",
+            "latest": "2026-11-30",
+            "age_days": 10,
+            "stale": True,
+            "rejected": 0,
+            "rejected_lines": [],
+        }
     ]
 
 

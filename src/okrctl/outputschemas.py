@@ -197,6 +197,7 @@ _KR_ROW = _record(
         },
         "forecast": _FORECAST,
         "note": _NULL_TEXT,
+        "rejected": ROW_REJECTED,
     },
     "A key result.",
 )
@@ -233,7 +234,10 @@ REPORT_SCHEMA: Schema = {
     ],
     "properties": {
         "format": {"const": "okrctl-report", "description": "Always okrctl-report."},
-        "version": {"const": 1, "description": "Shape version."},
+        "version": {
+            "const": 2,
+            "description": "Shape version (2: `warnings` holds objects, not strings).",
+        },
         "okrctl": {"type": "string", "description": "okrctl version."},
         "org": _NULL_TEXT,
         "cycle": {"type": "string", "description": "Cycle id."},
@@ -264,6 +268,16 @@ REPORT_SCHEMA: Schema = {
                                 "description": "Days before the as-of date.",
                             },
                             "stale": {"type": "boolean", "description": "Past stale_after."},
+                            "rejected": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "description": "Cells or rows of the file left out.",
+                            },
+                            "rejected_lines": {
+                                "type": "array",
+                                "items": {"type": "integer"},
+                                "description": "Their lines.",
+                            },
                         },
                         "One source.",
                     ),
@@ -291,6 +305,7 @@ REPORT_SCHEMA: Schema = {
                         "items": _KR_ROW,
                         "description": "Key results.",
                     },
+                    "rejected": ROW_REJECTED,
                 },
                 "An objective.",
             ),
@@ -323,7 +338,23 @@ REPORT_SCHEMA: Schema = {
             "items": {"type": "object"},
         },
         "scorecards": {"type": ["array", "null"], "description": "With --include-scorecards."},
-        "warnings": {"type": "array", "items": {"type": "string"}, "description": "Warnings."},
+        "warnings": {
+            "type": "array",
+            "description": "Warnings: input the numbers miss (as in status), and the "
+            "report's own (`kind` report: a reviews file not read).",
+            "items": {
+                "anyOf": [
+                    DATA_WARNING,
+                    _record(
+                        {
+                            "kind": {"const": "report", "description": "The report's own."},
+                            "message": {"type": "string", "description": "What happened."},
+                        },
+                        "A warning of the report itself.",
+                    ),
+                ]
+            },
+        },
     },
 }
 

@@ -38,7 +38,7 @@ _ZH = {
     "and": "，",
     "line": ("第 {lines} 行", "第 {lines} 行"),
     "more": "{shown}……（共 {n} 行）",
-    "warning": "{file}{metric}中{what}（{lines}），见 okrctl check",
+    "warning": "{file}{metric}中有 {what}（{lines}），见 okrctl check",
     "unread": "{file} 无法读取（{why}），见 okrctl check",
     "short": "{what}：{file} {lines}",
     "short_unread": "{file} 未能读取",

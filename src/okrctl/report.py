@@ -12,6 +12,7 @@ from typing import Any
 
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
 from okrctl.i18n import text
+from okrctl.metrics.source import Rejected
 from okrctl.model import GoalType, KRKind
 from okrctl.progress import (
     Status,
@@ -19,6 +20,7 @@ from okrctl.progress import (
     metric_progress,
     range_progress,
 )
+from okrctl.rejected import DataWarning, unique, warnings_for
 from okrctl.report_changes import ChangeEntry, changes_in_cycle
 from okrctl.rules.context import alignment_stats
 from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
@@ -53,6 +55,7 @@ class KREntry:
     series: Series
     forecast: Forecast | None
     note: str | None
+    rejected: tuple[Rejected, ...] = ()  # input its number misses
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,7 @@ class ObjectiveEntry:
     status: Status
     partial: bool
     key_results: tuple[KREntry, ...]
+    rejected: tuple[Rejected, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +86,17 @@ class KpiEntry:
     status: Status
     percent: bool
     unit_label: str | None
+    note: str | None = None  # why the score is unknown, or which periods it leaves out
+    rejected: tuple[Rejected, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Freshness:
     source: str
-    latest: dt.date | None
+    latest: dt.date | None  # the newest date with a value that counts
     age_days: int | None
     stale: bool
+    rejected: tuple[Rejected, ...] = ()  # everything the source's numbers leave out
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +149,10 @@ class Report:
     retros: list[Retro]
     scorecards: list[Card] | None
     warnings: list[str] = field(default_factory=list)
+    data_warnings: list[DataWarning] = field(default_factory=list)  # input numbers miss
+    # goal id (OBJ, OBJ/KR, KPI) -> input its number misses, for the sections that list
+    # goals by id (risks, forecast, balanced scorecard)
+    rejected_by_goal: dict[str, tuple[Rejected, ...]] = field(default_factory=dict)
 
 
 def _trend(series: Series) -> tuple[float, float] | None:
@@ -213,7 +224,13 @@ def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
             amount, unit = int(spec.stale_after[:-1]), spec.stale_after[-1]
             limit = {"h": amount / 24, "d": amount, "w": amount * 7}[unit]
         out.append(
-            Freshness(name, latest, age, age is not None and limit is not None and age > limit)
+            Freshness(
+                name,
+                latest,
+                age,
+                age is not None and limit is not None and age > limit,
+                unique(source.rejected()) if source is not None else (),
+            )
         )
     return out
 
@@ -286,6 +303,7 @@ def build_report(
             value_series(result),
             forecast(result, end, min(as_of, end), workspace.config.kr_cap),
             result.note,
+            result.rejected,
         )
 
     levels: dict[str, list[ObjectiveEntry]] = {}
@@ -308,6 +326,7 @@ def build_report(
                 result.status,
                 result.partial,
                 tuple(kr_entry(k, result.cycle.end) for k in result.key_results if not k.kr.draft),
+                result.rejected,
             )
         )
     order = list(workspace.config.levels)
@@ -354,6 +373,21 @@ def build_report(
         retros=retros,
         scorecards=report.cards if include_scorecards else None,
         warnings=warnings,
+        data_warnings=warnings_for(
+            [
+                *((k.path, k.rejected) for o in objectives for k in o.key_results),
+                *((k.id, k.rejected) for k in kpis),
+            ]
+        ),
+        rejected_by_goal={
+            ident: rejected
+            for ident, rejected in [
+                *((o.id, o.rejected) for o in objectives),
+                *((k.path, k.rejected) for o in objectives for k in o.key_results),
+                *((k.id, k.rejected) for k in kpis),
+            ]
+            if rejected
+        },
     )
 
 
@@ -370,6 +404,8 @@ def _kpi_entry(result: KpiResult) -> KpiEntry:
         result.status,
         kpi.percent,
         kpi.unit_label,
+        result.note,
+        result.rejected,
     )
 
 

@@ -8,11 +8,14 @@ from html import escape
 from typing import IO
 
 from okrctl.i18n import text
+from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
+from okrctl.rejected import by_file, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
 from okrctl.render.status_style import FILLS
+from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.report import KREntry, Report
 from okrctl.scoring import BalancedCard
 
@@ -33,6 +36,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .status{font-weight:600;white-space:nowrap}.kr td:first-child{padding-left:1.5rem;color:#444}
 .green{color:#2e7d32}.yellow{color:#b7791f}.red{color:#c62828}.grey{color:#757575}
 .warn{background:#fff3c4;padding:.4rem .6rem;border-radius:4px}
+.rejected{background:#fff3c4;font-size:.85rem;white-space:nowrap}.note{color:#666;font-size:.85rem}
 .charts{display:flex;flex-wrap:wrap;gap:.8rem}.chart{width:330px}
 .chart p{margin:.1rem 0;font-size:.85rem}
 svg text{font-family:inherit}
@@ -44,6 +48,14 @@ section.first{break-before:auto}.charts{break-inside:avoid}}
 
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
+
+
+def _marked(rejected: tuple[Rejected, ...], lang: str, note: str | None = None) -> str:
+    """After a goal's title: the note on its number, and what input it misses."""
+    out = f' <span class="note">({_e(note)})</span>' if note else ""
+    if rejected and not (note or "").startswith("no usable data"):
+        out += f' <span class="rejected">⚠ {_e(row_note(rejected, lang) or "")}</span>'
+    return out
 
 
 def _status(status: Status, lang: str) -> str:
@@ -185,6 +197,13 @@ def render(r: Report, out: IO[str]) -> None:
         + "</p>",
     ]
     html += [f'<p class="warn">{_e(w)}</p>' for w in r.warnings]
+    html += [f'<p class="warn">⚠ {_e(w.text(lang))}</p>' for w in by_file(r.data_warnings)]
+    if r.data_warnings:
+        html.append(f'<p class="warn">{t("rejected_mark")}</p>')
+
+    def mark(ident: str) -> str:
+        return f' <span class="rejected">{MARK}</span>' if ident in r.rejected_by_goal else ""
+
     s = r.summary
     counts = ", ".join(f"{_status(Status(k), lang)} {v}" for k, v in sorted(s.by_status.items()))
     html.append(f'<section class="first" id="summary"><h2>{t("summary")}</h2>')
@@ -215,7 +234,8 @@ def render(r: Report, out: IO[str]) -> None:
                             _e(f.source),
                             _e(f.latest or "—"),
                             _e("—" if f.age_days is None else f.age_days),
-                            t("stale") if f.stale else t("fresh"),
+                            (t("stale") if f.stale else t("fresh"))
+                            + (f"; {t('n_rejected', n=len(f.rejected))}" if f.rejected else ""),
                         ],
                         {2},
                     )
@@ -234,7 +254,7 @@ def render(r: Report, out: IO[str]) -> None:
             rows.append(
                 _row(
                     [
-                        f"<strong>{_e(o.id)}</strong> {_e(o.title)}",
+                        f"<strong>{_e(o.id)}</strong> {_e(o.title)}{_marked(o.rejected, lang)}",
                         _e(o.owner or ""),
                         band,
                         _e(percent(o.progress)),
@@ -248,7 +268,7 @@ def render(r: Report, out: IO[str]) -> None:
                 rows.append(
                     _row(
                         [
-                            f"{_e(k.id)} {_e(k.title)}",
+                            f"{_e(k.id)} {_e(k.title)}{_marked(k.rejected, lang)}",
                             "",
                             f"{num(k.current, k.percent)} / {num(k.target, k.percent)}",
                             _e(percent(k.progress)),
@@ -286,7 +306,7 @@ def render(r: Report, out: IO[str]) -> None:
                 [
                     _row(
                         [
-                            f"{_e(k.id)} {_e(k.title)}",
+                            f"{_e(k.id)} {_e(k.title)}{_marked(k.rejected, lang, k.note)}",
                             _e(k.owner or ""),
                             num(k.actual, k.percent),
                             num(k.target, k.percent),
@@ -344,7 +364,9 @@ def render(r: Report, out: IO[str]) -> None:
                             _e(p.title or p.name),
                             _e(percent(p.weight)),
                             _e(percent(p.score)),
-                            ", ".join(f"{_e(m.id)} {_e(percent(m.score))}" for m in p.measures),
+                            ", ".join(
+                                f"{_e(m.id)} {_e(percent(m.score))}{mark(m.id)}" for m in p.measures
+                            ),
                         ],
                         {1, 2},
                     )
@@ -386,7 +408,7 @@ def render(r: Report, out: IO[str]) -> None:
                 [
                     _row(
                         [
-                            _e(k.path),
+                            _e(k.path) + mark(k.path),
                             num(k.current, k.percent),
                             num(k.target, k.percent),
                             num(k.forecast.landing_value, k.percent),
@@ -412,7 +434,7 @@ def render(r: Report, out: IO[str]) -> None:
             drivers = ", ".join(f"{_e(d)} ({t(s.value)})" for d, s, _ in risk.drivers)
             html.append(
                 f"<li>{_status(risk.status, lang)} <strong>{_e(risk.id)}</strong> "
-                f"{_e(risk.title)}: {_e(percent(risk.progress))}"
+                f"{_e(risk.title)}: {_e(percent(risk.progress))}{mark(risk.id)}"
                 + (f"; {t('drivers')}: {drivers}" if drivers else "")
                 + "</li>"
             )
