@@ -224,6 +224,8 @@ COMMANDS = [
     ("report", "--no-git", "-f", "md", "--lang", "zh"),
     ("report", "--no-git", "-f", "html"),
     ("report", "--no-git", "-f", "json"),
+    ("explain", "KPI-GM"),
+    ("explain", "FIN-1/revenue"),
 ]
 
 
@@ -277,3 +279,31 @@ def test_both_engines_print_the_same(
     assert "rejected" in small
     monkeypatch.setattr(engine, "LARGE_FILE_BYTES", 0)
     assert okrctl(repo, *command) == small
+
+
+def test_explain_lists_the_rows_it_skipped(repo: Path) -> None:
+    kpi = okrctl(repo, "explain", "KPI-GM")
+    # November is a closed month with no usable value: marked, and named in the score
+    assert "score —  (1 cell rejected: metrics/fin.csv line 4)" in _line(kpi, "2026-11-01..")
+    assert (
+        "score = mean over closed periods = 0.920 "
+        "(score of 1 of 2 periods: 2026-11 has no usable data)"
+    ) in kpi
+    assert kpi.endswith(
+        "rows left out (see okrctl check):\n"
+        "  metrics/fin.csv:4  2026-11-30  '#DIV/0!'  column '毛利率': '#DIV/0!' is not a "
+        "number [D002]\n"
+    )
+    kr = okrctl(repo, "explain", "FIN-1/revenue")
+    # October's value: November is refused, and the line says so
+    assert (
+        "= 1.20M (last data 2026-10-31, 1 dates)  (1 cell rejected: metrics/fin.csv line 4)" in kr
+    )
+    assert kr.endswith(
+        "rows left out (see okrctl check):\n"
+        "  metrics/fin.csv:4  2026-11-30  '#N/A'  column '营业收入': '#N/A' is not a "
+        "number [D002]\n"
+    )
+    objective = okrctl(repo, "explain", "FIN-1")
+    assert "(1 cell rejected: metrics/fin.csv line 4)" in _line(objective, "  revenue ")
+    assert "rejected" not in _line(objective, "  cac ")
