@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_okrctl
+from conftest import FIXTURES, MakeRepo, run_okrctl
 
 AS_OF = ("--as-of", "2026-12-05")
 FOOTNOTE = (
@@ -307,3 +307,70 @@ def test_explain_lists_the_rows_it_skipped(repo: Path) -> None:
     objective = okrctl(repo, "explain", "FIN-1")
     assert "(1 cell rejected: metrics/fin.csv line 4)" in _line(objective, "  revenue ")
     assert "rejected" not in _line(objective, "  cac ")
+
+
+LONG_CONFIG = """\
+okrctl: 1
+units: [{id: acme, level: company}]
+cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]
+metrics: [{name: crm, path: metrics/crm.csv%s}]
+"""
+LONG_GOALS = """\
+defaults: {cycle: 2026-Q4, unit: acme, owner: li}
+objectives:
+  - id: CO-1
+    title: Grow
+    key_results:
+      - {id: users, metric: crm:users, aggregate: sum, baseline: 0, target: 100}
+      - {id: calls, metric: crm:calls, baseline: 0, target: 10}
+"""
+
+
+def _long_repo(make_repo: MakeRepo, body: str, extra: str = "") -> Path:
+    root = make_repo({"goals/a.yaml": LONG_GOALS}, config=LONG_CONFIG % extra)
+    (root / "metrics" / "crm.csv").write_text(body, encoding="utf-8")
+    return root
+
+
+def test_a_number_with_no_usable_data_says_why(make_repo: MakeRepo) -> None:
+    """calls' only row is n/a: not "no data in the cycle yet" but what was refused.
+    users sums 10 + 20 = 30 over two dates; its empty value on 10-03 is missing data,
+    marked as such (30 rests on two of three rows)."""
+    root = _long_repo(
+        make_repo,
+        "date,metric,value\n2026-10-01,users,10\n2026-10-02,users,20\n"
+        "2026-10-03,users,\n2026-10-05,calls,n/a\n",
+    )
+    out = run_okrctl("status", "--as-of", "2026-11-30", "-C", str(root)).stdout
+    calls = _line(out, "KR calls")
+    assert "(no usable data: 1 cell rejected: metrics/crm.csv line 5)" in calls
+    assert calls.rstrip().endswith("no data    li")  # grey: unknown, never 0
+    users = _line(out, "KR users")
+    # p = (30 - 0) / (100 - 0) = 30%
+    assert "30 / 100" in users and "30%" in users
+    assert "(1 empty value: metrics/crm.csv line 4)" in users
+    assert out.splitlines()[-1] == (
+        "! 1 cell rejected and 1 empty value in metrics/crm.csv (users, calls), lines 4, 5: "
+        "see okrctl check"
+    )
+
+
+def test_an_unreadable_source_is_named_where_its_numbers_are_missing(
+    make_repo: MakeRepo,
+) -> None:
+    """A Chinese export read without `columns:`: every number from it is unknown, and
+    status says the file could not be read, and why, instead of "no data"."""
+    root = _long_repo(make_repo, "日期,指标,数值\n2026-10-01,users,10\n")
+    document = json.loads(
+        run_okrctl("status", "-f", "json", "--as-of", "2026-11-30", "-C", str(root)).stdout
+    )
+    (warning,) = document["warnings"]
+    assert warning["kind"] == "unread-data"
+    assert warning["message"] == (
+        "metrics/crm.csv could not be read (header has no date column 'date' (columns: 日期, "
+        "指标, 数值)): see okrctl check"
+    )
+    assert warning["goals"] == ["CO-1", "CO-1/users", "CO-1/calls"]
+    rows = {row["id"]: row for row in document["rows"]}
+    assert rows["CO-1/users"]["note"] == "no usable data: metrics/crm.csv not read"
+    assert rows["CO-1/users"]["status"] == "grey"
