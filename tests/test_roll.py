@@ -91,3 +91,30 @@ def test_roll_refuses_overwrite_and_unknown_cycles(edu: Path) -> None:
     assert bad.returncode == 2 and "did you mean '2027-Q1'" in bad.stderr
     missing = run_okrctl("roll", "2026-Q4", "2027-Q1", "--include", "NOPE", "-C", str(edu))
     assert missing.returncode == 2
+
+
+def test_a_baseline_from_data_with_a_refused_cell_says_so(
+    edu: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last day's social users read n/a: the new baseline is that day's total without
+    them, 450,000 + 630,000 = 1.08M, and roll says a cell was refused."""
+    import datetime as dt
+
+    from okrctl import roll
+
+    plan = roll.plan_roll  # rolled after the cycle ended, whatever day the suite runs
+    monkeypatch.setattr(
+        roll, "plan_roll", lambda w, s, t, i, today: plan(w, s, t, i, dt.date(2027, 1, 4))
+    )
+    crm = edu / "metrics" / "crm.csv"
+    text = crm.read_text(encoding="utf-8")
+    assert text.endswith("2026-12-31,users_total,720000,social\n")  # line 641
+    crm.write_text(text.replace("720000,social\n", "n/a,social\n"), encoding="utf-8")
+    result = run_okrctl("roll", "2026-Q4", "2027-Q1", "--dry-run", "-C", str(edu))
+    users = next(line for line in result.stdout.splitlines() if line.startswith("    users:"))
+    assert users == (
+        "    users: baseline 1.00M -> 1.08M  (1 cell rejected: metrics/crm.csv line 641)"
+    )
+    assert "! 1 cell rejected in metrics/crm.csv (users_total), line 641: see okrctl check" in (
+        result.stdout
+    )

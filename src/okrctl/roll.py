@@ -19,6 +19,7 @@ from okrctl.errors import UsageError
 from okrctl.evaluate import Evaluator, KRResult
 from okrctl.fileio import write_atomic
 from okrctl.fmt import KEY_RESULT, OBJECTIVE, _yaml
+from okrctl.metrics.source import Rejected
 from okrctl.model import GoalType, KRKind, Objective
 from okrctl.workspace import Workspace
 
@@ -31,6 +32,8 @@ class Carried:
     progress: float | None
     rebased: list[tuple[str, float | None, float | None]] = field(default_factory=list)
     dropped_krs: list[str] = field(default_factory=list)
+    # key result id -> input its last observed value misses (a refused later cell)
+    rejected: dict[str, tuple[Rejected, ...]] = field(default_factory=dict)
     alignment: str = ""  # kept | re-pointed | dropped | none
 
 
@@ -205,6 +208,8 @@ def _key_result(result: KRResult, carried: Carried) -> Any:
             # re-based on the last observed value; None: the new cycle's data decides
             fields["baseline"] = last
             carried.rebased.append((kr.id, result.baseline, last))
+            if result.rejected:
+                carried.rejected[kr.id] = result.rejected
         else:
             carried.rebased.append((kr.id, result.baseline, None))
     entry = CommentedMap()

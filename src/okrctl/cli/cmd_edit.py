@@ -315,6 +315,7 @@ def roll(
     """Start cycle TO from FROM: carry unfinished aspirational goals with new baselines."""
     import datetime as dt
 
+    from okrctl.rejected import by_file, row_note, warnings_for
     from okrctl.render.escape import one_line
     from okrctl.render.numbers import number
     from okrctl.roll import plan_roll, write_roll
@@ -330,15 +331,21 @@ def roll(
             f"{one_line(c.file)}; alignment {c.alignment}\n"
         )
         for kr, old, new in c.rebased:
+            note = row_note(c.rejected.get(kr, ()))
             out.write(
                 f"    {one_line(kr)}: baseline {number(old)} -> "
                 + ("from the new cycle's data" if new is None else number(new))
+                + (f"  ({one_line(note)})" if note else "")
                 + "\n"
             )
         for kr in c.dropped_krs:
             out.write(f"    {one_line(kr)}: reached, left behind\n")
     for ident, why in plan.skipped:
         out.write(f"leave {one_line(ident)} ({why})\n")
+    for warning in by_file(
+        warnings_for((c.old + "/" + kr, r) for c in plan.carried for kr, r in c.rejected.items())
+    ):
+        out.write(f"! {one_line(warning.message)}\n")
     dropped = [c.new for c in plan.carried if c.alignment == "dropped"]
     if dropped:
         out.write(f"align by hand: {', '.join(dropped)} (their parents stay in {source})\n")
