@@ -313,8 +313,8 @@ _DURATION = re.compile(r"^(\d+)([hdw])$")
 
 @rule("D006", "stale-data", W)
 def stale_data(ctx: Context) -> Iterator[Diagnostic]:
-    """A metric source's newest row is older than its ``stale_after``: the numbers in
-    status are out of date.
+    """A metric source's newest row with a value that counts is older than its
+    ``stale_after``: the numbers in status are out of date.
 
     Anti-pattern: ``stale_after: 7d`` on a CRM export last refreshed three weeks ago.
 
