@@ -278,6 +278,39 @@ def test_engines_refuse_the_same_cells(tmp_path: Path, seed: int) -> None:
     _assert_engines_agree(spec, tmp_path, _random_requests(rng, 40))
 
 
+def _random_wide(rng: random.Random, days: int) -> bytes:
+    """A wide dump: one row per date, metrics a, b, c; some cells refused, some empty,
+    some dates unreadable, two empty columns after the data and blank rows at the end."""
+    lines = ["date,a,b,c,,"]
+    for offset in rng.sample(range(120), days):
+        day = str(dt.date(2026, 9, 20) + dt.timedelta(days=offset))
+        if rng.random() < 0.1:
+            day = rng.choice([*BAD_DATES, ""])
+        cells = []
+        for _ in "abc":
+            roll = rng.random()
+            if roll < 0.1:
+                cells.append(rng.choice(BAD_VALUES))
+            elif roll < 0.2:
+                cells.append("")
+            else:
+                cells.append(str(rng.randrange(-50, 500) / 4))
+        lines.append(",".join([day, *cells, "", ""]))
+    lines += [",,,,,"] * 2
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_engines_agree_on_random_wide_dumps(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    spec = _source(tmp_path, _random_wide(rng, 60), layout="wide")
+    requests = [
+        Request(r.key, rng.choice("abc"), (), r.start, r.end, r.aggregate, r.baseline_on)
+        for r in _random_requests(rng, 30)
+    ]
+    _assert_engines_agree(spec, tmp_path, requests)
+
+
 def test_engines_agree_on_a_wide_gb18030_export(tmp_path: Path) -> None:
     """A finance export: Chinese headers, Excel error cells in some columns, blank
     trailer rows and empty trailing columns. A refused cell costs its row nothing else:
