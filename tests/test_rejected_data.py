@@ -35,6 +35,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, MakeRepo, run_okrctl
+from okrctl.metrics.source import DataProblem, Rejected
+from okrctl.rejected import DataWarning
 
 AS_OF = ("--as-of", "2026-12-05")
 FOOTNOTE = (
@@ -374,3 +376,24 @@ def test_an_unreadable_source_is_named_where_its_numbers_are_missing(
     rows = {row["id"]: row for row in document["rows"]}
     assert rows["CO-1/users"]["note"] == "no usable data: metrics/crm.csv not read"
     assert rows["CO-1/users"]["status"] == "grey"
+
+
+def _fact(line: int, code: str = "D002", metric: str | None = "m") -> Rejected:
+    return Rejected("metrics/x.csv", DataProblem(code, line, f"problem on {line}"), metric, None)
+
+
+def test_warning_sentences() -> None:
+    one = DataWarning("metrics/x.csv", "m", (_fact(3),))
+    assert one.text() == "1 cell rejected in metrics/x.csv (m), line 3: see okrctl check"
+    assert one.short() == "1 cell rejected: metrics/x.csv line 3"
+    assert one.text("zh") == "metrics/x.csv（m）中有 1 个单元格被拒绝（第 3 行），见 okrctl check"
+    many = DataWarning("metrics/x.csv", "m", tuple(_fact(n) for n in range(2, 14)))
+    assert many.text() == (
+        "12 cells rejected in metrics/x.csv (m), lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ... "
+        "(12 in all): see okrctl check"
+    )
+    mixed = DataWarning("metrics/x.csv", None, (_fact(2, "D008"), _fact(3, "D009", None), _fact(4)))
+    assert mixed.what() == "1 cell rejected, 1 row rejected and 1 empty value"
+    unread = DataWarning("metrics/x.csv", None, (_fact(1, "D004", None),))
+    assert unread.text() == "metrics/x.csv could not be read (problem on 1): see okrctl check"
+    assert unread.as_dict()["kind"] == "unread-data"

@@ -32,7 +32,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "age_days": ("Age (days)", "距今天数"),
     "stale": ("stale", "已过期"),
     "fresh": ("fresh", "正常"),
-    "n_rejected": ("{n} cells rejected", "{n} 个单元格被拒绝"),
     "rejected_mark": (
         "* marks the numbers below that rest on this input",
         "* 标出下文中依赖这些数据的数字",

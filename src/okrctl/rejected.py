@@ -22,6 +22,7 @@ _EN = {
     "cells": ("{n} cell rejected", "{n} cells rejected"),
     "rows": ("{n} row rejected", "{n} rows rejected"),
     "empty": ("{n} empty value", "{n} empty values"),
+    "comma": ", ",
     "and": " and ",
     "line": ("line {lines}", "lines {lines}"),
     "more": "{shown}, ... ({n} in all)",
@@ -35,6 +36,7 @@ _ZH = {
     "cells": ("{n} 个单元格被拒绝", "{n} 个单元格被拒绝"),
     "rows": ("{n} 行被拒绝", "{n} 行被拒绝"),
     "empty": ("{n} 个空值", "{n} 个空值"),
+    "comma": "，",
     "and": "，",
     "line": ("第 {lines} 行", "第 {lines} 行"),
     "more": "{shown}……（共 {n} 行）",
@@ -90,6 +92,10 @@ class DataWarning:
         """The problem that left the file unread, if that is what this is."""
         return next((r for r in self.rejected if r.whole_file), None)
 
+    def what(self, lang: str = "en") -> str:
+        """``3 cells rejected``, ``1 cell rejected and 1 empty value``."""
+        return self._what(_ZH if lang == "zh" else _EN)
+
     def _what(self, words: dict[str, Any]) -> str:
         counts = {
             "cells": sum(
@@ -98,8 +104,10 @@ class DataWarning:
             "rows": sum(1 for r in self.rejected if r.problem.code in _ROW_CODES),
             "empty": sum(1 for r in self.rejected if r.missing),
         }
-        parts = [words[k][n != 1].format(n=n) for k, n in counts.items() if n]
-        return str(words["and"]).join(parts)
+        parts = [str(words[k][n != 1]).format(n=n) for k, n in counts.items() if n]
+        if len(parts) < 2:
+            return "".join(parts)
+        return str(words["comma"]).join(parts[:-1]) + str(words["and"]) + parts[-1]
 
     def _lines(self, words: dict[str, Any]) -> str:
         lines = self.lines
@@ -180,6 +188,13 @@ def by_file(warnings: Sequence[DataWarning]) -> list[DataWarning]:
         DataWarning(file, None, unique(cells), tuple(goals))
         for file, (cells, goals) in merged.items()
     ]
+
+
+def count_note(rejected: Sequence[Rejected], lang: str = "en") -> str | None:
+    """How much input was left out, without where: ``3 cells rejected``."""
+    if not rejected:
+        return None
+    return DataWarning("", None, unique(rejected)).what(lang)
 
 
 def row_note(rejected: Sequence[Rejected], lang: str = "en") -> str | None:

@@ -10,7 +10,7 @@ from typing import IO
 from okrctl.i18n import text
 from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
-from okrctl.rejected import by_file, row_note
+from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
@@ -235,7 +235,7 @@ def render(r: Report, out: IO[str]) -> None:
                             _e(f.latest or "—"),
                             _e("—" if f.age_days is None else f.age_days),
                             (t("stale") if f.stale else t("fresh"))
-                            + (f"; {t('n_rejected', n=len(f.rejected))}" if f.rejected else ""),
+                            + (f"; {count_note(f.rejected, lang)}" if f.rejected else ""),
                         ],
                         {2},
                     )

@@ -8,7 +8,7 @@ from typing import IO
 from okrctl.i18n import text
 from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
-from okrctl.rejected import by_file, row_note
+from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.escape import markdown
 from okrctl.render.numbers import number, percent
@@ -116,7 +116,7 @@ def render(r: Report, out: IO[str]) -> None:
                     str(f.latest or "—"),
                     "—" if f.age_days is None else str(f.age_days),
                     (t("stale") if f.stale else t("fresh"))
-                    + (f"; {t('n_rejected', n=len(f.rejected))}" if f.rejected else ""),
+                    + (f"; {count_note(f.rejected, lang)}" if f.rejected else ""),
                 ]
                 for f in s.freshness
             ],

@@ -7,7 +7,7 @@ from typing import IO
 from okrctl.i18n import text
 from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
-from okrctl.rejected import by_file, row_note
+from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import number, percent
@@ -82,7 +82,7 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
         console.print(
             f"{t('freshness')}: {one_line(f.source)} {f.latest or '—'} "
             f"({t('stale') if f.stale else t('fresh')}"
-            + (f"; {t('n_rejected', n=len(f.rejected))}" if f.rejected else "")
+            + (f"; {count_note(f.rejected, lang)}" if f.rejected else "")
             + ")"
         )
     console.print(Rule(t("objectives")))
