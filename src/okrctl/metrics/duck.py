@@ -302,7 +302,7 @@ class DuckSource:
                 f"""
             CREATE OR REPLACE TEMP TABLE raw AS
             SELECT c{layout.metric} AS m, c{layout.date} AS ds, {sums}, count(*) AS q_rows,
-                   count(c{value}) AS q_text, count({v}) AS q_num,
+                   count(c{value}) AS q_text,
                    count_if(isfinite(x{value}) AND {self._odd(value)}) AS q_odd{counts}
             FROM {self._typed(scan)} GROUP BY ALL
         """
@@ -311,7 +311,7 @@ class DuckSource:
         stray = [f"q{i} > 0" for i in layout.unnamed]
         undated = " OR ".join(["m IS NOT NULL", "q_text > 0", *(f"q{i} > 0" for i in others)])
         return self._flagged(
-            "q_text > q_num OR q_odd > 0",
+            "q_text > n0 OR q_odd > 0",  # n0 counts the finite values (filter 0: none)
             " OR ".join(
                 [*stray, f"(ds IS NULL AND ({undated}))", "(ds IS NOT NULL AND q_rows > q_text)"]
             ),
