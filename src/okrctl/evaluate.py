@@ -254,9 +254,7 @@ class Evaluator:
         current = answer.value
         baseline = kr.baseline
         from_data = False
-        rejected = unique(
-            [*answer.rejected, *(answer.baseline_rejected if kr.baseline is None else ())]
-        )
+        rejected = _kr_rejected(kr, answer)
         if baseline is None and answer.baseline is not None:
             baseline, from_data = answer.baseline, True
         target = kr.target
@@ -383,6 +381,12 @@ class Evaluator:
         full_at = kpi.full_at if kpi.full_at is not None else 1.0
         cap = kpi.cap if kpi.cap is not None else 1.0
         return banded_score(a, zero_below, full_at, cap)
+
+
+def _kr_rejected(kr: KeyResult, answer: Answer) -> tuple[Rejected, ...]:
+    """Input a key result's number misses: in its window, and for its baseline when that
+    comes from data."""
+    return unique([*answer.rejected, *(answer.baseline_rejected if kr.baseline is None else ())])
 
 
 def period_label(period: PeriodResult) -> str:

@@ -2,20 +2,17 @@
 only per-date totals of the requested metrics reach Python.
 
 Both engines must count and refuse exactly the same cells. The scan reads every cell as
-text and converts it itself, so a bad cell never costs its row the other cells (a wide
-row with one ``#N/A`` keeps its other metrics), and it flags what okrctl's reader would
-judge differently from DuckDB's cast:
+text and converts it itself, so a bad cell never costs its row the other cells, and it
+flags what okrctl's reader would judge differently from DuckDB's cast: date texts (read
+by okrctl's ``parse_date``, there are few), values DuckDB cannot read or reads as NaN or
+infinity (left out of the sums), values DuckDB reads where okrctl does not (``1_000``),
+rows with an empty date or value, text under unnamed columns, rows the parser refuses.
 
-* dates: the distinct date texts are parsed by okrctl's own ``parse_date``;
-* values that DuckDB cannot read, or reads as NaN or infinity: left out of the sums;
-* values DuckDB reads but okrctl's grammar might not (``1_000``, ``5.``), rows with an
-  empty date or value, text in unnamed columns, and rows DuckDB's parser refuses.
-
-Flagged value texts are then checked one by one with ``parse_cell``: when okrctl reads
-one of them as a number (``45%``, ``1,200``, ``200万``) or refuses one DuckDB counted, the
-exact Python reader takes over for the whole file (slower, never wrong). Otherwise the
-sums stand, and the same Python reader runs over the file without keeping its rows, to
-locate each refused cell by line with the codes and messages of the small-file engine.
+Flagged value texts are checked one by one with ``parse_cell``: when okrctl reads one as
+a number (``45%``, ``200万``) or refuses one DuckDB counted, the exact Python reader takes
+over for the file (slower, never wrong). Otherwise the sums stand, and the same Python
+reader runs over the file without keeping its rows, to locate each refused cell by line
+with the codes and messages of the small-file engine.
 """
 
 from __future__ import annotations

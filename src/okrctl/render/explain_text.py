@@ -90,6 +90,26 @@ def render(explanation: Explanation, out: IO[str]) -> None:
         _kpi(explanation, out)
 
 
+def _current(x: KRExplanation, out: IO[str]) -> None:
+    """The line that says how the current value came about, and what input it misses."""
+    r, kr, req = x.result, x.result.kr, x.request
+    assert req is not None
+    where = ", ".join(f"{c} in {'/'.join(v)}" for c, v in req.where)
+    out.write(
+        f"current = {req.aggregate} of the per-date totals of "
+        f"{one_line(str(kr.metric) if kr.metric else 'check-ins of ' + kr.path)}"
+        + (f" where {one_line(where)}" if where else "")
+        + f" from {req.start} to {req.end} = {_n(r.current, kr.percent)}"
+        + (
+            f" (last data {r.answer.last_date}, {r.answer.dates} dates)"
+            if r.answer.last_date
+            else ""
+        )
+        + _marker(r.rejected)
+        + "\n"
+    )
+
+
 def _kr(x: KRExplanation, out: IO[str]) -> None:
     r, kr = x.result, x.result.kr
     pct = kr.percent
@@ -99,22 +119,7 @@ def _kr(x: KRExplanation, out: IO[str]) -> None:
         f"as of {x.as_of}\n\n"
     )
     if x.request is not None and (kr.kind is not KRKind.MILESTONE or kr.metric is not None):
-        req = x.request
-        assert req is not None
-        where = ", ".join(f"{c} in {'/'.join(v)}" for c, v in req.where)
-        out.write(
-            f"current = {req.aggregate} of the per-date totals of "
-            f"{one_line(str(kr.metric) if kr.metric else 'check-ins of ' + kr.path)}"
-            + (f" where {one_line(where)}" if where else "")
-            + f" from {req.start} to {req.end} = {_n(r.current, pct)}"
-            + (
-                f" (last data {r.answer.last_date}, {r.answer.dates} dates)"
-                if r.answer.last_date
-                else ""
-            )
-            + _marker(r.rejected)
-            + "\n"
-        )
+        _current(x, out)
     baseline_from = (
         f"the total on {r.answer.baseline_date}, the latest date on or before {x.cycle.start}"
         if r.baseline_from_data
