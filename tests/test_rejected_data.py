@@ -144,6 +144,9 @@ def test_score_in_every_format(repo: Path) -> None:
     assert by_id["default:zhou.min"]["rejected_cells"] == "2"
     assert by_id["default:zhou.min"]["rejected_input"] == "2 cells rejected: metrics/fin.csv line 4"
     assert by_id["SC-FIN"]["rejected_cells"] == "2"
+    # FIN-1's synergy rests on its revenue KR and on KPI-GM
+    synergy = okrctl(repo, "score", "--synergy")
+    assert _line(synergy, "FIN-1 *").split()[2:4] == ["46%", "92%"]
     md = okrctl(repo, "score", "-f", "md")
     assert "| Note |" in md and "KPI-GM 92% \\*" in md
     assert md.splitlines()[-1].startswith("> ⚠️ 3 cells rejected in metrics/fin.csv")
@@ -186,6 +189,7 @@ def test_report_in_every_format(repo: Path) -> None:
     ) in md
     assert "| fin | 2026-11-30 | 5 | 正常; 3 个单元格被拒绝 |" in md
     assert "⚠️ 1 个单元格被拒绝：metrics/fin.csv 第 4 行" in _line(md, "↳ revenue")
+    assert _line(md, "| FIN-1 \\* |").startswith("| FIN-1 \\* | 46% | 92% |")  # synergy
 
     html = okrctl(repo, "report", "-f", "html", "--no-git", "--lang", "en")
     assert (

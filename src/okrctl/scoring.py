@@ -237,11 +237,8 @@ class Scorer:
 
     def rejected(self, ident: str) -> tuple[Rejected, ...]:
         """Input the number of an objective or KPI misses."""
-        if ident in self.evaluation.kpis:
-            return self.evaluation.kpis[ident].rejected
-        if ident in self.evaluation.objectives:
-            return self.evaluation.objectives[ident].rejected
-        return ()
+        result = self.evaluation.kpis.get(ident) or self.evaluation.objectives.get(ident)
+        return () if result is None else result.rejected
 
     def cards(self) -> list[Card]:
         out = []
@@ -414,6 +411,7 @@ def score_report(
         *((m.id, m.rejected) for b in balanced for p in b.perspectives for m in p.measures),
         *((s.objective.id, scorer.rejected(s.objective.id)) for s in synergy),
         *((k.kpi.id, scorer.rejected(k.kpi.id)) for s in synergy for k in s.kpis),
+        *((g.objective.id, scorer.rejected(g.objective.id)) for s in synergy for g in s.children),
     ]
     return ScoreReport(
         evaluation.cycle.id,

@@ -14,6 +14,7 @@ from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
+from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import FILLS
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.report import KREntry, Report
@@ -330,7 +331,7 @@ def render(r: Report, out: IO[str]) -> None:
                 [
                     _row(
                         [
-                            _e(x.objective.id),
+                            _e(x.objective.id + synergy_mark(x, r.rejected_by_goal)),
                             _e(percent(x.progress)),
                             _e(percent(x.kpi_attainment)),
                             _e(percent(x.children_completion)),

@@ -13,6 +13,7 @@ from okrctl.render import report_columns as columns
 from okrctl.render.escape import markdown
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
+from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.strategy_map import render_mermaid
 from okrctl.report import KREntry, Report
@@ -164,7 +165,7 @@ def render(r: Report, out: IO[str]) -> None:
             headings(columns.ALIGNMENT, lang),
             [
                 [
-                    markdown(x.objective.id),
+                    markdown(x.objective.id + synergy_mark(x, r.rejected_by_goal)),
                     percent(x.progress),
                     percent(x.kpi_attainment),
                     percent(x.children_completion),

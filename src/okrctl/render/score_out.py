@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Collection
 from typing import IO, Any
 
 from okrctl import __version__
@@ -231,13 +232,24 @@ def render_markdown(report: ScoreReport, out: IO[str], synergy: bool) -> None:
             )
         lines += [f"- ⚠️ {markdown(w)}" for w in b.warnings]
     if synergy:
-        lines += _synergy_md(report.synergy)
+        lines += _synergy_md(report.synergy, _affected(report))
     if report.warnings:
         lines += ["", *(f"> ⚠️ {markdown(w.message)}" for w in by_file(report.warnings))]
     out.write("\n".join(lines) + "\n")
 
 
-def _synergy_md(items: list[Synergy]) -> list[str]:
+def _affected(report: ScoreReport) -> set[str]:
+    """The goals whose numbers miss rejected input."""
+    return {goal for warning in report.warnings for goal in warning.goals}
+
+
+def synergy_mark(s: Synergy, affected: Collection[str]) -> str:
+    """``*`` after an objective whose synergy numbers rest on rejected input."""
+    ids = [s.objective.id, *(k.kpi.id for k in s.kpis), *(g.objective.id for g in s.children)]
+    return f" {MARK}" if any(i in affected for i in ids) else ""
+
+
+def _synergy_md(items: list[Synergy], affected: set[str]) -> list[str]:
     lines = [
         "",
         "### OKR–KPI synergy",
@@ -247,7 +259,7 @@ def _synergy_md(items: list[Synergy]) -> list[str]:
     ]
     for s in items:
         lines.append(
-            f"| {markdown(s.objective.id)} | {percent(s.progress)} | "
+            f"| {markdown(s.objective.id + synergy_mark(s, affected))} | {percent(s.progress)} | "
             f"{percent(s.kpi_attainment)} | {percent(s.children_completion)} | "
             f"{markdown(s.flag or '')} |"
         )
@@ -305,9 +317,10 @@ def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool
         )
         for name in ("objective", "completion", "KPI attainment", "aligned goals", "note"):
             syn.add_column(name, no_wrap=name != "note")
+        affected = _affected(report)
         for s in report.synergy:
             syn.add_row(
-                one_line(s.objective.id),
+                one_line(s.objective.id) + synergy_mark(s, affected),
                 percent(s.progress),
                 percent(s.kpi_attainment),
                 percent(s.children_completion),
