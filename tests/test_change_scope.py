@@ -190,7 +190,8 @@ def test_data_problems_follow_the_metric_file_that_changed(
         {"goals/company.yaml": COMPANY, "goals/ops.yaml": MEASURED}, config=DATA_CONFIG
     )
     write(root, "metrics/crm.csv", "date,metric,value\n2026-10-05,calls,10\n")
-    write(root, "metrics/erp.csv", "date,metric,value\n2026-10-05,visits,3\n")
+    # orders occur in erp.csv, but not in the cycle (a metric that never occurs is D013)
+    write(root, "metrics/erp.csv", "date,metric,value\n2026-09-05,orders,3\n")
     git(root, "init", "-q")
     commit(root, "plan")
     old_d005 = (
@@ -199,7 +200,7 @@ def test_data_problems_follow_the_metric_file_that_changed(
     )
     args = ("--as-of", "2026-11-30")
     assert check(root, *args) == (0, [old_d005])
-    write(root, "metrics/crm.csv", "date,metric,value\n2026-10-05,visits,10\n")
+    write(root, "metrics/crm.csv", "date,metric,value\n2026-09-05,calls,10\n")
     commit(root, "new export")
     assert check(root, *args, "--changed-since", "HEAD~1") == (
         0,

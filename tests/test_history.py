@@ -52,3 +52,22 @@ def test_removed_and_unknown(history: Path) -> None:
     result = run_okrctl("history", "S-2", "-C", str(history))
     assert result.returncode == 2 and "no goal 'S-2'" in result.stderr  # gone today
     assert run_okrctl("history", "CO-9", "-C", str(history)).returncode == 2
+
+
+def test_history_names_the_rejected_input_of_its_values(history: Path) -> None:
+    """A refused cell after the last value: the value on the as-of date is still the
+    11-20 one (110), and it says that a later cell was refused."""
+    with (history / "metrics" / "crm.csv").open("a", encoding="utf-8") as handle:
+        handle.write("2026-11-25,users,n/a\n")  # line 6
+    text = run_okrctl("history", "CO-1/users", "--as-of", "2026-11-30", "-C", str(history))
+    assert "value on 2026-11-30: 110  (1 cell rejected: metrics/crm.csv line 6)" in text.stdout
+    assert text.stdout.splitlines()[-1] == (
+        "! 1 cell rejected in metrics/crm.csv (users), line 6: see okrctl check"
+    )
+    report = json.loads(
+        run_okrctl(
+            "history", "CO-1/users", "--as-of", "2026-11-30", "-f", "json", "-C", str(history)
+        ).stdout
+    )
+    assert report["value_now"] == 110.0
+    assert [(w["lines"], w["goals"]) for w in report["warnings"]] == [([6], ["CO-1/users"])]

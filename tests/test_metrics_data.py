@@ -63,13 +63,18 @@ def test_csv_spectrum(name: str) -> None:
         (" 7 ", ".", 7),
         ("", ".", None),
         ("  ", ",", None),
+        ("5.", ".", 5),  # a bare decimal point, as some exports write whole numbers
+        ("5.e3", ".", 5000),
+        ("5,", ",", 5),
     ],
 )
 def test_cells(text: str, decimal: str, value: float | None) -> None:
     assert parse_cell(text, decimal) == value
 
 
-@pytest.mark.parametrize("text", ["n/a", "inf", "NaN", "12 apples", "1,2,3"])
+@pytest.mark.parametrize(
+    "text", ["n/a", "inf", "NaN", "12 apples", "1,2,3", "#N/A", "#DIV/0!", ".", "1_000", "+-5"]
+)
 def test_bad_cells(text: str) -> None:
     with pytest.raises(CellError):
         parse_cell(text)
@@ -138,6 +143,8 @@ def test_semicolons_and_decimal_comma(tmp_path: Path) -> None:
         (b"date,metric,value\n2026-10-01,a,1\x00\n", "D010", 2),
         (b'date,metric,value\n2026-10-01,a,"1\n', "D010", 2),
         (b"date,metric,value\n2026-10-01,a,1\n2026-10-0", "D009", 3),
+        (b"date,metric,value,,\n2026-10-01,a,1,,\n,,,,\n,,\n\n", None, 0),
+        (b"date,metric,value,\n2026-10-01,a,1,x\n", "D009", 2),
     ],
     ids=[
         "zero-bytes",
@@ -152,6 +159,8 @@ def test_semicolons_and_decimal_comma(tmp_path: Path) -> None:
         "nul-byte",
         "unclosed-quote",
         "truncated",
+        "excel-trailer",
+        "value-in-unnamed-column",
     ],
 )
 def test_bad_files_give_located_problems(
@@ -169,8 +178,17 @@ def test_duplicates_name_both_lines(tmp_path: Path) -> None:
     assert "already appears on line 2" in problem.message
 
 
-def _random_long(rng: random.Random, rows: int) -> bytes:
-    lines = ["date,metric,value,channel"]
+# cells a finance or CRM export really holds, that neither engine may count
+BAD_VALUES = ["NaN", "nan", "inf", "-inf", "Infinity", "n/a", "#N/A", "#DIV/0!", "#VALUE!"]
+BAD_DATES = ["2026-10-5", "2026/10/05", "20261005", "xx", "2026-02-30"]
+
+
+def _random_long(rng: random.Random, rows: int, dirt: float = 0.0, trailer: int = 0) -> bytes:
+    """A long-layout dump; with ``dirt``, that share of rows has a bad value, an empty
+    value, a bad or empty date, or a wrong number of fields; ``trailer`` empty columns
+    after the data and as many blank rows at the end, as Excel exports them."""
+    tail = "," * trailer
+    lines = ["date,metric,value,channel" + tail]
     seen = set()
     for _ in range(rows):
         day = dt.date(2026, 9, 20) + dt.timedelta(days=rng.randrange(110))
@@ -178,17 +196,26 @@ def _random_long(rng: random.Random, rows: int) -> bytes:
         if key in seen:
             continue
         seen.add(key)
-        lines.append(f"{key[0]},{key[1]},{rng.randrange(-50, 500) / 4},{key[2]}")
+        date, value = str(key[0]), str(rng.randrange(-50, 500) / 4)
+        roll = rng.random()
+        if roll < dirt / 4:
+            value = rng.choice(BAD_VALUES)
+        elif roll < dirt / 2:
+            value = rng.choice(["", "  "])
+        elif roll < 3 * dirt / 4:
+            date = rng.choice([*BAD_DATES, ""])
+        elif roll < dirt:
+            tail_cells = rng.choice([",extra", ""]) if not trailer else ","
+            lines.append(f"{date},{key[1]},{value}" + tail_cells)
+            continue
+        lines.append(f"{date},{key[1]},{value},{key[2]}" + tail)
+    lines += ["," * (3 + trailer)] * trailer
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_duckdb_and_python_sources_agree(tmp_path: Path, seed: int) -> None:
-    """Both engines answer every aggregate the same, to the last digit that matters."""
-    rng = random.Random(seed)
-    spec = _source(tmp_path, _random_long(rng, 400))
+def _random_requests(rng: random.Random, count: int) -> list[Request]:
     requests = []
-    for i in range(40):
+    for i in range(count):
         start = dt.date(2026, 10, 1) + dt.timedelta(days=rng.randrange(30))
         where = rng.choice([(), (("channel", ("x",)),), (("channel", ("x", "z")),)])
         requests.append(
@@ -203,10 +230,16 @@ def test_duckdb_and_python_sources_agree(tmp_path: Path, seed: int) -> None:
                 series=rng.random() < 0.3,
             )
         )
-    python = TableSource(spec, tmp_path).answer(requests)
-    duck = DuckSource(spec, tmp_path).answer(requests)
+    return requests
+
+
+def _assert_engines_agree(spec: MetricSource, root: Path, requests: list[Request]) -> None:
+    """Same numbers, same problems (code, line, column, message), same input left out,
+    and every answer names the same rejected lines."""
+    table, duck = TableSource(spec, root), DuckSource(spec, root)
+    python, duckdb = table.answer(requests), duck.answer(requests)
     for request in requests:
-        a, b = python[request.key], duck[request.key]
+        a, b = python[request.key], duckdb[request.key]
         assert (a.value is None) == (b.value is None), request
         if a.value is not None:
             assert a.value == pytest.approx(b.value), request
@@ -215,6 +248,138 @@ def test_duckdb_and_python_sources_agree(tmp_path: Path, seed: int) -> None:
         if a.baseline is not None:
             assert a.baseline == pytest.approx(b.baseline), request
         assert [d for d, _ in a.series] == [d for d, _ in b.series]
+        assert a.rejected == b.rejected, request
+        assert a.baseline_rejected == b.baseline_rejected, request
+    assert duck.problems() == table.problems()
+    assert duck.rejected() == table.rejected()
+    assert duck.latest_date() == table.latest_date()
+    assert duck.metrics() == table.metrics()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_duckdb_and_python_sources_agree(tmp_path: Path, seed: int) -> None:
+    """Both engines answer every aggregate the same, to the last digit that matters."""
+    rng = random.Random(seed)
+    spec = _source(tmp_path, _random_long(rng, 400))
+    _assert_engines_agree(spec, tmp_path, _random_requests(rng, 40))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_engines_refuse_the_same_cells(tmp_path: Path, seed: int) -> None:
+    """NaN, inf, n/a, Excel's #N/A / #DIV/0! / #VALUE!, empty values, dates that are not
+    dates, ragged rows: both engines leave out exactly the same cells, report them with
+    the same code, line and message, and name them in the answers they touch; Excel's
+    blank trailer rows and empty trailing columns are no problem to either."""
+    rng = random.Random(seed)
+    spec = _source(tmp_path, _random_long(rng, 400, dirt=0.2, trailer=seed % 3))
+    table = TableSource(spec, tmp_path)
+    codes = {p.code for p in table.problems()}
+    assert {"D002", "D003", "D008"} <= codes  # the generator made each kind
+    _assert_engines_agree(spec, tmp_path, _random_requests(rng, 40))
+
+
+def _random_wide(rng: random.Random, days: int) -> bytes:
+    """A wide dump: one row per date, metrics a, b, c; some cells refused, some empty,
+    some dates unreadable, two empty columns after the data and blank rows at the end."""
+    lines = ["date,a,b,c,,"]
+    for offset in rng.sample(range(120), days):
+        day = str(dt.date(2026, 9, 20) + dt.timedelta(days=offset))
+        if rng.random() < 0.1:
+            day = rng.choice([*BAD_DATES, ""])
+        cells = []
+        for _ in "abc":
+            roll = rng.random()
+            if roll < 0.1:
+                cells.append(rng.choice(BAD_VALUES))
+            elif roll < 0.2:
+                cells.append("")
+            else:
+                cells.append(str(rng.randrange(-50, 500) / 4))
+        lines.append(",".join([day, *cells, "", ""]))
+    lines += [",,,,,"] * 2
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_engines_agree_on_random_wide_dumps(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    spec = _source(tmp_path, _random_wide(rng, 60), layout="wide")
+    requests = [
+        Request(r.key, rng.choice("abc"), (), r.start, r.end, r.aggregate, r.baseline_on)
+        for r in _random_requests(rng, 30)
+    ]
+    _assert_engines_agree(spec, tmp_path, requests)
+
+
+def test_engines_agree_on_a_wide_gb18030_export(tmp_path: Path) -> None:
+    """A finance export: Chinese headers, Excel error cells in some columns, blank
+    trailer rows and empty trailing columns. A refused cell costs its row nothing else:
+    the other columns of that date still count, in both engines."""
+    body = (
+        "日期,营业收入,毛利率,,\n"
+        "2026-09-30,100,40%,,\n"
+        "2026-10-31,120,#DIV/0!,,\n"
+        "2026-11-30,#N/A,42%,,\n"
+        "2026-12-31,#VALUE!,NaN,,\n"
+        ",,,,\n"
+        ",,,,\n"
+    ).encode("gb18030")
+    spec = _source(tmp_path, body, layout="wide", columns={"date": "日期"})
+    requests = [
+        Request("rev", "营业收入", (), dt.date(2026, 10, 1), dt.date(2026, 12, 31), "sum"),
+        Request("gm", "毛利率", (), dt.date(2026, 10, 1), dt.date(2026, 12, 31), "avg"),
+        Request("gm-nov", "毛利率", (), dt.date(2026, 11, 1), dt.date(2026, 11, 30), "last"),
+    ]
+    _assert_engines_agree(spec, tmp_path, requests)
+    answers = DuckSource(spec, tmp_path).answer(requests)
+    # revenue: only October counts (120); November #N/A and December #VALUE! are refused
+    assert answers["rev"].value == 120
+    assert [r.problem.line for r in answers["rev"].rejected] == [4, 5]
+    # margin: only November counts (0.42): October #DIV/0!, December NaN refused
+    assert answers["gm-nov"].value == pytest.approx(0.42)
+    assert [(r.problem.line, r.problem.cell) for r in answers["gm"].rejected] == [
+        (3, "#DIV/0!"),
+        (5, "NaN"),
+    ]
+    assert {(p.code, p.line, p.column) for p in TableSource(spec, tmp_path).problems()} == {
+        ("D002", 3, 3),
+        ("D002", 4, 2),
+        ("D002", 5, 2),
+        ("D002", 5, 3),
+    }
+
+
+def test_the_last_row_of_a_large_file_is_checked(tmp_path: Path) -> None:
+    """A dump whose last row reads NaN: the DuckDB engine reports it (D002, its line)
+    like the small-file reader; it used to drop it without a word."""
+    body = b"date,metric,value\n" + b"2026-10-01,x,1\n" * 1 + b"2026-11-05,x,NaN\n"
+    spec = _source(tmp_path, body)
+    source = DuckSource(spec, tmp_path)
+    assert [(p.code, p.line, p.cell) for p in source.problems()] == [("D002", 3, "NaN")]
+    answer = source.answer([Request("k", "x", (), dt.date(2026, 10, 1), dt.date(2026, 11, 30))])
+    assert answer["k"].value == 1
+    assert [r.problem.line for r in answer["k"].rejected] == [3]
+    assert source.latest_date() == dt.date(2026, 10, 1)  # the newest value that counts
+
+
+@pytest.mark.parametrize(
+    ("decimal", "cells"),
+    [
+        (".", ["1_000", "+-5", "5.", "7"]),  # DuckDB reads the first two, okrctl does not
+        (",", ["1.234,5", "72,5", "1.5", "3"]),  # okrctl drops the dots, DuckDB would not
+        (".", ["45%", "1,200", "200万", "3"]),  # okrctl reads these, DuckDB does not
+    ],
+)
+def test_engines_agree_where_their_number_readers_differ(
+    tmp_path: Path, decimal: str, cells: list[str]
+) -> None:
+    sep = ";" if decimal == "," else ","
+    body = f"date{sep}metric{sep}value\n" + "".join(
+        f'2026-10-{i + 1:02d}{sep}a{sep}"{cell}"\n' for i, cell in enumerate(cells)
+    )
+    spec = _source(tmp_path, body.encode(), decimal=decimal, delimiter=sep)
+    requests = [Request("k", "a", (), dt.date(2026, 10, 1), dt.date(2026, 10, 31), "sum")]
+    _assert_engines_agree(spec, tmp_path, requests)
 
 
 def test_duckdb_source_reports_problems_with_lines(tmp_path: Path) -> None:
@@ -278,11 +443,149 @@ def test_data_contracts_in_check(make_repo: MakeRepo) -> None:
     assert {
         ("D001", "metrics/crm.csv", 3),
         ("D002", "metrics/crm.csv", 4),
-        ("D005", "goals/a.yaml", 7),
+        ("D013", "goals/a.yaml", 7),
         ("D004", "goals/a.yaml", 8),
         ("D006", "okrctl.yaml", 4),
     } <= found
-    message = next(d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "D005")
-    assert "did you mean 'users'" in (message["hint"] or "")
+    typo = next(d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "D013")
+    assert typo["severity"] == "error"
+    assert typo["message"] == (
+        "key result 'CO-1/ghost' reads metric 'userz', which does not occur in "
+        "metrics/crm.csv; did you mean 'users'?"
+    )
+    assert typo["hint"] == "metrics in metrics/crm.csv: users"
+    assert result.returncode == 1
     skipped = run_okrctl("check", "-f", "json", "--no-data", "-C", str(root))
     assert not any(d["code"].startswith("D") for d in json.loads(skipped.stdout)["diagnostics"])
+
+
+def _check_data(make_repo: MakeRepo, csv_text: str, **source: str) -> list[dict[str, object]]:
+    """`okrctl check -f json` over one long-layout source read by one key result."""
+    extra = "".join(f", {k}: '{v}'" for k, v in source.items())
+    config = f"""\
+    okrctl: 1
+    units: [{{id: acme, level: company}}]
+    cycles: [{{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}}]
+    metrics: [{{name: crm, path: metrics/crm.csv{extra}}}]
+    """
+    goals = """\
+    defaults: {cycle: 2026-Q4, unit: acme}
+    objectives:
+      - id: CO-1
+        title: Grow
+        key_results:
+          - {id: users, metric: crm:users, baseline: 1, target: 10}
+    """
+    root = make_repo({"goals/a.yaml": goals}, config=config)
+    (root / "metrics" / "crm.csv").write_text(csv_text, encoding="utf-8")
+    result = run_okrctl("check", "-f", "json", "--as-of", "2026-12-31", "-C", str(root))
+    return [d for d in json.loads(result.stdout)["diagnostics"] if d["file"] == "metrics/crm.csv"]
+
+
+def test_repeated_date_errors_are_one_diagnostic_with_the_fix(make_repo: MakeRepo) -> None:
+    """295 dates written 2026/10/01 are one error: the count, the first lines and the
+    date_format that reads them, not 295 lines."""
+    start = dt.date(2026, 1, 1)
+    rows = [f"{(start + dt.timedelta(days=i)).strftime('%Y/%m/%d')},users,{i}" for i in range(295)]
+    found = _check_data(make_repo, "date,metric,value\n" + "\n".join(rows) + "\n")
+    assert len(found) == 1
+    (d003,) = found
+    assert (d003["code"], d003["line"], d003["column"]) == ("D003", 2, 1)
+    assert d003["message"] == (
+        "295 dates are not ISO dates (YYYY-MM-DD): '2026/01/01', '2026/01/02', "
+        "'2026/01/03', ..., on lines 2, 3, 4, 5, 6 and 290 more"
+    )
+    assert d003["hint"] == 'set `date_format: "%Y/%m/%d"` on the source: all of them read that way'
+
+
+@pytest.mark.parametrize(
+    ("dates", "hint"),
+    [
+        # day 13 and above: the values tell day/month/year apart
+        (["13/10/2026", "05/11/2026"], 'set `date_format: "%d/%m/%Y"`'),
+        (["10/13/2026", "11/05/2026"], 'set `date_format: "%m/%d/%Y"`'),
+        (["05/10/2026", "06/10/2026"], "okrctl does not guess"),  # could be either
+        (["2026年10月05日"], 'set `date_format: "%Y年%m月%d日"`'),
+        (["2026.10.05"], 'set `date_format: "%Y.%m.%d"`'),
+        (["2026-10-05 8:00:00"], 'set `date_format: "%Y-%m-%d %H:%M:%S"`'),
+    ],
+)
+def test_date_errors_name_the_format_that_reads_them(
+    make_repo: MakeRepo, dates: list[str], hint: str
+) -> None:
+    body = "date,metric,value\n" + "".join(f"{d},users,{i}\n" for i, d in enumerate(dates))
+    found = _check_data(make_repo, body)
+    assert [d["code"] for d in found] == ["D003"] * len(dates)
+    assert all(hint in (d["hint"] or "") for d in found)
+
+
+def test_repeated_excel_errors_are_one_diagnostic(make_repo: MakeRepo) -> None:
+    body = "date,metric,value\n2026-10-01,users,1\n" + "".join(
+        f"2026-10-{i:02d},users,{'#N/A' if i % 3 else '#DIV/0!'}\n" for i in range(2, 12)
+    )
+    (found,) = _check_data(make_repo, body)
+    # days 2..11: #DIV/0! on 3, 6, 9 (3 cells), #N/A on the other 7
+    assert found["message"] == (
+        "10 values are not finite numbers: '#N/A' (7), '#DIV/0!' (3), "
+        "on lines 3, 4, 5, 6, 7 and 5 more"
+    )
+    assert "Excel error value" in found["hint"]
+
+
+def test_three_problems_of_a_kind_stay_apart(make_repo: MakeRepo) -> None:
+    body = "date,metric,value\n2026-10-01,users,n/a\n2026-10-02,users,x\n2026-10-03,users,y\n"
+    found = _check_data(make_repo, body)
+    assert [(d["code"], d["line"]) for d in found] == [("D002", 2), ("D002", 3), ("D002", 4)]
+
+
+FIN_CONFIG = """\
+okrctl: 1
+units: [{id: acme, level: company}]
+cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]
+metrics: [{name: fin, path: metrics/fin.csv, layout: wide%s}]
+"""
+FIN_GOALS = """\
+defaults: {cycle: 2026-Q4, unit: acme}
+objectives:
+  - id: CO-1
+    title: Grow
+    key_results:
+      - {id: revenue, metric: fin:营业收入, baseline: 100, target: 200}
+"""
+
+
+def _fin_check(make_repo: MakeRepo, body: str, columns: str = "") -> list[dict[str, object]]:
+    root = make_repo({"goals/a.yaml": FIN_GOALS}, config=FIN_CONFIG % columns)
+    (root / "metrics" / "fin.csv").write_bytes(body.encode("gb18030"))
+    result = run_okrctl("check", "-f", "json", "--as-of", "2026-12-31", "-C", str(root))
+    return [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] != "A012"]
+
+
+def test_a_metric_whose_rows_were_all_rejected_is_not_unknown(make_repo: MakeRepo) -> None:
+    """营业收入 occurs, but its only rows in the cycle are #N/A and #DIV/0!: the goal is told
+    so, with the count and the lines, never that the metric does not occur."""
+    body = "日期,营业收入\n2026-10-31,#N/A\n2026-11-30,#DIV/0!\n"
+    found = _fin_check(make_repo, body, ", columns: {date: 日期}")
+    d005 = next(d for d in found if d["code"] == "D005")
+    assert d005["message"] == (
+        "key result 'CO-1/revenue': fin:营业收入 has no usable rows from 2026-10-01 to "
+        "2026-12-31: 2 rejected (D002), on lines 2, 3 of metrics/fin.csv"
+    )
+    assert not any(d["code"] == "D013" for d in found)
+
+
+def test_a_missing_columns_mapping_names_the_headers(make_repo: MakeRepo) -> None:
+    """A Chinese export read without `columns: {date: 日期}`: the goal hears which header
+    was expected and which exist, and the hint names the mapping; not "does not occur"."""
+    body = "日期,营业收入\n2026-10-31,120\n"
+    found = _fin_check(make_repo, body)
+    assert {(d["code"], d["file"]) for d in found} == {
+        ("D004", "metrics/fin.csv"),
+        ("D005", "goals/a.yaml"),
+    }
+    d005 = next(d for d in found if d["code"] == "D005")
+    assert d005["message"] == (
+        "key result 'CO-1/revenue': fin:营业收入 has no rows: metrics/fin.csv could not be "
+        "read: header has no date column 'date' (columns: 日期, 营业收入)"
+    )
+    assert d005["hint"] == "map it with `columns: {date: 日期}` on the source"

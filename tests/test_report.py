@@ -354,6 +354,8 @@ def test_forecast_and_freshness_by_hand(make_repo: MakeRepo) -> None:
             "age_days": 10,
             "stale": True,
             "stale_after": "7d",
+            "rejected": 0,
+            "rejected_lines": [],
         }
     ]
 
@@ -391,7 +393,8 @@ def test_final_review_agrees_with_itself(make_repo: MakeRepo) -> None:
     data = json.loads(_report(root, "2027-01-05"))
     assert data["final"] is True
     # first: the final numbers rest on data that stops 31 days before 12-31
-    assert data["warnings"][0].startswith(
+    assert data["warnings"][0]["kind"] == "report"
+    assert data["warnings"][0]["message"].startswith(
         "These final numbers rest on data that ends before the cycle end (2026-12-31): "
         "crm (2026-11-30, 31 d)."
     )
@@ -415,6 +418,8 @@ def test_final_review_agrees_with_itself(make_repo: MakeRepo) -> None:
             "age_days": 36,
             "stale": None,
             "stale_after": None,
+            "rejected": 0,
+            "rejected_lines": [],
         }
     ]
     assert "no freshness rule" in _report(root, "2027-01-05", "md")

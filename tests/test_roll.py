@@ -343,7 +343,11 @@ CARRIED = (
 def _commented(make_repo: MakeRepo, newline: str) -> tuple[Path, str]:
     root = _grow(make_repo, checkins="2026-12-15,CO-1/deals,6,\n")
     (root / "goals" / "company.yaml").write_bytes(COMMENTED.replace("\n", newline).encode("utf-8"))
-    write(root, "metrics/crm.csv", REVENUE + "2026-12-31,mentions,25\n2026-12-31,fans,12\n")
+    write(
+        root,
+        "metrics/crm.csv",
+        REVENUE + "2026-12-31,mentions,25\n2026-12-31,fans,12\n2026-12-31,uptime,99.5%\n",
+    )
     return root, _roll(root)
 
 
@@ -393,3 +397,23 @@ def test_a_file_ruamel_cannot_load_is_a_usage_error(make_repo: MakeRepo) -> None
         'okrctl: error: goals/company.yaml:5: cannot be carried: found duplicate key "title"'
     )
     assert not (root / "goals" / "2027-Q1").exists()
+
+
+def test_a_baseline_from_data_with_a_refused_cell_says_so(edu: Path) -> None:
+    """The last day's social users read n/a: the new baseline is that day's total without
+    them, 450,000 + 630,000 = 1.08M, and roll says a cell was refused."""
+    crm = edu / "metrics" / "crm.csv"
+    text = crm.read_text(encoding="utf-8")
+    assert text.endswith("2026-12-31,users_total,720000,social\n")  # line 641
+    crm.write_text(text.replace("720000,social\n", "n/a,social\n"), encoding="utf-8")
+    result = run_okrctl(
+        "roll", "2026-Q4", "2027-Q1", "--dry-run", "--as-of", "2027-01-04", "-C", str(edu)
+    )
+    users = next(
+        line for line in result.stdout.splitlines() if line.startswith("    users: baseline")
+    )
+    assert users.startswith("    users: baseline 100万 -> 108万 (")
+    assert users.endswith("  (1 cell rejected: metrics/crm.csv line 641)")
+    assert "! 1 cell rejected in metrics/crm.csv (users_total), line 641: see okrctl check" in (
+        result.stdout
+    )

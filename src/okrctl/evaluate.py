@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from okrctl.config import Config
 from okrctl.metrics.engine import CHECKINS, MetricData
-from okrctl.metrics.source import NO_DATA, Answer, Request
+from okrctl.metrics.source import NO_DATA, Answer, Rejected, Request
 from okrctl.model import Cycle, GoalType, KeyResult, Kpi, KRKind, Objective
 from okrctl.progress import (
     Status,
@@ -30,6 +30,7 @@ from okrctl.progress import (
     stepped_score,
     weighted_progress,
 )
+from okrctl.rejected import row_note, unique
 from okrctl.rules.context import Context
 
 
@@ -46,6 +47,9 @@ class KRResult:
     answer: Answer
     source: str | None  # metric source name, or "checkins"
     note: str | None = None  # why the progress is unknown, or a flag
+    # input the number misses: refused cells in the window (and of the baseline, when the
+    # baseline comes from data)
+    rejected: tuple[Rejected, ...] = ()
 
     @property
     def shown(self) -> float | None:
@@ -64,6 +68,11 @@ class ObjectiveResult:
     expected: float
     status: Status
     key_results: tuple[KRResult, ...]
+
+    @property
+    def rejected(self) -> tuple[Rejected, ...]:
+        """Input the progress misses: that of its key results."""
+        return unique(r for k in self.key_results if not k.kr.draft for r in k.rejected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +99,8 @@ class KpiResult:
     status: Status
     periods: tuple[PeriodResult, ...]
     source: str | None
+    note: str | None = None  # why the score is unknown, or which periods it leaves out
+    rejected: tuple[Rejected, ...] = ()  # input the periods in the score miss
 
 
 @dataclass
@@ -246,6 +257,7 @@ class Evaluator:
         current = None if answer.value is None else settle(answer.value)
         baseline = kr.baseline
         from_data = False
+        rejected = _kr_rejected(kr, answer)
         if baseline is None and answer.baseline is not None:
             baseline, from_data = settle(answer.baseline), True
         target = kr.target
@@ -263,6 +275,8 @@ class Evaluator:
                 progress, note = None, "no data"
         elif current is None:
             note = "no data in the cycle yet"
+            if rejected:
+                note = "no usable data: " + (row_note(rejected) or "")
         elif kr.kind is KRKind.GUARDRAIL:
             progress = guardrail_progress(current, kr.at_least, kr.at_most)
         elif kr.kind is KRKind.RANGE and kr.low is not None and kr.high is not None:
@@ -309,6 +323,7 @@ class Evaluator:
             answer,
             source,
             note,
+            rejected,
         )
 
     def kpi(self, kpi: Kpi, answers: dict[str, Answer], sources: dict[str, str]) -> KpiResult:
@@ -348,6 +363,7 @@ class Evaluator:
         score = settle(sum(scores) / len(scores)) if scores else None
         latest = used[-1] if used else None
         status = kpi_status(score, self.thresholds)
+        rejected = unique(r for p in used for r in p.answer.rejected)
         return KpiResult(
             kpi,
             cycle,
@@ -359,6 +375,8 @@ class Evaluator:
             status,
             tuple(results),
             source,
+            _kpi_note(used, score, rejected),
+            rejected,
         )
 
     def kpi_score(self, kpi: Kpi, a: float) -> float:
@@ -368,6 +386,39 @@ class Evaluator:
         full_at = kpi.full_at if kpi.full_at is not None else 1.0
         cap = kpi.cap if kpi.cap is not None else 1.0
         return banded_score(a, zero_below, full_at, cap)
+
+
+def _kr_rejected(kr: KeyResult, answer: Answer) -> tuple[Rejected, ...]:
+    """Input a key result's number misses: in its window, and for its baseline when that
+    comes from data."""
+    return unique([*answer.rejected, *(answer.baseline_rejected if kr.baseline is None else ())])
+
+
+def period_label(period: PeriodResult) -> str:
+    """``2026-11`` for a calendar month, else ``2026-10-01..2026-12-31``."""
+    start, end = period.start, period.end
+    next_day = end + dt.timedelta(days=1)
+    if start.day == 1 and next_day.day == 1 and (next_day.month - start.month) % 12 == 1:
+        return f"{start:%Y-%m}"
+    return f"{start}..{end}"
+
+
+def _kpi_note(
+    used: list[PeriodResult], score: float | None, rejected: tuple[Rejected, ...]
+) -> str | None:
+    """What the KPI score rests on, when it is not every period it averages."""
+    if score is None:
+        if rejected:
+            return "no usable data: " + (row_note(rejected) or "")
+        return "no data in the period yet"
+    missing = [p for p in used if p.score is None]
+    if not missing:
+        return None
+    labels = ", ".join(period_label(p) for p in missing)
+    return (
+        f"score of {len(used) - len(missing)} of {len(used)} periods: "
+        f"{labels} {'has' if len(missing) == 1 else 'have'} no usable data"
+    )
 
 
 def evaluate(

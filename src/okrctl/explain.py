@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from okrctl.diagnostics import did_you_mean
 from okrctl.errors import UsageError
 from okrctl.evaluate import Evaluator, KpiResult, KRResult, ObjectiveResult
-from okrctl.metrics.source import Request, UsedRow
+from okrctl.metrics.source import Rejected, Request, UsedRow
 from okrctl.model import Cycle, Ref
+from okrctl.rejected import unique
 from okrctl.workspace import Workspace
 
 
@@ -27,6 +28,7 @@ class KRExplanation:
     thresholds: tuple[float, float]
     final: bool
     committed: bool
+    rejected: tuple[Rejected, ...] = ()  # rows of the window left out, with why
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class KpiExplanation:
     requests: tuple[Request, ...]
     rows: tuple[UsedRow, ...]
     thresholds: tuple[float, float]
+    rejected: tuple[Rejected, ...] = ()  # rows of its periods left out, with why
 
 
 Explanation = KRExplanation | ObjectiveExplanation | KpiExplanation
@@ -65,12 +68,14 @@ def explain(workspace: Workspace, ident: str, as_of: dt.date) -> Explanation:
         if source is not None:
             for _, request in requests:
                 rows.extend(source.rows(request))
+        kpi_result = kpis[kpi.id]
         return KpiExplanation(
-            kpis[kpi.id],
+            kpi_result,
             source.path if source else None,
             tuple(r for _, r in requests),
             tuple(rows),
             thresholds,
+            unique(r for p in kpi_result.periods for r in p.answer.rejected),
         )
     objective = ctx.objectives.get(ref.objective)
     if objective is None:
@@ -110,6 +115,7 @@ def explain(workspace: Workspace, ident: str, as_of: dt.date) -> Explanation:
         thresholds,
         as_of >= cycle.end,
         objective.type is GoalType.COMMITTED,
+        kr_result.rejected,
     )
 
 

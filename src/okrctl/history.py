@@ -13,7 +13,9 @@ from okrctl.errors import UsageError
 from okrctl.githistory import require_line
 from okrctl.gitrepo import Commit, GitRepo, glob_regex, open_git
 from okrctl.goaldiff import _FIELD_SETS, _PREFIX, FieldChange, _entries, _fields
+from okrctl.metrics.source import Rejected
 from okrctl.model import GoalFile, KeyResult, Kpi
+from okrctl.rejected import DataWarning, warnings_for
 from okrctl.repository import Repository
 
 
@@ -24,6 +26,7 @@ class Event:
     file: str | None
     fields: tuple[FieldChange, ...]
     value: float | None  # the metric's value on the commit's date (today's data)
+    rejected: tuple[Rejected, ...] = ()  # input that value misses
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,13 @@ class History:
     value_now: float | None
     as_of: dt.date
     percent: bool = False
+    rejected: tuple[Rejected, ...] = ()  # input value_now misses
+
+    @property
+    def warnings(self) -> list[DataWarning]:
+        return warnings_for(
+            [(self.ident, self.rejected), *((self.ident, e.rejected) for e in self.events)]
+        )
 
 
 class _Timeline:
@@ -109,22 +119,24 @@ def history(root: Path, ident: str, as_of: dt.date) -> History:
     ctx = Context.build(current)
     evaluator = Evaluator(ctx, MetricData(current.config), as_of)
 
-    def value_on(day: dt.date) -> float | None:
+    def value_on(day: dt.date) -> tuple[float | None, tuple[Rejected, ...]]:
+        """The value on ``day`` and the input it misses."""
         if not isinstance(entity_now, KeyResult | Kpi) or entity_now.metric is None:
-            return None
+            return None, ()
         evaluator.as_of = day
         if isinstance(entity_now, KeyResult):
             objective = ctx.objectives.get(entity_now.objective_id)
             cycle = ctx.cycle(objective.cycle) if objective else None
             if cycle is None or day < cycle.start:
-                return None
+                return None, ()
             answers = evaluator.data.answer([evaluator.kr_request(entity_now, cycle)])
         else:
             cycle = ctx.cycle(entity_now.cycle)
             if cycle is None or day < cycle.start:
-                return None
+                return None, ()
             answers = evaluator.data.answer(evaluator.kpi_requests(entity_now, cycle)[-1:])
-        return next(iter(answers.values())).value if answers else None
+        answer = next(iter(answers.values()), None)
+        return (None, ()) if answer is None else (answer.value, answer.rejected)
 
     events: list[Event] = []
     with open_git(root) as git:
@@ -141,22 +153,24 @@ def history(root: Path, ident: str, as_of: dt.date) -> History:
                 events.append(Event(commit, "removed", None, (), None))
             elif entity is not None and previous is None:
                 kind = "restored" if events else "created"
-                events.append(Event(commit, kind, entity.file, (), value_on(day)))
+                events.append(Event(commit, kind, entity.file, (), *value_on(day)))
             elif entity is not None and previous is not None:
                 changes = _fields(previous, entity, _FIELD_SETS[prefix])
                 if entity.file != previous.file:
                     changes = (FieldChange("file", previous.file, entity.file), *changes)
                 if changes:
-                    events.append(Event(commit, "changed", entity.file, changes, value_on(day)))
+                    events.append(Event(commit, "changed", entity.file, changes, *value_on(day)))
             previous = entity
+    value_now, rejected_now = value_on(as_of)
     return History(
         ident,
         _PREFIX_NAMES[prefix],
         entity_now.title or "",
         tuple(events),
-        value_on(as_of),
+        value_now,
         as_of,
         bool(getattr(entity_now, "percent", False)),
+        rejected_now,
     )
 
 

@@ -33,6 +33,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "stale": ("stale", "已过期"),
     "fresh": ("fresh", "正常"),
     "no_rule": ("no freshness rule (set stale_after)", "未设新鲜度规则（设置 stale_after）"),
+    "rejected_mark": (
+        "* marks the numbers below that rest on this input",
+        "* 标出下文中依赖这些数据的数字",
+    ),
     "level": ("Level", "层级"),
     "goal": ("Goal", "目标"),
     "owner": ("Owner", "负责人"),

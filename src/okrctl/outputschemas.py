@@ -8,6 +8,56 @@ from okrctl.schemadef import DATE_PATTERN, SCHEMA_BASE, SCHEMAS, Schema
 _NUM_OR_NULL = {"type": ["number", "null"]}
 _TEXT_OR_NULL = {"type": ["string", "null"]}
 
+_WARNING_FIELDS: dict[str, Schema] = {
+    "kind": {
+        "enum": ["rejected-data", "unread-data"],
+        "description": "rejected-data: cells or rows refused; unread-data: the file (or the "
+        "rest of it) could not be read.",
+    },
+    "file": {"type": "string", "description": "The metric file, relative to okrctl.yaml."},
+    "metric": {
+        "type": ["string", "null"],
+        "description": "The metric whose cells were refused; null when the rows' metric "
+        "could not be read or the whole file was not read.",
+    },
+    "count": {"type": "integer", "minimum": 1, "description": "Cells or rows left out."},
+    "lines": {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 0},
+        "description": "Their lines in the file (0: the whole file).",
+    },
+    "codes": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "The data-contract codes (D001-D010) that say why.",
+    },
+    "message": {"type": "string", "description": "The same, as a sentence."},
+}
+DATA_WARNING: Schema = {
+    "type": "object",
+    "description": "Numbers in this output rest on input okrctl left out (docs/output.md).",
+    "additionalProperties": False,
+    "required": [*_WARNING_FIELDS, "goals"],
+    "properties": {
+        **_WARNING_FIELDS,
+        "goals": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The goals (OBJ, OBJ/KR, KPI ids) whose numbers miss it.",
+        },
+    },
+}
+ROW_REJECTED: Schema = {
+    "type": "array",
+    "description": "Input this row's number misses, per file and metric; empty when none.",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(_WARNING_FIELDS),
+        "properties": _WARNING_FIELDS,
+    },
+}
+
 STATUS_SCHEMA: Schema = {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": f"{SCHEMA_BASE}/status.schema.json",
@@ -16,7 +66,17 @@ STATUS_SCHEMA: Schema = {
     "order. See docs/output.md.",
     "type": "object",
     "additionalProperties": False,
-    "required": ["format", "version", "okrctl", "cycle", "as_of", "final", "counts", "rows"],
+    "required": [
+        "format",
+        "version",
+        "okrctl",
+        "cycle",
+        "as_of",
+        "final",
+        "counts",
+        "warnings",
+        "rows",
+    ],
     "properties": {
         "format": {"const": "okrctl-status", "description": "Always okrctl-status."},
         "version": {"const": 1, "description": "Shape version."},
@@ -28,6 +88,11 @@ STATUS_SCHEMA: Schema = {
             "type": "object",
             "description": "Rows per status (context rows not counted).",
             "additionalProperties": {"type": "integer", "minimum": 0},
+        },
+        "warnings": {
+            "type": "array",
+            "description": "Input the rows' numbers miss (rejected cells, unread files).",
+            "items": DATA_WARNING,
         },
         "rows": {
             "type": "array",
@@ -76,6 +141,7 @@ STATUS_SCHEMA: Schema = {
                         "description": "Shown only as the parent "
                         "of a row that matched the filters.",
                     },
+                    "rejected": ROW_REJECTED,
                 },
             },
         },
@@ -131,6 +197,7 @@ _KR_ROW = _record(
         },
         "forecast": _FORECAST,
         "note": _NULL_TEXT,
+        "rejected": ROW_REJECTED,
     },
     "A key result.",
 )
@@ -169,7 +236,10 @@ REPORT_SCHEMA: Schema = {
     ],
     "properties": {
         "format": {"const": "okrctl-report", "description": "Always okrctl-report."},
-        "version": {"const": 1, "description": "Shape version."},
+        "version": {
+            "const": 2,
+            "description": "Shape version (2: `warnings` holds objects, not strings).",
+        },
         "okrctl": {"type": "string", "description": "okrctl version."},
         "org": _NULL_TEXT,
         "cycle": {"type": "string", "description": "Cycle id."},
@@ -208,6 +278,16 @@ REPORT_SCHEMA: Schema = {
                                 "type": ["string", "null"],
                                 "description": "The source's freshness rule, e.g. 7d.",
                             },
+                            "rejected": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "description": "Cells or rows of the file left out.",
+                            },
+                            "rejected_lines": {
+                                "type": "array",
+                                "items": {"type": "integer"},
+                                "description": "Their lines.",
+                            },
                         },
                         "One source.",
                     ),
@@ -235,6 +315,7 @@ REPORT_SCHEMA: Schema = {
                         "items": _KR_ROW,
                         "description": "Key results.",
                     },
+                    "rejected": ROW_REJECTED,
                 },
                 "An objective.",
             ),
@@ -296,7 +377,23 @@ REPORT_SCHEMA: Schema = {
             "items": {"type": "object"},
         },
         "scorecards": {"type": ["array", "null"], "description": "With --include-scorecards."},
-        "warnings": {"type": "array", "items": {"type": "string"}, "description": "Warnings."},
+        "warnings": {
+            "type": "array",
+            "description": "Warnings: input the numbers miss (as in status), and the "
+            "report's own (`kind` report: a reviews file not read).",
+            "items": {
+                "anyOf": [
+                    DATA_WARNING,
+                    _record(
+                        {
+                            "kind": {"const": "report", "description": "The report's own."},
+                            "message": {"type": "string", "description": "What happened."},
+                        },
+                        "A warning of the report itself.",
+                    ),
+                ]
+            },
+        },
     },
 }
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from okrctl.cyclechanges import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
 from okrctl.i18n import text
+from okrctl.metrics.source import Rejected
 from okrctl.model import GoalType, KRKind
 from okrctl.progress import (
     ASPIRATIONAL_PASS,
@@ -23,6 +24,7 @@ from okrctl.progress import (
     range_progress,
     settle,
 )
+from okrctl.rejected import DataWarning, unique, warnings_for
 from okrctl.rules.context import alignment_stats
 from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
 from okrctl.workspace import Workspace
@@ -59,6 +61,7 @@ class KREntry:
     series: Series
     forecast: Forecast | None
     note: str | None
+    rejected: tuple[Rejected, ...] = ()  # input its number misses
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,7 @@ class ObjectiveEntry:
     status: Status
     partial: bool
     key_results: tuple[KREntry, ...]
+    rejected: tuple[Rejected, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,8 @@ class KpiEntry:
     status: Status
     percent: bool
     unit_label: str | None
+    note: str | None = None  # why the score is unknown, or which periods it leaves out
+    rejected: tuple[Rejected, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +102,11 @@ class Freshness:
     rule; without a rule there is no judgement (``stale`` None), only the age."""
 
     source: str
-    latest: dt.date | None
+    latest: dt.date | None  # the newest date with a value that counts
     age_days: int | None
     stale: bool | None
     stale_after: str | None = None
+    rejected: tuple[Rejected, ...] = ()  # everything the source's numbers leave out
 
     @property
     def state(self) -> str:
@@ -159,6 +166,10 @@ class Report:
     retros: list[Retro]
     scorecards: list[Card] | None
     warnings: list[str] = field(default_factory=list)
+    data_warnings: list[DataWarning] = field(default_factory=list)  # input numbers miss
+    # goal id (OBJ, OBJ/KR, KPI) -> input its number misses, for the sections that list
+    # goals by id (risks, forecast, balanced scorecard)
+    rejected_by_goal: dict[str, tuple[Rejected, ...]] = field(default_factory=dict)
 
 
 def _trend(series: Series) -> tuple[float, float] | None:
@@ -230,7 +241,8 @@ def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
             amount, unit = int(spec.stale_after[:-1]), spec.stale_after[-1]
             limit = {"h": amount / 24, "d": amount, "w": amount * 7}[unit]
         stale = None if limit is None else latest is None or (age is not None and age > limit)
-        out.append(Freshness(name, latest, age, stale, spec.stale_after))
+        rejected = unique(source.rejected()) if source is not None else ()
+        out.append(Freshness(name, latest, age, stale, spec.stale_after, rejected))
     return out
 
 
@@ -302,6 +314,7 @@ def build_report(
             value_series(result),
             forecast(result, end, min(as_of, end), workspace.config.kr_cap),
             result.note,
+            result.rejected,
         )
 
     levels: dict[str, list[ObjectiveEntry]] = {}
@@ -324,6 +337,7 @@ def build_report(
                 result.status,
                 result.partial,
                 tuple(kr_entry(k, result.cycle.end) for k in result.key_results if not k.kr.draft),
+                result.rejected,
             )
         )
     order = list(workspace.config.levels)
@@ -378,6 +392,21 @@ def build_report(
         retros=retros,
         scorecards=report.cards if include_scorecards else None,
         warnings=warnings,
+        data_warnings=warnings_for(
+            [
+                *((k.path, k.rejected) for o in objectives for k in o.key_results),
+                *((k.id, k.rejected) for k in kpis),
+            ]
+        ),
+        rejected_by_goal={
+            ident: rejected
+            for ident, rejected in [
+                *((o.id, o.rejected) for o in objectives),
+                *((k.path, k.rejected) for o in objectives for k in o.key_results),
+                *((k.id, k.rejected) for k in kpis),
+            ]
+            if rejected
+        },
     )
 
 
@@ -394,6 +423,8 @@ def _kpi_entry(result: KpiResult) -> KpiEntry:
         result.status,
         kpi.percent,
         kpi.unit_label,
+        result.note,
+        result.rejected,
     )
 
 

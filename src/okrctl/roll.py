@@ -31,6 +31,7 @@ from okrctl.diagnostics import did_you_mean
 from okrctl.errors import UsageError
 from okrctl.evaluate import Evaluator, KRResult
 from okrctl.fileio import check_writable, locked, write_atomic
+from okrctl.metrics.source import Rejected
 from okrctl.model import Cycle, GoalType, KRKind, Objective
 from okrctl.numbers import Relative
 from okrctl.rules.context import Context
@@ -58,6 +59,8 @@ class Carried:
     progress: float | None
     changes: list[Change] = field(default_factory=list)
     dropped_krs: list[str] = field(default_factory=list)
+    # key result id -> input its last observed value misses (a refused later cell)
+    rejected: dict[str, tuple[Rejected, ...]] = field(default_factory=dict)
     alignment: str = ""  # kept | re-pointed | dropped | none
 
 
@@ -215,6 +218,8 @@ def _carry_file(
             result = results.get(str(kr_node.get("id")))
             if result is not None:
                 carried.changes.extend(_carry_kr(kr_node, result, cycles))
+                if result.rejected:  # the last observed value misses refused input
+                    carried.rejected[result.kr.id] = result.rejected
     target = _target_file(path, cycles.target.id)
     deeper = len(PurePosixPath(target).parts) - len(PurePosixPath(path).parts)
     header = f"# carried from {cycles.source.id} into {cycles.target.id} by okrctl roll\n"

@@ -7,12 +7,14 @@ Works on an ``Evaluation``; renderers in render/score_*.py only format the resul
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from okrctl.config import Config
 from okrctl.evaluate import Evaluation, KpiResult, ObjectiveResult
+from okrctl.metrics.source import Rejected
 from okrctl.model import GoalType, Kpi, Objective, Scorecard
 from okrctl.progress import Status, reaches, settle
+from okrctl.rejected import DataWarning, unique, warnings_for
 from okrctl.rules.bsc import chain_order
 from okrctl.rules.context import Context
 
@@ -51,6 +53,7 @@ class Card:
     total: float | None
     rating: str | None
     bonus: float | None
+    rejected: tuple[Rejected, ...] = ()  # input its goals' numbers miss
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class MeasureScore:
     weight: float
     score: float | None
     status: Status
+    rejected: tuple[Rejected, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,10 @@ class BalancedCard:
     total: float | None
     rating: str | None
     warnings: tuple[str, ...]
+
+    @property
+    def rejected(self) -> tuple[Rejected, ...]:
+        return unique(r for p in self.perspectives for m in p.measures for r in m.rejected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +108,7 @@ class ScoreReport:
     cards: list[Card]
     balanced: list[BalancedCard]
     synergy: list[Synergy]
+    warnings: list[DataWarning] = field(default_factory=list)  # input the numbers miss
 
 
 def _mean(values: list[tuple[float | None, float]]) -> float | None:
@@ -219,7 +228,18 @@ class Scorer:
             total=total,
             rating=rating,
             bonus=bonus_for(okr, kpi, rating, self.config),
+            rejected=unique(
+                [
+                    *(r for g in goals for r in self.rejected(g.objective.id)),
+                    *(r for k in kpis for r in self.rejected(k.kpi.id)),
+                ]
+            ),
         )
+
+    def rejected(self, ident: str) -> tuple[Rejected, ...]:
+        """Input the number of an objective or KPI misses."""
+        result = self.evaluation.kpis.get(ident) or self.evaluation.objectives.get(ident)
+        return () if result is None else result.rejected
 
     def cards(self) -> list[Card]:
         out = []
@@ -249,10 +269,18 @@ class Scorer:
     def measure(self, ident: str, weight: float) -> MeasureScore:
         if ident in self.evaluation.kpis:
             r = self.evaluation.kpis[ident]
-            return MeasureScore(ident, "kpi", r.kpi.title, weight, r.score, r.status)
+            return MeasureScore(ident, "kpi", r.kpi.title, weight, r.score, r.status, r.rejected)
         if ident in self.goals:
             g = self.goals[ident]
-            return MeasureScore(ident, "objective", g.objective.title, weight, g.graded, g.status)
+            return MeasureScore(
+                ident,
+                "objective",
+                g.objective.title,
+                weight,
+                g.graded,
+                g.status,
+                self.rejected(ident),
+            )
         return MeasureScore(ident, "missing", "", weight, None, Status.GREY)
 
     def balanced(self) -> list[BalancedCard]:
@@ -376,12 +404,23 @@ def score_report(
             or any(unit in ctx.unit_chain(g.objective.unit) for g in c.objectives)
             or any(unit in ctx.unit_chain(k.kpi.unit) for k in c.kpis)
         ]
+    balanced = scorer.balanced()
+    synergy = scorer.synergy()
+    shown = [
+        *((g.objective.id, scorer.rejected(g.objective.id)) for c in cards for g in c.objectives),
+        *((k.kpi.id, scorer.rejected(k.kpi.id)) for c in cards for k in c.kpis),
+        *((m.id, m.rejected) for b in balanced for p in b.perspectives for m in p.measures),
+        *((s.objective.id, scorer.rejected(s.objective.id)) for s in synergy),
+        *((k.kpi.id, scorer.rejected(k.kpi.id)) for s in synergy for k in s.kpis),
+        *((g.objective.id, scorer.rejected(g.objective.id)) for s in synergy for g in s.children),
+    ]
     return ScoreReport(
         evaluation.cycle.id,
         evaluation.as_of.isoformat(),
         cards,
-        scorer.balanced(),
-        scorer.synergy(),
+        balanced,
+        synergy,
+        warnings_for(shown),
     )
 
 
@@ -393,6 +432,7 @@ class Driver:
     status: Status
     depth: int
     drives: str  # the measure it drives
+    rejected: tuple[Rejected, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,7 +473,15 @@ def why(ctx: Context, evaluation: Evaluation, ident: str) -> list[WhyResult]:
                 seen.add(driver)
                 m = scorer.measure(driver, weights.get(driver, 1.0))
                 drivers.append(
-                    Driver(driver, where.get(driver, "?"), m.score, m.status, depth + 1, current)
+                    Driver(
+                        driver,
+                        where.get(driver, "?"),
+                        m.score,
+                        m.status,
+                        depth + 1,
+                        current,
+                        m.rejected,
+                    )
                 )
                 frontier.append((driver, depth + 1))
         off = tuple(d for d in drivers if d.status in (Status.YELLOW, Status.RED))

@@ -11,7 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, ObjectiveResult
+from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
+from okrctl.rejected import DataWarning, row_note, warnings_for
 from okrctl.rules.context import Context
 
 
@@ -39,6 +41,12 @@ class Row:
     context: bool = False  # shown only because a filtered row sits below it
     last: bool = False  # last child of its parent (for the tree guides)
     guides: tuple[bool, ...] = ()  # for each ancestor depth: does a sibling follow below?
+    rejected: tuple[Rejected, ...] = ()  # input its number misses
+
+    @property
+    def data_note(self) -> str | None:
+        """The marker of a number resting on rejected input."""
+        return row_note(self.rejected)
 
     @property
     def word(self) -> str:
@@ -68,6 +76,15 @@ class StatusTree:
     final: bool
     rows: list[Row] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[DataWarning] = field(default_factory=list)  # input the rows' numbers miss
+
+    def finish(self) -> StatusTree:
+        """Count the statuses and collect the warnings of the rows shown."""
+        for row in self.rows:
+            if not row.context and row.kind != "perspective":
+                self.counts[row.status.value] = self.counts.get(row.status.value, 0) + 1
+        self.warnings = warnings_for((row.id, row.rejected) for row in self.rows)
+        return self
 
 
 @dataclass
@@ -133,10 +150,7 @@ def build(ctx: Context, evaluation: Evaluation, filters: Filters = Filters()) ->
     keep = _matching(ctx, forest, filters)
     for index, node in enumerate(forest):
         _flatten(ctx, node, 0, index == len(forest) - 1, (), keep, filters, tree.rows)
-    for row in tree.rows:
-        if not row.context:
-            tree.counts[row.status.value] = tree.counts.get(row.status.value, 0) + 1
-    return tree
+    return tree.finish()
 
 
 def _loops(ctx: Context, oid: str) -> bool:
@@ -173,6 +187,7 @@ def _row(ctx: Context, node: _Node) -> Row:
             unit_label=None,
             percent=False,
             note="partial: some key results have no data" if result.partial else None,
+            rejected=result.rejected,
         )
     if isinstance(result, KRResult):
         kr = result.kr
@@ -195,6 +210,7 @@ def _row(ctx: Context, node: _Node) -> Row:
             unit_label=kr.unit_label,
             percent=kr.percent,
             note=result.note,
+            rejected=result.rejected,
         )
     assert isinstance(result, KpiResult)
     kpi = result.kpi
@@ -215,7 +231,8 @@ def _row(ctx: Context, node: _Node) -> Row:
         baseline=None,
         unit_label=kpi.unit_label,
         percent=kpi.percent,
-        note=None if result.score is not None else "no data in the period yet",
+        note=result.note,
+        rejected=result.rejected,
     )
 
 
@@ -349,7 +366,4 @@ def build_by_perspective(
         )
         for index, node in enumerate(members):
             _flatten(ctx, node, 1, index == len(members) - 1, (False,), keep, filters, tree.rows)
-    for row in tree.rows:
-        if not row.context and row.kind != "perspective":
-            tree.counts[row.status.value] = tree.counts.get(row.status.value, 0) + 1
-    return tree
+    return tree.finish()

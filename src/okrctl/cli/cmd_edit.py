@@ -358,6 +358,7 @@ def roll(
     where the new value comes from."""
     import datetime as dt
 
+    from okrctl.rejected import by_file, row_note, warnings_for
     from okrctl.render.escape import one_line
     from okrctl.roll import plan_roll, write_roll
     from okrctl.workspace import open_workspace, parse_day
@@ -376,14 +377,20 @@ def roll(
         for kr in c.dropped_krs:
             out.write(f"    {one_line(kr)}: reached, left behind\n")
         for change in c.changes:
+            note = row_note(c.rejected.get(change.kr, ())) if change.field == "baseline" else None
             out.write(
                 f"    {one_line(change.kr)}: {change.field} {one_line(change.old)}"
                 + (" unchanged" if change.new is None else f" -> {one_line(change.new)}")
                 + (f" ({one_line(change.why)})" if change.why else "")
+                + (f"  ({one_line(note)})" if note else "")
                 + "\n"
             )
     for ident, why in plan.skipped:
         out.write(f"leave {one_line(ident)} ({why})\n")
+    for warning in by_file(
+        warnings_for((c.old + "/" + kr, r) for c in plan.carried for kr, r in c.rejected.items())
+    ):
+        out.write(f"! {one_line(warning.message)}\n")
     dropped = [c.new for c in plan.carried if c.alignment == "dropped"]
     if dropped:
         out.write(f"align by hand: {', '.join(dropped)} (their parents stay in {source})\n")

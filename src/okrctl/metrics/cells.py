@@ -14,6 +14,9 @@ class CellError(ValueError):
 
 
 _DECIMAL_COMMA_THOUSANDS = re.compile(r"[.\s\u00a0\u202f']")
+# ``5.`` and ``5.e3``: a decimal point with no digits after it, as some exports write
+# whole numbers (and as DuckDB reads them)
+_BARE_POINT = re.compile(r"(?<=[0-9])\.(?![0-9])")
 
 
 def parse_cell(text: str, decimal: str = ".") -> float | None:
@@ -28,6 +31,7 @@ def parse_cell(text: str, decimal: str = ".") -> float | None:
     candidate = stripped
     if decimal == ",":
         candidate = _DECIMAL_COMMA_THOUSANDS.sub("", candidate).replace(",", ".")
+    candidate = _BARE_POINT.sub(".0", candidate)
     try:
         value = parse_number(candidate)
     except NumberError:
@@ -61,3 +65,44 @@ def parse_date(text: str, date_format: str | None = None) -> dt.date:
         f"'{stripped}' is not an ISO date (YYYY-MM-DD); set `date_format:` on the source "
         "for other formats"
     )
+
+
+# formats exports commonly write, in the order a suggestion prefers them
+DATE_FORMATS = (
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%Y年%m月%d日",
+    "%Y-%m-%d %H:%M:%S",
+)
+_DAY_FIRST, _MONTH_FIRST = "%d/%m/%Y", "%m/%d/%Y"
+
+
+def _reads(text: str, date_format: str) -> bool:
+    try:
+        dt.datetime.strptime(text, date_format)
+    except ValueError:
+        return False
+    return True
+
+
+def suggest_date_format(texts: list[str]) -> str | None:
+    """A hint naming the ``date_format`` that reads these date texts, when one of the
+    common formats reads most of them; day/month and month/day only when the values tell
+    them apart (a day above 12), never guessed."""
+    sample = [t.strip() for t in texts if t.strip()][:1000]
+    if not sample:
+        return None
+    counts = {f: sum(_reads(t, f) for t in sample) for f in DATE_FORMATS}
+    best = max(counts.values())
+    if best * 2 < len(sample):
+        return None
+    fits = [f for f in DATE_FORMATS if counts[f] == best]
+    share = "all of them" if best == len(sample) else f"{best} of {len(sample)}"
+    if _DAY_FIRST in fits and _MONTH_FIRST in fits:
+        return (
+            f'they read as "{_DAY_FIRST}" and as "{_MONTH_FIRST}" alike: set `date_format:` '
+            "on the source to the one the export uses; okrctl does not guess"
+        )
+    return f'set `date_format: "{fits[0]}"` on the source: {share} read that way'

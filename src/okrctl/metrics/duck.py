@@ -1,10 +1,18 @@
 """A large metric source aggregated by DuckDB: the CSV is scanned once, in parallel, and
 only per-date totals of the requested metrics reach Python.
 
-Cells DuckDB cannot read as plain numbers and ISO dates are kept aside with their line
-numbers (``store_rejects``). When some of them are numbers okrctl reads but DuckDB does
-not (``45%``, ``1,200``, ``200万``), the file is read exactly by ``TableSource`` instead:
-slower, never wrong.
+Both engines must count and refuse exactly the same cells. The scan reads every cell as
+text and converts it itself, so a bad cell never costs its row the other cells, and it
+flags what okrctl's reader would judge differently from DuckDB's cast: date texts (read
+by okrctl's ``parse_date``, there are few), values DuckDB cannot read or reads as NaN or
+infinity (left out of the sums), values DuckDB reads where okrctl does not (``1_000``),
+rows with an empty date or value, text under unnamed columns, rows the parser refuses.
+
+Flagged value texts are checked one by one with ``parse_cell``: when okrctl reads one as
+a number (``45%``, ``200万``) or refuses one DuckDB counted, the exact Python reader takes
+over for the file (slower, never wrong). Otherwise the sums stand, and the same Python
+reader runs over the file without keeping its rows, to locate each refused cell by line
+with the codes and messages of the small-file engine.
 """
 
 from __future__ import annotations
@@ -19,18 +27,34 @@ from pathlib import Path
 from typing import Any
 
 from okrctl.config import MetricSource
-from okrctl.metrics.cells import CellError, parse_cell
+from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
+from okrctl.metrics.duck_answers import answers_from_daily
 from okrctl.metrics.memory import TableSource
-from okrctl.metrics.source import NO_DATA, Answer, DataProblem, Request, UsedRow, aggregate
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+from okrctl.metrics.rows import Layout, resolve_layout
+from okrctl.metrics.source import (
+    NO_DATA,
+    Answer,
+    DataProblem,
+    Rejected,
+    RejectedIndex,
+    Request,
+    UsedRow,
+)
 
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+COMMA, DOT = _literal(","), _literal(".")
+
+
+def _lenient(text: str) -> str:
+    """SQL: a text DuckDB reads as a finite number where okrctl's reader does not:
+    ``1_000``, ``+-5`` (checked exhaustively against ``parse_cell`` on random texts of
+    digits, signs, points, exponents, underscores, spaces and letters)."""
+    return f"(contains({text}, '_') OR contains({text}, '+-'))"
 
 
 class DuckSource:
@@ -40,32 +64,43 @@ class DuckSource:
         self.config = config
         self.root = root
         self._problems: list[DataProblem] = []
+        self._unread: list[Rejected] = []  # the file could not be used at all
         self._fallback: TableSource | None = None
-        self._latest: dt.date | None = None
-        self._header: list[str] = []
+        self._exact: dict[bool, TableSource] = {}
+        self._layout: Layout | None = None
         self._file = root / config.path
         self._tmp: str | None = None
         self._con: Any = None
-        self._scanned = False
+        self._built = False
+        self._one_text_per_date = True
+        self._metrics: set[str] | None = None
+        self._dirty = False  # something to locate with the exact reader
         try:
             self._dialect = open_dialect(self._file, config.encoding, config.delimiter)
             self._prepare()
         except CsvError as exc:
-            self._problems.append(DataProblem(exc.code, exc.line, exc.message, exc.hint))
+            self._unusable(DataProblem(exc.code, exc.line, exc.message, exc.hint))
         except OSError as exc:
-            self._problems.append(DataProblem("D010", 0, f"cannot read the file: {exc}"))
+            self._unusable(DataProblem("D010", 0, f"cannot read the file: {exc}"))
 
     def __del__(self) -> None:
         if self._tmp:
             Path(self._tmp).unlink(missing_ok=True)
 
     # -- setting up ------------------------------------------------------------------------
+    def _unusable(self, problem: DataProblem) -> None:
+        self._problems.append(problem)
+        self._unread.append(Rejected(self.path, problem, None, None, None))
+        self._con = None
+
     def _prepare(self) -> None:
         dialect: Dialect = self._dialect
         for notice in dialect.notices:
-            self._problems.append(DataProblem("D007", notice.line, notice.message, notice.hint))
+            problem = DataProblem("D007", notice.line, notice.message, notice.hint)
             if not self.config.encoding:
-                raise CsvError(notice.message, notice.line)
+                self._unusable(problem)
+                return
+            self._problems.append(problem)
         readable = self._file
         if dialect.encoding not in ("utf-8", "utf-8-sig"):
             readable = Path(self._transcode(dialect.encoding))
@@ -73,19 +108,12 @@ class DuckSource:
             header = next(csv.reader(handle, delimiter=dialect.delimiter), None)
         if not header:
             raise CsvError("file is empty: not even a header", 1, "export with a header row")
-        self._header = [h.strip() for h in header]
         self._readable = readable
-        names = {"date": "date", "metric": "metric", "value": "value", **self.config.columns}
-        self._names = names
-        required = ["date"] if self.config.layout == "wide" else ["date", "metric", "value"]
-        for role in required:
-            if names[role] not in self._header:
-                raise CsvError(
-                    f"header has no {role} column '{names[role]}' (columns: "
-                    f"{', '.join(self._header)})",
-                    1,
-                    f"map it with `columns: {{{role}: YOUR_HEADER}}`",
-                )
+        layout = resolve_layout(self.config, header)
+        if isinstance(layout, DataProblem):
+            self._unusable(layout)
+            return
+        self._layout = layout
         import duckdb
 
         self._con = duckdb.connect()
@@ -102,17 +130,10 @@ class DuckSource:
         return name
 
     def _scan(self, rejects: bool = True) -> str:
-        """The read_csv() call; with ``rejects``, bad cells are kept aside with their lines
-        instead of failing the query."""
-        columns = {}
-        for name in self._header:
-            if name == self._names["date"]:
-                columns[name] = "DATE"
-            elif self.config.layout == "wide" or name == self._names["value"]:
-                columns[name] = "DOUBLE"
-            else:
-                columns[name] = "VARCHAR"
-        spec = ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in columns.items())
+        """The read_csv() call: every column as text, named c0, c1, ... by position; with
+        ``rejects``, rows DuckDB's parser refuses are kept aside instead of failing."""
+        assert self._layout is not None
+        spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self._layout.width))
         options = [
             "header = true",
             f"delim = {_literal(self._dialect.delimiter)}",
@@ -122,328 +143,355 @@ class DuckSource:
             f"store_rejects = {'true' if rejects else 'false'}",
             f"columns = {{{spec}}}",
         ]
-        if self.config.decimal == ",":
-            options.append("decimal_separator = ','")
-        if self.config.date_format:
-            options.append(f"dateformat = {_literal(self.config.date_format)}")
         return f"read_csv({_literal(str(self._readable))}, {', '.join(options)})"
 
-    # -- answering -------------------------------------------------------------------------
+    # -- the cells, in SQL -----------------------------------------------------------------
+    def _number(self, i: int) -> str:
+        """SQL: column i as DuckDB reads the number."""
+        text = f"c{i}" if self.config.decimal != "," else f"replace(c{i}, {COMMA}, {DOT})"
+        return f"TRY_CAST({text} AS DOUBLE)"
+
+    def _odd(self, i: int) -> str:
+        """SQL: column i holds a number DuckDB reads where okrctl might not, or might read
+        differently; such texts are checked with okrctl's reader."""
+        if self.config.decimal == ",":
+            # okrctl drops the dots of 1.234,5 as thousands separators; DuckDB would not
+            return f"({_lenient(f'c{i}')} OR contains(c{i}, {DOT}))"
+        return _lenient(f"c{i}")
+
+    def _values(self) -> tuple[int, ...]:
+        layout = self._layout
+        assert layout is not None
+        return layout.values if layout.value is None else (layout.value,)
+
+    def _typed(self, scan: str) -> str:
+        """SQL: the scan with x<i>, the number DuckDB reads in value column i, and v<i>,
+        that number when it counts (finite)."""
+        values = self._values()
+        xs = ", ".join(f"{self._number(i)} AS x{i}" for i in values)
+        vs = ", ".join(f"CASE WHEN isfinite(x{i}) THEN x{i} END AS v{i}" for i in values)
+        return f"(SELECT *, {vs} FROM (SELECT *, {xs} FROM {scan}))"
+
+    def _recheck_condition(self) -> str:
+        """SQL over one scanned row: a value text okrctl must judge itself."""
+        return " OR ".join(
+            f"(c{i} IS NOT NULL AND NOT coalesce(isfinite(x{i}), false)) OR "
+            f"(isfinite(x{i}) AND {self._odd(i)})"
+            for i in self._values()
+        )
+
+    # -- building the per-date totals --------------------------------------------------------
     def _filters(self, requests: Sequence[Request]) -> dict[object, tuple[int, str]]:
         """Distinct `where` filters -> (filter id, SQL condition). Filter 0 is no filter."""
         out: dict[object, tuple[int, str]] = {(): (0, "TRUE")}
-        dims = set(self.dimensions())
+        layout = self._layout
+        assert layout is not None
+        column = {layout.names[i]: i for i in layout.dimensions}
         for request in requests:
             if request.where in out:
                 continue
-            if any(column not in dims for column, _ in request.where):
+            if any(name not in column for name, _ in request.where):
                 continue
             condition = " AND ".join(
-                f"{_quote(column)} IN ({', '.join(_literal(v) for v in values)})"
-                for column, values in request.where
+                f"c{column[name]} IN ({', '.join(_literal(v) for v in values)})"
+                for name, values in request.where
             )
             out[request.where] = (len(out), condition)
         return out
 
-    def answer(self, requests: Sequence[Request]) -> dict[str, Answer]:
-        if self._fallback is not None:
-            return self._fallback.answer(requests)
-        if self._con is None:
-            return {r.key: NO_DATA for r in requests}
-        filters = self._filters(requests)
-        self._fids = {where: fid for where, (fid, _) in filters.items()}
-        built = (
-            self._daily_wide_layout()
-            if self.config.layout == "wide"
-            else self._daily_long(list(filters.values()))
-        )
-        if not built:  # numbers DuckDB cannot read: read the file exactly instead
-            self._fallback = TableSource(self.config, self.root)
-            return self._fallback.answer(requests)
-        return self._answers(requests, len(filters))
-
-    def _rejects(self) -> list[tuple[int, str | None, str, str]]:
-        rows = self._con.execute(
-            "SELECT line, column_name, error_type, csv_line FROM reject_errors ORDER BY line"
-        ).fetchall()
-        self._con.execute("DELETE FROM reject_errors")
-        return [(int(r[0]), r[1], str(r[2]), str(r[3])) for r in rows]
-
-    def _record_rejects(self) -> bool:
-        """Turn rejected cells into problems; False when a rejected cell is in fact a number
-        okrctl reads (then the exact reader must take over). Called once per scan."""
-        self._scanned = True
-        value_columns = (
-            {h for h in self._header if h != self._names["date"]}
-            if self.config.layout == "wide"
-            else {self._names["value"]}
-        )
-        problems = []
-        for line, column, kind, raw in self._rejects():
-            if kind == "CAST" and column in value_columns:
-                cells = next(csv.reader([raw], delimiter=self._dialect.delimiter), [])
-                index = self._header.index(column)
-                text = cells[index] if index < len(cells) else ""
-                try:
-                    parse_cell(text, self.config.decimal)
-                    return False
-                except CellError as exc:
-                    problems.append(
-                        DataProblem(
-                            "D002",
-                            line,
-                            f"column '{column}': {exc}",
-                            "fix the export; okrctl never guesses or skips a value",
-                            index + 1,
-                        )
-                    )
-            elif kind == "CAST":
-                index = self._header.index(column) + 1 if column in self._header else 1
-                fields = next(csv.reader([raw], delimiter=self._dialect.delimiter), [""])
-                shown = fields[index - 1] if index - 1 < len(fields) else ""
-                problems.append(
-                    DataProblem(
-                        "D003",
-                        line,
-                        f"'{shown.strip()}' is not an ISO date (YYYY-MM-DD); set "
-                        "`date_format:` on the source for other formats",
-                        None,
-                        index,
-                    )
-                )
-            else:
-                problems.append(
-                    DataProblem(
-                        "D009",
-                        line,
-                        f"malformed row: {kind.lower()}",
-                        "check for a missing or extra delimiter",
-                    )
-                )
-        self._problems.extend(problems)
-        return True
-
-    def _daily_long(self, filters: list[tuple[int, str]]) -> bool:
-        """One scan: per metric and date, the total and row count under each filter."""
-        names = self._names
-        # CASE inside the aggregate measured faster than FILTER on 10M rows
-        sums = ", ".join(
-            f"sum(v) AS t{fid}, count(v) AS n{fid}"
-            if cond == "TRUE"
-            else f"sum(CASE WHEN {cond} THEN v END) AS t{fid}, "
-            f"count(CASE WHEN {cond} THEN v END) AS n{fid}"
-            for fid, cond in filters
-        )
-        dims = "".join(f", {_quote(d)}" for d in self.dimensions())
-        return self._build(
-            lambda scan: (
-                f"""
-            CREATE OR REPLACE TEMP TABLE daily AS
-            SELECT m, d, {sums} FROM (
-                SELECT {_quote(names["metric"])} AS m, {_quote(names["date"])} AS d,
-                       {_quote(names["value"])} AS v{dims}
-                FROM {scan} WHERE isfinite(v)
-            ) GROUP BY m, d
-        """
-            )
-        )
-
-    def _build(self, statement: Callable[[str], str]) -> bool:
+    def _run(self, statement: Callable[[str], str]) -> None:
         """Run a scanning statement strictly (fastest: a clean file is the usual case); if
-        DuckDB meets a cell it cannot read, run it again keeping such rows aside, and
-        record them. False when the exact reader must take over."""
+        DuckDB's parser refuses a row, run it again keeping such rows aside: the file is
+        then dirty, and the exact reader locates the rows."""
         import duckdb
 
         try:
             self._con.execute(statement(self._scan(rejects=False)))
         except duckdb.Error:
             self._con.execute(statement(self._scan(rejects=True)))
-            return self._record_rejects()
-        self._scanned = True
-        return True
+            if self._clear_rejects():
+                self._dirty = True
 
-    def _daily_wide_layout(self) -> bool:
-        """Per date and column, the total: the same table shape as the long layout."""
-        date = self._names["date"]
-        metrics = [h for h in self._header if h != date]
-        if not metrics:
+    def _clear_rejects(self) -> int:
+        """Forget the rows the last scan kept aside; how many there were."""
+        import duckdb
+
+        try:
+            row = self._con.execute("SELECT count(*) FROM reject_errors").fetchone()
+            self._con.execute("DELETE FROM reject_errors")
+        except duckdb.CatalogException:  # no scan kept anything aside yet
+            return 0
+        return int(row[0]) if row else 0
+
+    def _build(self, filters: list[tuple[int, str]]) -> None:
+        """The table daily (m, d, t<fid>, n<fid>): per metric and date, the total and the
+        number of counted cells under each filter; decides whether the file is dirty and
+        whether the exact reader must take over."""
+        import duckdb
+
+        layout = self._layout
+        assert layout is not None
+        try:
+            recheck, dirt = self._raw_wide() if layout.value is None else self._raw_long(filters)
+            self._dates()
+            if recheck:
+                self._recheck()
+            if dirt:
+                self._dirty = True
+        except duckdb.Error:
+            self._fallback = TableSource(self.config, self.root)
+            return
+        if self._fallback is not None:
+            return
+        sums = ", ".join(f"sum(t{fid}) AS t{fid}, sum(n{fid}) AS n{fid}" for fid, _ in filters)
+        if layout.value is None and not layout.values:
             self._con.execute(
                 "CREATE OR REPLACE TEMP TABLE daily (m VARCHAR, d DATE, t0 DOUBLE, n0 BIGINT)"
             )
-            return True
+        elif layout.value is None:
+            columns = ", ".join(f"m{i}" for i in layout.values)
+            self._con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE daily AS
+                SELECT names.m, dates.d, sum(u.v) AS t0, count(u.v) AS n0 FROM
+                (UNPIVOT (SELECT ds, {columns} FROM raw) ON {columns} INTO NAME k VALUE v) u
+                JOIN names USING (k) JOIN dates USING (ds) GROUP BY names.m, dates.d
+            """)
+        elif self._one_text_per_date:
+            columns = ", ".join(f"raw.t{fid}, raw.n{fid}" for fid, _ in filters)
+            self._con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE daily AS
+                SELECT raw.m, dates.d, {columns} FROM raw JOIN dates USING (ds)
+            """)
+        else:  # 2026-10-05 and 2026-10-05T00:00 are one date
+            self._con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE daily AS
+                SELECT raw.m, dates.d, {sums} FROM raw JOIN dates USING (ds)
+                GROUP BY raw.m, dates.d
+            """)
+        self._built = True
+
+    def _flagged(self, recheck: str, dirt: str) -> tuple[bool, bool]:
+        """Over the table raw: (a value text to recheck, something to locate)."""
+        row = self._con.execute(f"SELECT bool_or({recheck}), bool_or({dirt}) FROM raw").fetchone()
+        return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+    def _raw_long(self, filters: list[tuple[int, str]]) -> tuple[bool, bool]:
+        """The table raw (m, ds, t<fid>, n<fid>, and counts of texts per column) per metric
+        and date text. Counting non-empty cells per group costs next to nothing; a per-row
+        condition costs a tenth of the scan, so the scan has only the one for lenient
+        numbers."""
+        layout = self._layout
+        assert layout is not None and layout.metric is not None and layout.value is not None
+        value = layout.value
+        v = f"v{value}"
+        # CASE inside the aggregate measured faster than FILTER on 10M rows
         sums = ", ".join(
-            f"sum({_quote(m)}) FILTER (WHERE isfinite({_quote(m)})) AS {_quote(m)}" for m in metrics
+            f"sum({v}) AS t{fid}, count({v}) AS n{fid}"
+            if cond == "TRUE"
+            else f"sum(CASE WHEN {cond} THEN {v} END) AS t{fid}, "
+            f"count(CASE WHEN {cond} THEN {v} END) AS n{fid}"
+            for fid, cond in filters
         )
-        columns = ", ".join(_quote(m) for m in metrics)
-        return self._build(
+        others = [*layout.dimensions, *layout.unnamed]
+        counts = "".join(f", count(c{i}) AS q{i}" for i in others)
+        self._run(
             lambda scan: (
                 f"""
-            CREATE OR REPLACE TEMP TABLE daily AS
-            SELECT m, d, v AS t0, 1 AS n0 FROM (
-                UNPIVOT (SELECT {_quote(date)} AS d, {sums} FROM {scan} GROUP BY d)
-                ON {columns} INTO NAME m VALUE v
-            )
+            CREATE OR REPLACE TEMP TABLE raw AS
+            SELECT c{layout.metric} AS m, c{layout.date} AS ds, {sums}, count(*) AS q_rows,
+                   count(c{value}) AS q_text,
+                   count_if(isfinite(x{value}) AND {self._odd(value)}) AS q_odd{counts}
+            FROM {self._typed(scan)} GROUP BY ALL
         """
             )
         )
+        stray = [f"q{i} > 0" for i in layout.unnamed]
+        undated = " OR ".join(["m IS NOT NULL", "q_text > 0", *(f"q{i} > 0" for i in others)])
+        return self._flagged(
+            "q_text > n0 OR q_odd > 0",  # n0 counts the finite values (filter 0: none)
+            " OR ".join(
+                [*stray, f"(ds IS NULL AND ({undated}))", "(ds IS NOT NULL AND q_rows > q_text)"]
+            ),
+        )
 
-    def _answers(self, requests: Sequence[Request], filter_count: int) -> dict[str, Answer]:
-        rows = [
-            (r.key, r.metric, self._fids.get(r.where, -1), r.start, r.end, r.baseline_on)
-            for r in requests
-        ]
-        self._con.execute(
-            "CREATE OR REPLACE TEMP TABLE requests (key VARCHAR, metric VARCHAR, "
-            "fid INT, start DATE, stop DATE, base DATE)"
-        )
-        # one statement with column lists: executemany costs 0.3 ms a row
-        columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 6
-        self._con.execute(
-            "INSERT INTO requests SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
-            "unnest(?::INT[]), unnest(?::DATE[]), unnest(?::DATE[]), unnest(?::DATE[])",
-            columns,
-        )
-        pick_total = " ".join(f"WHEN {i} THEN l.t{i}" for i in range(filter_count))
-        pick_count = " ".join(f"WHEN {i} THEN l.n{i}" for i in range(filter_count))
-        wanted = [r.key for r in requests if r.series]
-        joined = f"""
-            SELECT key, d, v FROM (
-                SELECT r.key, l.d, CASE r.fid {pick_total} END AS v,
-                       CASE r.fid {pick_count} END AS n
-                FROM requests r JOIN daily l
-                ON l.m = r.metric AND l.d BETWEEN r.start AND r.stop
-            ) WHERE n > 0"""
-        if wanted:
-            self._con.execute(f"CREATE OR REPLACE TEMP TABLE joined AS {joined}")
-            joined = "SELECT * FROM joined"
-        windows = {
-            row[0]: row[1:]
-            for row in self._con.execute(f"""
-                SELECT key, arg_max(v, d), max(d), count(v), sum(v), min(v), max(v)
-                FROM ({joined}) GROUP BY key
-            """).fetchall()
-        }
-        # the baseline is the last total on or before the baseline date: one grouped join
-        # for every filter (measured 14x faster than an ASOF JOIN per filter: 0.02 s against 0.27 s)
-        baselines: dict[str, tuple[float, dt.date]] = (
-            {
-                row[0]: (row[1], row[2])
-                for row in self._con.execute(f"""
-                SELECT key, arg_max(v, d), max(d) FROM (
-                    SELECT r.key, l.d, CASE r.fid {pick_total} END AS v,
-                           CASE r.fid {pick_count} END AS n
-                    FROM requests r JOIN daily l ON l.m = r.metric AND l.d <= r.base
-                    WHERE r.base IS NOT NULL AND r.fid >= 0
-                ) WHERE n > 0 GROUP BY key
-            """).fetchall()
-            }
-            if any(r.baseline_on is not None for r in requests)
-            else {}
-        )
-        latest = self._con.execute("SELECT max(d) FROM daily").fetchone()
-        self._latest = latest[0] if latest else None
-        series: dict[str, list[tuple[dt.date, float]]] = {}
-        if wanted:
+    def _raw_wide(self) -> tuple[bool, bool]:
+        """The table raw (ds, m<i> the total of column i, and counts of texts) per date text."""
+        layout = self._layout
+        assert layout is not None
+        self._con.execute("CREATE OR REPLACE TEMP TABLE names (k VARCHAR, m VARCHAR)")
+        if layout.values:
             self._con.execute(
-                "CREATE OR REPLACE TEMP TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS key",
-                [wanted],
+                "INSERT INTO names SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                [[f"m{i}" for i in layout.values], [layout.names[i] for i in layout.values]],
             )
-            for key, day, value in self._con.execute(
-                "SELECT key, d, v FROM joined WHERE key IN (SELECT key FROM wanted) ORDER BY key, d"
-            ).fetchall():
-                series.setdefault(key, []).append((day, value))
-        out = {}
-        for request in requests:
-            base = baselines.get(request.key)
-            window = windows.get(request.key)
-            value = None
-            last_date = None
-            count = 0
-            if window is not None:
-                last, last_date, count, total, low, high = window
-                value = {
-                    "last": last,
-                    "sum": total,
-                    "min": low,
-                    "max": high,
-                    "count": float(count),
-                    "avg": total / count,
-                }[request.aggregate]
-                if request.key in series:
-                    value = aggregate(series[request.key], request.aggregate)
-            out[request.key] = Answer(
-                value=value,
-                last_date=last_date,
-                dates=int(count),
-                baseline=base[0] if base else None,
-                baseline_date=base[1] if base else None,
-                series=tuple(series.get(request.key, ())) if request.series else (),
+        columns = "".join(
+            f", sum(v{i}) AS m{i}, count(c{i}) AS q_text{i}, count(v{i}) AS q_num{i}, "
+            f"count_if(isfinite(x{i}) AND {self._odd(i)}) AS q_odd{i}"
+            for i in layout.values
+        )
+        counts = "".join(f", count(c{i}) AS q{i}" for i in layout.unnamed)
+        self._run(
+            lambda scan: (
+                f"""
+            CREATE OR REPLACE TEMP TABLE raw AS
+            SELECT c{layout.date} AS ds{columns}{counts}
+            FROM {self._typed(scan)} GROUP BY ALL
+        """
             )
+        )
+        recheck = [f"q_text{i} > q_num{i} OR q_odd{i} > 0" for i in layout.values]
+        texts = [f"q_text{i} > 0" for i in layout.values]
+        dirt = [f"q{i} > 0" for i in layout.unnamed]
+        if texts:
+            dirt.append(f"(ds IS NULL AND ({' OR '.join(texts)}))")
+        return self._flagged(" OR ".join(recheck) or "false", " OR ".join(dirt) or "false")
+
+    def _dates(self) -> None:
+        """The table dates (ds, d): each distinct date text that okrctl reads as a date;
+        a text it does not read makes the file dirty."""
+        texts = [r[0] for r in self._con.execute("SELECT DISTINCT ds FROM raw").fetchall()]
+        known: list[tuple[str, dt.date]] = []
+        for text in texts:
+            if text is None:
+                continue
+            try:
+                known.append((text, parse_date(text, self.config.date_format)))
+            except CellError:
+                self._dirty = True
+        self._one_text_per_date = len({d for _, d in known}) == len(known)
+        self._con.execute("CREATE OR REPLACE TEMP TABLE dates (ds VARCHAR, d DATE)")
+        if known:
+            self._con.execute(
+                "INSERT INTO dates SELECT unnest(?::VARCHAR[]), unnest(?::DATE[])",
+                [[t for t, _ in known], [d for _, d in known]],
+            )
+
+    def _recheck(self) -> None:
+        """Check the flagged value texts with okrctl's own reader: any that it reads as a
+        number, or reads differently from DuckDB, hands the file to the exact reader."""
+        layout = self._layout
+        assert layout is not None
+        values = layout.values if layout.value is None else (layout.value,)
+        texts = ", ".join(f"c{i}" for i in values)
+        numbers = ", ".join(f"x{i}" for i in values)
+        rows = self._con.execute(f"""
+            SELECT DISTINCT t, x FROM (
+                SELECT unnest([{texts}]) AS t, unnest([{numbers}]) AS x
+                FROM {self._typed(self._scan(rejects=True))} WHERE {self._recheck_condition()}
+            ) WHERE t IS NOT NULL
+        """).fetchall()
+        self._clear_rejects()
+        for text, number in rows:
+            try:
+                value = parse_cell(text, self.config.decimal)
+            except CellError:
+                value = None
+                if number is not None and number == number and abs(number) != float("inf"):
+                    self._fallback = TableSource(self.config, self.root)  # DuckDB counted it
+                    return
+                self._dirty = True
+                continue
+            if value is None:
+                self._dirty = True  # blank: an empty value
+            elif value != number:
+                self._fallback = TableSource(self.config, self.root)
+                return
+
+    def _ensure_built(self) -> None:
+        if not self._built and self._fallback is None and self._con is not None:
+            self._build([(0, "TRUE")])
+
+    def _exact_reader(self, duplicates: bool) -> TableSource:
+        """The exact reader over the file, without its rows: problems and rejected input."""
+        if duplicates not in self._exact:
+            self._exact[duplicates] = TableSource(
+                self.config, self.root, keep_rows=False, duplicates=duplicates
+            )
+        return self._exact[duplicates]
+
+    # -- answering -------------------------------------------------------------------------
+    def answer(self, requests: Sequence[Request]) -> dict[str, Answer]:
+        if self._fallback is not None:
+            return self._fallback.answer(requests)
+        if self._con is None:
+            index = RejectedIndex(self._unread)
+            return {r.key: index.annotate(r, NO_DATA) for r in requests}
+        filters = self._filters(requests)
+        self._fids = {where: fid for where, (fid, _) in filters.items()}
+        self._build(list(filters.values()))
+        if self._fallback is not None:
+            return self._fallback.answer(requests)
+        out = answers_from_daily(self._con, requests, self._fids, len(filters))
+        if self._dirty:
+            index = RejectedIndex(self.rejected())
+            out = {r.key: index.annotate(r, out[r.key]) for r in requests}
         return out
 
     # -- the rest of the Source protocol ----------------------------------------------------
     def metrics(self) -> set[str]:
-        if self.config.layout == "wide":
-            return set(self._header) - {self._names.get("date", "date")}
-        if self._con is None:
+        layout = self._layout
+        if layout is None or self._con is None:
             return set()
-        rows = self._con.execute(
-            f"SELECT DISTINCT {_quote(self._names['metric'])} FROM {self._scan()}"
-        ).fetchall()
-        return {r[0] for r in rows}
+        if layout.metric is None:
+            return {layout.names[i] for i in layout.values}
+        if self._metrics is None:  # a full scan: once
+            rows = self._con.execute(
+                f"SELECT DISTINCT c{layout.metric} FROM {self._scan()} "
+                f"WHERE c{layout.metric} IS NOT NULL"
+            ).fetchall()
+            self._clear_rejects()
+            self._metrics = {r[0] for r in rows}
+        return set(self._metrics)
 
     def dimensions(self) -> tuple[str, ...]:
-        if self.config.layout == "wide" or not self._header:
-            return ()
-        roles = {self._names["date"], self._names["metric"], self._names["value"]}
-        return tuple(h for h in self._header if h not in roles)
+        layout = self._layout
+        return () if layout is None else tuple(layout.names[i] for i in layout.dimensions)
 
     def latest_date(self) -> dt.date | None:
+        """The newest date with a value that counts."""
+        self._ensure_built()
         if self._fallback is not None:
             return self._fallback.latest_date()
-        if self._latest is None and self._con is not None:
-            row = self._con.execute(
-                f"SELECT max({_quote(self._names['date'])}) FROM {self._scan()}"
-            ).fetchone()
-            self._record_rejects()
-            self._latest = row[0] if row else None
-        return self._latest
+        if not self._built:
+            return None
+        row = self._con.execute("SELECT max(d) FROM daily WHERE n0 > 0").fetchone()
+        return row[0] if row else None
 
     def problems(self) -> list[DataProblem]:
         """Everything wrong with the file, including duplicate rows (a full extra pass,
         so only `okrctl check` asks for it)."""
+        self._ensure_built()
         if self._fallback is not None:
             return self._fallback.problems()
-        out = list(self._problems)
         if self._con is None:
-            return out
-        if not self._scanned:
-            self._con.execute(f"SELECT count(*) FROM {self._scan()}").fetchall()
-            if not self._record_rejects():
-                return TableSource(self.config, self.root).problems()
-            out = list(self._problems)
-        if self._duplicates_exist():
-            # rare: find the lines exactly
-            exact = TableSource(self.config, self.root).problems()
-            out.extend(p for p in exact if p.code == "D001")
-        return out
+            return list(self._problems)
+        duplicates = self._duplicates_exist()
+        if self._dirty or duplicates:
+            return self._exact_reader(duplicates).problems()
+        return list(self._problems)
+
+    def rejected(self) -> list[Rejected]:
+        """What the numbers leave out. Duplicate rows are summed by this engine (finding
+        them takes the extra pass of ``problems``), so they are not among them."""
+        self._ensure_built()
+        if self._fallback is not None:
+            return self._fallback.rejected()
+        if self._con is None:
+            return list(self._unread)
+        return self._exact_reader(False).rejected() if self._dirty else []
 
     def _duplicates_exist(self) -> bool:
-        date = _quote(self._names["date"])
-        if self.config.layout == "wide":
-            key = date
-        else:
-            key = ", ".join(
-                [
-                    date,
-                    _quote(self._names["metric"]),
-                    *(_quote(d) for d in self.dimensions()),
-                ]
-            )
+        layout = self._layout
+        assert layout is not None
+        key = ["dates.d"]
+        if layout.metric is not None:
+            key += [f"s.c{layout.metric}", *(f"s.c{i}" for i in layout.dimensions)]
         row = self._con.execute(
-            f"SELECT count(*) FROM (SELECT {key} FROM {self._scan()} GROUP BY ALL "
+            f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {self._scan()} s "
+            f"JOIN dates ON s.c{layout.date} = dates.ds GROUP BY ALL "
             "HAVING count(*) > 1 LIMIT 1)"
         ).fetchone()
+        self._clear_rejects()
         return bool(row and row[0])
 
     def rows(self, request: Request) -> list[UsedRow]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from okrctl.config import Config, MetricSource
 from okrctl.diagnostics import Diagnostic
+from okrctl.metrics.grouping import group_problems
 from okrctl.metrics.source import NO_DATA, Answer, DataProblem, Request, Source
 from okrctl.rules.registry import make
 
@@ -116,7 +117,7 @@ class MetricData:
             source = self.source(name)
             if source is None:
                 continue
-            problems = source.problems()
+            problems = group_problems(source.problems())
             places = self._cell_places(name, problems)
             for problem in problems:
                 line, column = places.get((problem.line, problem.column), (problem.line, 1))

@@ -8,186 +8,101 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from okrctl.config import MetricSource
-from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, open_dialect, read_records
-from okrctl.metrics.source import Answer, DataProblem, Request, UsedRow, answer_from_totals
+from okrctl.metrics.rows import RowReader, resolve_layout
+from okrctl.metrics.source import (
+    Answer,
+    DataProblem,
+    Rejected,
+    RejectedIndex,
+    Request,
+    UsedRow,
+    answer_from_totals,
+)
 
 # (line, date, value, dimension values)
 Row = tuple[int, dt.date, float, tuple[str, ...]]
 
 
 class TableSource:
-    """Long or wide CSV, parsed and checked row by row."""
+    """Long or wide CSV, parsed and checked row by row (``metrics/rows.py``).
 
-    def __init__(self, config: MetricSource, root: Path) -> None:
+    With ``keep_rows=False`` only the problems and the rejected input are kept: the
+    DuckDB engine reads a large file that way to locate what its scan flagged.
+    """
+
+    def __init__(
+        self,
+        config: MetricSource,
+        root: Path,
+        *,
+        keep_rows: bool = True,
+        duplicates: bool = True,
+    ) -> None:
         self.name = config.name
         self.path = config.path
         self.config = config
+        self._keep = keep_rows
+        self._duplicates = duplicates
         self._problems: list[DataProblem] = []
+        self._rejected: list[Rejected] = []
         self._rows: dict[str, list[Row]] = defaultdict(list)
+        self._metrics: set[str] = set()
         self._dimensions: tuple[str, ...] = ()
         self._latest: dt.date | None = None
+        self._index: RejectedIndex | None = None
         try:
             self._load(root / config.path)
         except CsvError as exc:
-            self._problems.append(DataProblem(exc.code, exc.line, exc.message, exc.hint))
+            self._file_problem(DataProblem(exc.code, exc.line, exc.message, exc.hint))
         except OSError as exc:
-            self._problems.append(
+            self._file_problem(
                 DataProblem("D010", 0, f"cannot read the file: {exc.strerror or exc}")
             )
 
     # -- loading -------------------------------------------------------------------------
+    def _file_problem(self, problem: DataProblem) -> None:
+        """A problem that leaves the file, or the rest of it, unread."""
+        self._problems.append(problem)
+        self._rejected.append(Rejected(self.path, problem, None, None, None))
+
     def _load(self, path: Path) -> None:
         config = self.config
         dialect = open_dialect(path, config.encoding, config.delimiter)
         for notice in dialect.notices:
-            self._problems.append(DataProblem("D007", notice.line, notice.message, notice.hint))
+            problem = DataProblem("D007", notice.line, notice.message, notice.hint)
             if not config.encoding:
+                self._file_problem(problem)
                 return  # a lossy file is not used until its encoding is declared
+            self._problems.append(problem)
         header, records = read_records(path, dialect)
-        header = [h.strip() for h in header]
-        names = {"date": "date", "metric": "metric", "value": "value", **config.columns}
-        if names["date"] not in header:
-            self._problems.append(
-                DataProblem(
-                    "D004",
-                    1,
-                    f"header has no date column '{names['date']}' (columns: {', '.join(header)})",
-                    "map it with `columns: {date: YOUR_HEADER}` on the source",
-                )
-            )
+        layout = resolve_layout(config, header)
+        if isinstance(layout, DataProblem):
+            self._file_problem(layout)
             return
-        if config.layout == "wide":
-            self._load_wide(header, names["date"], records)
+        if layout.metric is None:
+            self._metrics = {layout.names[i] for i in layout.values}
         else:
-            for role in ("metric", "value"):
-                if names[role] not in header:
-                    self._problems.append(
-                        DataProblem(
-                            "D004",
-                            1,
-                            f"header has no {role} column '{names[role]}' "
-                            f"(columns: {', '.join(header)})",
-                            f"map it with `columns: {{{role}: YOUR_HEADER}}`, or "
-                            "declare `layout: wide`",
-                        )
-                    )
-                    return
-            self._load_long(header, names, records)
+            self._dimensions = tuple(layout.names[i] for i in layout.dimensions)
+        reader = RowReader(config, self.path, layout, self._accept, self._duplicates)
+        try:
+            for record in records:
+                reader.read(record.line, record.cells)
+        finally:
+            self._problems.extend(reader.problems)
+            self._rejected.extend(reader.rejected)
+            self._metrics |= reader.metrics
+            self._latest = reader.latest
 
-    def _cell_problem(
-        self, code: str, line: int, column: int, message: str, hint: str | None = None
+    def _accept(
+        self, metric: str, day: dt.date, value: float, dims: tuple[str, ...], line: int
     ) -> None:
-        self._problems.append(DataProblem(code, line, message, hint, column))
-
-    def _well_formed(self, cells: list[str], header: list[str], line: int) -> bool:
-        if len(cells) == len(header):
-            return True
-        self._cell_problem(
-            "D009",
-            line,
-            1,
-            f"row has {len(cells)} fields, the header {len(header)}",
-            "check for a missing or extra delimiter",
-        )
-        return False
-
-    def _date(self, text: str, line: int, column: int) -> dt.date | None:
-        try:
-            day = parse_date(text, self.config.date_format)
-        except CellError as exc:
-            self._cell_problem("D003", line, column, str(exc))
-            return None
-        if self._latest is None or day > self._latest:
-            self._latest = day
-        return day
-
-    def _number(self, text: str, line: int, column: int, what: str) -> float | None:
-        try:
-            value = parse_cell(text, self.config.decimal)
-        except CellError as exc:
-            self._cell_problem(
-                "D002",
-                line,
-                column,
-                f"{what}: {exc}",
-                "fix the export; okrctl never guesses or skips a value",
-            )
-            return None
-        return value
-
-    def _load_long(self, header: list[str], names: dict[str, str], records: object) -> None:
-        i_date, i_metric, i_value = (header.index(names[r]) for r in ("date", "metric", "value"))
-        dims = [i for i in range(len(header)) if i not in (i_date, i_metric, i_value)]
-        self._dimensions = tuple(header[i] for i in dims)
-        seen: dict[tuple[object, ...], int] = {}
-        for record in records:  # type: ignore[attr-defined]
-            cells, line = record.cells, record.line
-            if not self._well_formed(cells, header, line):
-                continue
-            day = self._date(cells[i_date], line, i_date + 1)
-            metric = cells[i_metric]
-            value = self._number(cells[i_value], line, i_value + 1, f"metric '{metric}'")
-            if day is None:
-                continue
-            dim_values = tuple(cells[i] for i in dims)
-            key = (day, metric, dim_values)
-            if key in seen:
-                where = ", ".join(
-                    f"{n}={v}" for n, v in zip(self._dimensions, dim_values, strict=True)
-                )
-                self._cell_problem(
-                    "D001",
-                    line,
-                    1,
-                    f"duplicate row: {metric} on {day}"
-                    + (f" ({where})" if dim_values else "")
-                    + f" already appears on line {seen[key]}",
-                    "remove one of the rows; okrctl does not sum or drop duplicates silently",
-                )
-                continue
-            seen[key] = line
-            if value is None:
-                if not cells[i_value].strip():
-                    self._cell_problem(
-                        "D008",
-                        line,
-                        i_value + 1,
-                        f"metric '{metric}' on {day} has an empty value",
-                        "an empty cell is missing data, not zero",
-                    )
-                continue
-            self._rows[metric].append((line, day, value, dim_values))
-
-    def _load_wide(self, header: list[str], date_name: str, records: object) -> None:
-        i_date = header.index(date_name)
-        columns = [(i, h) for i, h in enumerate(header) if i != i_date]
-        seen: dict[dt.date, int] = {}
-        for record in records:  # type: ignore[attr-defined]
-            cells, line = record.cells, record.line
-            if not self._well_formed(cells, header, line):
-                continue
-            day = self._date(cells[i_date], line, i_date + 1)
-            if day is None:
-                continue
-            if day in seen:
-                self._cell_problem(
-                    "D001",
-                    line,
-                    i_date + 1,
-                    f"duplicate row: {day} already appears on line {seen[day]}",
-                    "remove one of the rows",
-                )
-                continue
-            seen[day] = line
-            for index, name in columns:
-                value = self._number(cells[index], line, index + 1, f"column '{name}'")
-                if value is not None:
-                    self._rows[name].append((line, day, value, ()))
+        if self._keep:
+            self._rows[metric].append((line, day, value, dims))
 
     # -- the Source protocol ---------------------------------------------------------------
     def metrics(self) -> set[str]:
-        return set(self._rows)
+        return set(self._metrics)
 
     def dimensions(self) -> tuple[str, ...]:
         return self._dimensions
@@ -197,6 +112,14 @@ class TableSource:
 
     def problems(self) -> list[DataProblem]:
         return list(self._problems)
+
+    def rejected(self) -> list[Rejected]:
+        return list(self._rejected)
+
+    def rejected_index(self) -> RejectedIndex:
+        if self._index is None:
+            self._index = RejectedIndex(self._rejected)
+        return self._index
 
     def _matching(self, request: Request) -> list[Row]:
         rows = self._rows.get(request.metric, [])
@@ -222,6 +145,9 @@ class TableSource:
             if slot not in cache:
                 cache[slot] = self.totals(request)
             out[request.key] = answer_from_totals(cache[slot], request)
+        index = self.rejected_index()
+        if index:
+            out = {r.key: index.annotate(r, out[r.key]) for r in requests}
         return out
 
     def rows(self, request: Request) -> list[UsedRow]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 Where = tuple[tuple[str, tuple[str, ...]], ...]
@@ -28,19 +28,6 @@ class Request:
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
-    value: float | None  # None: no data in the window (unknown, never zero)
-    last_date: dt.date | None
-    dates: int
-    baseline: float | None = None
-    baseline_date: dt.date | None = None
-    series: tuple[tuple[dt.date, float], ...] = ()
-
-
-NO_DATA = Answer(None, None, 0)
-
-
-@dataclass(frozen=True, slots=True)
 class DataProblem:
     """A data-contract violation in a source file (``line`` 0: the whole file).
 
@@ -53,6 +40,49 @@ class DataProblem:
     message: str
     hint: str | None = None
     column: int = 1
+    cell: str | None = None  # the text of the cell at fault, as exported
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """Input left out of the numbers, with the problem that says why, and where it would
+    have counted. ``None`` means that part could not be read, so it may belong to any
+    metric, date or filter (a ragged row, a date that is not a date, an unreadable file)."""
+
+    file: str
+    problem: DataProblem
+    metric: str | None
+    day: dt.date | None
+    dimensions: tuple[tuple[str, str], ...] | None = ()
+
+    @property
+    def missing(self) -> bool:
+        """An empty value (missing data) rather than a value okrctl refused."""
+        return self.problem.code == "D008"
+
+    @property
+    def whole_file(self) -> bool:
+        """The file (or the rest of it) could not be read at all."""
+        return self.problem.code in WHOLE_FILE_CODES
+
+
+WHOLE_FILE_CODES = ("D004", "D007", "D010")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    value: float | None  # None: no data in the window (unknown, never zero)
+    last_date: dt.date | None
+    dates: int
+    baseline: float | None = None
+    baseline_date: dt.date | None = None
+    series: tuple[tuple[dt.date, float], ...] = ()
+    # input that would have counted in the window, or for the baseline, but was left out
+    rejected: tuple[Rejected, ...] = ()
+    baseline_rejected: tuple[Rejected, ...] = ()
+
+
+NO_DATA = Answer(None, None, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +102,9 @@ class Source(Protocol):
     name: str
     path: str
 
-    def metrics(self) -> set[str]: ...
+    def metrics(self) -> set[str]:
+        """Every metric the file names, including those all of whose rows were rejected."""
+        ...
 
     def dimensions(self) -> tuple[str, ...]: ...
 
@@ -81,6 +113,10 @@ class Source(Protocol):
     def answer(self, requests: Sequence[Request]) -> dict[str, Answer]: ...
 
     def problems(self) -> list[DataProblem]: ...
+
+    def rejected(self) -> list[Rejected]:
+        """Everything left out of the numbers, in file order."""
+        ...
 
     def rows(self, request: Request) -> list[UsedRow]: ...
 
@@ -121,3 +157,51 @@ def answer_from_totals(totals: Sequence[tuple[dt.date, float]], request: Request
         baseline_date=baseline_date,
         series=tuple(window) if request.series else (),
     )
+
+
+class RejectedIndex:
+    """A source's rejected input by metric, to find what each request misses."""
+
+    def __init__(self, rejected: Sequence[Rejected]) -> None:
+        self.any_metric: list[Rejected] = []
+        self.by_metric: dict[str, list[Rejected]] = {}
+        for item in rejected:
+            if item.metric is None:
+                self.any_metric.append(item)
+            else:
+                self.by_metric.setdefault(item.metric, []).append(item)
+
+    def __bool__(self) -> bool:
+        return bool(self.any_metric or self.by_metric)
+
+    def _candidates(self, request: Request) -> list[Rejected]:
+        found = self.by_metric.get(request.metric, [])
+        if not self.any_metric:
+            return found
+        return sorted([*found, *self.any_metric], key=lambda r: r.problem.line)
+
+    def annotate(self, request: Request, answer: Answer) -> Answer:
+        """``answer`` with the rejected input of its window and of its baseline."""
+        candidates = [r for r in self._candidates(request) if _matches(r, request.where)]
+        if not candidates:
+            return answer
+        window = tuple(
+            r for r in candidates if r.day is None or request.start <= r.day <= request.end
+        )
+        base: tuple[Rejected, ...] = ()
+        if request.baseline_on is not None:
+            # what could have been the baseline: rows after the one used, up to the date
+            since = answer.baseline_date or dt.date.min
+            base = tuple(
+                r for r in candidates if r.day is None or since <= r.day <= request.baseline_on
+            )
+        if not window and not base:
+            return answer
+        return replace(answer, rejected=window, baseline_rejected=base)
+
+
+def _matches(item: Rejected, where: Where) -> bool:
+    if item.dimensions is None or not where:
+        return True
+    values = dict(item.dimensions)
+    return all(values[column] in allowed for column, allowed in where if column in values)

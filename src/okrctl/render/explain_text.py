@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import IO
 
 from okrctl.explain import Explanation, KpiExplanation, KRExplanation, ObjectiveExplanation
-from okrctl.metrics.source import UsedRow
+from okrctl.metrics.source import Rejected, UsedRow
 from okrctl.model import KRKind
 from okrctl.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
+from okrctl.rejected import row_note
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import number, numbers, percent, percents, scale_for
 
@@ -63,6 +64,27 @@ def _rows(out: IO[str], path: str | None, rows: tuple[UsedRow, ...], heading: st
         out.write(f"  ... and {len(rows) - MAX_ROWS} more rows\n")
 
 
+def _left_out(out: IO[str], rejected: tuple[Rejected, ...]) -> None:
+    """Every row of the window okrctl refused, where it is and why."""
+    if not rejected:
+        return
+    out.write("\nrows left out (see okrctl check):\n")
+    for item in rejected[:MAX_ROWS]:
+        problem = item.problem
+        where = f"{one_line(item.file)}:{problem.line}" if problem.line else one_line(item.file)
+        day = str(item.day) if item.day is not None else ""
+        cell = f"'{one_line(problem.cell)}'" if problem.cell is not None else ""
+        fields = "  ".join(f for f in (where, day, cell) if f)
+        out.write(f"  {fields}  {one_line(problem.message)} [{problem.code}]\n")
+    if len(rejected) > MAX_ROWS:
+        out.write(f"  ... and {len(rejected) - MAX_ROWS} more\n")
+
+
+def _marker(rejected: tuple[Rejected, ...]) -> str:
+    note = row_note(rejected)
+    return f"  ({one_line(note)})" if note else ""
+
+
 def render(explanation: Explanation, out: IO[str]) -> None:
     if isinstance(explanation, KRExplanation):
         _kr(explanation, out)
@@ -70,6 +92,26 @@ def render(explanation: Explanation, out: IO[str]) -> None:
         _objective(explanation, out)
     else:
         _kpi(explanation, out)
+
+
+def _current(x: KRExplanation, out: IO[str]) -> None:
+    """The line that says how the current value came about, and what input it misses."""
+    r, kr, req = x.result, x.result.kr, x.request
+    assert req is not None
+    where = ", ".join(f"{c} in {'/'.join(v)}" for c, v in req.where)
+    out.write(
+        f"current = {req.aggregate} of the per-date totals of "
+        f"{one_line(str(kr.metric) if kr.metric else 'check-ins of ' + kr.path)}"
+        + (f" where {one_line(where)}" if where else "")
+        + f" from {req.start} to {req.end} = {_n(r.current, kr.percent)}"
+        + (
+            f" (last data {r.answer.last_date}, {r.answer.dates} dates)"
+            if r.answer.last_date
+            else ""
+        )
+        + _marker(r.rejected)
+        + "\n"
+    )
 
 
 def _kr(x: KRExplanation, out: IO[str]) -> None:
@@ -81,21 +123,7 @@ def _kr(x: KRExplanation, out: IO[str]) -> None:
         f"as of {x.as_of}\n\n"
     )
     if x.request is not None and (kr.kind is not KRKind.MILESTONE or kr.metric is not None):
-        req = x.request
-        assert req is not None
-        where = ", ".join(f"{c} in {'/'.join(v)}" for c, v in req.where)
-        out.write(
-            f"current = {req.aggregate} of the per-date totals of "
-            f"{one_line(str(kr.metric) if kr.metric else 'check-ins of ' + kr.path)}"
-            + (f" where {one_line(where)}" if where else "")
-            + f" from {req.start} to {req.end} = {_n(r.current, pct)}"
-            + (
-                f" (last data {r.answer.last_date}, {r.answer.dates} dates)"
-                if r.answer.last_date
-                else ""
-            )
-            + "\n"
-        )
+        _current(x, out)
     baseline_from = (
         f"the total on {r.answer.baseline_date}, the latest date on or before {x.cycle.start}"
         if r.baseline_from_data
@@ -155,6 +183,7 @@ def _kr(x: KRExplanation, out: IO[str]) -> None:
         + "\n"
     )
     _rows(out, x.source_path, x.rows, "rows used:")
+    _left_out(out, x.rejected)
 
 
 def _objective(x: ObjectiveExplanation, out: IO[str]) -> None:
@@ -171,7 +200,7 @@ def _objective(x: ObjectiveExplanation, out: IO[str]) -> None:
         clamped = None if k.progress is None else min(max(k.progress, 0.0), x.cap)
         out.write(
             f"  {one_line(k.kr.id):<16} weight {w:<6g} p {percent(k.progress):>6} -> "
-            f"{percent(clamped):>6}  {k.status.word}\n"
+            f"{percent(clamped):>6}  {k.status.word}{_marker(k.rejected)}\n"
         )
     out.write(f"progress = {percent(r.progress)}" + (" (partial)" if r.partial else "") + "\n")
     out.write(f"expected e = {percent(r.expected)}\n")
@@ -213,13 +242,16 @@ def _kpi(x: KpiExplanation, out: IO[str]) -> None:
         out.write(
             f"  {p.start}..{p.end}  {state:<24} actual {_n(p.actual, pct):>10}  target "
             f"{_n(p.target, pct):>10}  a {percent(p.attainment):>6}  score "
-            f"{'—' if p.score is None else f'{p.score:.3f}'}\n"
+            f"{'—' if p.score is None else f'{p.score:.3f}'}{_marker(p.answer.rejected)}\n"
         )
     closed = [p for p in r.periods if p.closed]
     out.write(
         f"\nscore = mean over {'closed periods' if closed else 'the open period'} = "
-        f"{'—' if r.score is None else f'{r.score:.3f}'}\n"
+        f"{'—' if r.score is None else f'{r.score:.3f}'}"
+        + (f" ({one_line(r.note)})" if r.note and r.score is not None else "")
+        + "\n"
     )
     on, risk = x.thresholds
     out.write(f"status: green from {on:g}, yellow from {risk:g} -> {r.status.word}\n")
     _rows(out, x.source_path, x.rows, "rows used:")
+    _left_out(out, x.rejected)

@@ -6,6 +6,8 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.history import History
+from okrctl.metrics.source import Rejected
+from okrctl.rejected import by_file, row_note
 from okrctl.render import json_out
 from okrctl.render.diff_out import field_dict, field_value
 from okrctl.render.escape import one_line
@@ -17,6 +19,7 @@ def render_text(h: History, out: IO[str]) -> None:
     for e in h.events:
         c = e.commit
         value = "" if e.value is None else f"  [value then: {number(e.value, percent=h.percent)}]"
+        value += _marker(e.rejected)
         out.write(
             f"\n{c.date.date()} {c.short} {one_line(c.author)}: "
             f"{one_line(c.subject)}\n  {e.kind}"
@@ -28,9 +31,18 @@ def render_text(h: History, out: IO[str]) -> None:
             old, new = field_value(f.old, f.old_written), field_value(f.new, f.new_written)
             out.write(f"    {f.field}: {one_line(old)} -> {one_line(new)}\n")
     if h.value_now is not None:
-        out.write(f"\nvalue on {h.as_of}: {number(h.value_now, percent=h.percent)}\n")
+        out.write(
+            f"\nvalue on {h.as_of}: {number(h.value_now, percent=h.percent)}{_marker(h.rejected)}\n"
+        )
     if not h.events:
         out.write("no commit has touched it yet (it exists only in the working tree)\n")
+    for warning in by_file(h.warnings):
+        out.write(f"! {one_line(warning.message)}\n")
+
+
+def _marker(rejected: tuple[Rejected, ...]) -> str:
+    note = row_note(rejected)
+    return f"  ({one_line(note)})" if note else ""
 
 
 def as_dict(h: History) -> dict[str, Any]:
@@ -43,6 +55,7 @@ def as_dict(h: History) -> dict[str, Any]:
         "title": h.title,
         "as_of": h.as_of.isoformat(),
         "value_now": h.value_now,
+        "warnings": [w.as_dict() for w in h.warnings],
         "events": [
             {
                 "commit": e.commit.sha,

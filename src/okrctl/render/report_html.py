@@ -7,13 +7,17 @@ import datetime as dt
 from typing import IO
 
 from okrctl.i18n import text
+from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
+from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.diff_out import field_value
 from okrctl.render.escape import html_text
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
+from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import FILLS, status_key
+from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.report import KREntry, Report
 from okrctl.scoring import BalancedCard
 
@@ -34,6 +38,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .status{font-weight:600;white-space:nowrap}.kr td:first-child{padding-left:1.5rem;color:#444}
 .green{color:#2e7d32}.yellow{color:#b7791f}.red{color:#c62828}.grey{color:#757575}
 .warn{background:#fff3c4;padding:.4rem .6rem;border-radius:4px}
+.rejected{background:#fff3c4;font-size:.85rem;white-space:nowrap}.note{color:#666;font-size:.85rem}
 .charts{display:flex;flex-wrap:wrap;gap:.8rem}.chart{width:330px}
 .chart p{margin:.1rem 0;font-size:.85rem}
 svg text{font-family:inherit}
@@ -45,6 +50,14 @@ section.first{break-before:auto}.charts{break-inside:avoid}}
 
 def _e(value: object) -> str:
     return html_text(value)
+
+
+def _marked(rejected: tuple[Rejected, ...], lang: str, note: str | None = None) -> str:
+    """After a goal's title: the note on its number, and what input it misses."""
+    out = f' <span class="note">({_e(note)})</span>' if note else ""
+    if rejected and not (note or "").startswith("no usable data"):
+        out += f' <span class="rejected">⚠ {_e(row_note(rejected, lang) or "")}</span>'
+    return out
 
 
 def _status(status: Status, lang: str, has_value: bool = False) -> str:
@@ -187,6 +200,13 @@ def render(r: Report, out: IO[str]) -> None:
         + "</p>",
     ]
     html += [f'<p class="warn">{_e(w)}</p>' for w in r.warnings]
+    html += [f'<p class="warn">⚠ {_e(w.text(lang))}</p>' for w in by_file(r.data_warnings)]
+    if r.data_warnings:
+        html.append(f'<p class="warn">{t("rejected_mark")}</p>')
+
+    def mark(ident: str) -> str:
+        return f' <span class="rejected">{MARK}</span>' if ident in r.rejected_by_goal else ""
+
     s = r.summary
     counts = ", ".join(f"{_status(Status(k), lang)} {v}" for k, v in sorted(s.by_status.items()))
     html.append(f'<section class="first" id="summary"><h2>{t("summary")}</h2>')
@@ -217,7 +237,8 @@ def render(r: Report, out: IO[str]) -> None:
                             _e(f.source),
                             _e(f.latest or "—"),
                             _e("—" if f.age_days is None else f.age_days),
-                            t(f.state),
+                            t(f.state)
+                            + (f"; {count_note(f.rejected, lang)}" if f.rejected else ""),
                         ],
                         {2},
                     )
@@ -236,7 +257,7 @@ def render(r: Report, out: IO[str]) -> None:
             rows.append(
                 _row(
                     [
-                        f"<strong>{_e(o.id)}</strong> {_e(o.title)}",
+                        f"<strong>{_e(o.id)}</strong> {_e(o.title)}{_marked(o.rejected, lang)}",
                         _e(o.owner or ""),
                         band,
                         _e(percent(o.progress)),
@@ -250,7 +271,7 @@ def render(r: Report, out: IO[str]) -> None:
                 rows.append(
                     _row(
                         [
-                            f"{_e(k.id)} {_e(k.title)}",
+                            f"{_e(k.id)} {_e(k.title)}{_marked(k.rejected, lang)}",
                             "",
                             f"{num(k.current, k.percent)} / {num(k.target, k.percent)}",
                             _e(percent(k.progress)),
@@ -288,7 +309,7 @@ def render(r: Report, out: IO[str]) -> None:
                 [
                     _row(
                         [
-                            f"{_e(k.id)} {_e(k.title)}",
+                            f"{_e(k.id)} {_e(k.title)}{_marked(k.rejected, lang, k.note)}",
                             _e(k.owner or ""),
                             num(k.actual, k.percent),
                             num(k.target, k.percent),
@@ -312,7 +333,7 @@ def render(r: Report, out: IO[str]) -> None:
                 [
                     _row(
                         [
-                            _e(x.objective.id),
+                            _e(x.objective.id + synergy_mark(x, r.rejected_by_goal)),
                             _e(percent(x.progress)),
                             _e(percent(x.kpi_attainment)),
                             _e(percent(x.children_completion)),
@@ -346,7 +367,9 @@ def render(r: Report, out: IO[str]) -> None:
                             _e(p.title or p.name),
                             _e(percent(p.weight)),
                             _e(percent(p.score)),
-                            ", ".join(f"{_e(m.id)} {_e(percent(m.score))}" for m in p.measures),
+                            ", ".join(
+                                f"{_e(m.id)} {_e(percent(m.score))}{mark(m.id)}" for m in p.measures
+                            ),
                         ],
                         {1, 2},
                     )
@@ -392,7 +415,7 @@ def render(r: Report, out: IO[str]) -> None:
                 [
                     _row(
                         [
-                            _e(k.path),
+                            _e(k.path) + mark(k.path),
                             num(k.current, k.percent),
                             num(k.target, k.percent),
                             num(k.forecast.landing_value, k.percent),
@@ -418,7 +441,7 @@ def render(r: Report, out: IO[str]) -> None:
             drivers = ", ".join(f"{_e(d)} ({t(s.value)})" for d, s, _ in risk.drivers)
             html.append(
                 f"<li>{_status(risk.status, lang)} <strong>{_e(risk.id)}</strong> "
-                f"{_e(risk.title)}: {_e(percent(risk.progress))}"
+                f"{_e(risk.title)}: {_e(percent(risk.progress))}{mark(risk.id)}"
                 + (f"; {t('drivers')}: {drivers}" if drivers else "")
                 + "</li>"
             )

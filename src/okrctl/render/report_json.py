@@ -6,11 +6,14 @@ import datetime as dt
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.metrics.source import Rejected
+from okrctl.rejected import warnings_for
 from okrctl.render import json_out
 from okrctl.render.diff_out import field_dict
 from okrctl.report import Forecast, KREntry, Report
 
-REPORT_FORMAT_VERSION = 1
+# 2: `warnings` holds objects (kind, message, and for rejected data file, metric, lines...)
+REPORT_FORMAT_VERSION = 2
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -45,7 +48,12 @@ def _kr(k: KREntry) -> dict[str, Any]:
         "series": [[d.isoformat(), v] for d, v in k.series],
         "forecast": _forecast(k.forecast),
         "note": k.note,
+        "rejected": _rejected(k.rejected),
     }
+
+
+def _rejected(rejected: tuple[Rejected, ...]) -> list[dict[str, Any]]:
+    return [w.as_dict(goals=False) for w in warnings_for([("", rejected)])]
 
 
 def as_dict(r: Report) -> dict[str, Any]:
@@ -72,6 +80,8 @@ def as_dict(r: Report) -> dict[str, Any]:
                     "age_days": f.age_days,
                     "stale": f.stale,
                     "stale_after": f.stale_after,
+                    "rejected": len(f.rejected),
+                    "rejected_lines": sorted({r.problem.line for r in f.rejected}),
                 }
                 for f in r.summary.freshness
             ],
@@ -89,6 +99,7 @@ def as_dict(r: Report) -> dict[str, Any]:
                 "status": o.status.value,
                 "partial": o.partial,
                 "key_results": [_kr(k) for k in o.key_results],
+                "rejected": _rejected(o.rejected),
             }
             for _, group in r.levels
             for o in group
@@ -103,6 +114,8 @@ def as_dict(r: Report) -> dict[str, Any]:
                 "attainment": k.attainment,
                 "score": k.score,
                 "status": k.status.value,
+                "note": k.note,
+                "rejected": _rejected(k.rejected),
             }
             for k in r.kpis
         ],
@@ -194,7 +207,10 @@ def as_dict(r: Report) -> dict[str, Any]:
             }
             for c in r.scorecards
         ],
-        "warnings": r.warnings,
+        "warnings": [
+            *({"kind": "report", "message": w} for w in r.warnings),
+            *(w.as_dict() for w in r.data_warnings),
+        ],
     }
 
 

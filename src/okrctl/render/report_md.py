@@ -6,12 +6,16 @@ import io
 from typing import IO
 
 from okrctl.i18n import text
+from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
+from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.diff_out import field_value
 from okrctl.render.escape import markdown
 from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
+from okrctl.render.score_out import synergy_mark
+from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import status_key
 from okrctl.render.strategy_map import render_mermaid
 from okrctl.report import KREntry, Report
@@ -49,9 +53,17 @@ def _table(head: list[str], rows: list[list[str]], lang: str) -> list[str]:
     return lines
 
 
+def _marked(rejected: tuple[Rejected, ...], lang: str, note: str | None = None) -> str:
+    """After a goal's title: the note on its number, and what input it misses."""
+    out = f" ({markdown(note)})" if note else ""
+    if rejected and not (note or "").startswith("no usable data"):
+        out += f" ⚠️ {markdown(row_note(rejected, lang) or '')}"
+    return out
+
+
 def _kr_cells(k: KREntry, lang: str) -> list[str]:
     return [
-        f"↳ {markdown(k.id)} {markdown(k.title)}",
+        f"↳ {markdown(k.id)} {markdown(k.title)}{_marked(k.rejected, lang)}",
         "",
         "",
         percent(k.progress),
@@ -73,7 +85,17 @@ def render(r: Report, out: IO[str]) -> None:
         "",
     ]
     for warning in r.warnings:
-        lines += [f"> ⚠️ {markdown(warning)}", ""]
+        lines.append(f"> ⚠️ {markdown(warning)}")
+    for data_warning in by_file(r.data_warnings):
+        lines.append(f"> ⚠️ {markdown(data_warning.text(lang))}")
+    if r.data_warnings:
+        lines.append(f"> {markdown(t('rejected_mark'))}")
+    if r.warnings or r.data_warnings:
+        lines.append("")
+
+    def mark(ident: str) -> str:
+        return f" {markdown(MARK)}" if ident in r.rejected_by_goal else ""
+
     s = r.summary
     lines += [f"## {t('summary')}", ""]
     counts = ", ".join(f"{_status(Status(k), lang)} {v}" for k, v in sorted(s.by_status.items()))
@@ -96,7 +118,7 @@ def render(r: Report, out: IO[str]) -> None:
                     markdown(f.source),
                     str(f.latest or "—"),
                     "—" if f.age_days is None else str(f.age_days),
-                    t(f.state),
+                    t(f.state) + (f"; {count_note(f.rejected, lang)}" if f.rejected else ""),
                 ]
                 for f in s.freshness
             ],
@@ -109,7 +131,7 @@ def render(r: Report, out: IO[str]) -> None:
             band = t("band_committed") if o.committed else t("band_aspirational")
             rows.append(
                 [
-                    f"**{markdown(o.id)}** {markdown(o.title)}",
+                    f"**{markdown(o.id)}** {markdown(o.title)}{_marked(o.rejected, lang)}",
                     markdown(o.owner or ""),
                     band,
                     percent(o.progress),
@@ -126,7 +148,7 @@ def render(r: Report, out: IO[str]) -> None:
             headings(columns.KPIS, lang),
             [
                 [
-                    f"{markdown(k.id)} {markdown(k.title)}",
+                    f"{markdown(k.id)} {markdown(k.title)}{_marked(k.rejected, lang, k.note)}",
                     markdown(k.owner or ""),
                     _num(k.actual, k.percent, lang),
                     _num(k.target, k.percent, lang),
@@ -144,7 +166,7 @@ def render(r: Report, out: IO[str]) -> None:
             headings(columns.ALIGNMENT, lang),
             [
                 [
-                    markdown(x.objective.id),
+                    markdown(x.objective.id + synergy_mark(x, r.rejected_by_goal)),
                     percent(x.progress),
                     percent(x.kpi_attainment),
                     percent(x.children_completion),
@@ -168,7 +190,9 @@ def render(r: Report, out: IO[str]) -> None:
                     markdown(p.title or p.name),
                     percent(p.weight),
                     percent(p.score),
-                    ", ".join(f"{markdown(m.id)} {percent(m.score)}" for m in p.measures),
+                    ", ".join(
+                        f"{markdown(m.id)} {percent(m.score)}{mark(m.id)}" for m in p.measures
+                    ),
                 ]
                 for p in card.perspectives
             ],
@@ -218,7 +242,7 @@ def render(r: Report, out: IO[str]) -> None:
             headings(columns.FORECAST, lang),
             [
                 [
-                    markdown(k.path),
+                    markdown(k.path) + mark(k.path),
                     _num(k.current, k.percent, lang),
                     _num(k.target, k.percent, lang),
                     _num(k.forecast.landing_value, k.percent, lang),
@@ -243,7 +267,7 @@ def render(r: Report, out: IO[str]) -> None:
             )
             lines.append(
                 f"- {SYMBOL[risk.status]} **{markdown(risk.id)}** "
-                f"{markdown(risk.title)}: {percent(risk.progress)}"
+                f"{markdown(risk.title)}: {percent(risk.progress)}{mark(risk.id)}"
                 + (f"; {t('drivers')}: {drivers}" if drivers else "")
             )
     else:

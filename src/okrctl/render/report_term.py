@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import IO
 
 from okrctl.i18n import text
+from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
+from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import number, percent
+from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import SYMBOLS, status_key
 from okrctl.render.status_style import TERMINAL_COLORS as COLORS
 from okrctl.report import Report
@@ -51,6 +54,22 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
     )
     for warning in r.warnings:
         console.print(Text(f"! {one_line(warning)}", style="yellow"))
+    for data_warning in by_file(r.data_warnings):
+        console.print(Text(f"! {one_line(data_warning.text(lang))}", style="yellow"))
+    if r.data_warnings:
+        console.print(Text(t("rejected_mark"), style="yellow"))
+
+    def mark(ident: str) -> str:
+        return f" {MARK}" if ident in r.rejected_by_goal else ""
+
+    def marked(label: str, rejected: tuple[Rejected, ...], note: str | None = None) -> Text:
+        out = Text(label)
+        if note:
+            out.append(f"  ({one_line(note)})", style="yellow" if rejected else "dim")
+        if rejected and not (note or "").startswith("no usable data"):
+            out.append(f"  ({one_line(row_note(rejected, lang) or '')})", style="yellow")
+        return out
+
     s = r.summary
     console.print(Rule(t("summary")))
     counts = ", ".join(f"{SYMBOLS[Status(k)]} {t(k)} {v}" for k, v in sorted(s.by_status.items()))
@@ -60,7 +79,11 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
         f"{percent(s.alignment_rate)}   {t('coverage')}: {percent(s.coverage)}"
     )
     for f in s.freshness:
-        console.print(f"{t('freshness')}: {one_line(f.source)} {f.latest or '—'} ({t(f.state)})")
+        console.print(
+            f"{t('freshness')}: {one_line(f.source)} {f.latest or '—'} ({t(f.state)}"
+            + (f"; {count_note(f.rejected, lang)}" if f.rejected else "")
+            + ")"
+        )
     console.print(Rule(t("objectives")))
     for level, objectives in r.levels:
         table = Table(
@@ -73,8 +96,10 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
         for name in (t("goal"), t("progress"), t("score"), "", t("status"), t("owner")):
             table.add_column(name, no_wrap=name != t("goal"))
         for o in objectives:
+            title = marked(f"{o.id}  {one_line(o.title)}", o.rejected)
+            title.stylize("bold", 0, len(o.id) + 2 + len(one_line(o.title)))
             table.add_row(
-                Text(f"{o.id}  {one_line(o.title)}", style="bold"),
+                title,
                 percent(o.progress),
                 percent(o.score),
                 "",
@@ -83,7 +108,7 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
             )
             for k in o.key_results:
                 table.add_row(
-                    f"  {one_line(k.id)}  {one_line(k.title)}",
+                    marked(f"  {one_line(k.id)}  {one_line(k.title)}", k.rejected),
                     percent(k.progress),
                     f"{number(k.current, percent=k.percent, lang=lang)} / "
                     f"{number(k.target, percent=k.percent, lang=lang)}",
@@ -99,7 +124,7 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
             table.add_column(name)
         for kpi in r.kpis:
             table.add_row(
-                f"{kpi.id}  {one_line(kpi.title)}",
+                marked(f"{kpi.id}  {one_line(kpi.title)}", kpi.rejected, kpi.note),
                 number(kpi.actual, percent=kpi.percent, lang=lang),
                 number(kpi.target, percent=kpi.percent, lang=lang),
                 percent(kpi.attainment),
@@ -116,7 +141,8 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
         )
         for p in card.perspectives:
             measures = ", ".join(
-                f"{SYMBOLS[m.status]} {one_line(m.id)} {percent(m.score)}" for m in p.measures
+                f"{SYMBOLS[m.status]} {one_line(m.id)} {percent(m.score)}{mark(m.id)}"
+                for m in p.measures
             )
             console.print(f"{one_line(p.title or p.name)} {percent(p.score)}: {measures}")
     console.print(Rule(t("changes")))
@@ -136,7 +162,7 @@ def render(r: Report, out: IO[str], *, color: bool) -> None:
         console.print(
             Text(
                 f"{SYMBOLS[risk.status]} {one_line(risk.id)} {one_line(risk.title)} "
-                f"{percent(risk.progress)}" + (f"  <- {drivers}" if drivers else ""),
+                f"{percent(risk.progress)}{mark(risk.id)}" + (f"  <- {drivers}" if drivers else ""),
                 style=COLORS[risk.status],
             )
         )

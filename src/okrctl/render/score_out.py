@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.checkin import neutralise
+from okrctl.metrics.source import Rejected
+from okrctl.rejected import by_file, row_note, warnings_for
 from okrctl.render import json_out
 from okrctl.render.console import make_console
 from okrctl.render.escape import markdown, one_line
 from okrctl.render.numbers import percent
-from okrctl.scoring import BalancedCard, Card, ScoreReport, Synergy
+from okrctl.render.status_style import REJECTED_MARK as MARK
+from okrctl.scoring import BalancedCard, Card, MeasureScore, ScoreReport, Synergy
 
 SCORE_FORMAT_VERSION = 1
 
@@ -65,6 +69,7 @@ def as_dict(report: ScoreReport, synergy: bool) -> dict[str, Any]:
                 "kpis": [
                     {"id": k.kpi.id, "score": r4(k.score), "weight": k.weight} for k in c.kpis
                 ],
+                "rejected": _rejected(c.rejected),
             }
             for c in report.cards
         ],
@@ -86,6 +91,7 @@ def as_dict(report: ScoreReport, synergy: bool) -> dict[str, Any]:
                                 "weight": m.weight,
                                 "score": r4(m.score),
                                 "status": m.status.value,
+                                "rejected": _rejected(m.rejected),
                             }
                             for m in p.measures
                         ],
@@ -95,6 +101,7 @@ def as_dict(report: ScoreReport, synergy: bool) -> dict[str, Any]:
             }
             for b in report.balanced
         ],
+        "warnings": [w.as_dict() for w in report.warnings],
     }
     if synergy:
         document["synergy"] = [
@@ -111,6 +118,10 @@ def as_dict(report: ScoreReport, synergy: bool) -> dict[str, Any]:
             for s in report.synergy
         ]
     return document
+
+
+def _rejected(rejected: tuple[Rejected, ...]) -> list[dict[str, Any]]:
+    return [w.as_dict(goals=False) for w in warnings_for([("", rejected)])]
 
 
 def render_json(report: ScoreReport, out: IO[str], synergy: bool) -> None:
@@ -130,6 +141,8 @@ CSV_HEADER = [
     "total",
     "rating",
     "bonus_multiplier",
+    "rejected_cells",
+    "rejected_input",
 ]
 
 
@@ -157,6 +170,8 @@ def render_csv(report: ScoreReport, out: IO[str]) -> None:
                 num(c.total),
                 neutralise(c.rating or ""),
                 num(c.bonus),
+                str(len(c.rejected)),
+                neutralise(row_note(c.rejected) or ""),
             ]
         )
     for b in report.balanced:
@@ -173,22 +188,32 @@ def render_csv(report: ScoreReport, out: IO[str]) -> None:
                 num(b.total),
                 neutralise(b.rating or ""),
                 "",
+                str(len(b.rejected)),
+                neutralise(row_note(b.rejected) or ""),
             ]
         )
     out.write("\ufeff" + buffer.getvalue())
 
 
+def _measure(m: MeasureScore) -> str:
+    """``KPI-GM 92%``, marked when its number rests on rejected input."""
+    return f"{m.id} {percent(m.score)}" + (f" {MARK}" if m.rejected else "")
+
+
 def render_markdown(report: ScoreReport, out: IO[str], synergy: bool) -> None:
     lines = [f"## Scorecards, {markdown(report.cycle)}, as of {report.as_of}", ""]
+    noted = bool(report.warnings)
     lines += [
-        "| Scorecard | Owner / unit | OKR | KPI | Total | Rating | Bonus |",
-        "|---|---|---:|---:|---:|---|---:|",
+        "| Scorecard | Owner / unit | OKR | KPI | Total | Rating | Bonus |"
+        + (" Note |" if noted else ""),
+        "|---|---|---:|---:|---:|---|---:|" + ("---|" if noted else ""),
     ]
     for c in report.cards:
         lines.append(
             f"| {markdown(_name(c))} | {markdown(_who(c))} | {percent(c.okr_score)} | "
             f"{percent(c.kpi_score)} | {percent(c.total)} | "
             f"{markdown(c.rating or '—')} | {_multiplier(c.bonus)} |"
+            + (f" {markdown(row_note(c.rejected) or '')} |" if noted else "")
         )
     for b in report.balanced:
         lines += [
@@ -200,18 +225,31 @@ def render_markdown(report: ScoreReport, out: IO[str], synergy: bool) -> None:
             "|---|---:|---:|---|",
         ]
         for p in b.perspectives:
-            measures = ", ".join(f"{markdown(m.id)} {percent(m.score)}" for m in p.measures)
+            measures = ", ".join(markdown(_measure(m)) for m in p.measures)
             lines.append(
                 f"| {markdown(p.title or p.name)} | {percent(p.weight)} | "
                 f"{percent(p.score)} | {measures or '—'} |"
             )
         lines += [f"- ⚠️ {markdown(w)}" for w in b.warnings]
     if synergy:
-        lines += _synergy_md(report.synergy)
+        lines += _synergy_md(report.synergy, _affected(report))
+    if report.warnings:
+        lines += ["", *(f"> ⚠️ {markdown(w.message)}" for w in by_file(report.warnings))]
     out.write("\n".join(lines) + "\n")
 
 
-def _synergy_md(items: list[Synergy]) -> list[str]:
+def _affected(report: ScoreReport) -> set[str]:
+    """The goals whose numbers miss rejected input."""
+    return {goal for warning in report.warnings for goal in warning.goals}
+
+
+def synergy_mark(s: Synergy, affected: Collection[str]) -> str:
+    """``*`` after an objective whose synergy numbers rest on rejected input."""
+    ids = [s.objective.id, *(k.kpi.id for k in s.kpis), *(g.objective.id for g in s.children)]
+    return f" {MARK}" if any(i in affected for i in ids) else ""
+
+
+def _synergy_md(items: list[Synergy], affected: set[str]) -> list[str]:
     lines = [
         "",
         "### OKR–KPI synergy",
@@ -221,7 +259,7 @@ def _synergy_md(items: list[Synergy]) -> list[str]:
     ]
     for s in items:
         lines.append(
-            f"| {markdown(s.objective.id)} | {percent(s.progress)} | "
+            f"| {markdown(s.objective.id + synergy_mark(s, affected))} | {percent(s.progress)} | "
             f"{percent(s.kpi_attainment)} | {percent(s.children_completion)} | "
             f"{markdown(s.flag or '')} |"
         )
@@ -241,6 +279,7 @@ def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool
         header_style="bold",
         pad_edge=False,
     )
+    noted = bool(report.warnings)
     for name, justify in (
         ("scorecard", "left"),
         ("owner / unit", "left"),
@@ -249,8 +288,9 @@ def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool
         ("total", "right"),
         ("rating", "left"),
         ("bonus", "right"),
+        *((("note", "left"),) if noted else ()),
     ):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify, no_wrap=name != "note")
     for c in report.cards:
         table.add_row(
             one_line(_name(c)),
@@ -260,6 +300,7 @@ def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool
             percent(c.total),
             one_line(c.rating or "—"),
             _multiplier(c.bonus),
+            *((Text(one_line(row_note(c.rejected) or ""), style="yellow"),) if noted else ()),
         )
     console.print(table)
     for b in report.balanced:
@@ -276,15 +317,18 @@ def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool
         )
         for name in ("objective", "completion", "KPI attainment", "aligned goals", "note"):
             syn.add_column(name, no_wrap=name != "note")
+        affected = _affected(report)
         for s in report.synergy:
             syn.add_row(
-                one_line(s.objective.id),
+                one_line(s.objective.id) + synergy_mark(s, affected),
                 percent(s.progress),
                 percent(s.kpi_attainment),
                 percent(s.children_completion),
                 Text(one_line(s.flag or ""), style="yellow"),
             )
         console.print(syn)
+    for warning in by_file(report.warnings):
+        console.print(Text(f"! {one_line(warning.message)}", style="yellow"))
 
 
 def _balanced_text(console: Any, b: BalancedCard) -> None:
@@ -304,10 +348,12 @@ def _balanced_text(console: Any, b: BalancedCard) -> None:
     for name in ("perspective", "weight", "score", "measures"):
         table.add_column(name, no_wrap=name != "measures")
     for p in b.perspectives:
-        measures = ", ".join(f"{one_line(m.id)} {percent(m.score)}" for m in p.measures)
+        measures = ", ".join(one_line(_measure(m)) for m in p.measures)
         table.add_row(
             one_line(p.title or p.name), percent(p.weight), percent(p.score), measures or "—"
         )
     console.print(table)
     for warning in b.warnings:
         console.print(Text(f"! {one_line(warning)}", style="yellow"))
+    if b.rejected:
+        console.print(Text(f"{MARK} rests on rejected input (below)", style="yellow"))

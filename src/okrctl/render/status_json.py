@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.rejected import warnings_for
 from okrctl.render import json_out
 from okrctl.status import StatusTree
 
@@ -20,6 +21,7 @@ def as_dict(tree: StatusTree) -> dict[str, Any]:
         "as_of": tree.as_of.isoformat(),
         "final": tree.final,
         "counts": dict(sorted(tree.counts.items())),
+        "warnings": [w.as_dict() for w in tree.warnings],
         "rows": [
             {
                 "kind": row.kind,
@@ -40,6 +42,7 @@ def as_dict(tree: StatusTree) -> dict[str, Any]:
                 "percent": row.percent,
                 "note": row.note,
                 "context": row.context,
+                "rejected": [w.as_dict(goals=False) for w in warnings_for([("", row.rejected)])],
             }
             for row in tree.rows
         ],

@@ -25,3 +25,7 @@ FILLS = {
     Status.RED: "#ffcdd2",
     Status.GREY: "#e0e0e0",
 }
+
+# after a number in a compact list (strategy maps, scorecard measures): it rests on input
+# okrctl left out; the footnotes below say which
+REJECTED_MARK = "*"

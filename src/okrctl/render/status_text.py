@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from okrctl.progress import Status
+from okrctl.rejected import by_file
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import pair, percent
@@ -72,7 +73,11 @@ def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = N
             one_line(_label(row)), style=("bold " if row.kind == "objective" else "") + style
         )
         if row.note:
-            label.append(f"  ({one_line(row.note)})", style="dim italic")
+            label.append(
+                f"  ({one_line(row.note)})", style="yellow" if row.rejected else "dim italic"
+            )
+        if row.rejected and not (row.note or "").startswith("no usable data"):
+            label.append(f"  ({one_line(row.data_note or '')})", style="yellow")
         table.add_row(
             label,
             Text(bar(row.progress, row.expected), style=COLORS[row.status]),
@@ -100,3 +105,5 @@ def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = N
             style="dim",
         )
     )
+    for warning in by_file(tree.warnings):
+        console.print(Text(f"! {one_line(warning.message)}", style="yellow"))

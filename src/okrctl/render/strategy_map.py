@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from typing import IO
 
+from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
+from okrctl.rejected import by_file, row_note, warnings_for
 from okrctl.render.escape import one_line
 from okrctl.render.numbers import percent
 from okrctl.render.status_style import FILLS, SYMBOLS
+from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.scoring import BalancedCard, WhyResult
 
 
@@ -32,6 +35,19 @@ def _dot_text(text: str) -> str:
     return one_line(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _footnotes(card: BalancedCard) -> list[str]:
+    """The warnings of the numbers a map shows, one per metric file."""
+    found = warnings_for(
+        (m.id, m.rejected) for p in card.perspectives for m in p.measures if m.rejected
+    )
+    return [w.message for w in by_file(found)]
+
+
+def _note(rejected: tuple[Rejected, ...]) -> str:
+    note = row_note(rejected)
+    return f"  ({one_line(note)})" if note else ""
+
+
 def render_text(card: BalancedCard, out: IO[str]) -> None:
     out.write(f"strategy map of {one_line(card.scorecard.id)}: {percent(card.total)}\n")
     for p in card.perspectives:
@@ -39,12 +55,15 @@ def render_text(card: BalancedCard, out: IO[str]) -> None:
         for m in p.measures:
             out.write(
                 f"  {SYMBOLS[m.status]} {one_line(m.id)}  {one_line(m.title)}  "
-                f"{percent(m.score)}  {m.status.word}\n"
+                f"{percent(m.score)}  {m.status.word}{_note(m.rejected)}\n"
             )
     if card.scorecard.links:
         out.write("\nlinks (driver -> result):\n")
         for link in card.scorecard.links:
             out.write(f"  {one_line(link.driver)} -> {one_line(link.result)}\n")
+    footnotes = _footnotes(card)
+    if footnotes:
+        out.write("\n" + "".join(f"! {one_line(f)}\n" for f in footnotes))
 
 
 def render_mermaid(card: BalancedCard, out: IO[str]) -> None:
@@ -54,11 +73,16 @@ def render_mermaid(card: BalancedCard, out: IO[str]) -> None:
             f'  subgraph p{index}["{_mermaid_text(p.title or p.name)} {percent(p.score)}"]'
         )
         for m in p.measures:
-            label = f"{_mermaid_text(m.id)}<br/>{SYMBOLS[m.status]} {percent(m.score)}"
+            mark = f" {MARK}" if m.rejected else ""
+            label = f"{_mermaid_text(m.id)}<br/>{SYMBOLS[m.status]} {percent(m.score)}{mark}"
             lines.append(f'    {_node_id(m.id)}["{label}"]:::{m.status.value}')
         lines.append("  end")
     for link in card.scorecard.links:
         lines.append(f"  {_node_id(link.driver)} --> {_node_id(link.result)}")
+    footnotes = _footnotes(card)
+    if footnotes:  # a node of its own, so the rendered map shows it
+        text = "<br/>".join(f"{MARK} {_mermaid_text(f)}" for f in footnotes)
+        lines.append(f'  rejected_input["{text}"]:::grey')
     for status in Status:
         lines.append(f"  classDef {status.value} fill:{FILLS[status]},stroke:#555")
     out.write("\n".join(lines) + "\n")
@@ -74,13 +98,20 @@ def render_dot(card: BalancedCard, out: IO[str]) -> None:
         lines.append(f"  subgraph cluster_{index} {{")
         lines.append(f'    label="{_dot_text(p.title or p.name)} {percent(p.score)}";')
         for m in p.measures:
+            mark = f" {MARK}" if m.rejected else ""
             lines.append(
                 f'    {_node_id(m.id)} [label="{_dot_text(m.id)}\\n'
-                f'{SYMBOLS[m.status]} {percent(m.score)}", fillcolor="{FILLS[m.status]}"];'
+                f'{SYMBOLS[m.status]} {percent(m.score)}{mark}", fillcolor="{FILLS[m.status]}"];'
             )
         lines.append("  }")
     for link in card.scorecard.links:
         lines.append(f"  {_node_id(link.driver)} -> {_node_id(link.result)};")
+    footnotes = _footnotes(card)
+    if footnotes:  # a node of its own, so the drawn map shows it
+        text = "\\l".join(f"{MARK} {_dot_text(f)}" for f in footnotes) + "\\l"
+        lines.append(
+            f'  rejected_input [shape=note, label="{text}", fillcolor="{FILLS[Status.GREY]}"];'
+        )
     lines.append("}")
     out.write("\n".join(lines) + "\n")
 
@@ -92,6 +123,9 @@ def render_why(results: list[WhyResult], out: IO[str]) -> None:
             f"{one_line(m.id)} ({one_line(result.perspective)}, scorecard "
             f"{one_line(result.scorecard)}): {percent(m.score)}, {m.status.word}\n"
         )
+        if m.rejected:
+            note = one_line(row_note(m.rejected) or "")
+            out.write(f"  its number rests on rejected input: {note}\n")
         if m.status not in (Status.YELLOW, Status.RED):
             out.write("  it is not off track; its drivers, for reference:\n")
         if not result.drivers:
@@ -107,5 +141,13 @@ def render_why(results: list[WhyResult], out: IO[str]) -> None:
             out.write(
                 f"  {'  ' * (d.depth - 1)}{SYMBOLS[d.status]} {one_line(d.id)} "
                 f"({one_line(d.perspective)}) {percent(d.score)} {d.status.word}"
-                f", drives {one_line(d.drives)}\n"
+                f", drives {one_line(d.drives)}{_note(d.rejected)}\n"
             )
+    found = warnings_for(
+        [
+            *((r.measure.id, r.measure.rejected) for r in results),
+            *((d.id, d.rejected) for r in results for d in r.drivers),
+        ]
+    )
+    for warning in by_file(found):
+        out.write(f"! {one_line(warning.message)}\n")

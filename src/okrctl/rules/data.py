@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.metrics.engine import CHECKINS
-from okrctl.metrics.source import Answer, Request
+from okrctl.metrics.source import Answer, Rejected, Request, Source
 from okrctl.model import Cycle, KeyResult, Kpi, KRKind
 from okrctl.progress import settle
 from okrctl.rules.context import Context
@@ -41,10 +41,12 @@ documented(
     ``NaN``). Numbers may be written as in goal files (``45%``, ``1,200``, ``1.2M``,
     ``200万``), with a decimal comma where the source says ``decimal: ","``.
 
-    Anti-pattern: ``2026-10-05,users_total,n/a``.
+    Anti-pattern: ``2026-10-05,users_total,n/a``; Excel's ``#N/A``, ``#DIV/0!`` or
+    ``#VALUE!`` in a finance export.
 
     Fix: export a number, or leave the cell empty for "no data" (empty is missing, never
-    zero).
+    zero). The cell is left out of the numbers, and every command that prints a number
+    resting on it says so.
     """,
 )
 documented(
@@ -56,7 +58,10 @@ documented(
 
     Anti-pattern: ``05/10/2026`` in a source without ``date_format``.
 
-    Fix: export ISO dates, or set ``date_format: "%d/%m/%Y"`` on the source.
+    Fix: export ISO dates, or set ``date_format: "%d/%m/%Y"`` on the source. The hint
+    names the format that reads the file's dates when a common one does (and says so when
+    the values cannot tell day/month from month/day); many such dates are one diagnostic
+    with the count and the first lines.
     """,
 )
 documented(
@@ -169,47 +174,105 @@ def _cycle_requests(ctx: Context) -> list[tuple[KeyResult | Kpi, str, Request]]:
     return out
 
 
-@rule("D005", "no-rows-in-cycle", W)
-def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
-    """A goal's metric has no rows in its cycle up to the as-of date, so its progress is
-    unknown (grey). Usually a misspelt metric or filter, or an export that stopped.
+def _unread(source: Source) -> Rejected | None:
+    """The problem that left the whole file unread, if one did."""
+    return next((r for r in source.rejected() if r.whole_file), None)
+
+
+def _known_metrics(ctx: Context, name: str, source: Source) -> set[str]:
+    key = f"data.metrics.{name}"
+    if key not in ctx.memo:
+        ctx.memo[key] = source.metrics()
+    return ctx.memo[key]  # type: ignore[return-value]
+
+
+@rule("D013", "unknown-metric", E)
+def unknown_metric(ctx: Context) -> Iterator[Diagnostic]:
+    """A goal's metric does not occur in its configured source (no row of a long file
+    names it, no column of a wide file is called so). Every number that depends on it is
+    unknown, in every cycle, so this is an error, not a warning.
 
     Anti-pattern: ``metric: crm:user_total`` when the export calls it ``users_total``.
 
-    Fix: correct the metric name or the ``where`` filter, or refresh the export.
+    Fix: correct the metric name (the hint lists the metrics the file has), or add the
+    metric to the export.
+    """
+    if ctx.data is None:
+        return
+    for item in _measured(ctx):
+        if item.metric is None or item.metric.source not in ctx.config.metrics:
+            continue
+        source = ctx.data.source(item.metric.source)
+        if source is None or _unread(source) is not None:
+            continue  # D004, D007 or D010 says why, and D005 names it at the goal
+        known = _known_metrics(ctx, item.metric.source, source)
+        if item.metric.name in known:
+            continue
+        listed = sorted(known)
+        yield make(
+            "D013",
+            item.file,
+            *item.at("metric"),
+            f"{_label(item)} reads metric '{item.metric.name}', which does not occur in "
+            f"{source.path}{did_you_mean(item.metric.name, known)}",
+            (
+                f"metrics in {source.path}: "
+                + ", ".join(listed[:12])
+                + (", ..." if len(listed) > 12 else "")
+            )
+            if listed
+            else f"{source.path} has no metrics yet",
+        )
+
+
+@rule("D005", "no-rows-in-cycle", W)
+def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
+    """A goal's metric has no usable rows in its cycle up to the as-of date, so its
+    progress is unknown (grey). The export stopped, the ``where`` filter matches nothing,
+    every row there was rejected (the message counts them), or the file could not be read
+    (the message says why, for example which header a missing ``columns:`` mapping should
+    name).
+
+    Anti-pattern: a CRM export that stopped on 2026-09-30, read for a 2026-Q4 goal.
+
+    Fix: refresh the export, correct the ``where`` filter, or fix the rejected rows.
     """
     if ctx.data is None or ctx.as_of is None:
         return
     requests = _cycle_requests(ctx)
     unique = {request.key: (source, request) for _, source, request in requests}
     answers = ctx.data.answer(unique.values())
-    hints: dict[tuple[str, str], str | None] = {}
     for item, source_name, request in requests:
         source = ctx.data.source(source_name)
-        if source is None or answers[request.key].dates:
+        answer = answers[request.key]
+        if source is None or answer.dates:
             continue
-        dims = set(source.dimensions())
-        if any(column not in dims for column, _ in request.where):
+        unread = _unread(source)
+        missing_column = any(column not in source.dimensions() for column, _ in request.where)
+        if unread is None and missing_column:
             continue  # D004 says why
-        slot = (source_name, request.metric)
-        if slot not in hints:
-            known = source.metrics()
-            hints[slot] = (
-                None
-                if request.metric in known
-                else (
-                    f"'{request.metric}' does not occur in {source.path}"
-                    + did_you_mean(request.metric, known)
-                )
+        if unread is None and request.metric not in _known_metrics(ctx, source_name, source):
+            continue  # D013
+        head = f"{_label(item)}: {item.metric} has no"
+        if unread is not None:
+            message = f"{head} rows: {source.path} could not be read: {unread.problem.message}"
+            hint = unread.problem.hint
+        elif answer.rejected:
+            codes = sorted({r.problem.code for r in answer.rejected})
+            lines = sorted({r.problem.line for r in answer.rejected})
+            shown = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+            message = (
+                f"{head} usable rows from {request.start} to {request.end}: "
+                f"{len(answer.rejected)} rejected ({', '.join(codes)}), on lines {shown} "
+                f"of {source.path}"
             )
-        yield make(
-            "D005",
-            item.file,
-            *item.at("metric"),
-            f"{_label(item)}: {item.metric} has no rows from {request.start} to "
-            f"{request.end}" + (" matching its `where`" if request.where else ""),
-            hints[slot],
-        )
+            hint = f"fix those rows; `okrctl check` lists them under {source.path}"
+        else:
+            message = f"{head} rows from {request.start} to {request.end}" + (
+                " matching its `where`" if request.where else ""
+            )
+            hint = None
+        yield make("D005", item.file, *item.at("metric"), message, hint)
 
 
 @rule("D004", "unknown-column", E)
@@ -247,8 +310,8 @@ _DURATION = re.compile(r"^(\d+)([hdw])$")
 
 @rule("D006", "stale-data", W)
 def stale_data(ctx: Context) -> Iterator[Diagnostic]:
-    """A metric source's newest row is older than its ``stale_after``: the numbers in
-    status are out of date.
+    """A metric source's newest row with a value that counts is older than its
+    ``stale_after``: the numbers in status are out of date.
 
     Anti-pattern: ``stale_after: 7d`` on a CRM export last refreshed three weeks ago.
 

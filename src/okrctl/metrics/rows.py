@@ -1,0 +1,264 @@
+"""Records of a metric dump judged cell by cell, the same way for both engines: which
+values count, which are refused (with the problem that says why) and what is skipped.
+
+``TableSource`` reads every record through ``RowReader``; the DuckDB engine aggregates in
+SQL and, when a file holds anything its scan flags, runs the same reader over the file to
+find the lines, so both engines report the same cells with the same codes and lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from okrctl.config import MetricSource
+from okrctl.metrics.cells import CellError, parse_cell, parse_date
+from okrctl.metrics.source import DataProblem, Rejected
+
+# (metric, date, value, dimension values)
+Accepted = tuple[str, dt.date, float, tuple[str, ...]]
+
+VALUE_HINT = "fix the export; okrctl never guesses or skips a value"
+EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
+EXCEL_HINT = (
+    "an Excel error value: fix the formula in the workbook, or export the cell empty "
+    "(missing data); okrctl never guesses a value"
+)
+
+
+def value_hint(text: str) -> str:
+    return EXCEL_HINT if text.strip().upper() in EXCEL_ERRORS else VALUE_HINT
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A header resolved against its source: which column plays which part.
+
+    Trailing columns without a name (Excel's empty columns after the data) are left out
+    of ``names`` but counted in ``width``, the number of fields every record has."""
+
+    names: tuple[str, ...]
+    width: int
+    date: int
+    metric: int | None = None  # long layout
+    value: int | None = None  # long layout
+    dimensions: tuple[int, ...] = ()  # long layout
+    values: tuple[int, ...] = ()  # wide layout: one metric per column
+
+    @property
+    def unnamed(self) -> range:
+        return range(len(self.names), self.width)
+
+
+# header names that usually play a part, for the hint of a missing `columns:` mapping
+_LIKELY = {
+    "date": {"date", "day", "日期", "时间", "統計日期", "统计日期", "月份", "年月", "period"},
+    "metric": {"metric", "指标", "指标名称", "kpi", "name", "名称"},
+    "value": {"value", "数值", "值", "金额", "amount"},
+}
+
+
+def resolve_layout(config: MetricSource, header: list[str]) -> Layout | DataProblem:
+    """The layout of a file with ``header``, or the D004 problem of a missing column."""
+    stripped = [h.strip() for h in header]
+    width = len(stripped)
+    while stripped and not stripped[-1]:
+        stripped.pop()
+    names = {"date": "date", "metric": "metric", "value": "value", **config.columns}
+    roles = ["date"] if config.layout == "wide" else ["date", "metric", "value"]
+    for role in roles:
+        if names[role] not in stripped:
+            guesses = [h for h in stripped if h.lower() in _LIKELY[role]]
+            mapped = guesses[0] if len(guesses) == 1 else "YOUR_HEADER"
+            return DataProblem(
+                "D004",
+                1,
+                f"header has no {role} column '{names[role]}' (columns: {', '.join(stripped)})",
+                f"map it with `columns: {{{role}: {mapped}}}` on the source"
+                + (", or declare `layout: wide`" if role != "date" else ""),
+            )
+    date = stripped.index(names["date"])
+    if config.layout == "wide":
+        values = tuple(i for i in range(len(stripped)) if i != date)
+        return Layout(tuple(stripped), width, date, values=values)
+    metric, value = stripped.index(names["metric"]), stripped.index(names["value"])
+    dims = tuple(i for i in range(len(stripped)) if i not in (date, metric, value))
+    return Layout(tuple(stripped), width, date, metric, value, dims)
+
+
+@dataclass
+class RowReader:
+    """Judges records one by one; collects the problems, the input left out and, through
+    ``accept``, the values that count."""
+
+    config: MetricSource
+    file: str
+    layout: Layout
+    accept: Callable[[str, dt.date, float, tuple[str, ...], int], None]
+    duplicates: bool = True
+    problems: list[DataProblem] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    metrics: set[str] = field(default_factory=set)
+    latest: dt.date | None = None
+    _seen: dict[tuple[object, ...], int] = field(default_factory=dict)
+    _dates: dict[str, dt.date | str] = field(default_factory=dict)
+
+    def _problem(
+        self,
+        code: str,
+        line: int,
+        column: int,
+        message: str,
+        hint: str | None = None,
+        cell: str | None = None,
+    ) -> DataProblem:
+        problem = DataProblem(code, line, message, hint, column, cell)
+        self.problems.append(problem)
+        return problem
+
+    def _reject(
+        self,
+        problem: DataProblem,
+        metric: str | None,
+        day: dt.date | None,
+        dims: tuple[tuple[str, str], ...] | None = (),
+    ) -> None:
+        self.rejected.append(Rejected(self.file, problem, metric, day, dims))
+
+    def _date(self, text: str, line: int) -> dt.date | None:
+        known = self._dates.get(text)
+        if known is None:
+            try:
+                known = parse_date(text, self.config.date_format)
+            except CellError as exc:
+                known = str(exc)
+            if len(self._dates) < 100_000:
+                self._dates[text] = known
+        if isinstance(known, dt.date):
+            return known
+        self._problem("D003", line, self.layout.date + 1, known, cell=text.strip())
+        return None
+
+    def _number(self, text: str, line: int, column: int, what: str) -> float | DataProblem | None:
+        try:
+            return parse_cell(text, self.config.decimal)
+        except CellError as exc:
+            return self._problem(
+                "D002", line, column, f"{what}: {exc}", value_hint(text), text.strip()
+            )
+
+    def _counted(
+        self, metric: str, day: dt.date, value: float, dims: tuple[str, ...], line: int
+    ) -> None:
+        if self.latest is None or day > self.latest:
+            self.latest = day
+        self.accept(metric, day, value, dims, line)
+
+    def read(self, line: int, cells: list[str]) -> None:
+        if all(not c.strip() for c in cells):
+            return  # a blank row: Excel's trailer rows (,,,,) and empty lines
+        layout = self.layout
+        if len(cells) != layout.width:
+            problem = self._problem(
+                "D009",
+                line,
+                1,
+                f"row has {len(cells)} fields, the header {layout.width}",
+                "check for a missing or extra delimiter",
+            )
+            self._reject(problem, None, None, None)
+            return
+        for index in layout.unnamed:
+            if cells[index].strip():
+                self._problem(
+                    "D009",
+                    line,
+                    index + 1,
+                    f"a value ('{cells[index].strip()}') in column {index + 1}, which has "
+                    "no name in the header",
+                    "name the column in the header, or export without it",
+                    cells[index].strip(),
+                )
+        if layout.metric is None:
+            self._read_wide(line, cells)
+        else:
+            self._read_long(line, cells)
+
+    def _read_long(self, line: int, cells: list[str]) -> None:
+        layout = self.layout
+        assert layout.metric is not None and layout.value is not None
+        metric = cells[layout.metric]
+        self.metrics.add(metric)
+        dims = tuple(cells[i] for i in layout.dimensions)
+        named = tuple(zip((layout.names[i] for i in layout.dimensions), dims, strict=True))
+        day = self._date(cells[layout.date], line)
+        date_problem = self.problems[-1] if day is None else None
+        value = self._number(cells[layout.value], line, layout.value + 1, f"metric '{metric}'")
+        if day is None:
+            assert date_problem is not None
+            self._reject(date_problem, metric, None, named)
+            return
+        if self.duplicates:
+            key = (day, metric, dims)
+            first = self._seen.get(key)
+            if first is not None:
+                where = ", ".join(f"{n}={v}" for n, v in named)
+                problem = self._problem(
+                    "D001",
+                    line,
+                    1,
+                    f"duplicate row: {metric} on {day}"
+                    + (f" ({where})" if dims else "")
+                    + f" already appears on line {first}",
+                    "remove one of the rows; okrctl does not sum or drop duplicates silently",
+                )
+                self._reject(problem, metric, day, named)
+                return
+            self._seen[key] = line
+        if isinstance(value, DataProblem):
+            self._reject(value, metric, day, named)
+        elif value is None:
+            problem = self._problem(
+                "D008",
+                line,
+                layout.value + 1,
+                f"metric '{metric}' on {day} has an empty value",
+                "an empty cell is missing data, not zero",
+                cells[layout.value],
+            )
+            self._reject(problem, metric, day, named)
+        else:
+            self._counted(metric, day, value, dims, line)
+
+    def _read_wide(self, line: int, cells: list[str]) -> None:
+        layout = self.layout
+        day = self._date(cells[layout.date], line)
+        if day is None:
+            problem = self.problems[-1]
+            for index in layout.values:
+                if cells[index].strip():
+                    self._reject(problem, layout.names[index], None)
+            return
+        if self.duplicates:
+            first = self._seen.get((day,))
+            if first is not None:
+                problem = self._problem(
+                    "D001",
+                    line,
+                    layout.date + 1,
+                    f"duplicate row: {day} already appears on line {first}",
+                    "remove one of the rows",
+                )
+                for index in layout.values:
+                    if cells[index].strip():
+                        self._reject(problem, layout.names[index], day)
+                return
+            self._seen[(day,)] = line
+        for index in layout.values:
+            name = layout.names[index]
+            value = self._number(cells[index], line, index + 1, f"column '{name}'")
+            if isinstance(value, DataProblem):
+                self._reject(value, name, day)
+            elif value is not None:
+                self._counted(name, day, value, (), line)
