@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, GOLDEN, MakeRepo, golden, run_okrctl
+from conftest import EXAMPLES, GOLDEN, MINIMAL_GOAL, MakeRepo, golden, run_okrctl
 
 EDU = EXAMPLES / "education"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -427,3 +427,47 @@ def test_a_cycle_kpi_pro_rates_its_open_cycle(make_repo: MakeRepo, engine: str) 
     closed = rows("2026-12-31")["K-CALLS"]
     assert (closed["current"], closed["target"]) == (35, 40)
     assert closed["progress"] == pytest.approx(35 / 40)
+
+
+def test_two_check_ins_on_one_day_are_never_summed(make_repo: MakeRepo, engine: str) -> None:
+    # both engine settings: the check-ins file is read exactly whatever its size
+    # a hand edit left two rows for CO-1/deals on 11-20 with different notes: the note is
+    # not a dimension, so they are duplicates: check reports the second (D001), and status
+    # shows the first, 3 (of a target of 10: 30%), never 3 + 4 = 7
+    root = make_repo(
+        {
+            "goals/a.yaml": """\
+            defaults: {cycle: 2026-Q4, unit: acme}
+            objectives:
+              - id: CO-1
+                title: Sell
+                key_results:
+                  - {id: deals, baseline: 0, target: 10}
+            """,
+            "metrics/checkins.csv": "date,metric,value,note\n"
+            "2026-11-20,CO-1/deals,3,call\n2026-11-20,CO-1/deals,4,meeting\n",
+        }
+    )
+    check = run_okrctl("check", "-f", "json", "--as-of", "2026-11-30", "-C", str(root))
+    found = [(d["code"], d["file"], d["line"]) for d in json.loads(check.stdout)["diagnostics"]]
+    assert ("D001", "metrics/checkins.csv", 3) in found
+    _, out, _ = status("-C", str(root), "--as-of", "2026-11-30", "-f", "json")
+    kr = json.loads(out)["rows"][1]
+    assert (kr["current"], kr["progress"]) == (3, 0.3)
+
+
+def test_a_default_check_ins_link_out_of_the_repository_is_not_read(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("date,metric,value,note\n2026-11-20,CO-1/users,9,\n", encoding="utf-8")
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
+    (root / "metrics" / "checkins.csv").symlink_to(outside)
+    check = run_okrctl("check", "-f", "json", "--as-of", "2026-11-30", "-C", str(root))
+    codes = [(d["code"], d["file"]) for d in json.loads(check.stdout)["diagnostics"]]
+    assert ("C002", "okrctl.yaml") in codes
+    # the configuration has an error: status refuses to compute, naming it, and never
+    # shows the 9 read from outside
+    result = run_okrctl("status", "-C", str(root), "--as-of", "2026-11-30", "-f", "json")
+    assert result.returncode == 2
+    assert "outside the repository" in result.stderr and "9" not in result.stdout

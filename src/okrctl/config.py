@@ -42,6 +42,9 @@ class MetricSource:
     stale_after: str | None
     line: int
     column: int
+    # whether a long file's other columns are dimensions (summed over per date); the
+    # check-ins file's are notes about a value, never summed (docs/metrics.md)
+    dimensions: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,7 @@ class Config:
     aspirational_full_at: float | None = None
     perspectives: tuple[str, ...] = tuple(DEFAULT_PERSPECTIVES)
     rule_settings: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    checkins: str = "metrics/checkins.csv"
+    checkins: str = "metrics/checkins.csv"  # DEFAULT_CHECKINS
     checkins_line: int = 0
     ratings: tuple[tuple[float, str], ...] = DEFAULT_RATINGS
     bonus_by_rating: dict[str, float] | None = None
@@ -103,6 +106,9 @@ def find_root(start: Path) -> Path:
         f"no {CONFIG_NAME} found in {start} or any directory above it",
         hint="run `okrctl init` to start a goals repository, or pass -C/--repo DIR",
     )
+
+
+DEFAULT_CHECKINS = "metrics/checkins.csv"
 
 
 def inside(root: Path, relative: str) -> bool:
@@ -335,6 +341,18 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
             )
         )
         checkins = None
+    elif not isinstance(checkins, str) and not inside(root, DEFAULT_CHECKINS):
+        diagnostics.append(
+            make(
+                "C002",
+                CONFIG_NAME,
+                1,
+                1,
+                f"the check-ins file {DEFAULT_CHECKINS} (the default) is a link that points "
+                "outside the repository; it is not read",
+                "keep the check-ins file inside the repository",
+            )
+        )
     raw_rules = data.get("rules")
     rules = raw_rules if isinstance(raw_rules, YamlMap) else YamlMap()
     return Config(
@@ -362,7 +380,7 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
             for key, value in rules.items()
             if isinstance(value, str)
         },
-        checkins=checkins if isinstance(checkins, str) else "metrics/checkins.csv",
+        checkins=checkins if isinstance(checkins, str) else DEFAULT_CHECKINS,
         ratings=_ratings(scoring.get("ratings")),
         bonus_by_rating=_numbers(_mapping(scoring.get("bonus")).get("by_rating")),
         bonus_formula=_numbers(_mapping(scoring.get("bonus")).get("formula")),

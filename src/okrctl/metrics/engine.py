@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from okrctl.config import Config, MetricSource
+from okrctl.config import Config, MetricSource, inside
 from okrctl.diagnostics import Diagnostic
 from okrctl.metrics.grouping import group_problems
 from okrctl.metrics.source import NO_DATA, Answer, DataProblem, Request, Source
@@ -33,6 +33,7 @@ def checkins_source(config: Config) -> MetricSource:
         stale_after=None,
         line=config.checkins_line,
         column=1,
+        dimensions=False,
     )
 
 
@@ -82,13 +83,15 @@ class MetricData:
 
     def _make(self, spec: MetricSource) -> Source | None:
         path = self.config.root / spec.path
-        if spec.name == CHECKINS and not path.exists():
-            return None
+        if spec.name == CHECKINS and (not path.exists() or not inside(self.config.root, spec.path)):
+            return None  # no check-ins yet, or a link out of the repository (C002)
         try:
             size = path.stat().st_size
         except OSError:
             size = 0
-        if size > self.large:
+        # check-ins are typed by people, a few rows a week: always read exactly, so two
+        # rows of one key result on one day are a duplicate (D001), never a sum
+        if size > self.large and spec.name != CHECKINS:
             from okrctl.metrics.duck import DuckSource
 
             return DuckSource(spec, self.config.root)

@@ -83,7 +83,11 @@ def resolve_layout(config: MetricSource, header: list[str]) -> Layout | DataProb
         values = tuple(i for i in range(len(stripped)) if i != date)
         return Layout(tuple(stripped), width, date, values=values)
     metric, value = stripped.index(names["metric"]), stripped.index(names["value"])
-    dims = tuple(i for i in range(len(stripped)) if i not in (date, metric, value))
+    dims = (
+        tuple(i for i in range(len(stripped)) if i not in (date, metric, value))
+        if config.dimensions
+        else ()
+    )
     return Layout(tuple(stripped), width, date, metric, value, dims)
 
 
