@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, MakeRepo, run_okrctl
+from conftest import MINIMAL_GOAL, SHARED, MakeRepo, run_okrctl
+from okrctl.check import check
 from okrctl.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, open_dialect, read_records
@@ -589,3 +590,39 @@ def test_a_missing_columns_mapping_names_the_headers(make_repo: MakeRepo) -> Non
         "read: header has no date column 'date' (columns: 日期, 营业收入)"
     )
     assert d005["hint"] == "map it with `columns: {date: 日期}` on the source"
+
+
+def test_duplicates_in_a_large_file_are_located_with_bounded_memory(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the size limit DuckDB finds the duplicated keys (a GROUP BY that spills to
+    disk); the exact reader then tracks only rows with those keys, not every row."""
+    import okrctl.metrics.engine
+    from okrctl.metrics import rows
+
+    monkeypatch.setattr(okrctl.metrics.engine, "LARGE_FILE_BYTES", 0)
+    lines = ["date,metric,value,channel"]
+    for day in range(1, 31):
+        for channel in range(50):  # 1,500 distinct keys
+            lines.append(f"2026-10-{day:02d},users,{channel},c{channel}")
+    lines.append("2026-10-07,users,9,c3")  # line 1,502: repeats line 2 + 6 x 50 + 3 = 305
+    lines.append("2026-10-20,users,9,c0")  # line 1,503: repeats line 2 + 19 x 50 = 952
+    root = make_repo(
+        {
+            "goals/a.yaml": MINIMAL_GOAL.replace("{id: users,", "{id: users, metric: crm:users,"),
+            "metrics/crm.csv": "\n".join(lines) + "\n",
+        }
+    )
+    most = 0
+    original = rows.RowReader._read_long
+
+    def tracking(self: rows.RowReader, line: int, cells: list[str]) -> None:
+        nonlocal most
+        original(self, line, cells)
+        most = max(most, len(self._seen))
+
+    monkeypatch.setattr(rows.RowReader, "_read_long", tracking)
+    result = check(root, use_cache=False, as_of=dt.date(2026, 11, 30))
+    found = [(d.code, d.line) for d in result.diagnostics if d.code == "D001"]
+    assert found == [("D001", 1502), ("D001", 1503)]
+    assert 0 < most <= 2  # the two duplicated keys, never the 1,500 others

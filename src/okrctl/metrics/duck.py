@@ -42,6 +42,12 @@ from okrctl.metrics.source import (
     UsedRow,
 )
 
+# DuckDB's share of the 1 GiB every command stays under; beyond it, it spills to disk
+DUCKDB_MEMORY = "512MB"
+# duplicated keys located by line (each costs the exact reader one dict entry); a file
+# with more is reported with the first ones
+MAX_DUPLICATE_KEYS = 100_000
+
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
@@ -118,6 +124,10 @@ class DuckSource:
 
         self._con = duckdb.connect()
         self._con.execute("SET preserve_insertion_order = false")
+        # every command stays under 1 GiB: DuckDB spills what does not fit to disk
+        spill = Path(tempfile.gettempdir()) / "okrctl-duckdb"
+        self._con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+        self._con.execute(f"SET temp_directory = {_literal(str(spill))}")
 
     def _transcode(self, encoding: str) -> str:
         fd, name = tempfile.mkstemp(prefix="okrctl-", suffix=".csv")
@@ -401,13 +411,15 @@ class DuckSource:
         if not self._built and self._fallback is None and self._con is not None:
             self._build([(0, "TRUE")])
 
-    def _exact_reader(self, duplicates: bool) -> TableSource:
-        """The exact reader over the file, without its rows: problems and rejected input."""
-        if duplicates not in self._exact:
-            self._exact[duplicates] = TableSource(
+    def _exact_reader(self, duplicates: bool | frozenset[tuple[object, ...]]) -> TableSource:
+        """The exact reader over the file, without its rows: problems and rejected input;
+        ``duplicates``: the duplicated keys to locate (False: none)."""
+        slot = bool(duplicates)
+        if slot not in self._exact:
+            self._exact[slot] = TableSource(
                 self.config, self.root, keep_rows=False, duplicates=duplicates
             )
-        return self._exact[duplicates]
+        return self._exact[slot]
 
     # -- answering -------------------------------------------------------------------------
     def answer(self, requests: Sequence[Request]) -> dict[str, Answer]:
@@ -465,9 +477,9 @@ class DuckSource:
             return self._fallback.problems()
         if self._con is None:
             return list(self._problems)
-        duplicates = self._duplicates_exist()
+        duplicates = self._duplicate_keys()
         if self._dirty or duplicates:
-            return self._exact_reader(duplicates).problems()
+            return self._exact_reader(duplicates or False).problems()
         return list(self._problems)
 
     def rejected(self) -> list[Rejected]:
@@ -480,19 +492,24 @@ class DuckSource:
             return list(self._unread)
         return self._exact_reader(False).rejected() if self._dirty else []
 
-    def _duplicates_exist(self) -> bool:
+    def _duplicate_keys(self) -> frozenset[tuple[object, ...]]:
+        """The keys (date, or date, metric and dimensions) that more than one row has,
+        found by a GROUP BY in DuckDB (which spills to disk): the exact reader then tracks
+        only rows with these keys, so memory grows with the duplicates, not the file."""
         layout = self._layout
         assert layout is not None
         key = ["dates.d"]
         if layout.metric is not None:
             key += [f"s.c{layout.metric}", *(f"s.c{i}" for i in layout.dimensions)]
-        row = self._con.execute(
-            f"SELECT count(*) FROM (SELECT {', '.join(key)} FROM {self._scan()} s "
+        rows = self._con.execute(
+            f"SELECT {', '.join(key)} FROM {self._scan()} s "
             f"JOIN dates ON s.c{layout.date} = dates.ds GROUP BY ALL "
-            "HAVING count(*) > 1 LIMIT 1)"
-        ).fetchone()
+            f"HAVING count(*) > 1 LIMIT {MAX_DUPLICATE_KEYS}"
+        ).fetchall()
         self._clear_rejects()
-        return bool(row and row[0])
+        if layout.metric is None:
+            return frozenset((row[0],) for row in rows)
+        return frozenset((row[0], row[1], tuple(row[2:])) for row in rows)
 
     def rows(self, request: Request) -> list[UsedRow]:
         """Rows behind one request, with their lines: an exact scan (explain only)."""

@@ -37,7 +37,7 @@ class TableSource:
         root: Path,
         *,
         keep_rows: bool = True,
-        duplicates: bool = True,
+        duplicates: bool | frozenset[tuple[object, ...]] = True,
     ) -> None:
         self.name = config.name
         self.path = config.path

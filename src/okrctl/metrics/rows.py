@@ -100,7 +100,10 @@ class RowReader:
     file: str
     layout: Layout
     accept: Callable[[str, dt.date, float, tuple[str, ...], int], None]
-    duplicates: bool = True
+    # True: every row is checked against the rows before it (a dict of every key: memory
+    # grows with the file); a set: only rows with one of these keys (the duplicated keys a
+    # database found), so memory grows with the duplicates; False: no check
+    duplicates: bool | frozenset[tuple[object, ...]] = True
     problems: list[DataProblem] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     metrics: set[str] = field(default_factory=set)
@@ -203,8 +206,8 @@ class RowReader:
             assert date_problem is not None
             self._reject(date_problem, metric, None, named)
             return
-        if self.duplicates:
-            key = (day, metric, dims)
+        key = (day, metric, dims)
+        if self.duplicates is True or (self.duplicates and key in self.duplicates):
             first = self._seen.get(key)
             if first is not None:
                 where = ", ".join(f"{n}={v}" for n, v in named)
@@ -244,7 +247,7 @@ class RowReader:
                 if cells[index].strip():
                     self._reject(problem, layout.names[index], None)
             return
-        if self.duplicates:
+        if self.duplicates is True or (self.duplicates and (day,) in self.duplicates):
             first = self._seen.get((day,))
             if first is not None:
                 problem = self._problem(
