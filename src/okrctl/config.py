@@ -117,12 +117,19 @@ def inside(root: Path, relative: str) -> bool:
 
 def load_config(start: Path) -> Config:
     """Read okrctl.yaml found from ``start``. Unreadable files raise ``ConfigError``."""
+    from okrctl.fileio import FileTooLarge, read_limited
+    from okrctl.yamlread import MAX_FILE_BYTES, too_large
+
     root = find_root(start)
     path = root / CONFIG_NAME
     try:
-        data = path.read_bytes()
+        data = read_limited(path, MAX_FILE_BYTES)
+    except FileTooLarge as exc:
+        problem = too_large(exc.size)
+        diagnostic = make(problem.code, CONFIG_NAME, 0, 0, problem.message, problem.hint)
+        return Config(root=root, diagnostics=(diagnostic,))
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}", file=CONFIG_NAME) from exc
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}", file=CONFIG_NAME) from exc
     return parse_config(root, data)
 
 

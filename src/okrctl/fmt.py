@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from okrctl.config import CONFIG_NAME
-from okrctl.fileio import write_atomic
-from okrctl.yamlread import read_yaml
+from okrctl.fileio import read_limited, write_atomic
+from okrctl.yamlread import MAX_FILE_BYTES, read_yaml
 
 TOP = ("defaults", "objectives", "kpis", "scorecards")
 DEFAULTS = ("cycle", "unit", "owner", "level", "type", "perspective")
@@ -223,7 +223,7 @@ def format_files(root: Path, paths: list[str], *, check: bool) -> FmtResult:
     for path in paths:
         full = root / path
         try:
-            data = full.read_bytes()
+            data = read_limited(full, MAX_FILE_BYTES)
         except OSError as exc:
             result.skipped.append((path, f"cannot read: {exc.strerror or exc}"))
             continue

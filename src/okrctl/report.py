@@ -243,13 +243,21 @@ def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
 
 def _reviews(workspace: Workspace, cycle: str, warnings: list[str]) -> dict[str, dict[str, str]]:
     from okrctl.config import inside
-    from okrctl.yamlread import read_yaml
+    from okrctl.fileio import read_limited
+    from okrctl.yamlread import MAX_FILE_BYTES, read_yaml
 
     relative = f"reviews/{cycle}.yaml"
     path = workspace.config.root / relative
-    if not inside(workspace.config.root, relative) or not path.is_file():
+    if not inside(workspace.config.root, relative):
         return {}
-    value, problems = read_yaml(path.read_bytes())
+    try:  # bounded like a goal file; what cannot be read never stops the review
+        data = read_limited(path, MAX_FILE_BYTES)
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        warnings.append(f"{relative}: not read ({exc.strerror or exc})")
+        return {}
+    value, problems = read_yaml(data)
     if problems or not isinstance(value, dict):
         warnings.append(
             f"{relative}: not read ({problems[0].message if problems else 'not a mapping'})"

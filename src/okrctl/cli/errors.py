@@ -8,6 +8,7 @@ traceback only with ``--debug``.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -33,6 +34,13 @@ def report_error(error: OkrctlError) -> None:
         sys.stderr.write(f"  hint: {one_line(error.hint)}\n")
 
 
+def _io_error(error: OSError) -> OkrctlError:
+    """The path and the reason of a failed system call (of a rename, its target)."""
+    path = error.filename2 if error.filename2 is not None else error.filename
+    shown = os.fsdecode(path) if isinstance(path, str | bytes) else None
+    return OkrctlError(error.strerror or str(error), file=shown)
+
+
 def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -49,6 +57,9 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(EXIT_OK) from None
+        except OSError as error:  # the system refused a read or a write: not a bug
+            report_error(_io_error(error))
+            raise typer.Exit(EXIT_USAGE) from None
         except Exception as error:  # the last line of defence: a bug in okrctl
             sys.stderr.write(
                 f"okrctl: internal error: {type(error).__name__}: {one_line(str(error))}\n"

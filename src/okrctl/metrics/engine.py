@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from okrctl.config import Config, MetricSource
 from okrctl.diagnostics import Diagnostic
+from okrctl.errors import OkrctlError
+from okrctl.fileio import regular_size
 from okrctl.metrics.source import NO_DATA, Answer, DataProblem, Request, Source
 from okrctl.rules.registry import make
 
@@ -55,13 +57,18 @@ class MetricData:
 
     def _make(self, spec: MetricSource) -> Source | None:
         path = self.config.root / spec.path
-        if spec.name == CHECKINS and not path.exists():
-            return None
         try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
-        if size > self.large:
+            size = regular_size(path)
+        except OSError as exc:  # there but unreadable, or a FIFO that would stall the run
+            raise OkrctlError(
+                f"cannot read the metric file: {exc.strerror or exc}",
+                hint=("`checkins:`" if spec.name == CHECKINS else f"metric source '{spec.name}'")
+                + " in okrctl.yaml names it; make it a readable regular file",
+                file=spec.path,
+            ) from None
+        if size is None and spec.name == CHECKINS:
+            return None
+        if size is not None and size > self.large:
             from okrctl.metrics.duck import DuckSource
 
             return DuckSource(spec, self.config.root)

@@ -1,0 +1,284 @@
+"""Faults of the file system: unreadable folders and files, FIFOs, huge files, read-only
+targets, unusable paths. Each is an exit 2 naming the path and the reason (or, for the
+review notes, a warning and the report), never an internal error, a hang or a pass.
+
+Tests run as root in CI, where permissions do not stop reads: an unreadable folder is a
+patched ``os.scandir``/``os.stat`` raising what the system raises, or a file where a
+folder is expected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, MINIMAL_GOAL, MakeRepo, Run, run_okrctl
+
+EDU = EXAMPLES / "education"
+DAY = ("--as-of", "2026-11-30")
+COMPUTING = [("status", *DAY), ("score", *DAY), ("report", *DAY), ("explain", "CO-1/users")]
+
+
+@pytest.fixture
+def edu(tmp_path: Path) -> Path:
+    root = tmp_path / "education"
+    shutil.copytree(EDU, root)
+    return root
+
+
+def refuse(path_part: str, error: type[OSError], *, call: str) -> Callable[..., object]:
+    """A stand-in for ``os.<call>`` that fails like the system for paths containing
+    ``path_part``, and behaves normally otherwise."""
+    real = getattr(os, call)
+
+    def patched(path: object, *args: object, **kwargs: object) -> object:
+        if path_part in os.fsdecode(path):  # type: ignore[arg-type]
+            raise error(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(path))  # type: ignore[arg-type]
+        return real(path, *args, **kwargs)
+
+    return patched
+
+
+# -- folders and files that cannot be read -----------------------------------------------
+
+
+def test_an_unreadable_metrics_folder_fails_every_command(
+    edu: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # before: the check-ins lookup (Path.exists) and the metric-file rule (Path.is_file)
+    # raised PermissionError: an internal error, exit 3
+    monkeypatch.setattr(os, "stat", refuse(str(edu / "metrics"), PermissionError, call="stat"))
+    for args in [("check",), *COMPUTING]:
+        result = run_okrctl(*args, "-C", str(edu))
+        assert result.returncode == 2, (args, result.stderr)
+        assert "metrics/" in result.stderr and "Permission denied" in result.stderr
+        assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["directory", "unreadable"])
+def test_review_notes_that_cannot_be_read_are_a_warning_and_the_report_goes_on(
+    edu: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    notes = edu / "reviews" / "2026-Q4.yaml"
+    if kind == "directory":
+        notes.mkdir(parents=True)
+        reason = "not a regular file (a directory)"
+    else:
+        notes.parent.mkdir()
+        notes.write_text("MKT-1: {went_right: x}\n", encoding="utf-8")
+        monkeypatch.setattr(os, "open", refuse(str(notes), PermissionError, call="open"))
+        reason = "Permission denied"
+    result = run_okrctl("report", *DAY, "--format", "json", "--no-git", "-C", str(edu))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["warnings"] == [f"reviews/2026-Q4.yaml: not read ({reason})"]
+    result = run_okrctl("report", *DAY, "--format", "md", "--no-git", "-C", str(edu))
+    assert result.returncode == 0, result.stderr
+    assert "> ⚠️ reviews/2026-Q4.yaml: not read" in result.stdout
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def test_writing_into_a_read_only_folder_names_the_file(
+    edu: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = edu / "out" / "review.md"
+    target.parent.mkdir()
+
+    def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, "Permission denied", str(target.parent))
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    result = run_okrctl("report", *DAY, "--format", "md", "-o", str(target), "-C", str(edu))
+    assert result.returncode == 2
+    assert result.stderr == (f"okrctl: error: {target}: cannot write the file: Permission denied\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("okrctl.yaml/review.md", "Not a directory"), ("goals", "Is a directory")],
+)
+def test_writing_where_no_file_can_be_names_the_file_not_a_temporary(
+    edu: Path, name: str, reason: str
+) -> None:
+    result = run_okrctl("report", *DAY, "--format", "md", "-o", str(edu / name), "-C", str(edu))
+    assert result.returncode == 2
+    assert result.stderr == f"okrctl: error: {edu / name}: cannot write the file: {reason}\n"
+    assert not list(edu.glob(".*.tmp")) and not list((edu / "goals").glob(".*.tmp"))
+
+
+def test_a_full_disk_keeps_the_old_file(edu: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = edu / "review.md"
+    target.write_text("the old review\n", encoding="utf-8")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = run_okrctl("report", *DAY, "--format", "md", "-o", str(target), "-C", str(edu))
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == f"okrctl: error: {target}: cannot write the file: No space left on device\n"
+    )
+    assert target.read_text(encoding="utf-8") == "the old review\n"
+    assert [p.name for p in edu.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# -- FIFOs and other files that are not regular ----------------------------------------------
+
+
+def run_beside_fifo(fifo: Path, *args: str) -> Run:
+    """Run okrctl in this process, in a thread; should it block on ``fifo``, open the FIFO
+    for writing (which releases a reader waiting for a writer) until it ends, then fail."""
+    outcome: list[Run] = []
+    worker = threading.Thread(target=lambda: outcome.append(run_okrctl(*args)), daemon=True)
+    worker.start()
+    worker.join(30)
+    hung = worker.is_alive()
+    while worker.is_alive():
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(0.1)
+    assert not hung, f"okrctl {' '.join(args)} waited for a writer on {fifo}"
+    return outcome[0]
+
+
+METRIC_FIFOS = [
+    ("metrics/crm.csv", ("check",), "metrics/crm.csv: cannot read the metric file"),
+    ("metrics/crm.csv", ("status", *DAY), "metrics/crm.csv: cannot read the metric file"),
+    ("metrics/crm.csv", ("report", *DAY), "metrics/crm.csv: cannot read the metric file"),
+]
+
+
+@pytest.mark.parametrize(("place", "args", "expected"), METRIC_FIFOS)
+def test_a_fifo_is_refused_not_waited_on(
+    edu: Path, place: str, args: tuple[str, ...], expected: str
+) -> None:
+    fifo = edu / place
+    if fifo.exists():
+        fifo.unlink()
+    os.mkfifo(fifo)
+    result = run_beside_fifo(fifo, *args, "-C", str(edu))
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "not a regular file (a FIFO)" in result.stderr
+
+
+def test_a_fifo_of_review_notes_is_a_warning(edu: Path) -> None:
+    (edu / "reviews").mkdir()
+    os.mkfifo(edu / "reviews" / "2026-Q4.yaml")
+    result = run_beside_fifo(
+        edu / "reviews" / "2026-Q4.yaml", "report", *DAY, "-f", "json", "--no-git", "-C", str(edu)
+    )
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["warnings"] == [
+        "reviews/2026-Q4.yaml: not read (not a regular file (a FIFO))"
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("status", *DAY), ("check",), ("checkin", "FUND/vc-meetings", "3", "--date", "2026-11-02")],
+    ids=lambda a: a[0],
+)
+def test_a_fifo_of_check_ins_is_refused(tmp_path: Path, args: tuple[str, ...]) -> None:
+    root = tmp_path / "startup"  # its key results read check-ins
+    shutil.copytree(EXAMPLES / "startup", root)
+    fifo = root / "metrics" / "checkins.csv"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    result = run_beside_fifo(fifo, *args, "-C", str(root))
+    assert result.returncode == 2
+    assert "metrics/checkins.csv" in result.stderr
+    assert "not a regular file (a FIFO)" in result.stderr
+
+
+# -- files over the size limit are never read whole ---------------------------------------
+
+TWO_GB = 2 * 1024**3
+
+
+def bytes_read() -> int:
+    """What this process has read through read(2) so far, as the kernel counts it."""
+    try:
+        with open("/proc/self/io", encoding="ascii") as handle:
+            fields = dict(line.split(": ") for line in handle.read().splitlines())
+    except OSError:
+        pytest.skip("/proc/self/io is absent: the kernel does not count bytes read here")
+    return int(fields["rchar"])
+
+
+def sparse(path: Path, size: int = TWO_GB) -> None:
+    """A file of ``size`` bytes of zeros that takes no disk space."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.truncate(size)
+
+
+def test_a_2gb_goal_file_is_refused_by_its_size(make_repo: MakeRepo) -> None:
+    # before: the whole file was read (2.1 GB RSS) and then refused
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
+    sparse(root / "goals" / "big.yaml")
+    before = bytes_read()
+    result = run_okrctl("check", "--format", "json", "--no-cache", "-C", str(root))
+    read = bytes_read() - before
+    assert result.returncode == 1
+    found = [d for d in json.loads(result.stdout)["diagnostics"] if d["file"] == "goals/big.yaml"]
+    assert [(d["code"], d["line"]) for d in found] == [("Y004", 0)]
+    assert "file is 2,147,483,648 bytes" in found[0]["message"]
+    assert read < 64 * 1024**2, f"{read:,} bytes read"
+
+
+def test_a_2gb_config_file_is_refused_by_its_size(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL}, config=None)
+    sparse(root / "okrctl.yaml")
+    before = bytes_read()
+    result = run_okrctl("check", "--format", "json", "-C", str(root))
+    read = bytes_read() - before
+    assert result.returncode == 2
+    (found,) = json.loads(result.stdout)["diagnostics"]
+    assert (found["code"], found["file"]) == ("Y004", "okrctl.yaml")
+    assert read < 64 * 1024**2, f"{read:,} bytes read"
+
+
+def test_a_2gb_review_file_is_a_warning_without_reading_it(edu: Path) -> None:
+    sparse(edu / "reviews" / "2026-Q4.yaml")
+    before = bytes_read()
+    result = run_okrctl("report", *DAY, "-f", "json", "--no-git", "-C", str(edu))
+    read = bytes_read() - before
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["warnings"] == [
+        "reviews/2026-Q4.yaml: not read (file is 2,147,483,648 bytes; at most 5,242,880 are read)"
+    ]
+    assert read < 64 * 1024**2, f"{read:,} bytes read"
+
+
+def test_a_file_that_grows_past_the_limit_is_read_only_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from okrctl import fileio
+
+    path = tmp_path / "growing.yaml"
+    sparse(path, 100)
+    real_fstat = os.fstat
+
+    def stale_size(fd: int) -> os.stat_result:  # the size seen before the file grew
+        info = real_fstat(fd)
+        return os.stat_result((*info[:6], 100, *info[7:]))
+
+    with open(path, "r+b") as handle:
+        handle.truncate(10_000)
+    monkeypatch.setattr(os, "fstat", stale_size)
+    with pytest.raises(fileio.FileTooLarge) as raised:
+        fileio.read_limited(path, 1000)
+    assert raised.value.size == 1001  # limit + 1 bytes read, not 10,000
