@@ -51,6 +51,51 @@ def refuse(path_part: str, error: type[OSError], *, call: str) -> Callable[..., 
 # -- folders and files that cannot be read -----------------------------------------------
 
 
+@pytest.mark.parametrize("folder", ["goals", "goals/people"])
+def test_an_unreadable_goals_folder_fails_every_command(
+    edu: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    # before: Path.glob swallowed the PermissionError, so `check` passed with only a
+    # warning ("matches no file") or silently without goals/people/individuals.yaml
+    monkeypatch.setattr(os, "scandir", refuse(str(edu / folder), PermissionError, call="scandir"))
+    for args in [("check",), ("check", "--format", "json"), *COMPUTING]:
+        result = run_okrctl(*args, "-C", str(edu))
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert f"okrctl: error: {folder}: cannot read the directory: Permission denied" in (
+            result.stderr
+        )
+        assert result.stdout == ""
+
+
+def test_a_file_where_the_goals_folder_should_be_fails(edu: Path) -> None:
+    shutil.rmtree(edu / "goals")
+    (edu / "goals").write_text("objectives: []\n", encoding="utf-8")
+    for args in [("check",), ("status", *DAY)]:
+        result = run_okrctl(*args, "-C", str(edu))
+        assert result.returncode == 2
+        assert "goals: cannot read the directory: not a directory" in result.stderr
+
+
+def test_a_missing_goals_folder_is_still_only_a_warning(edu: Path) -> None:
+    shutil.rmtree(edu / "goals")
+    result = run_okrctl("check", "--format", "json", "-C", str(edu))
+    assert result.returncode == 0
+    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == ["C008"]
+
+
+def test_an_unreadable_goal_file_fails_every_command(
+    edu: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a link into a loop cannot be opened by anyone, root included (ELOOP)
+    (edu / "goals" / "loop.yaml").symlink_to("loop.yaml")
+    for args in [("check", "--no-cache"), *COMPUTING]:
+        result = run_okrctl(*args, "-C", str(edu))
+        assert result.returncode == 2, (args, result.stderr)
+        assert "goals/loop.yaml: cannot read the goal file: Too many levels of symbolic links" in (
+            result.stderr
+        )
+
+
 def test_an_unreadable_metrics_folder_fails_every_command(
     edu: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,9 +203,13 @@ METRIC_FIFOS = [
     ("metrics/crm.csv", ("status", *DAY), "metrics/crm.csv: cannot read the metric file"),
     ("metrics/crm.csv", ("report", *DAY), "metrics/crm.csv: cannot read the metric file"),
 ]
+GOAL_FIFOS = [
+    ("goals/extra.yaml", ("check", "--no-cache"), "goals/extra.yaml: cannot read the goal file"),
+    ("goals/extra.yaml", ("status", *DAY), "goals/extra.yaml: cannot read the goal file"),
+]
 
 
-@pytest.mark.parametrize(("place", "args", "expected"), METRIC_FIFOS)
+@pytest.mark.parametrize(("place", "args", "expected"), METRIC_FIFOS + GOAL_FIFOS)
 def test_a_fifo_is_refused_not_waited_on(
     edu: Path, place: str, args: tuple[str, ...], expected: str
 ) -> None:
