@@ -109,6 +109,18 @@ def test_an_unreadable_metrics_folder_fails_every_command(
         assert "internal error" not in result.stderr
 
 
+def test_a_metric_path_into_a_link_loop_fails_with_the_reason(edu: Path) -> None:
+    # before: Path.resolve() raised RuntimeError("Symlink loop") while checking the path
+    (edu / "metrics" / "crm.csv").unlink()
+    (edu / "metrics" / "crm.csv").symlink_to("crm.csv")
+    for args in [("check",), ("status", *DAY)]:
+        result = run_okrctl(*args, "-C", str(edu))
+        assert result.returncode == 2
+        assert "metrics/crm.csv: cannot read the metric file: Too many levels of symbolic" in (
+            result.stderr
+        )
+
+
 @pytest.mark.parametrize("kind", ["directory", "unreadable"])
 def test_review_notes_that_cannot_be_read_are_a_warning_and_the_report_goes_on(
     edu: Path, monkeypatch: pytest.MonkeyPatch, kind: str
@@ -179,6 +191,81 @@ def test_a_full_disk_keeps_the_old_file(edu: Path, monkeypatch: pytest.MonkeyPat
     assert [p.name for p in edu.iterdir() if p.name.endswith(".tmp")] == []
 
 
+# -- paths okrctl.yaml cannot mean ---------------------------------------------------------
+
+BAD_PATHS = [
+    ('goals: [""]', 4, 9, "goals glob is empty"),
+    ('goals: ["goals/\\0*.yaml"]', 4, 9, "goals glob 'goals/\\x00*.yaml' holds the control"),
+    ('metrics: [{name: crm, path: "metrics/\\0.csv"}]', 4, 29, "path 'metrics/\\x00.csv' holds"),
+    ('metrics: [{name: crm, path: ""}]', 4, 29, "metric source 'crm' path is empty"),
+    ('checkins: "a\\tb.csv"', 4, 11, "checkins path 'a\\tb.csv' holds the control character"),
+]
+
+
+@pytest.mark.parametrize(("line", "row", "column", "message"), BAD_PATHS)
+def test_unusable_paths_are_schema_errors_at_their_place(
+    make_repo: MakeRepo, line: str, row: int, column: int, message: str
+) -> None:
+    # before: '' reached Path.glob ("Unacceptable pattern"), a NUL os.stat ("embedded null
+    # byte"): internal errors in every command
+    config = "okrctl: 1\nunits: [{id: acme, level: company}]\n"
+    config += "cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]\n" + line + "\n"
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL}, config=config)
+    result = run_okrctl("check", "--format", "json", "-C", str(root))
+    assert result.returncode == 2  # okrctl.yaml itself is broken
+    found = [
+        (d["code"], d["line"], d["column"])
+        for d in json.loads(result.stdout)["diagnostics"]
+        if message in d["message"]
+    ]
+    assert found == [("S001", row, column)]
+    for args in [("status",), ("report",), ("diff", "HEAD"), ("history", "CO-1")]:
+        other = run_okrctl(*args, "-C", str(root))
+        assert other.returncode == 2, (args, other.stderr)
+        assert "internal error" not in other.stderr
+
+
+# -- -C/--repo ------------------------------------------------------------------------------
+
+EVERY_REPO_COMMAND = [
+    ("check",),
+    ("status",),
+    ("explain", "CO-1"),
+    ("checkin", "CO-1/users", "5"),
+    ("score",),
+    ("why", "KPI-X"),
+    ("map",),
+    ("report",),
+    ("diff", "HEAD"),
+    ("history", "CO-1"),
+    ("fmt",),
+    ("new", "objective", "--id", "X-1", "--title", "t"),
+    ("roll", "2026-Q4", "2027-Q1"),
+]
+
+
+@pytest.mark.parametrize("args", EVERY_REPO_COMMAND, ids=lambda a: a[0])
+def test_repo_option_naming_a_file_is_refused_by_every_command(
+    edu: Path, args: tuple[str, ...]
+) -> None:
+    # before: `check` said "no such directory"; every other command silently used the
+    # file's folder (and `fmt`/`new`/`checkin` would then have written there)
+    before = sorted(p.relative_to(edu) for p in edu.rglob("*"))
+    result = run_okrctl(*args, "-C", str(edu / "okrctl.yaml"))
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"okrctl: error: -C/--repo {edu / 'okrctl.yaml'}: not a directory\n"
+    )
+    assert result.stdout == ""
+    assert sorted(p.relative_to(edu) for p in edu.rglob("*")) == before
+
+
+def test_repo_option_naming_nothing_is_refused(tmp_path: Path) -> None:
+    result = run_okrctl("status", "-C", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "-C/--repo" in result.stderr and "no such directory" in result.stderr
+
+
 # -- FIFOs and other files that are not regular ----------------------------------------------
 
 
@@ -207,9 +294,13 @@ GOAL_FIFOS = [
     ("goals/extra.yaml", ("check", "--no-cache"), "goals/extra.yaml: cannot read the goal file"),
     ("goals/extra.yaml", ("status", *DAY), "goals/extra.yaml: cannot read the goal file"),
 ]
+CONFIG_FIFOS = [
+    ("okrctl.yaml", ("check",), "cannot read"),
+    ("okrctl.yaml", ("status",), "cannot read"),
+]
 
 
-@pytest.mark.parametrize(("place", "args", "expected"), METRIC_FIFOS + GOAL_FIFOS)
+@pytest.mark.parametrize(("place", "args", "expected"), METRIC_FIFOS + GOAL_FIFOS + CONFIG_FIFOS)
 def test_a_fifo_is_refused_not_waited_on(
     edu: Path, place: str, args: tuple[str, ...], expected: str
 ) -> None:

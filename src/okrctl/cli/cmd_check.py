@@ -79,10 +79,6 @@ def check(
     gc.disable()
 
     start = (repo or Path.cwd()).resolve()
-    if repo is not None and not repo.is_dir():
-        from okrctl.errors import UsageError
-
-        raise UsageError(f"-C/--repo {repo}: no such directory")
     changed = None
     if changed_since is not None:
         from okrctl.gitutil import changed_files
