@@ -31,6 +31,7 @@ from okrctl.progress import (
     weighted_progress,
 )
 from okrctl.rules.context import Context
+from okrctl.schemadef import AGGREGATES, DIRECTIONS, PERIODS
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,23 @@ def in_view(cycle: Cycle, entry_cycle: Cycle | None) -> bool:
     return entry_cycle is not None and entry_cycle.contains(cycle)
 
 
+def unusable(item: KeyResult | Kpi) -> str | None:
+    """Why ``item`` cannot be computed, or None: a value its schema refuses (S001), which
+    reaches the arithmetic only where that rule is graded down or in another revision
+    (`okrctl diff`). The item is then shown without a number, never computed with a guess."""
+    if item.metric is not None and item.aggregate not in AGGREGATES:
+        return f"aggregate '{item.aggregate}' is not one of {', '.join(AGGREGATES)}"
+    if isinstance(item, Kpi) and item.period not in PERIODS:
+        return f"period '{item.period}' is not one of {', '.join(PERIODS)}"
+    if isinstance(item, Kpi) and item.direction not in DIRECTIONS:
+        return f"direction '{item.direction}' is not one of {', '.join(DIRECTIONS)}"
+    return None
+
+
+def _aggregate(item: KeyResult | Kpi) -> str:
+    return item.aggregate if item.metric is not None and item.aggregate in AGGREGATES else "last"
+
+
 def _metric_of(kr_or_kpi: KeyResult | Kpi) -> tuple[str, str] | None:
     if kr_or_kpi.metric is not None:
         return kr_or_kpi.metric.source, kr_or_kpi.metric.name
@@ -145,7 +163,7 @@ class Evaluator:
             where=kr.where,
             start=cycle.start,
             end=end,
-            aggregate=kr.aggregate if kr.metric is not None else "last",
+            aggregate=_aggregate(kr),
             baseline_on=cycle.start,
             series=series,
         )
@@ -165,7 +183,7 @@ class Evaluator:
                         where=kpi.where,
                         start=start,
                         end=min(end, self.as_of),
-                        aggregate=kpi.aggregate if kpi.metric is not None else "last",
+                        aggregate=_aggregate(kpi),
                     ),
                 )
             )
@@ -242,6 +260,9 @@ class Evaluator:
     ) -> KRResult:
         as_of = min(self.as_of, cycle.end)
         expected = elapsed_fraction(cycle.start, cycle.end, as_of)
+        problem = unusable(kr)
+        if problem is not None:
+            answer = NO_DATA  # read with a guessed aggregate: not shown
         # sums of many binary floats carry noise (0.1 x 10 = 0.9999999999999999)
         current = None if answer.value is None else settle(answer.value)
         baseline = kr.baseline
@@ -255,7 +276,9 @@ class Evaluator:
             target = settle(Relative(kr.relative).apply(baseline))
         progress: float | None = None
         note = None
-        if kr.kind is KRKind.MILESTONE:
+        if problem is not None:
+            note = f"not computed: {problem}"
+        elif kr.kind is KRKind.MILESTONE:
             # a check-in or a metric reaching 1 marks it done, whatever the file says
             done = reaches(current, 1.0) if current is not None else kr.done is True
             progress = 1.0 if done else 0.0
@@ -323,7 +346,7 @@ class Evaluator:
                 break
             key = f"kpi:{kpi.id}:{start}"
             source = sources.get(key, source)
-            answer = answers.get(key, NO_DATA)
+            answer = NO_DATA if unusable(kpi) else answers.get(key, NO_DATA)
             is_closed = end <= self.as_of
             target = kpi.target if kpi.target is not None else 0.0
             if not is_closed and cumulative:
@@ -343,7 +366,7 @@ class Evaluator:
                 )
             )
         closed = [r for r in results if r.closed]
-        used = closed or results[-1:]
+        used = [] if unusable(kpi) else closed or results[-1:]
         scores = [r.score for r in used if r.score is not None]
         score = settle(sum(scores) / len(scores)) if scores else None
         latest = used[-1] if used else None
@@ -361,7 +384,7 @@ class Evaluator:
             source,
         )
 
-    def kpi_score(self, kpi: Kpi, a: float) -> float:
+    def kpi_score(self, kpi: Kpi, a: float) -> float | None:
         if kpi.bands:
             return stepped_score(a, kpi.bands)
         zero_below = kpi.zero_below if kpi.zero_below is not None else 0.0

@@ -173,8 +173,11 @@ def attainment(actual: float, target: float, lower_is_better: bool) -> float | N
     return settle(actual / target)
 
 
-def banded_score(a: float, zero_below: float, full_at: float, cap: float) -> float:
-    """0 below zero_below; linear from 0 to 1 up to full_at; min(a / full_at, cap) beyond."""
+def banded_score(a: float, zero_below: float, full_at: float, cap: float) -> float | None:
+    """0 below zero_below; linear from 0 to 1 up to full_at; min(a / full_at, cap) beyond.
+    None (no score) when full_at is not above 0: W005 refuses such a standard."""
+    if full_at <= 0:
+        return None
     if not reaches(a, zero_below):
         return 0.0
     if not reaches(a, full_at):
@@ -203,8 +206,9 @@ def kpi_status(score: float | None, thresholds: Thresholds) -> Status:
 
 
 def periods(start: dt.date, end: dt.date, kind: str) -> list[tuple[dt.date, dt.date]]:
-    """Calendar months or quarters inside [start, end] (clipped), or the whole span."""
-    if kind == "cycle":
+    """Calendar months or quarters inside [start, end] (clipped), or the whole span (for
+    "cycle", and for anything else)."""
+    if kind not in ("monthly", "quarterly"):
         return [(start, end)]
     step = 1 if kind == "monthly" else 3
     out = []

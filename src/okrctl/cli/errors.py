@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import typer
 
 from okrctl import __version__
-from okrctl.errors import OkrctlError
+from okrctl.errors import InvalidRepository, OkrctlError
 from okrctl.render.escape import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -26,10 +26,21 @@ ISSUES_URL = "the okrctl issue tracker"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# an invalid repository lists this many of its errors; `okrctl check` lists them all
+SHOWN_DIAGNOSTICS = 20
+
+
 def report_error(error: OkrctlError) -> None:
     where = error.where()
     prefix = f"{one_line(where)}: " if where else ""
     sys.stderr.write(f"okrctl: error: {prefix}{one_line(error.message)}\n")
+    if isinstance(error, InvalidRepository):
+        from okrctl.render.check_text import diagnostic_line
+
+        for diagnostic in error.diagnostics[:SHOWN_DIAGNOSTICS]:
+            sys.stderr.write(diagnostic_line(diagnostic) + "\n")
+        if len(error.diagnostics) > SHOWN_DIAGNOSTICS:
+            sys.stderr.write(f"... and {len(error.diagnostics) - SHOWN_DIAGNOSTICS} more\n")
     if error.hint:
         sys.stderr.write(f"  hint: {one_line(error.hint)}\n")
 
