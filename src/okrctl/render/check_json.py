@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.check import CheckResult
 from okrctl.diagnostics import Severity
+from okrctl.render import json_out
 from okrctl.rules.registry import RULES
 
 JSON_FORMAT_VERSION = 1
@@ -53,5 +53,5 @@ def as_dict(result: CheckResult) -> dict[str, Any]:
 
 
 def render_json(result: CheckResult, out: IO[str]) -> None:
-    json.dump(as_dict(result), out, ensure_ascii=False, indent=2)
+    json_out.dump(as_dict(result), out)
     out.write("\n")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.check import CheckResult
 from okrctl.diagnostics import Severity
+from okrctl.render import json_out
 from okrctl.rules.registry import all_rules
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -69,5 +69,5 @@ def as_sarif(result: CheckResult) -> dict[str, Any]:
 
 
 def render_sarif(result: CheckResult, out: IO[str]) -> None:
-    json.dump(as_sarif(result), out, ensure_ascii=False, indent=2)
+    json_out.dump(as_sarif(result), out)
     out.write("\n")
