@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import MINIMAL_GOAL, MakeRepo, git, run_okrctl, write
+from conftest import MINIMAL_CONFIG, MINIMAL_GOAL, MakeRepo, git, run_okrctl, write
 
 BIG = "9" * 400  # a plain YAML integer: Python's int holds it, float() overflows
 
@@ -215,3 +215,72 @@ def test_check_writes_numbers_as_every_json_output_does(make_repo: MakeRepo) -> 
     # 2 of the 3 objectives below the top level are aligned
     assert check["summary"]["alignment_rate"] == 0.666666666667
     assert json.loads(report.stdout)["summary"]["alignment_rate"] == 0.666666666667
+
+
+# -- durations and dates at the ends of the calendar ----------------------------------------
+
+
+def test_a_stale_after_longer_than_100_years_is_s001(make_repo: MakeRepo) -> None:
+    # before: int('9' * 400) / 24 overflowed a float: exit 3 in check and report
+    config = MINIMAL_CONFIG.replace("metrics/crm.csv}", f"metrics/crm.csv, stale_after: {BIG}h}}")
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL}, config=config)
+    check = run_okrctl("check", "--format", "json", "-C", str(root))
+    assert check.returncode == 2  # okrctl.yaml is broken
+    ((code, line, column, message),) = [
+        (d["code"], d["line"], d["column"], d["message"])
+        for d in json.loads(check.stdout)["diagnostics"]
+        if d["severity"] == "error"
+    ]
+    assert (code, line, column) == ("S001", 8, 53)
+    assert message == (
+        "metric source 'crm': stale_after 999999999999… (401 characters) is out of range: "
+        "at most 36,500 days (100 years)"
+    )
+    report = run_okrctl("report", "-C", str(root))
+    assert report.returncode == 2 and "stale_after" in report.stderr
+
+
+def test_the_last_days_of_the_calendar_are_a_cycle_like_any_other(make_repo: MakeRepo) -> None:
+    # before: the month after December 9999 raised "year 10000 is out of range": exit 3
+    config = MINIMAL_CONFIG.replace(
+        "2026-Q4, start: 2026-10-01, end: 2026-12-31", "Q, start: 9999-10-01, end: 9999-12-31"
+    )
+    kpi = (
+        "kpis:\n  - {id: K, title: Calls, owner: bo, metric: crm:calls, aggregate: sum,"
+        " period: monthly, target: 5}\n"
+    )
+    root = make_repo(
+        {
+            "goals/a.yaml": MINIMAL_GOAL.replace("2026-Q4", "Q") + kpi,
+            "metrics/crm.csv": "date,metric,value\n9999-10-15,calls,5\n9999-11-15,calls,5\n"
+            "9999-12-15,calls,4\n",
+        },
+        config=config,
+    )
+    result = run_okrctl("status", "--as-of", "9999-12-31", "--format", "json", "-C", str(root))
+    assert result.returncode == 0, result.stderr
+    row = next(r for r in json.loads(result.stdout)["rows"] if r["id"] == "K")
+    # three closed months scored 5/5, 5/5 and 4/5 (full_at 100%): (1 + 1 + 0.8) / 3
+    assert row["progress"] == 0.933333333333
+
+
+def test_the_first_days_of_the_calendar_are_a_cycle_like_any_other(make_repo: MakeRepo) -> None:
+    # before: the plan's anchor, the day before 0001-01-01, overflowed: exit 3
+    config = MINIMAL_CONFIG.replace(
+        "2026-Q4, start: 2026-10-01, end: 2026-12-31", "Q, start: 0001-01-01, end: 0001-03-31"
+    )
+    goal = (
+        "defaults: {cycle: Q, unit: acme}\nobjectives:\n  - id: CO-1\n    title: Grow\n"
+        "    key_results:\n      - {id: users, metric: crm:users, baseline: 0, target: 10,"
+        " plan: [{date: 0001-02-28, value: 8}]}\n"
+    )
+    root = make_repo(
+        {"goals/a.yaml": goal, "metrics/crm.csv": "date,metric,value\n0001-01-20,users,6\n"},
+        config=config,
+    )
+    result = run_okrctl("status", "--as-of", "0001-02-01", "--format", "json", "-C", str(root))
+    assert result.returncode == 0, result.stderr
+    row = next(r for r in json.loads(result.stdout)["rows"] if r["id"] == "CO-1/users")
+    # p = 6 / 10; the plan from (0001-01-01, 0) to (0001-02-28, 8): on 0001-02-01, 31 of
+    # 58 days, 8 x 31 / 58 = 4.27586..., e = 4.27586... / 10
+    assert (row["progress"], row["expected"]) == (0.6, 0.427586206897)

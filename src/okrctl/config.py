@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,9 @@ from okrctl.configpaths import inside as inside
 from okrctl.diagnostics import Diagnostic, Severity
 from okrctl.errors import ConfigError
 from okrctl.model import Cycle, Unit
-from okrctl.numbers import parse_number
+from okrctl.numbers import MAX_DURATION_DAYS, duration_days, parse_number
 from okrctl.rules.registry import make
-from okrctl.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES
+from okrctl.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES, DURATION_PATTERN
 from okrctl.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.yamlread import YamlList, YamlMap, read_yaml
 
@@ -262,6 +263,7 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
             diagnostics,
         ):
             continue
+        _check_duration(raw, f"metric source '{name}'", diagnostics)
         columns = raw.get("columns")
         delimiter = _text(raw.get("delimiter"))
         metrics[name] = MetricSource(
@@ -395,6 +397,26 @@ def _unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Dia
             seen.add(current.id)
             current = units.get(current.parent)
     return out
+
+
+def _check_duration(raw: YamlMap, label: str, diagnostics: list[Diagnostic]) -> None:
+    """S001 for a ``stale_after`` written as a duration but longer than okrctl computes
+    with (the schema checks the notation only)."""
+    text = raw.get("stale_after")
+    if isinstance(text, str) and re.fullmatch(DURATION_PATTERN, text) and not duration_days(text):
+        line, column = raw.lc["stale_after"][2:]
+        shown = text if len(text) <= 24 else f"{text[:12]}… ({len(text)} characters)"
+        diagnostics.append(
+            make(
+                "S001",
+                CONFIG_NAME,
+                line,
+                column,
+                f"{label}: stale_after {shown} is out of range: at most "
+                f"{MAX_DURATION_DAYS:,} days (100 years)",
+                RANGE_HINT,
+            )
+        )
 
 
 def _ratings(value: Any) -> tuple[tuple[float, str], ...]:

@@ -111,7 +111,9 @@ def planned_fraction(
     The plan is anchored at (start - 1 day, baseline) and (end, target), so a plan with no
     checkpoints gives exactly the elapsed fraction.
     """
-    points = [(start - dt.timedelta(days=1), baseline), *sorted(plan)]
+    # the day before the start; a cycle starting on the calendar's first day has none
+    anchor = start - dt.timedelta(days=1) if start > dt.date.min else start
+    points = [(anchor, baseline), *sorted(plan)]
     if points[-1][0] < end:
         points.append((end, target))
     if target == baseline:
@@ -216,6 +218,9 @@ def periods(start: dt.date, end: dt.date, kind: str) -> list[tuple[dt.date, dt.d
     cursor = dt.date(start.year, month, 1)
     while cursor <= end:
         year, month = divmod(cursor.month - 1 + step, 12)
+        if cursor.year + year > dt.MAXYEAR:  # the calendar's last period ends with it
+            out.append((max(cursor, start), end))
+            break
         following = dt.date(cursor.year + year, month + 1, 1)
         out.append((max(cursor, start), min(following - dt.timedelta(days=1), end)))
         cursor = following

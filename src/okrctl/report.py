@@ -13,6 +13,7 @@ from typing import Any
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
 from okrctl.i18n import text
 from okrctl.model import GoalType, KRKind
+from okrctl.numbers import duration_days
 from okrctl.progress import (
     ASPIRATIONAL_PASS,
     COMMITTED_PASS,
@@ -232,10 +233,7 @@ def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
         if latest is not None and latest > as_of:
             latest = as_of  # rows after the as-of date do not count: fresh as of that day
         age = (as_of - latest).days if latest is not None else None
-        limit = None
-        if spec.stale_after:
-            amount, unit = int(spec.stale_after[:-1]), spec.stale_after[-1]
-            limit = {"h": amount / 24, "d": amount, "w": amount * 7}[unit]
+        limit = duration_days(spec.stale_after) if spec.stale_after else None
         stale = None if limit is None else latest is None or (age is not None and age > limit)
         out.append(Freshness(name, latest, age, stale, spec.stale_after))
     return out
