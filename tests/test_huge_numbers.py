@@ -284,3 +284,27 @@ def test_the_first_days_of_the_calendar_are_a_cycle_like_any_other(make_repo: Ma
     # p = 6 / 10; the plan from (0001-01-01, 0) to (0001-02-28, 8): on 0001-02-01, 31 of
     # 58 days, 8 x 31 / 58 = 4.27586..., e = 4.27586... / 10
     assert (row["progress"], row["expected"]) == (0.6, 0.427586206897)
+
+
+def test_a_flat_series_above_2_to_the_53_still_draws(make_repo: MakeRepo) -> None:
+    # before: the chart widened a flat line by +-1, which above 2**53 changes nothing, and
+    # divided by zero: exit 3 in report --format html (a milestone read from a metric has
+    # no target or baseline to widen the chart)
+    rows = "".join(
+        f"2026-{month}-15,spend,1000000000000000,ch{n}\n" for month in (10, 11) for n in range(10)
+    )
+    goal = MINIMAL_GOAL.replace(
+        "{id: users, target: 10, baseline: 1}", "{id: spend, metric: crm:spend, milestone: true}"
+    )
+    root = make_repo(
+        {"goals/a.yaml": goal, "metrics/crm.csv": "date,metric,value,channel\n" + rows}
+    )
+    result = run_okrctl(
+        "report", "--as-of", "2026-11-30", "-f", "json", "--no-git", "-C", str(root)
+    )
+    assert result.returncode == 0, result.stderr
+    (kr,) = [k for o in json.loads(result.stdout)["objectives"] for k in o["key_results"]]
+    assert kr["current"] == 1e16  # ten channels of 1e15 a day, summed per date
+    html = run_okrctl("report", "--as-of", "2026-11-30", "-f", "html", "--no-git", "-C", str(root))
+    assert html.returncode == 0, html.stderr
+    assert html.stdout.count("<svg") >= 1
