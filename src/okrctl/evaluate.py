@@ -309,17 +309,7 @@ class Evaluator:
                 )
         if progress is not None and progress < 0:
             note = "moved the wrong way"
-        status = (
-            final_status(
-                None if progress is None else min(max(progress, 0), self.config.kr_cap), committed
-            )
-            if final
-            else pace_status(progress, expected, self.thresholds)
-        )
-        if kr.kind is KRKind.GUARDRAIL and progress is not None and not reaches(progress, 1.0):
-            # a guard holds or it does not: a broken guard is never on track
-            note = "guard broken"
-            status = Status.YELLOW if reaches(progress, self.thresholds.at_risk) else Status.RED
+        status, note = self._judge(kr, progress, expected, final, committed, note)
         return KRResult(
             kr,
             current,
@@ -333,6 +323,29 @@ class Evaluator:
             source,
             note,
         )
+
+    def _judge(
+        self,
+        kr: KeyResult,
+        progress: float | None,
+        expected: float,
+        final: bool,
+        committed: bool,
+        note: str | None,
+    ) -> tuple[Status, str | None]:
+        """A key result's status, and its note (a broken guard says so)."""
+        status = (
+            final_status(
+                None if progress is None else min(max(progress, 0), self.config.kr_cap), committed
+            )
+            if final
+            else pace_status(progress, expected, self.thresholds)
+        )
+        if kr.kind is KRKind.GUARDRAIL and progress is not None and not reaches(progress, 1.0):
+            # a guard holds or it does not: a broken guard is never on track
+            note = "guard broken"
+            status = Status.YELLOW if reaches(progress, self.thresholds.at_risk) else Status.RED
+        return status, note
 
     def kpi(self, kpi: Kpi, answers: dict[str, Answer], sources: dict[str, str]) -> KpiResult:
         cycle = self.ctx.cycle(kpi.cycle)

@@ -23,6 +23,7 @@ from okrctl.progress import (
     range_progress,
     settle,
 )
+from okrctl.reviews import read_reviews
 from okrctl.rules.context import alignment_stats
 from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
 from okrctl.workspace import Workspace
@@ -239,35 +240,6 @@ def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
     return out
 
 
-def _reviews(workspace: Workspace, cycle: str, warnings: list[str]) -> dict[str, dict[str, str]]:
-    from okrctl.config import inside
-    from okrctl.fileio import read_limited
-    from okrctl.yamlread import MAX_FILE_BYTES, read_yaml
-
-    relative = f"reviews/{cycle}.yaml"
-    path = workspace.config.root / relative
-    if not inside(workspace.config.root, relative):
-        return {}
-    try:  # bounded like a goal file; what cannot be read never stops the review
-        data = read_limited(path, MAX_FILE_BYTES)
-    except FileNotFoundError:
-        return {}
-    except OSError as exc:
-        warnings.append(f"{relative}: not read ({exc.strerror or exc})")
-        return {}
-    value, problems = read_yaml(data)
-    if problems or not isinstance(value, dict):
-        warnings.append(
-            f"{relative}: not read ({problems[0].message if problems else 'not a mapping'})"
-        )
-        return {}
-    out = {}
-    for goal, notes in value.items():
-        if isinstance(notes, dict):
-            out[str(goal)] = {str(k): str(v) for k, v in notes.items() if v is not None}
-    return out
-
-
 def build_report(
     workspace: Workspace,
     cycle_id: str,
@@ -368,7 +340,9 @@ def build_report(
         changes, note = _changes(workspace, cycle.start, as_of, lang)
     report = score_report(ctx, evaluation, unit=unit, scorer=scorer)
     risks = _risks(ctx, evaluation, objectives, kpis)
-    retros = _retros(objectives, risks, _reviews(workspace, cycle_id, warnings), lang, final)
+    retros = _retros(
+        objectives, risks, read_reviews(workspace.config.root, cycle_id, warnings), lang, final
+    )
     return Report(
         org=workspace.config.org,
         cycle=cycle_id,
