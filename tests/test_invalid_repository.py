@@ -170,3 +170,15 @@ def test_graded_down_a_scoring_standard_that_divides_by_zero_gives_no_score(
     rows = json.loads(run_okrctl("status", *DAY, "-f", "json", "-C", str(root)).stdout)["rows"]
     kpi = next(r for r in rows if r["id"] == "KPI-MKT-CAMPAIGNS")
     assert (kpi["status"], kpi["progress"]) == ("grey", None)
+
+
+def test_a_goal_file_left_unread_stops_the_numbers(tmp_path: Path) -> None:
+    # a goal file linked from outside the repository is not read (C002): the numbers
+    # without it would silently leave its goals out
+    root = education(tmp_path)
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("objectives: []\n", encoding="utf-8")
+    (root / "goals" / "linked.yaml").symlink_to(outside)
+    result = run_okrctl("status", *DAY, "-C", str(root))
+    assert result.returncode == 2
+    assert "goals/linked.yaml: error C002 " in result.stderr

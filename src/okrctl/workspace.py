@@ -36,12 +36,13 @@ def open_workspace(start: Path, *, use_cache: bool = True, validate: bool = True
     return Workspace(repo, ctx, MetricData(repo.config))
 
 
-# The errors that reach the arithmetic: a file not read (Y), a value of the wrong shape
-# (S), weights or a scoring standard that cannot be applied (W), an id that names two
-# goals (A001, A002), a goal in no known cycle (A009), a scorecard measure or a metric
-# source that names nothing (B001, M001). Alignment and strategy-map errors are not among
-# them: the report measures alignment, and its numbers do not depend on it.
-_FAMILIES_THAT_COMPUTE = ("Y", "S", "W")
+# The errors that reach the arithmetic: a file not read (Y; C002, a goal file linked from
+# outside the repository; okrctl.yaml's own C errors refuse every command already), a value
+# of the wrong shape (S), weights or a scoring standard that cannot be applied (W), an id
+# that names two goals (A001, A002), a goal in no known cycle (A009), a scorecard measure or
+# a metric source that names nothing (B001, M001). Alignment and strategy-map errors are
+# not among them: the report measures alignment, and its numbers do not depend on it.
+_FAMILIES_THAT_COMPUTE = ("Y", "S", "W", "C")
 _CODES_THAT_COMPUTE = frozenset({"A001", "A002", "A009", "B001", "M001"})
 
 
