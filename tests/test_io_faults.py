@@ -422,3 +422,25 @@ def test_a_file_that_grows_past_the_limit_is_read_only_to_the_limit(
     with pytest.raises(fileio.FileTooLarge) as raised:
         fileio.read_limited(path, 1000)
     assert raised.value.size == 1001  # limit + 1 bytes read, not 10,000
+
+
+def test_fmt_never_reads_a_huge_goal_file_whole(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
+    sparse(root / "goals" / "big.yaml")
+    before = bytes_read()
+    result = run_okrctl("fmt", "--check", "-C", str(root))
+    read = bytes_read() - before
+    assert result.returncode == 2
+    assert (
+        "okrctl: skipped goals/big.yaml: cannot read: file is 2,147,483,648 bytes; at most "
+        "5,242,880 are read"
+    ) in result.stderr
+    assert read < 64 * 1024**2, f"{read:,} bytes read"
+
+
+def test_any_other_refusal_of_the_system_is_exit_2_with_the_path(tmp_path: Path) -> None:
+    # before: `init` into a folder under a file was NotADirectoryError, exit 3
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = run_okrctl("init", str(tmp_path / "file" / "goals"))
+    assert result.returncode == 2
+    assert result.stderr == f"okrctl: error: {tmp_path / 'file' / 'goals'}: Not a directory\n"
