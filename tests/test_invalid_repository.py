@@ -182,3 +182,16 @@ def test_a_goal_file_left_unread_stops_the_numbers(tmp_path: Path) -> None:
     result = run_okrctl("status", *DAY, "-C", str(root))
     assert result.returncode == 2
     assert "goals/linked.yaml: error C002 " in result.stderr
+
+
+def test_score_refuses_weights_that_do_not_add_up_whatever_their_grade(tmp_path: Path) -> None:
+    # the KPI weights of zhang.wei: 0.6 + 0.4 -> 0.7 + 0.4 = 110% (W002), graded down
+    root = education(tmp_path, rules="{W002: warning}")
+    text = (root / MARKETING).read_text(encoding="utf-8")
+    (root / MARKETING).write_text(
+        text.replace("weight: 0.6\n    scoring", "weight: 0.7\n    scoring")
+    )
+    assert run_okrctl("status", *DAY, "-C", str(root)).returncode == 0
+    result = run_okrctl("score", *DAY, "-C", str(root))
+    assert result.returncode == 2
+    assert "weights sum to 110%, not 100% (W002)" in result.stderr
