@@ -124,7 +124,12 @@ def _objective(
     return "\n".join(lines)
 
 
-def generate(out: Path, files: int = 2000, seed: int = 1) -> dict[str, int]:
+def generate(
+    out: Path, files: int = 2000, seed: int = 1, *, mistakes: bool = True
+) -> dict[str, int]:
+    """A generated organisation of ``files`` goal files; with ``mistakes``, a few of them
+    hold the errors a real one has (unresolved references, weights, an unknown key, a
+    duplicate id)."""
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -162,6 +167,8 @@ def generate(out: Path, files: int = 2000, seed: int = 1) -> dict[str, int]:
     )
     first_objective: dict[str, str] = {}
     errors = {7: "unresolved", 19: "weights", 31: "unknown-key", 43: "unresolved"}
+    if not mistakes:
+        errors = {}
     counts = {"files": 0, "objectives": 0, "key_results": 0, "bytes": 0}
     for index, (name, unit, level, parent_unit) in enumerate(plan[:files]):
         parent = None
@@ -196,7 +203,7 @@ def generate(out: Path, files: int = 2000, seed: int = 1) -> dict[str, int]:
             f"defaults: {{cycle: 2026-Q4, unit: {unit}{level_line}}}\n"
             "objectives:\n" + "\n".join(objectives) + "\n" + kpi
         )
-        if index == 55:  # a duplicate id across files
+        if index == 55 and mistakes:  # a duplicate id across files
             body = body.replace(f"{unit.upper()}-{index}-1", plan_id(plan, 54))
         path = out / "goals" / f"{name}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)

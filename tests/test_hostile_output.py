@@ -59,6 +59,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # a file name and an unknown key with escapes, for the diagnostics of `check`
     evil = root / "goals" / "\u202eevil\x1b[1m\n::add-mask::x.yaml"
     evil.write_text('objectives: []\n"\\e[31mkey\\a\\u202e": 1\n', encoding="utf-8")
+    # graded down, the unknown key does not stop the commands that compute
+    with (root / "okrctl.yaml").open("a", encoding="utf-8") as config:
+        config.write("rules: {S002: warning}\n")
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "plan")

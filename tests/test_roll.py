@@ -392,6 +392,13 @@ def test_a_file_ruamel_cannot_load_is_a_usage_error(make_repo: MakeRepo) -> None
         make_repo, GROW.replace("    title: Grow\n", "    title: Grow\n    title: Again\n")
     )
     result = run_okrctl("roll", "2026-Q4", "2027-Q1", "--as-of", "2027-01-05", "-C", str(root))
+    # the duplicate key is an error (Y002) that reaches the numbers: nothing is computed
+    assert result.returncode == 2
+    assert "goals/company.yaml:5:5: error Y002" in result.stderr
+    assert not (root / "goals" / "2027-Q1").exists()
+    # graded down, roll gets as far as loading the file to carry it, and says why it cannot
+    write(root, "okrctl.yaml", TWO_QUARTERS + "rules: {Y002: warning}\n")
+    result = run_okrctl("roll", "2026-Q4", "2027-Q1", "--as-of", "2027-01-05", "-C", str(root))
     assert result.returncode == 2
     assert result.stderr.startswith(
         'okrctl: error: goals/company.yaml:5: cannot be carried: found duplicate key "title"'

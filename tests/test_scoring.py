@@ -137,7 +137,10 @@ def test_bonus_formula() -> None:
 def test_weights_that_do_not_sum_are_refused() -> None:
     result = run_okrctl("score", "-C", str(FIXTURES / "broken-bsc"), "--as-of", DAY)
     assert result.returncode == 2
-    assert "weights sum to 110%, not 100% (W003)" in result.stderr
+    assert (
+        "goals/bsc.yaml:11:5: error W003 perspectives of scorecard 'SC': weights sum to 110%, "
+        "not 100% [scorecard-weights]\n"
+    ) in result.stderr
     assert result.stdout == ""
 
 

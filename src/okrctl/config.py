@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from okrctl.configpaths import CONFIG_NAME as CONFIG_NAME
+from okrctl.configpaths import find_root as find_root
+from okrctl.configpaths import goal_globs, usable_path
+from okrctl.configpaths import inside as inside
 from okrctl.diagnostics import Diagnostic, Severity
 from okrctl.errors import ConfigError
 from okrctl.model import Cycle, Unit
-from okrctl.numbers import parse_number
+from okrctl.numbers import MAX_DURATION_DAYS, duration_days, parse_number
 from okrctl.rules.registry import make
-from okrctl.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES
+from okrctl.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES, DURATION_PATTERN
 from okrctl.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.yamlread import YamlList, YamlMap, read_yaml
 
-CONFIG_NAME = "okrctl.yaml"
 DEFAULT_RATINGS: tuple[tuple[float, str], ...] = (
     (1.0, "S"),
     (0.9, "A"),
@@ -94,41 +97,24 @@ class Config:
         return self.levels.index(level)
 
 
-def find_root(start: Path) -> Path:
-    """The nearest directory at or above ``start`` that holds okrctl.yaml."""
-    start = start.resolve()
-    if not start.exists():
-        raise ConfigError(f"directory {start} does not exist", hint="check the -C/--repo path")
-    for directory in (start, *start.parents):
-        if (directory / CONFIG_NAME).is_file():
-            return directory
-    raise ConfigError(
-        f"no {CONFIG_NAME} found in {start} or any directory above it",
-        hint="run `okrctl init` to start a goals repository, or pass -C/--repo DIR",
-    )
-
-
 DEFAULT_CHECKINS = "metrics/checkins.csv"
-
-
-def inside(root: Path, relative: str) -> bool:
-    """True when ``relative`` names a place inside ``root`` (after links are resolved)."""
-    if os.path.isabs(relative) or relative.startswith(("~", "\\")):
-        return False
-    if any(part == ".." for part in Path(relative).parts):
-        return False
-    target = (root / relative).resolve()
-    return target == root or root in target.parents
 
 
 def load_config(start: Path) -> Config:
     """Read okrctl.yaml found from ``start``. Unreadable files raise ``ConfigError``."""
+    from okrctl.fileio import FileTooLarge, read_limited
+    from okrctl.yamlread import MAX_FILE_BYTES, too_large
+
     root = find_root(start)
     path = root / CONFIG_NAME
     try:
-        data = path.read_bytes()
+        data = read_limited(path, MAX_FILE_BYTES)
+    except FileTooLarge as exc:
+        problem = too_large(exc.size)
+        diagnostic = make(problem.code, CONFIG_NAME, 0, 0, problem.message, problem.hint)
+        return Config(root=root, diagnostics=(diagnostic,))
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}", file=CONFIG_NAME) from exc
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}", file=CONFIG_NAME) from exc
     return parse_config(root, data)
 
 
@@ -256,29 +242,8 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
         cycles[cid] = Cycle(cid, start, end, _text(raw.get("name")), raw.line, raw.column)
 
     goals_raw = data.get("goals")
-    goals: tuple[str, ...] = DEFAULT_GOALS
-    goals_line = 0
-    goals_positions: tuple[tuple[int, int], ...] = ()
-    if isinstance(goals_raw, YamlList) and goals_raw:
-        goals = tuple(g for g in goals_raw if isinstance(g, str))
-        goals_positions = tuple(
-            goals_raw.lc[i] for i, g in enumerate(goals_raw) if isinstance(g, str)
-        )
-        goals_line = goals_raw.line
-        for index, glob in enumerate(goals_raw):
-            if isinstance(glob, str) and not inside(root, glob.split("*")[0] or "."):
-                line, column = goals_raw.lc[index]
-                diagnostics.append(
-                    make(
-                        "C002",
-                        CONFIG_NAME,
-                        line,
-                        column,
-                        f"goals glob '{glob}' points outside the repository",
-                        "goal files must live inside the repository",
-                    )
-                )
-        goals = tuple(g for g in goals if inside(root, g.split("*")[0] or "."))
+    goals, goals_positions = goal_globs(root, goals_raw, diagnostics) or (DEFAULT_GOALS, ())
+    goals_line = goals_raw.line if isinstance(goals_raw, YamlList) else 0
 
     metrics: dict[str, MetricSource] = {}
     for raw in items("metrics"):
@@ -295,17 +260,16 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
                 )
             )
             continue
-        if not inside(root, path):
-            diagnostics.append(
-                make(
-                    "C002",
-                    CONFIG_NAME,
-                    *at(raw, "path"),
-                    f"metric source '{name}' path '{path}' points outside the repository",
-                    "metric dumps must live inside the repository",
-                )
-            )
+        if not usable_path(
+            root,
+            path,
+            at(raw, "path"),
+            f"metric source '{name}' path",
+            "metric dumps must live inside the repository",
+            diagnostics,
+        ):
             continue
+        _check_duration(raw, f"metric source '{name}'", diagnostics)
         columns = raw.get("columns")
         delimiter = _text(raw.get("delimiter"))
         metrics[name] = MetricSource(
@@ -329,17 +293,14 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
     perspectives = data.get("perspectives")
     checkins = data.get("checkins")
     checkins_line = data.lc["checkins"][2] if "checkins" in data.lc else 0
-    if isinstance(checkins, str) and not inside(root, checkins):
-        diagnostics.append(
-            make(
-                "C002",
-                CONFIG_NAME,
-                checkins_line,
-                data.lc["checkins"][3],
-                f"checkins path '{checkins}' points outside the repository",
-                "keep the check-ins file inside the repository",
-            )
-        )
+    if isinstance(checkins, str) and not usable_path(
+        root,
+        checkins,
+        (checkins_line, data.lc["checkins"][3]),
+        "checkins path",
+        "keep the check-ins file inside the repository",
+        diagnostics,
+    ):
         checkins = None
     elif not isinstance(checkins, str) and not inside(root, DEFAULT_CHECKINS):
         diagnostics.append(
@@ -454,6 +415,26 @@ def _unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Dia
             seen.add(current.id)
             current = units.get(current.parent)
     return out
+
+
+def _check_duration(raw: YamlMap, label: str, diagnostics: list[Diagnostic]) -> None:
+    """S001 for a ``stale_after`` written as a duration but longer than okrctl computes
+    with (the schema checks the notation only)."""
+    text = raw.get("stale_after")
+    if isinstance(text, str) and re.fullmatch(DURATION_PATTERN, text) and not duration_days(text):
+        line, column = raw.lc["stale_after"][2:]
+        shown = text if len(text) <= 24 else f"{text[:12]}… ({len(text)} characters)"
+        diagnostics.append(
+            make(
+                "S001",
+                CONFIG_NAME,
+                line,
+                column,
+                f"{label}: stale_after {shown} is out of range: at most "
+                f"{MAX_DURATION_DAYS:,} days (100 years)",
+                RANGE_HINT,
+            )
+        )
 
 
 def _ratings(value: Any) -> tuple[tuple[float, str], ...]:

@@ -6,6 +6,12 @@ anything else is an internal error (exit 3).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from okrctl.diagnostics import Diagnostic
+
 
 class OkrctlError(Exception):
     """A problem with the user's input, configuration, files or git: exit code 2."""
@@ -48,3 +54,19 @@ class UsageError(OkrctlError):
 
 class GitError(OkrctlError):
     """git refused or a revision is missing."""
+
+
+class InvalidRepository(OkrctlError):
+    """The goals repository has errors that reach the numbers (``workspace.
+    reaches_the_numbers``): a number computed from it could be wrong, so the commands that
+    compute refuse it. ``diagnostics`` are those errors."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        count = len(diagnostics)
+        super().__init__(
+            f"{count} error{'' if count == 1 else 's'} in the goals repository "
+            f"{'reaches' if count == 1 else 'reach'} the numbers; none are computed until "
+            f"{'it is' if count == 1 else 'they are'} fixed",
+            hint="`okrctl check` shows each with a hint",
+        )
+        self.diagnostics = tuple(diagnostics)

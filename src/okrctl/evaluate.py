@@ -32,6 +32,7 @@ from okrctl.progress import (
 )
 from okrctl.rejected import row_note, unique
 from okrctl.rules.context import Context
+from okrctl.schemadef import AGGREGATES, DIRECTIONS, PERIODS
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,23 @@ def in_view(cycle: Cycle, entry_cycle: Cycle | None) -> bool:
     return entry_cycle is not None and entry_cycle.contains(cycle)
 
 
+def unusable(item: KeyResult | Kpi) -> str | None:
+    """Why ``item`` cannot be computed, or None: a value its schema refuses (S001), which
+    reaches the arithmetic only where that rule is graded down or in another revision
+    (`okrctl diff`). The item is then shown without a number, never computed with a guess."""
+    if item.metric is not None and item.aggregate not in AGGREGATES:
+        return f"aggregate '{item.aggregate}' is not one of {', '.join(AGGREGATES)}"
+    if isinstance(item, Kpi) and item.period not in PERIODS:
+        return f"period '{item.period}' is not one of {', '.join(PERIODS)}"
+    if isinstance(item, Kpi) and item.direction not in DIRECTIONS:
+        return f"direction '{item.direction}' is not one of {', '.join(DIRECTIONS)}"
+    return None
+
+
+def _aggregate(item: KeyResult | Kpi) -> str:
+    return item.aggregate if item.metric is not None and item.aggregate in AGGREGATES else "last"
+
+
 def _metric_of(kr_or_kpi: KeyResult | Kpi) -> tuple[str, str] | None:
     if kr_or_kpi.metric is not None:
         return kr_or_kpi.metric.source, kr_or_kpi.metric.name
@@ -156,7 +174,7 @@ class Evaluator:
             where=kr.where,
             start=cycle.start,
             end=end,
-            aggregate=kr.aggregate if kr.metric is not None else "last",
+            aggregate=_aggregate(kr),
             baseline_on=cycle.start,
             series=series,
         )
@@ -176,7 +194,7 @@ class Evaluator:
                         where=kpi.where,
                         start=start,
                         end=min(end, self.as_of),
-                        aggregate=kpi.aggregate if kpi.metric is not None else "last",
+                        aggregate=_aggregate(kpi),
                     ),
                 )
             )
@@ -253,6 +271,9 @@ class Evaluator:
     ) -> KRResult:
         as_of = min(self.as_of, cycle.end)
         expected = elapsed_fraction(cycle.start, cycle.end, as_of)
+        problem = unusable(kr)
+        if problem is not None:
+            answer = NO_DATA  # read with a guessed aggregate: not shown
         # sums of many binary floats carry noise (0.1 x 10 = 0.9999999999999999)
         current = None if answer.value is None else settle(answer.value)
         baseline = kr.baseline
@@ -267,7 +288,9 @@ class Evaluator:
             target = settle(Relative(kr.relative).apply(baseline))
         progress: float | None = None
         note = None
-        if kr.kind is KRKind.MILESTONE:
+        if problem is not None:
+            note = f"not computed: {problem}"
+        elif kr.kind is KRKind.MILESTONE:
             # a check-in or a metric reaching 1 marks it done, whatever the file says
             done = reaches(current, 1.0) if current is not None else kr.done is True
             progress = 1.0 if done else 0.0
@@ -300,17 +323,7 @@ class Evaluator:
                 )
         if progress is not None and progress < 0:
             note = "moved the wrong way"
-        status = (
-            final_status(
-                None if progress is None else min(max(progress, 0), self.config.kr_cap), committed
-            )
-            if final
-            else pace_status(progress, expected, self.thresholds)
-        )
-        if kr.kind is KRKind.GUARDRAIL and progress is not None and not reaches(progress, 1.0):
-            # a guard holds or it does not: a broken guard is never on track
-            note = "guard broken"
-            status = Status.YELLOW if reaches(progress, self.thresholds.at_risk) else Status.RED
+        status, note = self._judge(kr, progress, expected, final, committed, note)
         return KRResult(
             kr,
             current,
@@ -326,6 +339,29 @@ class Evaluator:
             rejected,
         )
 
+    def _judge(
+        self,
+        kr: KeyResult,
+        progress: float | None,
+        expected: float,
+        final: bool,
+        committed: bool,
+        note: str | None,
+    ) -> tuple[Status, str | None]:
+        """A key result's status, and its note (a broken guard says so)."""
+        status = (
+            final_status(
+                None if progress is None else min(max(progress, 0), self.config.kr_cap), committed
+            )
+            if final
+            else pace_status(progress, expected, self.thresholds)
+        )
+        if kr.kind is KRKind.GUARDRAIL and progress is not None and not reaches(progress, 1.0):
+            # a guard holds or it does not: a broken guard is never on track
+            note = "guard broken"
+            status = Status.YELLOW if reaches(progress, self.thresholds.at_risk) else Status.RED
+        return status, note
+
     def kpi(self, kpi: Kpi, answers: dict[str, Answer], sources: dict[str, str]) -> KpiResult:
         cycle = self.ctx.cycle(kpi.cycle)
         assert cycle is not None
@@ -338,7 +374,7 @@ class Evaluator:
                 break
             key = f"kpi:{kpi.id}:{start}"
             source = sources.get(key, source)
-            answer = answers.get(key, NO_DATA)
+            answer = NO_DATA if unusable(kpi) else answers.get(key, NO_DATA)
             is_closed = end <= self.as_of
             target = kpi.target if kpi.target is not None else 0.0
             if not is_closed and cumulative:
@@ -358,7 +394,7 @@ class Evaluator:
                 )
             )
         closed = [r for r in results if r.closed]
-        used = closed or results[-1:]
+        used = [] if unusable(kpi) else closed or results[-1:]
         scores = [r.score for r in used if r.score is not None]
         score = settle(sum(scores) / len(scores)) if scores else None
         latest = used[-1] if used else None
@@ -379,7 +415,7 @@ class Evaluator:
             rejected,
         )
 
-    def kpi_score(self, kpi: Kpi, a: float) -> float:
+    def kpi_score(self, kpi: Kpi, a: float) -> float | None:
         if kpi.bands:
             return stepped_score(a, kpi.bands)
         zero_below = kpi.zero_below if kpi.zero_below is not None else 0.0

@@ -19,10 +19,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from okrctl.fileio import settle_mode
+from okrctl.errors import OkrctlError
+from okrctl.fileio import FileTooLarge, read_limited, settle_mode
 from okrctl.model import GoalFile
 from okrctl.rules.registry import make
 from okrctl.signing import machine_key, sign, verified
+from okrctl.yamlread import MAX_FILE_BYTES, too_large
 
 CACHE_DIR = ".okrctl_cache"
 _ENTRIES = "goals"
@@ -139,10 +141,13 @@ def _parse_many(items: list[tuple[str, bytes]], jobs: int) -> Iterator[tuple[Goa
             yield pickle.loads(payload), payload
 
 
-def _unreadable(path: str, exc: OSError) -> GoalFile:
-    reason = exc.strerror or str(exc)
-    return GoalFile(
-        path, (), (), (), (make("Y003", path, 0, 0, f"cannot read the file: {reason}"),)
+def _unreadable(path: str, exc: OSError) -> OkrctlError:
+    """A goal file that cannot be read is an I/O error (exit 2), never a file left out."""
+    return OkrctlError(
+        f"cannot read the goal file: {exc.strerror or exc}",
+        hint="okrctl reads every file the goals globs in okrctl.yaml match: make it a "
+        "readable file, or narrow the globs",
+        file=path,
     )
 
 
@@ -160,10 +165,15 @@ def parse_files(
     names: dict[str, str] = {}
     for path in paths:
         try:
-            data = (root / path).read_bytes()
-        except OSError as exc:
-            results[path] = _unreadable(path, exc)
+            data = read_limited(root / path, MAX_FILE_BYTES)
+        except FileTooLarge as exc:
+            problem = too_large(exc.size)
+            results[path] = GoalFile(
+                path, (), (), (), (make(problem.code, path, 0, 0, problem.message, problem.hint),)
+            )
             continue
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
         if store is not None:
             names[path] = store.name(path, hashlib.blake2b(data, digest_size=16).digest())
             hit = store.get(names[path])

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from okrctl.config import CONFIG_NAME
-from okrctl.fileio import TextStyle, WriteError, locked, split_style, write_atomic
-from okrctl.yamlread import decode, read_yaml
+from okrctl.fileio import TextStyle, WriteError, locked, read_limited, split_style, write_atomic
+from okrctl.yamlread import MAX_FILE_BYTES, decode, read_yaml
 
 TOP = ("defaults", "objectives", "kpis", "scorecards")
 DEFAULTS = ("cycle", "unit", "owner", "level", "type", "perspective")
@@ -340,7 +340,7 @@ def _format_file(root: Path, path: str, check: bool, result: FmtResult) -> None:
     """Read, format and (unless ``check``) write one file, under its lock."""
     full = root / path
     try:
-        data = full.read_bytes()
+        data = read_limited(full, MAX_FILE_BYTES)
     except OSError as exc:
         result.skipped.append((path, f"cannot read: {exc.strerror or exc}"))
         return

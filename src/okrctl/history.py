@@ -111,12 +111,12 @@ def history(root: Path, ident: str, as_of: dt.date) -> History:
     from okrctl.evaluate import Evaluator
     from okrctl.metrics.engine import MetricData
     from okrctl.repository import load_repository
-    from okrctl.rules.context import Context
+    from okrctl.workspace import context
 
     current = load_repository(root)
+    ctx = context(current)  # the values it shows are computed: refused on errors
     key, prefix = _key(current, ident)
     entity_now = _entries(current)[0][key]
-    ctx = Context.build(current)
     evaluator = Evaluator(ctx, MetricData(current.config), as_of)
 
     def value_on(day: dt.date) -> tuple[float | None, tuple[Rejected, ...]]:

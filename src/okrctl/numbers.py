@@ -152,3 +152,21 @@ def plain_text(value: float) -> str:
     if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return repr(value)
+
+
+# ``stale_after`` and the like: a whole number of hours, days or weeks, at most 100 years
+MAX_DURATION_DAYS = 36_500
+_DURATION_RE = re.compile(r"([0-9]+)([hdw])\Z")
+
+
+def duration_days(text: str) -> float | None:
+    """``7d`` -> 7, ``48h`` -> 2, ``2w`` -> 14; None when ``text`` is not a duration or
+    longer than ``MAX_DURATION_DAYS`` (such a limit is no limit, and past the calendar)."""
+    match = _DURATION_RE.match(text)
+    if match is None:
+        return None
+    amount, unit = match.groups()
+    if len(amount) > 9:  # beyond any limit; never turned into a float
+        return None
+    days = int(amount) * {"h": 1 / 24, "d": 1, "w": 7}[unit]
+    return days if days <= MAX_DURATION_DAYS else None

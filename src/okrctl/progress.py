@@ -111,7 +111,9 @@ def planned_fraction(
     The plan is anchored at (start - 1 day, baseline) and (end, target), so a plan with no
     checkpoints gives exactly the elapsed fraction.
     """
-    points = [(start - dt.timedelta(days=1), baseline), *sorted(plan)]
+    # the day before the start; a cycle starting on the calendar's first day has none
+    anchor = start - dt.timedelta(days=1) if start > dt.date.min else start
+    points = [(anchor, baseline), *sorted(plan)]
     if points[-1][0] < end:
         points.append((end, target))
     if target == baseline:
@@ -173,8 +175,11 @@ def attainment(actual: float, target: float, lower_is_better: bool) -> float | N
     return settle(actual / target)
 
 
-def banded_score(a: float, zero_below: float, full_at: float, cap: float) -> float:
-    """0 below zero_below; linear from 0 to 1 up to full_at; min(a / full_at, cap) beyond."""
+def banded_score(a: float, zero_below: float, full_at: float, cap: float) -> float | None:
+    """0 below zero_below; linear from 0 to 1 up to full_at; min(a / full_at, cap) beyond.
+    None (no score) when full_at is not above 0: W005 refuses such a standard."""
+    if full_at <= 0:
+        return None
     if not reaches(a, zero_below):
         return 0.0
     if not reaches(a, full_at):
@@ -203,8 +208,9 @@ def kpi_status(score: float | None, thresholds: Thresholds) -> Status:
 
 
 def periods(start: dt.date, end: dt.date, kind: str) -> list[tuple[dt.date, dt.date]]:
-    """Calendar months or quarters inside [start, end] (clipped), or the whole span."""
-    if kind == "cycle":
+    """Calendar months or quarters inside [start, end] (clipped), or the whole span (for
+    "cycle", and for anything else)."""
+    if kind not in ("monthly", "quarterly"):
         return [(start, end)]
     step = 1 if kind == "monthly" else 3
     out = []
@@ -212,6 +218,9 @@ def periods(start: dt.date, end: dt.date, kind: str) -> list[tuple[dt.date, dt.d
     cursor = dt.date(start.year, month, 1)
     while cursor <= end:
         year, month = divmod(cursor.month - 1 + step, 12)
+        if cursor.year + year > dt.MAXYEAR:  # the calendar's last period ends with it
+            out.append((max(cursor, start), end))
+            break
         following = dt.date(cursor.year + year, month + 1, 1)
         out.append((max(cursor, start), min(following - dt.timedelta(days=1), end)))
         cursor = following

@@ -15,6 +15,7 @@ from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
 from okrctl.i18n import text
 from okrctl.metrics.source import Rejected
 from okrctl.model import GoalType, KRKind
+from okrctl.numbers import duration_days
 from okrctl.progress import (
     ASPIRATIONAL_PASS,
     COMMITTED_PASS,
@@ -25,6 +26,7 @@ from okrctl.progress import (
     settle,
 )
 from okrctl.rejected import DataWarning, unique, warnings_for
+from okrctl.reviews import read_reviews
 from okrctl.rules.context import alignment_stats
 from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
 from okrctl.workspace import Workspace
@@ -236,34 +238,10 @@ def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
         if latest is not None and latest > as_of:
             latest = as_of  # rows after the as-of date do not count: fresh as of that day
         age = (as_of - latest).days if latest is not None else None
-        limit = None
-        if spec.stale_after:
-            amount, unit = int(spec.stale_after[:-1]), spec.stale_after[-1]
-            limit = {"h": amount / 24, "d": amount, "w": amount * 7}[unit]
+        limit = duration_days(spec.stale_after) if spec.stale_after else None
         stale = None if limit is None else latest is None or (age is not None and age > limit)
         rejected = unique(source.rejected()) if source is not None else ()
         out.append(Freshness(name, latest, age, stale, spec.stale_after, rejected))
-    return out
-
-
-def _reviews(workspace: Workspace, cycle: str, warnings: list[str]) -> dict[str, dict[str, str]]:
-    from okrctl.config import inside
-    from okrctl.yamlread import read_yaml
-
-    relative = f"reviews/{cycle}.yaml"
-    path = workspace.config.root / relative
-    if not inside(workspace.config.root, relative) or not path.is_file():
-        return {}
-    value, problems = read_yaml(path.read_bytes())
-    if problems or not isinstance(value, dict):
-        warnings.append(
-            f"{relative}: not read ({problems[0].message if problems else 'not a mapping'})"
-        )
-        return {}
-    out = {}
-    for goal, notes in value.items():
-        if isinstance(notes, dict):
-            out[str(goal)] = {str(k): str(v) for k, v in notes.items() if v is not None}
     return out
 
 
@@ -370,7 +348,9 @@ def build_report(
     )
     report = score_report(ctx, evaluation, unit=unit, scorer=scorer)
     risks = _risks(ctx, evaluation, objectives, kpis)
-    retros = _retros(objectives, risks, _reviews(workspace, cycle_id, warnings), lang, final)
+    retros = _retros(
+        objectives, risks, read_reviews(workspace.config.root, cycle_id, warnings), lang, final
+    )
     return Report(
         org=workspace.config.org,
         cycle=cycle_id,

@@ -7,13 +7,17 @@ parsed in parallel when there are many, and remembered in a content-addressed ca
 
 from __future__ import annotations
 
+import errno
+import fnmatch
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from okrctl.config import CONFIG_NAME, Config, load_config
 from okrctl.diagnostics import Diagnostic
+from okrctl.errors import OkrctlError
 from okrctl.model import GoalFile, Kpi, Objective, Scorecard
 from okrctl.rules.registry import make
 
@@ -43,8 +47,102 @@ class Repository:
             yield from goal_file.scorecards
 
 
+def _unreadable(directory: Path, root: Path, error: OSError, pattern: str) -> OkrctlError:
+    relative = directory.relative_to(root).as_posix() if directory != root else "."
+    reason = error.strerror or str(error)
+    if isinstance(error, NotADirectoryError):
+        reason = "not a directory"
+    return OkrctlError(
+        f"cannot read the directory: {reason}",
+        hint=f"okrctl reads every directory the goals glob '{pattern}' in okrctl.yaml looks "
+        "into (goal files left unread would pass unchecked): make it readable, or narrow the glob",
+        file=relative,
+    )
+
+
+def _entries(directory: Path, root: Path, pattern: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(directory) as entries:
+            return list(entries)
+    except FileNotFoundError:
+        return []  # a folder that is not there matches nothing (C008 says so)
+    except OSError as error:
+        raise _unreadable(directory, root, error, pattern) from None
+
+
+def _look_up(path: Path, root: Path, pattern: str, *, follow: bool) -> os.stat_result | None:
+    """What is at ``path`` (a name the glob spells out), or None when nothing is."""
+    try:
+        return os.stat(path) if follow else os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:
+            return None  # no file can have that name
+        raise _unreadable(path, root, error, pattern) from None
+
+
+def _is_directory(entry: os.DirEntry[str], *, follow: bool) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=follow)
+    except OSError:
+        return False
+
+
+def glob_paths(root: Path, pattern: str) -> set[Path]:
+    """What ``pattern`` (``/``-separated; ``*``, ``?``, ``[...]`` within a name, ``**`` for
+    any number of folders, not following links to folders) matches below ``root``.
+
+    Unlike ``Path.glob``, a folder the pattern must look into but cannot read is an error
+    (``OkrctlError``), never "no match": a gate must not pass having read nothing.
+    Folders okrctl never reads (``.git``, ``node_modules``, ...) are not entered.
+    """
+    parts = [p for p in pattern.split("/") if p not in ("", ".")]
+    if parts and parts[-1] == "**":
+        parts.append("*")  # "goals/**": everything below goals/
+    found: set[Path] = set()
+    todo: list[tuple[Path, int]] = [(root, 0)]
+    seen: set[tuple[Path, int]] = set()
+    while todo:
+        directory, index = todo.pop()
+        if (directory, index) in seen:
+            continue
+        seen.add((directory, index))
+        if index == len(parts):
+            found.add(directory)
+            continue
+        part, last = parts[index], index == len(parts) - 1
+        if part == "**":
+            todo.append((directory, index + 1))
+            for entry in _entries(directory, root, pattern):
+                if entry.name not in _SKIP_DIRS and _is_directory(entry, follow=False):
+                    todo.append((directory / entry.name, index))
+            continue
+        if not any(c in part for c in "*?["):
+            path = directory / part
+            info = _look_up(path, root, pattern, follow=not last)
+            if info is not None and last:
+                found.add(path)
+            elif info is not None and stat.S_ISDIR(info.st_mode):
+                todo.append((path, index + 1))
+            elif info is not None:
+                raise _unreadable(path, root, NotADirectoryError(), pattern)
+            continue
+        for entry in _entries(directory, root, pattern):
+            if not fnmatch.fnmatch(entry.name, part) or (entry.name in _SKIP_DIRS and not last):
+                continue
+            if last:
+                found.add(directory / entry.name)
+            elif _is_directory(entry, follow=True):
+                todo.append((directory / entry.name, index + 1))
+    return found
+
+
 def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
-    """Repository-relative POSIX paths of the goal files, and problems with the globs."""
+    """Repository-relative POSIX paths of the goal files, and problems with the globs.
+
+    Everything a glob matches except folders is a goal file: a FIFO, a device or a
+    broken link is refused when read, never skipped."""
     root = config.root
     found: dict[str, None] = {}
     problems: list[Diagnostic] = []
@@ -53,21 +151,21 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
     def stays_inside(path: Path) -> bool:
         # resolving every file costs a syscall per path component; directories are few
         if path.is_symlink():
-            real = path.resolve()
+            real = Path(os.path.realpath(path))
             return real == root or root in real.parents
         folder = path.parent
         if folder not in directories:
-            real = folder.resolve()
+            real = Path(os.path.realpath(folder))
             directories[folder] = real == root or root in real.parents
         return directories[folder]
 
     for index, pattern in enumerate(config.goals):
         matched = 0
-        for path in sorted(root.glob(pattern)):
+        for path in sorted(glob_paths(root, pattern)):
             relative = path.relative_to(root)
             if any(part in _SKIP_DIRS for part in relative.parts[:-1]):
                 continue
-            if relative.as_posix() == CONFIG_NAME or not path.is_file():
+            if relative.as_posix() in (CONFIG_NAME, ".") or os.path.isdir(path):
                 continue
             matched += 1
             if not stays_inside(path):

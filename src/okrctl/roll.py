@@ -30,13 +30,13 @@ from okrctl import rollfile
 from okrctl.diagnostics import did_you_mean
 from okrctl.errors import UsageError
 from okrctl.evaluate import Evaluator, KRResult
-from okrctl.fileio import check_writable, locked, write_atomic
+from okrctl.fileio import check_writable, locked, read_limited, write_atomic
 from okrctl.metrics.source import Rejected
 from okrctl.model import Cycle, GoalType, KRKind, Objective
 from okrctl.numbers import Relative
 from okrctl.rules.context import Context
 from okrctl.workspace import Workspace
-from okrctl.yamlread import decode
+from okrctl.yamlread import MAX_FILE_BYTES, decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +192,7 @@ def _carry_file(
 ) -> str:
     """The text of the carried copy of goal file ``path``."""
     try:
-        data = (root / path).read_bytes()
+        data = read_limited(root / path, MAX_FILE_BYTES)
     except OSError as exc:
         raise UsageError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     text, _ = decode(data)

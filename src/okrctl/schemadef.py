@@ -18,6 +18,8 @@ METRIC_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*:.+$"
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 DURATION_PATTERN = r"^[0-9]+[hdw]$"
 AGGREGATES = ["last", "sum", "avg", "min", "max", "count"]
+PERIODS = ["monthly", "quarterly", "cycle"]
+DIRECTIONS = ["higher", "lower"]
 DEFAULT_LEVELS = ["company", "department", "team", "individual"]
 DEFAULT_PERSPECTIVES = ["financial", "customer", "internal_process", "learning_growth"]
 
@@ -234,10 +236,10 @@ KPI = _obj(
         "where": _where(),
         "aggregate": _enum(AGGREGATES, "How the metric's values in a period become one."),
         "period": _enum(
-            ["monthly", "quarterly", "cycle"],
+            PERIODS,
             "Scored per month or quarter and averaged, or once over the cycle (default).",
         ),
-        "direction": _enum(["higher", "lower"], "higher is better (default) or lower."),
+        "direction": _enum(DIRECTIONS, "higher is better (default) or lower."),
         "target": _number("The value to reach in each period."),
         "weight": _fraction("Share among the owner's KPIs in the cycle; they sum to 1."),
         "scoring": _SCORING,

@@ -278,6 +278,11 @@ def position(root: Any, path: Path, at_key: bool = False) -> tuple[int, int]:
 RANGE_HINT = "write the value out within that range (docs/format.md, Numbers)"
 
 
+def _weighted(key: str, value: Any) -> bool:
+    """``measures: {KPI-X: 0.5}``: ids kept as written, with weights that are numbers."""
+    return key == "measures" and isinstance(value, dict)
+
+
 def out_of_range(data: Any) -> Iterator[tuple[int, int, str]]:
     """``(line, column, message)`` of every number okrctl cannot compute with (outside
     ``numbers.MAX_MAGNITUDE`` / ``MIN_MAGNITUDE``), wherever it is written. The schemas
@@ -290,7 +295,7 @@ def out_of_range(data: Any) -> Iterator[tuple[int, int, str]]:
         value, line, column = stack.pop()
         if isinstance(value, YamlMap):
             for key, item in value.items():
-                if key not in TEXT_KEYS and key in value.lc:
+                if key in value.lc and (key not in TEXT_KEYS or _weighted(key, item)):
                     stack.append((item, value.lc[key][2], value.lc[key][3]))
         elif isinstance(value, YamlList):
             stack.extend((item, *at) for item, at in zip(value, value.lc, strict=False))

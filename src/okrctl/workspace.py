@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from okrctl.config import Config
-from okrctl.diagnostics import Severity, did_you_mean
-from okrctl.errors import ConfigError, UsageError
+from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.errors import ConfigError, InvalidRepository, UsageError
 from okrctl.metrics.engine import MetricData
 from okrctl.model import Cycle
 from okrctl.repository import Repository, load_repository
@@ -26,17 +26,37 @@ class Workspace:
     def config(self) -> Config:
         return self.repo.config
 
-    def file_errors(self) -> int:
-        return sum(
-            1
-            for goal_file in self.repo.files
-            for d in goal_file.diagnostics
-            if d.severity is Severity.ERROR
-        )
 
-
-def open_workspace(start: Path, *, use_cache: bool = True) -> Workspace:
+def open_workspace(start: Path, *, use_cache: bool = True, validate: bool = True) -> Workspace:
+    """The repository around ``start``, ready to compute from. With ``validate`` (every
+    command that computes numbers) a repository with errors is refused
+    (``InvalidRepository``): docs/output.md, "Invalid repositories"."""
     repo = load_repository(start, use_cache=use_cache)
+    ctx = context(repo, validate=validate)
+    return Workspace(repo, ctx, MetricData(repo.config))
+
+
+# The errors that reach the arithmetic: a file not read (Y; C002, a goal file linked from
+# outside the repository; okrctl.yaml's own C errors refuse every command already), a value
+# of the wrong shape (S), weights or a scoring standard that cannot be applied (W), an id
+# that names two goals (A001, A002), a goal in no known cycle (A009), a scorecard measure or
+# a metric source that names nothing (B001, M001). Alignment and strategy-map errors are
+# not among them: the report measures alignment, and its numbers do not depend on it.
+_FAMILIES_THAT_COMPUTE = ("Y", "S", "W", "C")
+_CODES_THAT_COMPUTE = frozenset({"A001", "A002", "A009", "B001", "M001"})
+
+
+def reaches_the_numbers(diagnostic: Diagnostic) -> bool:
+    """Whether an error makes numbers computed from the repository untrustworthy."""
+    code = diagnostic.code
+    return code.startswith(_FAMILIES_THAT_COMPUTE) or code in _CODES_THAT_COMPUTE
+
+
+def context(repo: Repository, *, validate: bool = True) -> Context:
+    """The indexes of ``repo``; a broken okrctl.yaml is a ``ConfigError``. With
+    ``validate``, an error that reaches the numbers (``reaches_the_numbers``, as
+    `okrctl check --no-data` reports it, the repository's `rules:` settings applied) is an
+    ``InvalidRepository``: it could give a wrong number, or none at all."""
     broken = [d for d in repo.config.diagnostics if d.severity is Severity.ERROR]
     if broken:
         first = broken[0]
@@ -47,7 +67,18 @@ def open_workspace(start: Path, *, use_cache: bool = True) -> Workspace:
             line=first.line,
             column=first.column,
         )
-    return Workspace(repo, Context.build(repo), MetricData(repo.config))
+    ctx = Context.build(repo)
+    if validate:
+        from okrctl.check import apply_settings, run_rules
+
+        errors = [
+            d
+            for d in apply_settings(repo, run_rules(repo, ctx))
+            if d.severity is Severity.ERROR and reaches_the_numbers(d)
+        ]
+        if errors:
+            raise InvalidRepository(sorted(errors, key=Diagnostic.sort_key))
+    return ctx
 
 
 def open_view(

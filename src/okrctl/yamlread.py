@@ -145,19 +145,21 @@ class _Stop(Exception):
         self.problem = problem
 
 
+def too_large(size: int) -> ReadProblem:
+    """Y004 for a file of ``size`` bytes, above ``MAX_FILE_BYTES``."""
+    return ReadProblem(
+        "Y004",
+        f"file is {size:,} bytes; goal and config files may be at most {MAX_FILE_BYTES:,} bytes",
+        0,
+        0,
+        "split it into several files under the goals globs",
+    )
+
+
 def decode(data: bytes) -> tuple[str | None, list[ReadProblem]]:
     """Bytes to text: UTF-8 (with or without BOM), or UTF-16/32 with a BOM (a warning)."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [
-            ReadProblem(
-                "Y004",
-                f"file is {len(data):,} bytes; goal and config files may be at most "
-                f"{MAX_FILE_BYTES:,} bytes",
-                0,
-                0,
-                "split it into several files under the goals globs",
-            )
-        ]
+        return None, [too_large(len(data))]
     problems: list[ReadProblem] = []
     for bom, codec in (
         (b"\xff\xfe\x00\x00", "utf-32-le"),

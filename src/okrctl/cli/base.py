@@ -20,6 +20,32 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+def _repo_directory(value: Path | None) -> Path | None:
+    """-C/--repo must name a directory, for every command alike: anything else is refused
+    before any work (exit 2), never taken as "its folder" or looked into."""
+    if value is None:
+        return None
+    import stat
+
+    from okrctl.cli.errors import EXIT_USAGE
+    from okrctl.render.escape import one_line
+
+    try:
+        reason = None if stat.S_ISDIR(os.stat(value).st_mode) else "not a directory"
+    except FileNotFoundError:
+        reason = "no such directory"
+    except (OSError, ValueError) as error:  # a link loop, a name too long, a NUL byte
+        reason = getattr(error, "strerror", None) or str(error)
+    if reason is None:
+        return value
+    sys.stderr.write(
+        f"okrctl: error: -C/--repo {one_line(str(value))}: {reason}\n"
+        "  hint: name the folder of a goals repository, or a folder inside it\n"
+    )
+    raise typer.Exit(EXIT_USAGE)
+
+
 RepoOption = Annotated[
     Path | None,
     typer.Option(
@@ -27,6 +53,7 @@ RepoOption = Annotated[
         "--repo",
         help="Run as if started in this directory (okrctl.yaml is found from there upwards).",
         show_default=False,
+        callback=_repo_directory,
     ),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]

@@ -79,10 +79,6 @@ def check(
     gc.disable()
 
     start = (repo or Path.cwd()).resolve()
-    if repo is not None and not repo.is_dir():
-        from okrctl.errors import UsageError
-
-        raise UsageError(f"-C/--repo {repo}: no such directory")
     from okrctl.workspace import parse_day
 
     day = parse_day(as_of, "--as-of") if as_of else None

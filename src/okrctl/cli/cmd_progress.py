@@ -111,9 +111,6 @@ def status(
         from okrctl.render.status_text import render as render_text
 
         render_text(tree, sys.stdout, color=use_color(no_color))
-    errors = workspace.file_errors()
-    if errors and format is StatusFormat.text:
-        sys.stderr.write(f"okrctl: {errors} error(s) in goal files; run `okrctl check`\n")
     sys.stdout.flush()
     if behind and tree.counts.get("red"):
         raise typer.Exit(EXIT_FINDINGS)
@@ -179,7 +176,8 @@ def checkin(
     from okrctl.render.numbers import number
     from okrctl.workspace import open_workspace, parse_day
 
-    workspace = open_workspace((repo or Path.cwd()).resolve())
+    # recording a value computes nothing: an error elsewhere does not block it
+    workspace = open_workspace((repo or Path.cwd()).resolve(), validate=False)
     today = dt.date.today()
     day = parse_day(date, "--date") if date else today
     result = run_checkin(workspace, ident, value, day, note, today)

@@ -8,6 +8,7 @@ traceback only with ``--debug``.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 import typer
 
 from okrctl import __version__
-from okrctl.errors import OkrctlError
+from okrctl.errors import InvalidRepository, OkrctlError
 from okrctl.render.escape import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -25,12 +26,30 @@ ISSUES_URL = "the okrctl issue tracker"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# an invalid repository lists this many of its errors; `okrctl check` lists them all
+SHOWN_DIAGNOSTICS = 20
+
+
 def report_error(error: OkrctlError) -> None:
     where = error.where()
     prefix = f"{one_line(where)}: " if where else ""
     sys.stderr.write(f"okrctl: error: {prefix}{one_line(error.message)}\n")
+    if isinstance(error, InvalidRepository):
+        from okrctl.render.check_text import diagnostic_line
+
+        for diagnostic in error.diagnostics[:SHOWN_DIAGNOSTICS]:
+            sys.stderr.write(diagnostic_line(diagnostic) + "\n")
+        if len(error.diagnostics) > SHOWN_DIAGNOSTICS:
+            sys.stderr.write(f"... and {len(error.diagnostics) - SHOWN_DIAGNOSTICS} more\n")
     if error.hint:
         sys.stderr.write(f"  hint: {one_line(error.hint)}\n")
+
+
+def _io_error(error: OSError) -> OkrctlError:
+    """The path and the reason of a failed system call (of a rename, its target)."""
+    path = error.filename2 if error.filename2 is not None else error.filename
+    shown = os.fsdecode(path) if isinstance(path, str | bytes) else None
+    return OkrctlError(error.strerror or str(error), file=shown)
 
 
 def handle_errors(func: F) -> F:
@@ -49,6 +68,9 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(EXIT_OK) from None
+        except OSError as error:  # the system refused a read or a write: not a bug
+            report_error(_io_error(error))
+            raise typer.Exit(EXIT_USAGE) from None
         except Exception as error:  # the last line of defence: a bug in okrctl
             sys.stderr.write(
                 f"okrctl: internal error: {type(error).__name__}: {one_line(str(error))}\n"

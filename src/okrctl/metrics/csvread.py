@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from okrctl.fileio import open_regular
+
 SNIFF_BYTES = 1 << 20
 
 
@@ -110,7 +112,7 @@ def sniff_delimiter(sample: str, declared: str | None) -> str:
 def open_dialect(
     path: Path, declared_encoding: str | None, declared_delimiter: str | None
 ) -> Dialect:
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:  # a FIFO would stall the run: refused
         head = handle.read(SNIFF_BYTES)
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         line = head.count(b"\n", 0, head.index(b"\x00")) + 1

@@ -8,6 +8,8 @@ from dataclasses import replace
 
 from okrctl.config import Config, MetricSource, inside
 from okrctl.diagnostics import Diagnostic
+from okrctl.errors import OkrctlError
+from okrctl.fileio import regular_size
 from okrctl.metrics.grouping import group_problems
 from okrctl.metrics.source import NO_DATA, Answer, DataProblem, Request, Source
 from okrctl.rules.registry import make
@@ -83,15 +85,22 @@ class MetricData:
 
     def _make(self, spec: MetricSource) -> Source | None:
         path = self.config.root / spec.path
-        if spec.name == CHECKINS and (not path.exists() or not inside(self.config.root, spec.path)):
-            return None  # no check-ins yet, or a link out of the repository (C002)
+        if spec.name == CHECKINS and not inside(self.config.root, spec.path):
+            return None  # a link out of the repository (C002)
         try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
+            size = regular_size(path)
+        except OSError as exc:  # there but unreadable, or a FIFO that would stall the run
+            raise OkrctlError(
+                f"cannot read the metric file: {exc.strerror or exc}",
+                hint=("`checkins:`" if spec.name == CHECKINS else f"metric source '{spec.name}'")
+                + " in okrctl.yaml names it; make it a readable regular file",
+                file=spec.path,
+            ) from None
+        if size is None and spec.name == CHECKINS:
+            return None  # no check-ins yet
         # check-ins are typed by people, a few rows a week: always read exactly, so two
         # rows of one key result on one day are a duplicate (D001), never a sum
-        if size > self.large and spec.name != CHECKINS:
+        if size is not None and size > self.large and spec.name != CHECKINS:
             from okrctl.metrics.duck import DuckSource
 
             return DuckSource(spec, self.config.root)

@@ -48,12 +48,14 @@ def _rule_name(code: str) -> str:
     return info.name if info else code
 
 
+def diagnostic_line(d: Diagnostic) -> str:
+    """``file:line:col: severity CODE message [rule-name]``, on one line."""
+    return f"{_place(d)}: {d.severity.label} {d.code} {one_line(d.message)} [{_rule_name(d.code)}]"
+
+
 def render_plain(result: CheckResult, out: IO[str], *, quiet: bool = False) -> None:
     for d in result.diagnostics:
-        out.write(
-            f"{_place(d)}: {d.severity.label} {d.code} {one_line(d.message)} "
-            f"[{_rule_name(d.code)}]\n"
-        )
+        out.write(diagnostic_line(d) + "\n")
         if d.hint and not quiet:
             out.write(f"    hint: {one_line(d.hint)}\n")
     if not quiet:

@@ -75,8 +75,9 @@ def chart(k: KREntry, start: dt.date, end: dt.date, lang: str) -> str:
     if not values:
         return ""
     low, high = min(values), max(values)
-    if high == low:
-        high, low = high + 1, low - 1
+    if not high > low:  # a flat line; above 2**53, high + 1 is still high
+        margin = max(1.0, abs(high) / 100)
+        high, low = high + margin, low - margin
     span = max((end - start).days, 1)
 
     def x(day: dt.date) -> float:

@@ -6,13 +6,13 @@ file point at its line; problems of a goal's data point at the goal.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.metrics.engine import CHECKINS
 from okrctl.metrics.source import Answer, Rejected, Request, Source
 from okrctl.model import Cycle, KeyResult, Kpi, KRKind
+from okrctl.numbers import duration_days
 from okrctl.progress import settle
 from okrctl.rules.context import Context
 from okrctl.rules.registry import documented, make, rule
@@ -305,9 +305,6 @@ def unknown_column(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-_DURATION = re.compile(r"^(\d+)([hdw])$")
-
-
 @rule("D006", "stale-data", W)
 def stale_data(ctx: Context) -> Iterator[Diagnostic]:
     """A metric source's newest row with a value that counts is older than its
@@ -324,12 +321,10 @@ def stale_data(ctx: Context) -> Iterator[Diagnostic]:
         spec = ctx.config.metrics.get(name)
         if spec is None or not spec.stale_after:
             continue
-        match = _DURATION.match(spec.stale_after)
+        days = duration_days(spec.stale_after)
         source = ctx.data.source(name)
-        if match is None or source is None:
-            continue
-        amount, unit = int(match.group(1)), match.group(2)
-        days = {"h": amount / 24, "d": amount, "w": amount * 7}[unit]
+        if days is None or source is None:
+            continue  # not a duration, or out of range: S001 in okrctl.yaml
         latest = source.latest_date()
         if latest is None:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.fileio import regular_size
 from okrctl.model import KeyResult, Kpi
 from okrctl.rules.context import Context
 from okrctl.rules.registry import make, rule
@@ -56,7 +57,11 @@ def metric_file_missing(ctx: Context) -> Iterator[Diagnostic]:
     Fix: commit the export, or correct ``path``.
     """
     for source in ctx.config.metrics.values():
-        if not (ctx.config.root / source.path).is_file():
+        try:
+            missing = regular_size(ctx.config.root / source.path) is None
+        except OSError:
+            continue  # there, but not a file okrctl can read: reading it says why (exit 2)
+        if missing:
             yield make(
                 "M002",
                 ctx.config.file,

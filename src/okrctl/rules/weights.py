@@ -157,23 +157,36 @@ def _krs(ctx: Context) -> Iterator[KeyResult]:
 
 @rule("W005", "kpi-scoring", E)
 def kpi_scoring(ctx: Context) -> Iterator[Diagnostic]:
-    """A KPI's scoring standard cannot be applied: ``zero_below`` at or above ``full_at``,
-    ``cap`` below ``full_at``'s score, ``bands`` not in ascending order, a zero target, or
-    ``scoring`` and ``bands`` together.
+    """A KPI's scoring standard cannot be applied: ``zero_below`` at or above ``full_at``
+    (the defaults, 0 and 100%, included), ``full_at`` not above 0, ``cap`` not above 0,
+    ``bands`` not in ascending order, a zero target, or ``scoring`` and ``bands`` together.
 
-    Anti-pattern: ``scoring: {zero_below: 100%, full_at: 80%}``.
+    Anti-pattern: ``scoring: {zero_below: 100%, full_at: 80%}``, or ``scoring: {full_at: 0}``
+    (every score would divide by zero).
 
     Fix: ``zero_below: 80%, full_at: 100%`` ("below 80% scores zero, 100% scores full").
     """
     for kpi in ctx.all_kpis():
         where = kpi.at("scoring")
-        if kpi.zero_below is not None and kpi.full_at is not None and kpi.zero_below >= kpi.full_at:
+        # the defaults (zero_below 0, full_at 100%) take part: `{full_at: 0}` divides by zero
+        zero_below = kpi.zero_below if kpi.zero_below is not None else 0.0
+        full_at = kpi.full_at if kpi.full_at is not None else 1.0
+        if full_at <= 0 and not kpi.bands:
             yield make(
                 "W005",
                 kpi.file,
                 *where,
-                f"KPI '{kpi.id}': zero_below {_pct(kpi.zero_below)} is not below full_at "
-                f"{_pct(kpi.full_at)}",
+                f"KPI '{kpi.id}': full_at {_pct(full_at)} must be above 0 (the score is "
+                "attainment / full_at)",
+            )
+        elif zero_below >= full_at and not kpi.bands:
+            yield make(
+                "W005",
+                kpi.file,
+                *where,
+                f"KPI '{kpi.id}': zero_below {_pct(zero_below)}"
+                f"{'' if kpi.zero_below is not None else ' (the default)'} is not below "
+                f"full_at {_pct(full_at)}{'' if kpi.full_at is not None else ' (the default)'}",
             )
         if kpi.cap is not None and kpi.cap <= 0:
             yield make("W005", kpi.file, *where, f"KPI '{kpi.id}': cap must be above 0")
