@@ -245,7 +245,8 @@ def test_github_annotations_escape_like_the_runner(make_repo: MakeRepo) -> None:
     assert line.startswith(
         "::error file=goals/odd%2C name%3A here.yaml,line=5,col=11,title=S001 schema::"
     )
-    assert "%0A::error::injected 100%25, a:b" in line
+    # the newline in the value is shown as \n: it starts no line of the annotation
+    assert "\\n::error::injected 100%25, a:b" in line
     lines = out.splitlines()
     # S001 and A012, then the summary: nothing wrapped, nothing split by the newline
     assert [x[:9] for x in lines[:-1]] == ["::error f", "::warning"]

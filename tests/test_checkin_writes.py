@@ -145,11 +145,13 @@ def test_unknown_columns_order_endings_and_bom_are_kept(
     appended = original + f"2026-10-25,CO-1/deals,7,,{eol}".encode()
     assert path.read_bytes() == appended
 
-    # the same day again: that row is replaced where it stands, every other byte kept
+    # the same day again: that row is replaced where it stands, every other byte kept,
+    # its author too (the note is the new one)
     code, out, _ = _checkin(root, "CO-1/deals", "3", "--date", "2026-10-05", "--note", "redo")
     assert code == 0 and "(was 2)" in out
     replaced = appended.replace(
-        b'2026-10-05,CO-1/deals,2,"first, small",wang.fang', b"2026-10-05,CO-1/deals,3,redo,"
+        b'2026-10-05,CO-1/deals,2,"first, small",wang.fang',
+        b"2026-10-05,CO-1/deals,3,redo,wang.fang",
     )
     assert path.read_bytes() == replaced
     assert run_okrctl("check", "-C", str(root)).returncode == 0
@@ -269,3 +271,20 @@ def test_a_full_disk_leaves_the_file_whole_and_exits_2(
     ) in err
     assert (root / "metrics" / "checkins.csv").read_bytes() == original
     assert sorted(p.name for p in (root / "metrics").iterdir()) == ["checkins.csv", "crm.csv"]
+
+
+def test_a_replaced_check_in_keeps_its_other_cells(make_repo: MakeRepo) -> None:
+    # the same day again: the value changes; the author and the note of that row stay
+    root = _repo(
+        make_repo,
+        b'date,metric,value,note,author\r\n2026-10-03,CO-1/deals,7,"multi, comma",bob\r\n',
+    )
+    path = root / "metrics" / "checkins.csv"
+    assert _checkin(root, "CO-1/deals", "13", "--date", "2026-10-03")[0] == 0
+    assert path.read_bytes() == (
+        b'date,metric,value,note,author\r\n2026-10-03,CO-1/deals,13,"multi, comma",bob\r\n'
+    )
+    assert _checkin(root, "CO-1/deals", "14", "--date", "2026-10-03", "--note", "new")[0] == 0
+    assert path.read_bytes() == (
+        b"date,metric,value,note,author\r\n2026-10-03,CO-1/deals,14,new,bob\r\n"
+    )

@@ -91,3 +91,13 @@ def test_readme_check_samples_are_what_okrctl_prints() -> None:
     printed = {line.rstrip() for line in broken.stdout.splitlines()}
     shown = [line for line in _readme_block("A repository with mistakes") if line]
     assert shown and set(shown) <= printed
+
+
+def test_every_code_is_data_and_every_rule_is_documented() -> None:
+    # okrctl.codes holds the codes as plain data (name, default severity); every one of
+    # them is registered by its rule family with its documentation, and nothing else is
+    from okrctl.codes import CODES
+
+    rules = all_rules()
+    assert set(CODES) == set(rules)
+    assert all((info.name, info.severity) == CODES[code] for code, info in rules.items())

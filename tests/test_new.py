@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, MakeRepo, run_okrctl
+from conftest import EXAMPLES, MINIMAL_GOAL, MakeRepo, run_okrctl
 from okrctl.goalfile import parse_goal_file
 
 
@@ -350,3 +350,15 @@ def test_new_in_a_flow_style_section_keeps_line_endings_and_bom(make_repo: MakeR
         b"defaults: {cycle: 2026-Q4, unit: acme}\r\nobjectives:\r\n  - id: CO-1\r\n"
         b"    title: Grow\r\n    key_results:\r\n      - id: users\r\n        target: 10\r\n"
     )
+
+
+def test_new_milestone_key_result(make_repo: MakeRepo) -> None:
+    # a milestone is written with `done: false` (a boolean) and passes check
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
+    result = run_okrctl(
+        "new", "kr", "CO-1", "--id", "launch", "--title", "Launch", "--milestone", "-C", str(root)
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    text = (root / "goals" / "a.yaml").read_text(encoding="utf-8")
+    assert "{id: launch, title: Launch, milestone: true, done: false}" in text
+    assert run_okrctl("check", "-C", str(root)).returncode == 0

@@ -95,6 +95,11 @@ def test_aspirational_rescale_is_an_explicit_opt_in(tmp_path: Path) -> None:
     (objective,) = wu["objectives"]
     assert (objective["progress"], objective["graded"]) == (0.7125, 1.0)
     assert (wu["rating"], wu["bonus"]) == ("S", 1.5)
+    # explain says how the score comes from the progress, as the scorecard uses it
+    out = run_okrctl("explain", "QA-1", "-C", str(tmp_path / "mfg"), "--as-of", DAY).stdout
+    assert "score = min(progress / 0.7, 1) = 100% (scoring.aspirational_full_at: 0.7)" in out
+    plain = run_okrctl("explain", "QA-1", "-C", str(MFG), "--as-of", DAY).stdout
+    assert "score = progress = 71%" in plain
     # a committed objective is never rescaled: CO-QUALITY's owner keeps score == progress
     report = score_json(tmp_path / "mfg")
     for card in report["scorecards"]:  # type: ignore[attr-defined]

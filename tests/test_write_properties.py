@@ -233,6 +233,13 @@ def test_checkin_changes_only_its_own_row(
         assert after[:start] == original[:start]
         tail = len(original) - end
         assert after[len(after) - tail :] == original[end:]
+        # the replaced record keeps its note and the cells of columns okrctl does not
+        # know; date, metric and value are the new ones
+        old = before_records[keys.index((day, kr)) + 1]
+        want = [
+            w if h in ("date", "metric", "value") else (old[i] if i < len(old) else "")
+            for i, (h, w) in enumerate(zip(header, want, strict=True))
+        ]
         assert _records(after[start : len(after) - tail]) == [want]
         position = keys.index((day, kr)) + 1
         assert after_records == [

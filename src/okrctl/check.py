@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from okrctl.codes import make
 from okrctl.config import CONFIG_NAME
 from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.repository import Repository, load_repository
 from okrctl.rules.context import Context, alignment_stats
-from okrctl.rules.registry import all_rules, lookup, make
+from okrctl.rules.registry import all_rules, lookup
 
 if TYPE_CHECKING:
     from okrctl.metrics.engine import MetricData

@@ -162,6 +162,14 @@ def _record(root: Path, spec: MetricSource, cells: dict[str, str], day: dt.date)
         write_atomic(path, text.data(), root=root)
         return None
     first, last = same[0], same[-1]
+    # the replaced row keeps what okrctl was not asked to change: the cells of columns it
+    # does not know (author, ...), and its note unless --note gives a new one
+    kept: set[str] = {role for role in ("date", "metric", "value") if role in index}
+    if cells["note"]:
+        kept.add("note")
+    for position, old in enumerate(last.cells[: len(row)]):
+        if position not in {index[role] for role in kept}:
+            row[position] = old
     written = text.row(row, text.ending(first.end - 1))
     for record in reversed(same[1:]):
         del text.lines[record.start : record.end]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from okrctl.codes import make
 from okrctl.configpaths import CONFIG_NAME as CONFIG_NAME
 from okrctl.configpaths import find_root as find_root
 from okrctl.configpaths import goal_globs, usable_path
@@ -16,7 +17,6 @@ from okrctl.diagnostics import Diagnostic, Severity
 from okrctl.errors import ConfigError
 from okrctl.model import Cycle, Unit
 from okrctl.numbers import MAX_DURATION_DAYS, duration_days, parse_number
-from okrctl.rules.registry import make
 from okrctl.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES, DURATION_PATTERN
 from okrctl.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.yamlread import YamlList, YamlMap, read_yaml

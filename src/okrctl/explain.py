@@ -37,6 +37,8 @@ class ObjectiveExplanation:
     weights: tuple[float, ...]
     cap: float
     thresholds: tuple[float, float]
+    score: float | None = None  # as scorecards grade it (scoring.grade)
+    full_at: float | None = None  # scoring.aspirational_full_at, when it rescales this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,18 @@ def explain(workspace: Workspace, ident: str, as_of: dt.date) -> Explanation:
             for r in result.key_results
             if not r.kr.draft
         )
-        return ObjectiveExplanation(result, weights, workspace.config.kr_cap, thresholds)
+        from okrctl.scoring import grade
+
+        graded = grade(result, workspace.config)
+        rescaled = graded.graded != result.progress
+        return ObjectiveExplanation(
+            result,
+            weights,
+            workspace.config.kr_cap,
+            thresholds,
+            graded.graded,
+            workspace.config.aspirational_full_at if rescaled else None,
+        )
     kr_result = next((r for r in result.key_results if r.kr.id == ref.kr), None)
     if kr_result is None:
         raise UsageError(

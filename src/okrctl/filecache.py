@@ -19,10 +19,10 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from okrctl.codes import make
 from okrctl.errors import OkrctlError
 from okrctl.fileio import FileTooLarge, read_limited, settle_mode
 from okrctl.model import GoalFile
-from okrctl.rules.registry import make
 from okrctl.signing import machine_key, sign, verified
 from okrctl.yamlread import MAX_FILE_BYTES, too_large
 
@@ -155,7 +155,6 @@ def parse_files(
     root: Path, paths: Iterable[str], *, use_cache: bool = True, jobs: int | None = None
 ) -> list[GoalFile]:
     """GoalFile records for ``paths`` (repository-relative), in the same order."""
-    from okrctl.repository import default_jobs
 
     paths = list(paths)
     key = machine_key() if use_cache else None
@@ -190,3 +189,11 @@ def parse_files(
     if store is not None and todo:
         store.prune()
     return [results[path] for path in paths if path in results]
+
+
+def default_jobs(count: int) -> int:
+    """Worker processes for parsing ``count`` files: parallel only where it pays for the
+    processes' start-up (200 files or more), at most 8."""
+    if count < 200:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from okrctl.codes import make
 from okrctl.diagnostics import Diagnostic
 from okrctl.model import (
     GoalFile,
@@ -27,7 +28,6 @@ from okrctl.model import (
     pack_positions,
 )
 from okrctl.numbers import NumberError, is_relative_text, parse_number, parse_target
-from okrctl.rules.registry import make
 from okrctl.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.written import keep_text
 from okrctl.yamlread import YamlList, YamlMap, read_yaml

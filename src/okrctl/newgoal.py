@@ -60,8 +60,8 @@ def _entry(fields: Mapping[str, Any], order: tuple[str, ...]) -> Any:
     entry = CommentedMap()
     for key in order:
         value = fields.get(key)
-        if value is None or value == "" or value is False:
-            continue
+        if value is None or value == "" or (value is False and key != "done"):
+            continue  # a milestone says `done: false` outright
         entry[key] = (
             _value(value)
             if key in ("baseline", "target", "at_least", "at_most", "weight")

@@ -464,7 +464,7 @@ def _retros(
     """For each objective at risk or off track: its key results on track, those behind
     their expectation (the expected pace; after the cycle, the bar of the objective's
     type), and what to change; people's notes from reviews/CYCLE.yaml."""
-    from okrctl.render.numbers import percent, percents
+    from okrctl.shown import percent, percents
 
     out = []
     for o in objectives:

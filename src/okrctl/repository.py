@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from okrctl.codes import make
 from okrctl.config import CONFIG_NAME, Config, load_config
 from okrctl.diagnostics import Diagnostic
 from okrctl.errors import OkrctlError
 from okrctl.model import GoalFile, Kpi, Objective, Scorecard
-from okrctl.rules.registry import make
 
 _SKIP_DIRS = {".git", ".okrctl_cache", ".venv", "node_modules"}
 
@@ -209,10 +209,3 @@ def load_repository(start: Path, *, use_cache: bool = True, jobs: int | None = N
     paths, problems = discover(config)
     files = parse_files(config.root, paths, use_cache=use_cache, jobs=jobs)
     return Repository(config, tuple(files), tuple(problems))
-
-
-def default_jobs(count: int) -> int:
-    """Worker processes for ``count`` files: parallel only where it pays for the start-up."""
-    if count < 200:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 8))

@@ -240,8 +240,6 @@ def new_kr(
         "done": False if milestone else None,
         "weight": weight,
     }
-    if milestone:
-        fields["done"] = "false"
     _insert(repo, "kr", fields, None)
 
 

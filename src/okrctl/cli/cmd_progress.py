@@ -173,7 +173,7 @@ def checkin(
 
     from okrctl.checkin import checkin as run_checkin
     from okrctl.render.escape import one_line
-    from okrctl.render.numbers import number
+    from okrctl.shown import number
     from okrctl.workspace import open_workspace, parse_day
 
     # recording a value computes nothing: an error elsewhere does not block it

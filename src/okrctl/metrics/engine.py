@@ -6,13 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
+from okrctl.codes import make
 from okrctl.config import Config, MetricSource, inside
 from okrctl.diagnostics import Diagnostic
 from okrctl.errors import OkrctlError
 from okrctl.fileio import regular_size
 from okrctl.metrics.grouping import group_problems
 from okrctl.metrics.source import NO_DATA, Answer, DataProblem, Request, Source
-from okrctl.rules.registry import make
 
 # Files above this size are aggregated by DuckDB; below it, read whole in Python, which
 # starts faster and locates every problem by line.

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import IO
 
 from okrctl.check import CheckResult
+from okrctl.codes import CODES
 from okrctl.diagnostics import Severity
 from okrctl.render.check_text import summary_line
 from okrctl.render.escape import github_data, github_property, markdown
-from okrctl.rules.registry import RULES
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 SUMMARY_ROWS = 500
@@ -44,10 +44,10 @@ def render_github(result: CheckResult, out: IO[str]) -> None:
         props = [f"file={github_property(prefix + d.file)}"]
         if d.line > 0:
             props += [f"line={d.line}", f"col={d.column}"]
-        name = RULES[d.code].name if d.code in RULES else d.code
+        name = CODES[d.code][0] if d.code in CODES else d.code
         props.append(f"title={github_property(f'{d.code} {name}')}")
-        message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
-        out.write(f"::{_COMMANDS[d.severity]} {','.join(props)}::{github_data(message)}\n")
+        lines = (d.message, f"hint: {d.hint}") if d.hint else (d.message,)
+        out.write(f"::{_COMMANDS[d.severity]} {','.join(props)}::{github_data(*lines)}\n")
     out.write(summary_line(result) + "\n")
 
 
@@ -61,7 +61,7 @@ def job_summary(result: CheckResult) -> str:
         rows = ["| | Where | Rule | Message |", "|---|---|---|---|"]
         for d in result.diagnostics[:SUMMARY_ROWS]:
             where = markdown(d.file) + (f":{d.line}:{d.column}" if d.line > 0 else "")
-            name = RULES[d.code].name if d.code in RULES else d.code
+            name = CODES[d.code][0] if d.code in CODES else d.code
             rows.append(
                 f"| {d.severity.label} | {where} | {d.code} {name} | {markdown(d.message)} |"
             )

@@ -6,9 +6,9 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.check import CheckResult
+from okrctl.codes import CODES
 from okrctl.diagnostics import Severity
 from okrctl.render import json_out
-from okrctl.rules.registry import RULES
 
 JSON_FORMAT_VERSION = 1
 
@@ -39,7 +39,7 @@ def as_dict(result: CheckResult) -> dict[str, Any]:
         "diagnostics": [
             {
                 "code": d.code,
-                "rule": RULES[d.code].name if d.code in RULES else d.code,
+                "rule": CODES[d.code][0] if d.code in CODES else d.code,
                 "severity": d.severity.label,
                 "file": d.file,
                 "line": d.line,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import IO
 
 from okrctl.check import CheckResult, Summary
+from okrctl.codes import CODES
 from okrctl.diagnostics import Diagnostic, Severity
 from okrctl.render.escape import one_line
-from okrctl.rules.registry import RULES
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -44,8 +44,7 @@ def summary_line(result: CheckResult) -> str:
 
 
 def _rule_name(code: str) -> str:
-    info = RULES.get(code)
-    return info.name if info else code
+    return CODES[code][0] if code in CODES else code
 
 
 def diagnostic_line(d: Diagnostic) -> str:

@@ -39,10 +39,11 @@ def html_text(text: object) -> str:
     return html.escape(one_line(str(text)), quote=True)
 
 
-def github_data(text: str) -> str:
-    """The message part of a workflow command, escaped as the Actions runner unescapes it;
-    control characters shown, so none reaches the log raw."""
-    return terminal(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def github_data(*lines: str) -> str:
+    """The message part of a workflow command, escaped as the Actions runner unescapes it:
+    ``lines`` become the annotation's lines; inside each, control characters and newlines
+    are shown as escapes, so user text neither reaches the log raw nor starts a line."""
+    return "%0A".join(one_line(part).replace("%", "%25") for part in lines)
 
 
 def github_property(text: str) -> str:

@@ -10,7 +10,7 @@ from okrctl.model import KRKind
 from okrctl.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
 from okrctl.rejected import row_note
 from okrctl.render.escape import one_line
-from okrctl.render.numbers import number, numbers, percent, percents, scale_for
+from okrctl.shown import number, numbers, percent, percents, scale_for
 
 MAX_ROWS = 40
 
@@ -34,9 +34,9 @@ def _status_reason(
     if final:
         bar = COMMITTED_PASS if committed else ASPIRATIONAL_PASS
         kind = "a committed" if committed else "an aspirational"
-        score, bar_text, yellow = percents([shown, bar, FINAL_AT_RISK])
+        progress, bar_text, yellow = percents([shown, bar, FINAL_AT_RISK])
         return (
-            f"the cycle is over: score {score} against {bar_text} for "
+            f"the cycle is over: progress {progress} against {bar_text} for "
             f"{kind} goal (yellow from {yellow}) -> {status.word}"
         )
     # shown side by side, with the digits that tell them apart: p never looks equal to a
@@ -190,7 +190,8 @@ def _objective(x: ObjectiveExplanation, out: IO[str]) -> None:
     r = x.result
     o = r.objective
     out.write(f"objective {one_line(o.id)}: {one_line(o.title)}\n")
-    out.write(f"{o.type.value}; cycle {r.cycle.id}; as of {r.as_of}\n\n")
+    final = " (the cycle's last day: final)" if r.final else ""
+    out.write(f"{o.type.value}; cycle {r.cycle.id}; as of {r.as_of}{final}\n\n")
     out.write(
         f"progress = weighted mean of key-result progress, each clamped to [0, {x.cap:g}];"
         " key results without data are left out\n"
@@ -211,6 +212,13 @@ def _objective(x: ObjectiveExplanation, out: IO[str]) -> None:
         )
         + "\n"
     )
+    if x.full_at is not None:
+        out.write(
+            f"score = min(progress / {x.full_at:g}, {x.cap:g}) = {percent(x.score)} "
+            f"(scoring.aspirational_full_at: {x.full_at:g})\n"
+        )
+    else:
+        out.write(f"score = progress = {percent(x.score)}\n")
 
 
 def _kpi(x: KpiExplanation, out: IO[str]) -> None:

@@ -11,7 +11,7 @@ from okrctl.rejected import by_file, row_note
 from okrctl.render import json_out
 from okrctl.render.diff_out import field_dict, field_value
 from okrctl.render.escape import one_line
-from okrctl.render.numbers import number
+from okrctl.shown import number
 
 
 def render_text(h: History, out: IO[str]) -> None:

@@ -13,13 +13,13 @@ from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.diff_out import field_value
 from okrctl.render.escape import html_text
-from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
 from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import FILLS, status_key
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.report import KREntry, Report
 from okrctl.scoring import BalancedCard
+from okrctl.shown import number, percent
 
 COLOR = {
     Status.GREEN: "#2e7d32",

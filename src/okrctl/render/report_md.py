@@ -12,13 +12,13 @@ from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.diff_out import field_value
 from okrctl.render.escape import markdown
-from okrctl.render.numbers import number, percent
 from okrctl.render.report_columns import headings
 from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import status_key
 from okrctl.render.strategy_map import render_mermaid
 from okrctl.report import KREntry, Report
+from okrctl.shown import number, percent
 
 FOLD_ROWS = 25
 # a GitHub job summary holds at most 1 MiB: longer tables show their first rows and say

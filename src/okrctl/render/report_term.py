@@ -10,11 +10,11 @@ from okrctl.progress import Status
 from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
-from okrctl.render.numbers import number, percent
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import SYMBOLS, status_key
 from okrctl.render.status_style import TERMINAL_COLORS as COLORS
 from okrctl.report import Report
+from okrctl.shown import number, percent
 
 _TICKS = "▁▂▃▄▅▆▇█"
 

@@ -14,9 +14,9 @@ from okrctl.rejected import by_file, row_note, warnings_for
 from okrctl.render import json_out
 from okrctl.render.console import make_console
 from okrctl.render.escape import markdown, one_line
-from okrctl.render.numbers import percent
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.scoring import BalancedCard, Card, MeasureScore, ScoreReport, Synergy
+from okrctl.shown import percent
 
 SCORE_FORMAT_VERSION = 1
 

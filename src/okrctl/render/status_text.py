@@ -8,9 +8,9 @@ from okrctl.progress import Status
 from okrctl.rejected import by_file
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
-from okrctl.render.numbers import pair, percent
 from okrctl.render.status_style import SYMBOLS
 from okrctl.render.status_style import TERMINAL_COLORS as COLORS
+from okrctl.shown import pair, percent
 from okrctl.status import Row, StatusTree
 
 BAR = 12

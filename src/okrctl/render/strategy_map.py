@@ -10,10 +10,10 @@ from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
 from okrctl.rejected import by_file, row_note, warnings_for
 from okrctl.render.escape import one_line
-from okrctl.render.numbers import percent
 from okrctl.render.status_style import FILLS, SYMBOLS
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.scoring import BalancedCard, WhyResult
+from okrctl.shown import percent
 
 
 def _node_id(ident: str) -> str:

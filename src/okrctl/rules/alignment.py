@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.codes import make
+from okrctl.diagnostics import Diagnostic, did_you_mean
 from okrctl.model import Kpi, Objective, Ref, Scorecard
 from okrctl.rules.context import Context, supported_krs
-from okrctl.rules.registry import make, rule
+from okrctl.rules.registry import rule
 
-E, W = Severity.ERROR, Severity.WARNING
 MAX_KRS = 5
 MAX_OBJECTIVES_PER_OWNER = 5
 
@@ -19,7 +19,7 @@ def _kind(entry: object) -> str:
     return {"Objective": "objective", "Kpi": "KPI", "Scorecard": "scorecard"}[type(entry).__name__]
 
 
-@rule("A001", "duplicate-id", E)
+@rule("A001")
 def duplicate_id(ctx: Context) -> Iterator[Diagnostic]:
     """Two objectives, KPIs or scorecards share an id. Ids are unique in the repository,
     across files and kinds, because alignment, ``supports`` and scorecards refer by id.
@@ -42,7 +42,7 @@ def duplicate_id(ctx: Context) -> Iterator[Diagnostic]:
         )
 
 
-@rule("A002", "duplicate-kr-id", E)
+@rule("A002")
 def duplicate_kr_id(ctx: Context) -> Iterator[Diagnostic]:
     """Two key results of one objective share an id, so ``OBJ/KR`` is ambiguous.
 
@@ -83,7 +83,7 @@ def _unresolved(ctx: Context, ref: Ref) -> str | None:
     return None
 
 
-@rule("A003", "unresolved-reference", E)
+@rule("A003")
 def unresolved_reference(ctx: Context) -> Iterator[Diagnostic]:
     """``aligns_to`` or ``supports`` names an objective or key result that does not exist.
 
@@ -105,7 +105,7 @@ def unresolved_reference(ctx: Context) -> Iterator[Diagnostic]:
                 yield make("A003", kpi.file, *kpi.at("supports"), f"supports {problem}")
 
 
-@rule("A004", "missing-alignment", E)
+@rule("A004")
 def missing_alignment(ctx: Context) -> Iterator[Diagnostic]:
     """An objective below the top level points at no parent: nothing shows how it serves
     the company's goals (the off-strategy goal leaders otherwise hunt by hand).
@@ -127,7 +127,7 @@ def missing_alignment(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("A005", "parent-level", E)
+@rule("A005")
 def parent_level(ctx: Context) -> Iterator[Diagnostic]:
     """An objective aligns to a goal at its own level or below it; alignment points up.
 
@@ -153,7 +153,7 @@ def parent_level(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("A006", "parent-cycle", E)
+@rule("A006")
 def parent_cycle(ctx: Context) -> Iterator[Diagnostic]:
     """An objective aligns to a goal whose cycle does not contain its own, e.g. a Q1 goal
     serving a Q4 goal, or an annual goal serving a quarterly one.
@@ -181,7 +181,7 @@ def parent_cycle(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("A007", "alignment-loop", E)
+@rule("A007")
 def alignment_loop(ctx: Context) -> Iterator[Diagnostic]:
     """Objectives align to each other in a circle, so none of them reaches the top.
 
@@ -215,7 +215,7 @@ def _units_configured(ctx: Context) -> bool:
     return bool(ctx.config.units)
 
 
-@rule("A008", "unknown-unit", E)
+@rule("A008")
 def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
     """A goal names a unit that okrctl.yaml's ``units`` does not list (checked when units
     are configured).
@@ -243,7 +243,7 @@ def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("A009", "unknown-cycle", E)
+@rule("A009")
 def unknown_cycle(ctx: Context) -> Iterator[Diagnostic]:
     """A goal names a cycle okrctl.yaml does not define, or names none while several are
     defined.
@@ -281,7 +281,7 @@ def unknown_cycle(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("A010", "unknown-level", E)
+@rule("A010")
 def unknown_level(ctx: Context) -> Iterator[Diagnostic]:
     """An objective's level is not one of ``levels``, or cannot be told (no ``level`` and
     no unit with a level).
@@ -315,7 +315,7 @@ def unknown_level(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("A011", "cross-unit-alignment", W)
+@rule("A011")
 def cross_unit_alignment(ctx: Context) -> Iterator[Diagnostic]:
     """An objective aligns to a goal of a unit outside its own chain of units (its unit and
     the units above it). Legal, but often a sign the goal sits in the wrong place.
@@ -344,7 +344,7 @@ def cross_unit_alignment(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("A012", "uncovered-kr", W)
+@rule("A012")
 def uncovered_kr(ctx: Context) -> Iterator[Diagnostic]:
     """A top-level key result that no objective aligns to and no KPI supports: nobody below
     is working on it.
@@ -371,7 +371,7 @@ def uncovered_kr(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("A013", "kr-count", W)
+@rule("A013")
 def kr_count(ctx: Context) -> Iterator[Diagnostic]:
     """An objective with no key result (nothing measures it) or more than five (focus is
     lost).
@@ -401,7 +401,7 @@ def kr_count(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("A014", "owner-overload", W)
+@rule("A014")
 def owner_overload(ctx: Context) -> Iterator[Diagnostic]:
     """One owner holds more than five objectives in a cycle.
 
@@ -427,7 +427,7 @@ def owner_overload(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("A015", "aligned-to-draft", W)
+@rule("A015")
 def aligned_to_draft(ctx: Context) -> Iterator[Diagnostic]:
     """A goal aligns to or supports a draft, which status and scores leave out.
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.codes import make
+from okrctl.diagnostics import Diagnostic, did_you_mean
 from okrctl.model import Kpi, Link, Objective, Scorecard
 from okrctl.rules.context import Context
-from okrctl.rules.registry import make, rule
-
-E, W = Severity.ERROR, Severity.WARNING
+from okrctl.rules.registry import rule
 
 
 def chain_order(ctx: Context, card: Scorecard) -> list[str]:
@@ -35,7 +34,7 @@ def _perspective_of(card: Scorecard) -> dict[str, str]:
     return {m.id: p.name for p in card.perspectives for m in p.measures}
 
 
-@rule("B001", "unknown-measure", E)
+@rule("B001")
 def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
     """A scorecard measure, a strategy-map link end, a scorecard's objective or KPI, or a
     KPI's ``balanced_by`` names nothing that exists, or a link end that is not a measure
@@ -103,7 +102,7 @@ def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("B002", "link-direction", E)
+@rule("B002")
 def link_direction(ctx: Context) -> Iterator[Diagnostic]:
     """A strategy-map link points down the chain. Causes sit below effects: learning and
     growth drives internal process, which drives customer, which drives financial.
@@ -132,7 +131,7 @@ def link_direction(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("B003", "map-loop", E)
+@rule("B003")
 def map_loop(ctx: Context) -> Iterator[Diagnostic]:
     """Strategy-map links form a loop, so cause and effect cannot be told apart.
 
@@ -185,7 +184,7 @@ def _find_cycle(graph: dict[str, list[str]], start: str, state: dict[str, int]) 
     return []
 
 
-@rule("B004", "empty-perspective", W)
+@rule("B004")
 def empty_perspective(ctx: Context) -> Iterator[Diagnostic]:
     """A balanced scorecard perspective with no measures: that side of the business goes
     unwatched, and its weight scores nothing.
@@ -216,7 +215,7 @@ def empty_perspective(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("B005", "unbalanced-scorecard", W)
+@rule("B005")
 def unbalanced_scorecard(ctx: Context) -> Iterator[Diagnostic]:
     """A balanced scorecard puts all its weight on one perspective, which defeats the point
     of balancing short-term results against their drivers.
@@ -239,7 +238,7 @@ def unbalanced_scorecard(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("B006", "unbalanced-kpi", W)
+@rule("B006")
 def unbalanced_kpi(ctx: Context) -> Iterator[Diagnostic]:
     """A KPI with no balancing measure: every KPI of its scorecard sits in one perspective
     and it names no ``balanced_by``. A lone speed KPI invites gaming ("response time
@@ -278,7 +277,7 @@ def unbalanced_kpi(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("B007", "unknown-perspective", E)
+@rule("B007")
 def unknown_perspective(ctx: Context) -> Iterator[Diagnostic]:
     """A goal's ``perspective`` is neither a configured perspective nor one of a scorecard's.
 

@@ -8,22 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.codes import make
+from okrctl.diagnostics import Diagnostic, did_you_mean
 from okrctl.metrics.engine import CHECKINS
 from okrctl.metrics.source import Answer, Rejected, Request, Source
 from okrctl.model import Cycle, KeyResult, Kpi, KRKind
 from okrctl.numbers import duration_days
 from okrctl.progress import settle
 from okrctl.rules.context import Context
-from okrctl.rules.registry import documented, make, rule
+from okrctl.rules.registry import documented, rule
 from okrctl.written import as_written
-
-E, W = Severity.ERROR, Severity.WARNING
 
 documented(
     "D001",
-    "duplicate-row",
-    E,
     """Two rows of a metric file have the same date, metric and dimension values (in a
     wide file: the same date). okrctl neither sums nor drops them.
 
@@ -35,8 +32,6 @@ documented(
 )
 documented(
     "D002",
-    "bad-number",
-    E,
     """A value cell that is not a number (``n/a``, ``12 apples``) or not finite (``inf``,
     ``NaN``). Numbers may be written as in goal files (``45%``, ``1,200``, ``1.2M``,
     ``200万``), with a decimal comma where the source says ``decimal: ","``.
@@ -51,8 +46,6 @@ documented(
 )
 documented(
     "D003",
-    "bad-date",
-    E,
     """A date cell that is not an ISO date. Other formats are read only when the source
     declares ``date_format:``; okrctl never guesses whether 01/02 is January or February.
 
@@ -66,8 +59,6 @@ documented(
 )
 documented(
     "D007",
-    "data-encoding",
-    E,
     """A metric file whose text went through a lossy conversion (U+FFFD replacement
     characters), whose bytes are neither UTF-8 nor GB18030, or whose bytes do not decode in
     the ``encoding:`` declared for it. Such a file is not used until its encoding is
@@ -80,8 +71,6 @@ documented(
 )
 documented(
     "D008",
-    "empty-value",
-    W,
     """A row of a long-layout file with an empty value: missing data, which okrctl keeps
     apart from zero.
 
@@ -92,8 +81,6 @@ documented(
 )
 documented(
     "D009",
-    "ragged-row",
-    E,
     """A row with more or fewer fields than the header; its values cannot be placed.
 
     Anti-pattern: ``2026-10-05,users_total,1200,social,extra``.
@@ -103,8 +90,6 @@ documented(
 )
 documented(
     "D010",
-    "unreadable-data",
-    E,
     """A metric file that cannot be read as CSV: missing, empty, binary (NUL bytes),
     without its date/metric/value columns, or with malformed quoting.
 
@@ -186,7 +171,7 @@ def _known_metrics(ctx: Context, name: str, source: Source) -> set[str]:
     return ctx.memo[key]  # type: ignore[return-value]
 
 
-@rule("D013", "unknown-metric", E)
+@rule("D013")
 def unknown_metric(ctx: Context) -> Iterator[Diagnostic]:
     """A goal's metric does not occur in its configured source (no row of a long file
     names it, no column of a wide file is called so). Every number that depends on it is
@@ -225,7 +210,7 @@ def unknown_metric(ctx: Context) -> Iterator[Diagnostic]:
         )
 
 
-@rule("D005", "no-rows-in-cycle", W)
+@rule("D005")
 def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
     """A goal's metric has no usable rows in its cycle up to the as-of date, so its
     progress is unknown (grey). The export stopped, the ``where`` filter matches nothing,
@@ -275,7 +260,7 @@ def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
         yield make("D005", item.file, *item.at("metric"), message, hint)
 
 
-@rule("D004", "unknown-column", E)
+@rule("D004")
 def unknown_column(ctx: Context) -> Iterator[Diagnostic]:
     """A ``where`` filter names a column the metric file does not have, or the file lacks
     its date, metric or value column.
@@ -305,7 +290,7 @@ def unknown_column(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("D006", "stale-data", W)
+@rule("D006")
 def stale_data(ctx: Context) -> Iterator[Diagnostic]:
     """A metric source's newest row with a value that counts is older than its
     ``stale_after``: the numbers in status are out of date.
@@ -344,7 +329,7 @@ def stale_data(ctx: Context) -> Iterator[Diagnostic]:
 _NEEDS_BASELINE = (KRKind.METRIC, KRKind.RELATIVE, KRKind.RANGE)
 
 
-@rule("D011", "baseline-never-available", W)
+@rule("D011")
 def baseline_never_available(ctx: Context) -> Iterator[Diagnostic]:
     """A key result without ``baseline:`` whose values start after its cycle start, so it
     has no baseline and its progress stays unknown ("no baseline") all cycle. A baseline
@@ -419,7 +404,7 @@ def _data_baselines(ctx: Context) -> list[tuple[KeyResult, Cycle, Answer]]:
     return [(kr, cycle, answers[request.key]) for kr, cycle, request in found]
 
 
-@rule("D012", "data-baseline-equals-target", W)
+@rule("D012")
 def data_baseline_equals_target(ctx: Context) -> Iterator[Diagnostic]:
     """A key result without ``baseline:`` whose baseline from data (the value on the
     latest date on or before its cycle start) equals its target: progress (current -

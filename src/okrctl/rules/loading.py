@@ -6,15 +6,10 @@ off and re-graded like every other rule.
 
 from __future__ import annotations
 
-from okrctl.diagnostics import Severity
 from okrctl.rules.registry import documented
-
-E, W = Severity.ERROR, Severity.WARNING
 
 documented(
     "Y001",
-    "yaml-syntax",
-    E,
     """The file is not valid YAML.
 
     Anti-pattern::
@@ -28,8 +23,6 @@ documented(
 )
 documented(
     "Y002",
-    "duplicate-key",
-    E,
     """A mapping has the same key twice; YAML would silently keep only one.
 
     Anti-pattern::
@@ -43,8 +36,6 @@ documented(
 )
 documented(
     "Y003",
-    "not-utf8",
-    E,
     """The file's bytes are not UTF-8 text.
 
     Anti-pattern: a goal file saved as GB18030 or Latin-1 by an old editor.
@@ -54,8 +45,6 @@ documented(
 )
 documented(
     "Y004",
-    "file-too-large",
-    E,
     """A goal or config file is larger than 5 MiB, and is not read.
 
     Anti-pattern: a generated file holding the whole organisation, or a data dump matched by
@@ -66,8 +55,6 @@ documented(
 )
 documented(
     "Y005",
-    "binary-file",
-    E,
     """The file holds NUL bytes: it is binary, not YAML.
 
     Anti-pattern: ``goals: ["goals/**"]`` matching a spreadsheet or an image.
@@ -77,8 +64,6 @@ documented(
 )
 documented(
     "Y006",
-    "nesting-too-deep",
-    E,
     """The YAML nests deeper than 64 levels; reading stops there.
 
     Anti-pattern: ``[[[[[[...]]]]]]`` thousands deep, which can only be an accident or an
@@ -89,8 +74,6 @@ documented(
 )
 documented(
     "Y007",
-    "alias-expansion",
-    E,
     """YAML aliases expand to more than 10,000 nodes ("billion laughs").
 
     Anti-pattern::
@@ -104,8 +87,6 @@ documented(
 )
 documented(
     "Y008",
-    "unsupported-tag",
-    E,
     """A YAML tag other than the standard ``!!str``, ``!!int``, ``!!float``, ``!!bool``,
     ``!!null``, ``!!map`` and ``!!seq``.
 
@@ -116,8 +97,6 @@ documented(
 )
 documented(
     "Y009",
-    "non-text-key",
-    E,
     """A mapping key that is a list or a mapping.
 
     Anti-pattern: ``? [a, b]\\n: value``.
@@ -127,8 +106,6 @@ documented(
 )
 documented(
     "Y010",
-    "utf16-file",
-    W,
     """The file is UTF-16 or UTF-32. okrctl reads it, but git shows it as binary, so pull
     request reviews cannot see changes.
 
@@ -139,8 +116,6 @@ documented(
 )
 documented(
     "Y011",
-    "empty-file",
-    W,
     """A goal file matched by the ``goals`` globs holds nothing.
 
     Anti-pattern: an empty ``goals/draft.yaml`` left behind.
@@ -150,8 +125,6 @@ documented(
 )
 documented(
     "S001",
-    "schema",
-    E,
     """A value has the wrong shape for its field: a wrong type, a value outside the allowed
     list, a malformed id, number or date, or a missing required key.
 
@@ -168,8 +141,6 @@ documented(
 )
 documented(
     "S002",
-    "unknown-key",
-    E,
     """A key the format does not know; usually a typo, which would otherwise be ignored.
 
     Anti-pattern: ``tittle: Grow users`` or ``key_result:`` for ``key_results:``.
@@ -179,8 +150,6 @@ documented(
 )
 documented(
     "S003",
-    "kr-kind-conflict",
-    E,
     """A key result mixes keys of different kinds, or lacks what its kind needs.
 
     The kinds: metric (``target`` a number), relative (``target: +30%``), range
@@ -202,8 +171,6 @@ documented(
 )
 documented(
     "S004",
-    "invalid-date",
-    E,
     """A date has the right shape but does not exist, e.g. ``2026-02-30``.
 
     Anti-pattern: ``plan: [{date: 2026-02-30, value: 5}]``.
@@ -213,8 +180,6 @@ documented(
 )
 documented(
     "C001",
-    "format-version",
-    E,
     """okrctl.yaml declares a format version this okrctl does not know, or none.
 
     Anti-pattern: ``okrctl: 2`` read by an older okrctl, which would silently misread it.
@@ -224,8 +189,6 @@ documented(
 )
 documented(
     "C002",
-    "path-outside-repo",
-    E,
     """A configured path or glob points outside the repository (absolute, ``..``, or a
     symbolic link that leaves it). Goal files come from pull requests, so CI must never be
     made to read other files on the runner.
@@ -237,8 +200,6 @@ documented(
 )
 documented(
     "C003",
-    "unit-level-unknown",
-    E,
     """A unit's ``level`` is not one of ``levels``.
 
     Anti-pattern: ``{id: social, level: squad}`` when levels are company, department,
@@ -249,8 +210,6 @@ documented(
 )
 documented(
     "C004",
-    "unit-parent",
-    E,
     """A unit's ``parent`` is not a unit, is at the same or a lower level, or the parents
     form a loop.
 
@@ -261,8 +220,6 @@ documented(
 )
 documented(
     "C005",
-    "cycle-dates",
-    E,
     """A cycle ends before it starts.
 
     Anti-pattern: ``{id: 2026-Q4, start: 2026-12-31, end: 2026-10-01}``.
@@ -272,8 +229,6 @@ documented(
 )
 documented(
     "C006",
-    "duplicate-config-id",
-    E,
     """Two units, cycles or metric sources share an id.
 
     Anti-pattern: two ``- {id: sales, ...}`` entries under ``units:``.
@@ -283,8 +238,6 @@ documented(
 )
 documented(
     "C007",
-    "unknown-rule",
-    W,
     """``rules:`` names a rule code or name that does not exist, so the setting does nothing.
 
     Anti-pattern: ``rules: {A11: off}`` (for A011).
@@ -294,8 +247,6 @@ documented(
 )
 documented(
     "C008",
-    "glob-matches-nothing",
-    W,
     """A ``goals`` glob matches no file.
 
     Anti-pattern: ``goals: ["goal/**/*.yaml"]`` when the folder is ``goals/``.

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.codes import make
+from okrctl.diagnostics import Diagnostic, did_you_mean
 from okrctl.fileio import regular_size
 from okrctl.model import KeyResult, Kpi
 from okrctl.rules.context import Context
-from okrctl.rules.registry import make, rule
-
-E, W = Severity.ERROR, Severity.WARNING
+from okrctl.rules.registry import rule
 
 
 def _measured(ctx: Context) -> Iterator[KeyResult | Kpi]:
@@ -23,7 +22,7 @@ def _label(item: KeyResult | Kpi) -> str:
     return f"key result '{item.path}'" if isinstance(item, KeyResult) else f"KPI '{item.id}'"
 
 
-@rule("M001", "unknown-metric-source", E)
+@rule("M001")
 def unknown_metric_source(ctx: Context) -> Iterator[Diagnostic]:
     """A ``metric: SOURCE:METRIC`` whose SOURCE is not a ``metrics`` entry of okrctl.yaml,
     so its progress can never be computed.
@@ -47,7 +46,7 @@ def unknown_metric_source(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("M002", "metric-file-missing", W)
+@rule("M002")
 def metric_file_missing(ctx: Context) -> Iterator[Diagnostic]:
     """A configured metric source's CSV file does not exist, so every goal reading it has
     no data.
@@ -71,7 +70,7 @@ def metric_file_missing(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("M003", "filter-on-wide-source", E)
+@rule("M003")
 def filter_on_wide_source(ctx: Context) -> Iterator[Diagnostic]:
     """A ``where`` filter on a metric from a wide-layout source, which has no dimension
     columns to filter on.

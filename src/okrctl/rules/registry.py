@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from okrctl.codes import CODES
 from okrctl.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
@@ -65,32 +66,23 @@ def register(info: RuleInfo) -> RuleInfo:
     return info
 
 
-def documented(code: str, name: str, severity: Severity, doc: str) -> None:
-    """Register a code that loading emits (no check function of its own)."""
+def documented(code: str, doc: str) -> None:
+    """Register the documentation of a code that loading emits (no check function of its
+    own); its name and default severity are data in ``okrctl.codes``."""
+    name, severity = CODES[code]
     register(RuleInfo(code, name, severity, inspect.cleandoc(doc)))
 
 
-def rule(code: str, name: str, severity: Severity) -> Callable[[Check], Check]:
-    """Decorator: register a whole-graph rule; its docstring is its documentation."""
+def rule(code: str) -> Callable[[Check], Check]:
+    """Decorator: register a whole-graph rule for ``code``; its docstring is its
+    documentation, its name and default severity are data in ``okrctl.codes``."""
+    name, severity = CODES[code]
 
     def wrap(func: Check) -> Check:
         register(RuleInfo(code, name, severity, inspect.cleandoc(func.__doc__ or ""), func))
         return func
 
     return wrap
-
-
-def make(
-    code: str,
-    file: str,
-    line: int,
-    column: int,
-    message: str,
-    hint: str | None = None,
-) -> Diagnostic:
-    """A diagnostic with the rule's default severity."""
-    info = RULES.get(code) or all_rules()[code]
-    return Diagnostic(code, info.severity, file, line, column, message, hint)
 
 
 def all_rules() -> dict[str, RuleInfo]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
+from okrctl.codes import make
 from okrctl.diagnostics import Diagnostic, Severity
 from okrctl.model import KeyResult, Kpi, KRKind
 from okrctl.progress import settle
 from okrctl.rules.context import Context
-from okrctl.rules.registry import make, rule
+from okrctl.rules.registry import rule
 from okrctl.written import as_written
 
 E = Severity.ERROR
@@ -35,7 +36,7 @@ def _sum_problem(weights: Sequence[float | None]) -> str | None:
     return None
 
 
-@rule("W001", "kr-weights", E)
+@rule("W001")
 def kr_weights(ctx: Context) -> Iterator[Diagnostic]:
     """The key result weights of an objective do not add up to 1 (100%), or only some
     key results have one. Without weights, key results count equally.
@@ -58,7 +59,7 @@ def kr_weights(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("W002", "kpi-weights", E)
+@rule("W002")
 def kpi_weights(ctx: Context) -> Iterator[Diagnostic]:
     """The weights of one owner's KPIs in a cycle do not add up to 1.
 
@@ -83,7 +84,7 @@ def kpi_weights(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("W003", "scorecard-weights", E)
+@rule("W003")
 def scorecard_weights(ctx: Context) -> Iterator[Diagnostic]:
     """Balanced scorecard perspective weights, the measure weights inside a perspective, or
     a scorecard's KPI weights do not add up to 1.
@@ -119,7 +120,7 @@ def scorecard_weights(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("W004", "baseline-equals-target", E)
+@rule("W004")
 def baseline_equals_target(ctx: Context) -> Iterator[Diagnostic]:
     """A key result whose target equals its baseline: progress (current - baseline) /
     (target - baseline) divides by zero, and there is nothing to achieve.
@@ -155,7 +156,7 @@ def _krs(ctx: Context) -> Iterator[KeyResult]:
         yield from objective.key_results
 
 
-@rule("W005", "kpi-scoring", E)
+@rule("W005")
 def kpi_scoring(ctx: Context) -> Iterator[Diagnostic]:
     """A KPI's scoring standard cannot be applied: ``zero_below`` at or above ``full_at``
     (the defaults, 0 and 100%, included), ``full_at`` not above 0, ``cap`` not above 0,
@@ -225,7 +226,7 @@ def kpi_scoring(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("W006", "okr-kpi-weights", E)
+@rule("W006")
 def okr_kpi_weights(ctx: Context) -> Iterator[Diagnostic]:
     """``okr_weight`` and ``kpi_weight`` (in a scorecard or in okrctl.yaml's ``scoring``) do
     not add up to 1.
@@ -256,7 +257,7 @@ def okr_kpi_weights(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("W007", "plan-checkpoints", E)
+@rule("W007")
 def plan_checkpoints(ctx: Context) -> Iterator[Diagnostic]:
     """A key result's ``plan`` checkpoints are not in date order, repeat a date, or fall
     outside the objective's cycle.
@@ -289,7 +290,7 @@ def plan_checkpoints(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-@rule("W008", "status-thresholds", E)
+@rule("W008")
 def status_thresholds(ctx: Context) -> Iterator[Diagnostic]:
     """okrctl.yaml's ``status`` thresholds are out of order: ``at_risk`` must be below
     ``on_track``, both above 0.
@@ -309,7 +310,7 @@ def status_thresholds(ctx: Context) -> Iterator[Diagnostic]:
         )
 
 
-@rule("W009", "rating-bands", E)
+@rule("W009")
 def rating_bands(ctx: Context) -> Iterator[Diagnostic]:
     """okrctl.yaml's ``scoring.ratings`` repeat a minimum or a rating, or leave totals
     below the lowest band without a rating; or ``scoring.bonus`` gives both ``by_rating``
@@ -351,7 +352,7 @@ def rating_bands(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@rule("W010", "aspirational-full-at", E)
+@rule("W010")
 def aspirational_full_at(ctx: Context) -> Iterator[Diagnostic]:
     """okrctl.yaml's opt-in ``scoring.aspirational_full_at`` (an aspirational objective
     then scores min(progress / X, kr_cap)) is not above 0 and at most 1.

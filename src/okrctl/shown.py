@@ -1,4 +1,5 @@
-"""Numbers for people: 1.80M, 500K, 88.0%, 34 元 (English) or 180万 (Chinese)."""
+"""Numbers shown to people: 1.80M, 500K, 88.0%, 34 元 (English) or 180万 (Chinese), with the
+digits that tell values apart. Pure formatting, used by the report model and every renderer."""
 
 from __future__ import annotations
 
