@@ -9,30 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeRepo, run_okrctl
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Li Na",
-    "GIT_AUTHOR_EMAIL": "li.na@example.com",
-    "GIT_COMMITTER_NAME": "Li Na",
-    "GIT_COMMITTER_EMAIL": "li.na@example.com",
-    "GIT_AUTHOR_DATE": "2026-10-05T09:00:00+08:00",
-    "GIT_COMMITTER_DATE": "2026-10-05T09:00:00+08:00",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "HOME": "/nonexistent",
-}
+from conftest import MakeRepo, Run, run_okrctl
+from conftest import git as conftest_git
 
 
 def git(root: Path, *args: str) -> str:
-    env = {**os.environ, **GIT_ENV}
-    return subprocess.run(
-        ["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-        cwd=root,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    """conftest's git, on the day these tests commit."""
+    return conftest_git(root, *args, date="2026-10-05T09:00:00+08:00")
 
 
 BAD_A = """\
@@ -54,7 +37,7 @@ def git_repo(make_repo: MakeRepo) -> Path:
     return root
 
 
-def _files(result: subprocess.CompletedProcess[str]) -> set[str]:
+def _files(result: Run) -> set[str]:
     return {d["file"] for d in json.loads(result.stdout)["diagnostics"]}
 
 
