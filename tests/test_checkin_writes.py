@@ -50,6 +50,7 @@ def _current(root: Path, kr: str, day: str) -> object:
 OCTOBER = [f"2026-10-{day:02d}" for day in range(1, 21)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("existing", [False, True], ids=["new-rows", "same-day-rows"])
 def test_twenty_check_ins_at_once_all_land(make_repo: MakeRepo, existing: bool) -> None:
     # new-rows: each process adds a row (an append); same-day-rows: each replaces the row
