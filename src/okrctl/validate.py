@@ -131,8 +131,14 @@ def _path_key(path: Path) -> tuple[tuple[int, str], ...]:
 def _explain_all(data: Any, schema: dict[str, Any]) -> Iterator[SchemaIssue]:
     from jsonschema import Draft7Validator
 
+    errors = list(Draft7Validator(schema).iter_errors(data))
+    # a value of the wrong type is one mistake: its type error alone, not also "must be
+    # one of ..." for the same value
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     seen: set[tuple[Path, str]] = set()
-    for error in Draft7Validator(schema).iter_errors(data):
+    for error in errors:
+        if error.validator == "enum" and tuple(error.absolute_path) in mistyped:
+            continue
         for issue in _explain(error, data):
             marker = (issue.path, issue.message)
             if marker not in seen:
