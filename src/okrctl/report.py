@@ -431,17 +431,19 @@ def _risks(
 ) -> list[Risk]:
     """Every key result and KPI at risk or off track (off track first), with the goals
     below a key result that are behind too, and a KPI's off-track strategy-map drivers."""
+    # the objectives behind their expectation, by the reference they align to, in
+    # evaluation order: one pass, so the report grows with the organisation, not its square
+    behind_below: dict[str, list[tuple[str, Status, float | None]]] = {}
+    for c in evaluation.objectives.values():
+        if c.objective.aligns_to is not None and c.status in _BEHIND:
+            behind_below.setdefault(str(c.objective.aligns_to), []).append(
+                (c.objective.id, c.status, c.progress)
+            )
     risks = []
     for o in objectives:
         for kr in o.key_results:
             if kr.status in _BEHIND:
-                children = [
-                    (c.objective.id, c.status, c.progress)
-                    for c in evaluation.objectives.values()
-                    if c.objective.aligns_to is not None
-                    and str(c.objective.aligns_to) == kr.path
-                    and c.status in (Status.RED, Status.YELLOW)
-                ]
+                children = behind_below.get(kr.path, [])
                 risks.append(
                     Risk(kr.path, kr.title, "key result", kr.status, kr.progress, tuple(children))
                 )
@@ -466,6 +468,13 @@ def _retros(
     type), and what to change; people's notes from reviews/CYCLE.yaml."""
     from okrctl.shown import percent, percents
 
+    # the drivers of the risks under each id prefix ("OBJ" of "OBJ/KR"), in risk order
+    drivers_under: dict[str, list[str]] = {}
+    for r in risks:
+        cut = r.id.find("/")
+        while cut != -1:
+            drivers_under.setdefault(r.id[:cut], []).extend(d for d, _, _ in r.drivers)
+            cut = r.id.find("/", cut + 1)
     out = []
     for o in objectives:
         if o.status not in (Status.RED, Status.YELLOW):
@@ -485,7 +494,7 @@ def _retros(
         nexts = [text("fix_data", lang, kr=k.id) for k in o.key_results if k.status is Status.GREY]
         if not o.committed:
             nexts.append(text("carry", lang, goal=o.id))
-        drivers = [d for r in risks if r.id.startswith(o.id + "/") for d, _, _ in r.drivers]
+        drivers = drivers_under.get(o.id, [])
         if drivers:
             nexts.append(text("review_drivers", lang, drivers=", ".join(drivers)))
         out.append(
