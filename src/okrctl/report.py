@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from okrctl.cyclechanges import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
@@ -347,7 +347,7 @@ def build_report(
         else not_read("--no-git", lang)
     )
     report = score_report(ctx, evaluation, unit=unit, scorer=scorer)
-    risks = _risks(ctx, evaluation, objectives, kpis)
+    risks = _risks(scorer, evaluation, objectives, kpis)
     retros = _retros(
         objectives, risks, read_reviews(workspace.config.root, cycle_id, warnings), lang, final
     )
@@ -427,30 +427,26 @@ _BEHIND = (Status.RED, Status.YELLOW)
 
 
 def _risks(
-    ctx: Any, evaluation: Evaluation, objectives: list[ObjectiveEntry], kpis: list[KpiEntry]
+    scorer: Scorer, evaluation: Evaluation, objectives: list[ObjectiveEntry], kpis: list[KpiEntry]
 ) -> list[Risk]:
     """Every key result and KPI at risk or off track (off track first), with the goals
     below a key result that are behind too, and a KPI's off-track strategy-map drivers."""
-    # the objectives behind their expectation, by the reference they align to, in
-    # evaluation order: one pass, so the report grows with the organisation, not its square
-    behind_below: dict[str, list[tuple[str, Status, float | None]]] = {}
+    below: dict[str, list[tuple[str, Status, float | None]]] = {}  # behind, by what they align to
     for c in evaluation.objectives.values():
         if c.objective.aligns_to is not None and c.status in _BEHIND:
-            behind_below.setdefault(str(c.objective.aligns_to), []).append(
+            below.setdefault(str(c.objective.aligns_to), []).append(
                 (c.objective.id, c.status, c.progress)
             )
-    risks = []
-    for o in objectives:
-        for kr in o.key_results:
-            if kr.status in _BEHIND:
-                children = behind_below.get(kr.path, [])
-                risks.append(
-                    Risk(kr.path, kr.title, "key result", kr.status, kr.progress, tuple(children))
-                )
+    risks = [
+        Risk(kr.path, kr.title, "key result", kr.status, kr.progress, tuple(below.get(kr.path, ())))
+        for o in objectives
+        for kr in o.key_results
+        if kr.status in _BEHIND
+    ]
     for k in kpis:
         if k.status in _BEHIND:
             drivers: list[tuple[str, Status, float | None]] = []
-            for result in why(ctx, evaluation, k.id):
+            for result in why(scorer.ctx, evaluation, k.id, scorer):
                 drivers += [(d.id, d.status, d.score) for d in result.off_track]
             risks.append(Risk(k.id, k.title, "KPI", k.status, k.score, tuple(drivers)))
     return sorted(risks, key=lambda r: _BEHIND.index(r.status))
@@ -468,8 +464,7 @@ def _retros(
     type), and what to change; people's notes from reviews/CYCLE.yaml."""
     from okrctl.shown import percent, percents
 
-    # the drivers of the risks under each id prefix ("OBJ" of "OBJ/KR"), in risk order
-    drivers_under: dict[str, list[str]] = {}
+    drivers_under: dict[str, list[str]] = {}  # of the risks under "OBJ" (of "OBJ/KR")
     for r in risks:
         cut = r.id.find("/")
         while cut != -1:

@@ -444,10 +444,12 @@ class WhyResult:
     off_track: tuple[Driver, ...]
 
 
-def why(ctx: Context, evaluation: Evaluation, ident: str) -> list[WhyResult]:
-    """Walk each strategy map containing ``ident`` upstream, breadth first; list the
-    drivers, and those of them that are themselves off track (yellow or red)."""
-    scorer = Scorer(ctx, evaluation)
+def why(
+    ctx: Context, evaluation: Evaluation, ident: str, scorer: Scorer | None = None
+) -> list[WhyResult]:
+    """Walk each strategy map containing ``ident`` upstream, breadth first; list the drivers
+    and those of them off track (yellow, red); ``scorer`` if this evaluation is graded."""
+    scorer = scorer or Scorer(ctx, evaluation)
     out = []
     for card in ctx.scorecards.values():
         where = {m.id: p.name for p in card.perspectives for m in p.measures}
