@@ -70,6 +70,19 @@ _TEXT: dict[str, tuple[str, str]] = {
     "trend_per_week": ("Trend per week", "每周趋势"),
     "no_trend": ("not enough data for a trend", "数据不足，无法预测"),
     "drivers": ("Behind below or upstream", "下级或上游落后项"),
+    "html_budget": (
+        "This review would be {size} MB of HTML, over its {budget} MB budget, so it shows "
+        "the summary and units of the whole {scope} and details only its first level "
+        "({level}). For the details of one unit and the units below it: "
+        "okrctl report --format html --unit UNIT (units in the table below).",
+        "本评审的 HTML 将有 {size} MB，超出 {budget} MB 的上限，因此只显示{scope}的汇总与各单元，"
+        "并只详列第一层级（{level}）。要查看某个单元及其下级单元的详情："
+        "okrctl report --format html --unit 单元（单元见下表）。",
+    ),
+    "html_budget_org": ("organisation", "整个组织"),
+    "html_budget_unit": ("unit {unit}", "单元 {unit}"),
+    "units": ("Units", "单元"),
+    "unit": ("Unit", "单元"),
     "no_risks": (
         "No key result or KPI is at risk or off track.",
         "没有有风险或落后的关键结果或 KPI。",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from okrctl.cyclechanges import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
@@ -347,7 +347,7 @@ def build_report(
         else not_read("--no-git", lang)
     )
     report = score_report(ctx, evaluation, unit=unit, scorer=scorer)
-    risks = _risks(ctx, evaluation, objectives, kpis)
+    risks = _risks(scorer, evaluation, objectives, kpis)
     retros = _retros(
         objectives, risks, read_reviews(workspace.config.root, cycle_id, warnings), lang, final
     )
@@ -427,28 +427,26 @@ _BEHIND = (Status.RED, Status.YELLOW)
 
 
 def _risks(
-    ctx: Any, evaluation: Evaluation, objectives: list[ObjectiveEntry], kpis: list[KpiEntry]
+    scorer: Scorer, evaluation: Evaluation, objectives: list[ObjectiveEntry], kpis: list[KpiEntry]
 ) -> list[Risk]:
     """Every key result and KPI at risk or off track (off track first), with the goals
     below a key result that are behind too, and a KPI's off-track strategy-map drivers."""
-    risks = []
-    for o in objectives:
-        for kr in o.key_results:
-            if kr.status in _BEHIND:
-                children = [
-                    (c.objective.id, c.status, c.progress)
-                    for c in evaluation.objectives.values()
-                    if c.objective.aligns_to is not None
-                    and str(c.objective.aligns_to) == kr.path
-                    and c.status in (Status.RED, Status.YELLOW)
-                ]
-                risks.append(
-                    Risk(kr.path, kr.title, "key result", kr.status, kr.progress, tuple(children))
-                )
+    below: dict[str, list[tuple[str, Status, float | None]]] = {}  # behind, by what they align to
+    for c in evaluation.objectives.values():
+        if c.objective.aligns_to is not None and c.status in _BEHIND:
+            below.setdefault(str(c.objective.aligns_to), []).append(
+                (c.objective.id, c.status, c.progress)
+            )
+    risks = [
+        Risk(kr.path, kr.title, "key result", kr.status, kr.progress, tuple(below.get(kr.path, ())))
+        for o in objectives
+        for kr in o.key_results
+        if kr.status in _BEHIND
+    ]
     for k in kpis:
         if k.status in _BEHIND:
             drivers: list[tuple[str, Status, float | None]] = []
-            for result in why(ctx, evaluation, k.id):
+            for result in why(scorer.ctx, evaluation, k.id, scorer):
                 drivers += [(d.id, d.status, d.score) for d in result.off_track]
             risks.append(Risk(k.id, k.title, "KPI", k.status, k.score, tuple(drivers)))
     return sorted(risks, key=lambda r: _BEHIND.index(r.status))
@@ -466,6 +464,12 @@ def _retros(
     type), and what to change; people's notes from reviews/CYCLE.yaml."""
     from okrctl.shown import percent, percents
 
+    drivers_under: dict[str, list[str]] = {}  # of the risks under "OBJ" (of "OBJ/KR")
+    for r in risks:
+        cut = r.id.find("/")
+        while cut != -1:
+            drivers_under.setdefault(r.id[:cut], []).extend(d for d, _, _ in r.drivers)
+            cut = r.id.find("/", cut + 1)
     out = []
     for o in objectives:
         if o.status not in (Status.RED, Status.YELLOW):
@@ -485,7 +489,7 @@ def _retros(
         nexts = [text("fix_data", lang, kr=k.id) for k in o.key_results if k.status is Status.GREY]
         if not o.committed:
             nexts.append(text("carry", lang, goal=o.id))
-        drivers = [d for r in risks if r.id.startswith(o.id + "/") for d, _, _ in r.drivers]
+        drivers = drivers_under.get(o.id, [])
         if drivers:
             nexts.append(text("review_drivers", lang, drivers=", ".join(drivers)))
         out.append(

@@ -167,6 +167,15 @@ class Scorer:
         self.config = ctx.config
         self.evaluation = evaluation
         self.goals = {oid: grade(r, self.config) for oid, r in evaluation.objectives.items()}
+        # each owner's and unit's goals and KPI ids: a default card needs no scan of them all
+        self._goals_by: dict[tuple[str, str | None], list[GoalScore]] = defaultdict(list)
+        self._kpis_by: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+        for g in self.goals.values():
+            self._goals_by["individual", g.objective.owner].append(g)
+            self._goals_by["team", g.objective.unit].append(g)
+        for kid, r in evaluation.kpis.items():
+            self._kpis_by["individual", r.kpi.owner].append(kid)
+            self._kpis_by["team", r.kpi.unit].append(kid)
 
     def _kpi(self, kpi_id: str, weight: float | None) -> KpiScore | None:
         result: KpiResult | None = self.evaluation.kpis.get(kpi_id)
@@ -178,26 +187,16 @@ class Scorer:
     def card(
         self, scorecard: Scorecard | None, *, kind: str, owner: str | None, unit: str | None
     ) -> Card:
+        mine = (kind, owner if kind == "individual" else unit or "")  # no unit: no team goal
         if scorecard is not None and scorecard.objectives:
             goals = [self.goals[o] for o in scorecard.objectives if o in self.goals]
         else:
-            goals = [
-                g
-                for g in self.goals.values()
-                if (owner is not None and g.objective.owner == owner and kind == "individual")
-                or (kind == "team" and unit is not None and g.objective.unit == unit)
-            ]
+            goals = list(self._goals_by.get(mine, [])) if mine[1] is not None else []
         if scorecard is not None and scorecard.kpis:
             kpis = [k for m in scorecard.kpis if (k := self._kpi(m.id, m.weight)) is not None]
         else:
             kpis = [
-                k
-                for kid, r in self.evaluation.kpis.items()
-                if (
-                    (kind == "individual" and r.kpi.owner == owner)
-                    or (kind == "team" and unit is not None and r.kpi.unit == unit)
-                )
-                and (k := self._kpi(kid, None)) is not None
+                k for kid in self._kpis_by.get(mine, []) if (k := self._kpi(kid, None)) is not None
             ]
         okr = _mean([(g.graded, 1.0) for g in goals])
         kpi = _mean([(k.score, k.weight) for k in kpis])
@@ -445,10 +444,12 @@ class WhyResult:
     off_track: tuple[Driver, ...]
 
 
-def why(ctx: Context, evaluation: Evaluation, ident: str) -> list[WhyResult]:
-    """Walk each strategy map containing ``ident`` upstream, breadth first; list the
-    drivers, and those of them that are themselves off track (yellow or red)."""
-    scorer = Scorer(ctx, evaluation)
+def why(
+    ctx: Context, evaluation: Evaluation, ident: str, scorer: Scorer | None = None
+) -> list[WhyResult]:
+    """Walk each strategy map containing ``ident`` upstream, breadth first; list the drivers
+    and those of them off track (yellow, red); ``scorer`` if this evaluation is graded."""
+    scorer = scorer or Scorer(ctx, evaluation)
     out = []
     for card in ctx.scorecards.values():
         where = {m.id: p.name for p in card.perspectives for m in p.measures}

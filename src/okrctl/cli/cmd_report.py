@@ -90,9 +90,9 @@ def report(
 
         render_md(model, buffer)
     elif format is ReportFormat.html:
-        from okrctl.render.report_html import render as render_html
+        from okrctl.render.report_html_budget import render_within
 
-        render_html(model, buffer)
+        render_within(model, buffer, unit)
     else:
         from okrctl.render.report_term import render as render_term
 

@@ -1,0 +1,88 @@
+"""The HTML review within a size budget (docs/report.md, "Large organisations").
+
+A review of every goal of a large organisation is tens of megabytes (a chart per key
+result), more than a browser or a mail attachment takes well. Above ``BUDGET`` the review
+keeps the summary of the whole organisation (or ``--unit``), adds a table of its units and
+details only its first level; ``--unit`` gives the details of one unit and those below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from typing import IO
+
+from okrctl.i18n import text
+from okrctl.progress import Status, settle
+from okrctl.render.report_html import _e, _row, _status, _table, render
+from okrctl.report import ObjectiveEntry, Report
+from okrctl.shown import percent
+
+BUDGET = 5_000_000  # bytes of HTML; the full review of 2,000 goal files is about 56 MB
+
+
+def render_within(r: Report, out: IO[str], unit: str | None, budget: int = BUDGET) -> None:
+    """The full review when it fits ``budget`` (or has one level only), else the summary."""
+    buffer = io.StringIO()
+    render(r, buffer)
+    page = buffer.getvalue()
+    size = len(page.encode("utf-8"))
+    if size <= budget or len(r.levels) <= 1:
+        out.write(page)
+        return
+    level, first = r.levels[0]
+    kept = {o.id for o in first}
+    scope = (
+        text("html_budget_org", r.lang)
+        if unit is None
+        else text("html_budget_unit", r.lang, unit=unit)
+    )
+    note = text(
+        "html_budget",
+        r.lang,
+        size=f"{size / 1e6:.1f}",
+        budget=f"{budget / 1e6:g}",
+        scope=scope,
+        level=level,
+    )
+    brief = dataclasses.replace(
+        r,
+        levels=[(level, first)],
+        risks=[k for k in r.risks if k.kind != "key result" or k.id.split("/")[0] in kept],
+        retros=[k for k in r.retros if k.id in kept],
+        warnings=[note, *r.warnings],
+    )
+    buffer = io.StringIO()
+    render(brief, buffer)
+    anchor = '<section id="objectives">'
+    out.write(buffer.getvalue().replace(anchor, _units(r) + anchor, 1))
+
+
+def _units(r: Report) -> str:
+    """One row per unit: its level, objectives, their statuses and average score."""
+    lang = r.lang
+    by_unit: dict[str, list[ObjectiveEntry]] = {}
+    levels: dict[str, str] = {}
+    for level, objectives in r.levels:
+        for o in objectives:
+            by_unit.setdefault(o.unit or "—", []).append(o)
+            levels.setdefault(o.unit or "—", level)
+    rows = []
+    for name, objectives in by_unit.items():
+        counts: dict[Status, int] = {}
+        for o in objectives:
+            counts[o.status] = counts.get(o.status, 0) + 1
+        scores = [o.score for o in objectives if o.score is not None]
+        average = settle(sum(scores) / len(scores)) if scores else None
+        statuses = ", ".join(
+            f"{_status(s, lang)} {n}" for s, n in sorted(counts.items(), key=lambda i: i[0].value)
+        )
+        rows.append(
+            _row(
+                [_e(name), _e(levels[name]), str(len(objectives)), statuses, _e(percent(average))],
+                {2, 4},
+            )
+        )
+    head = [text(k, lang) for k in ("unit", "level", "objectives", "status_count", "average_score")]
+    title = f"<h2>{_e(text('units', lang))}</h2>"
+    return f'<section id="units">{title}{_table(head, rows, {2, 4})}</section>'
