@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_status.py
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_memory.py
+	$(BIN)/python bench/bench_report.py
 
 clean:
 	rm -rf $(VENV) $(UV_HOME) .venv-latest .venv-lowest .pytest_cache .mypy_cache .ruff_cache
