@@ -41,6 +41,10 @@ DEFAULT_GOALS = ("goals/**/*.yaml",)
 
 @dataclass(frozen=True, slots=True)
 class MetricSource:
+    """One entry of okrctl.yaml's ``metrics``: a CSV file (``path`` relative to the
+    repository) and how to read it (docs/metrics.md). ``delimiter`` None means detected;
+    ``stale_after`` is a duration text such as ``7d``; ``line``/``column`` are 1-based."""
+
     name: str
     path: str
     layout: str
@@ -92,9 +96,11 @@ class Config:
 
     @property
     def file(self) -> str:
+        """The file the configuration is read from, relative to the root: okrctl.yaml."""
         return CONFIG_NAME
 
     def has_errors(self) -> bool:
+        """Whether any diagnostic of okrctl.yaml is an error."""
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
     def level_rank(self, level: str | None) -> int | None:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 
 class CheckFormat(enum.StrEnum):
+    """The output formats of ``okrctl check`` (docs/output.md)."""
+
     text = "text"
     json = "json"
     github = "github"

@@ -58,6 +58,10 @@ MAX_DUPLICATE_KEYS = 100_000
 
 
 class DuckSource:
+    """A metric source read by DuckDB (files over 32 MB; docs/metrics.md): the same
+    Source protocol, answers and refused cells as the small-file ``TableSource``, which it
+    hands the file to whenever the two readers could disagree."""
+
     def __init__(self, config: MetricSource, root: Path) -> None:
         self.name = config.name
         self.path = config.path
@@ -366,6 +370,8 @@ class DuckSource:
 
     # -- answering -------------------------------------------------------------------------
     def answer(self, requests: Sequence[Request]) -> dict[str, Answer]:
+        """Each request's answer by request key: the per-date totals of its metric under
+        its ``where`` filter, annotated with the refused cells that touch it."""
         if self._fallback is not None:
             return self._fallback.answer(requests)
         if self._con is None:
@@ -385,6 +391,7 @@ class DuckSource:
 
     # -- the rest of the Source protocol ----------------------------------------------------
     def metrics(self) -> set[str]:
+        """The metric names the file holds (a long file's are found by one full scan)."""
         layout = self._layout
         if layout is None or self._con is None:
             return set()
@@ -400,6 +407,7 @@ class DuckSource:
         return set(self._metrics)
 
     def dimensions(self) -> tuple[str, ...]:
+        """The names of the dimension columns, in file order; none if the file is unusable."""
         layout = self._layout
         return () if layout is None else tuple(layout.names[i] for i in layout.dimensions)
 

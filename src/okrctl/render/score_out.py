@@ -135,6 +135,7 @@ def _rejected(rejected: tuple[Rejected, ...]) -> list[dict[str, Any]]:
 
 
 def render_json(report: ScoreReport, out: IO[str], synergy: bool) -> None:
+    """Write ``as_dict(report, synergy)`` to ``out`` as JSON, one trailing newline."""
     json_out.dump(as_dict(report, synergy), out)
     out.write("\n")
 
@@ -211,6 +212,7 @@ def _measure(m: MeasureScore) -> str:
 
 
 def render_markdown(report: ScoreReport, out: IO[str], synergy: bool) -> None:
+    """Write the scorecards to ``out`` as Markdown tables; scores are shown as percentages."""
     lines = [f"## Scorecards, {markdown(report.cycle)}, as of {report.as_of}", ""]
     noted = bool(report.warnings)
     lines += [
@@ -277,6 +279,8 @@ def _synergy_md(items: list[Synergy], affected: set[str]) -> list[str]:
 
 
 def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool) -> None:
+    """Write the scorecards to ``out`` as terminal tables (styled when ``color``); scores
+    are shown as percentages."""
     from rich.table import Table
     from rich.text import Text
 
