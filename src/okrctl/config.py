@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,14 @@ from okrctl.configpaths import CONFIG_NAME as CONFIG_NAME
 from okrctl.configpaths import find_root as find_root
 from okrctl.configpaths import goal_globs, usable_path
 from okrctl.configpaths import inside as inside
+from okrctl.configsections import (
+    entries,
+    key_position,
+    read_cycles,
+    read_units,
+    text,
+    unit_structure,
+)
 from okrctl.diagnostics import Diagnostic, Severity
 from okrctl.errors import ConfigError
 from okrctl.model import Cycle, Unit
@@ -34,6 +41,10 @@ DEFAULT_GOALS = ("goals/**/*.yaml",)
 
 @dataclass(frozen=True, slots=True)
 class MetricSource:
+    """One entry of okrctl.yaml's ``metrics``: a CSV file (``path`` relative to the
+    repository) and how to read it (docs/metrics.md). ``delimiter`` None means detected;
+    ``stale_after`` is a duration text such as ``7d``; ``line``/``column`` are 1-based."""
+
     name: str
     path: str
     layout: str
@@ -85,9 +96,11 @@ class Config:
 
     @property
     def file(self) -> str:
+        """The file the configuration is read from, relative to the root: okrctl.yaml."""
         return CONFIG_NAME
 
     def has_errors(self) -> bool:
+        """Whether any diagnostic of okrctl.yaml is an error."""
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
     def level_rank(self, level: str | None) -> int | None:
@@ -160,165 +173,32 @@ def parse_config(root: Path, data: bytes) -> Config:
 
 
 def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
-    def at(node: Any, key: str) -> tuple[int, int]:
-        if isinstance(node, YamlMap) and key in node.lc:
-            return node.lc[key][2], node.lc[key][3]
-        return getattr(node, "line", 1), getattr(node, "column", 1)
-
-    def items(key: str) -> list[YamlMap]:
-        raw = data.get(key)
-        return [i for i in raw if isinstance(i, YamlMap)] if isinstance(raw, list) else []
-
+    """The configuration in the schema-checked mapping ``data``; findings about meaning
+    (duplicates, unit tree, paths outside the repository) are appended to ``diagnostics``
+    in the order of okrctl.yaml's sections, and a setting that cannot be read falls back
+    to its default (docs/format.md)."""
     levels = data.get("levels")
     levels_t = tuple(x for x in levels if isinstance(x, str)) if isinstance(levels, list) else ()
     levels_t = levels_t or tuple(DEFAULT_LEVELS)
 
-    units: dict[str, Unit] = {}
-    for raw in items("units"):
-        uid = raw.get("id")
-        if not isinstance(uid, str):
-            continue
-        if uid in units:
-            first = units[uid]
-            diagnostics.append(
-                make(
-                    "C006",
-                    CONFIG_NAME,
-                    *at(raw, "id"),
-                    f"unit '{uid}' is defined twice (first at line {first.line})",
-                )
-            )
-            continue
-        level = raw.get("level")
-        unit = Unit(
-            id=uid,
-            level=level if isinstance(level, str) else "",
-            parent=_text(raw.get("parent")),
-            name=_text(raw.get("name")),
-            lead=_text(raw.get("lead")),
-            line=raw.line,
-            column=raw.column,
-            lc=raw.lc,
-        )
-        units[uid] = unit
-    diagnostics.extend(_unit_structure(units, levels_t))
-
-    cycles: dict[str, Cycle] = {}
-    for raw in items("cycles"):
-        cid = raw.get("id")
-        start, end = _date(raw.get("start")), _date(raw.get("end"))
-        if not isinstance(cid, str) or start is None or end is None:
-            for key in ("start", "end"):
-                text = raw.get(key)
-                if isinstance(text, str) and _date(text) is None and _looks_like_date(text):
-                    diagnostics.append(
-                        make(
-                            "S004",
-                            CONFIG_NAME,
-                            *at(raw, key),
-                            f"`{key}` '{text}' is not a calendar date",
-                        )
-                    )
-            continue
-        if cid in cycles:
-            diagnostics.append(
-                make(
-                    "C006",
-                    CONFIG_NAME,
-                    *at(raw, "id"),
-                    f"cycle '{cid}' is defined twice (first at line {cycles[cid].line})",
-                )
-            )
-            continue
-        if end < start:
-            diagnostics.append(
-                make(
-                    "C005",
-                    CONFIG_NAME,
-                    *at(raw, "end"),
-                    f"cycle '{cid}' ends ({end}) before it starts ({start})",
-                )
-            )
-        cycles[cid] = Cycle(cid, start, end, _text(raw.get("name")), raw.line, raw.column)
+    units = read_units(data, diagnostics)
+    diagnostics.extend(unit_structure(units, levels_t))
+    cycles = read_cycles(data, diagnostics)
 
     goals_raw = data.get("goals")
     goals, goals_positions = goal_globs(root, goals_raw, diagnostics) or (DEFAULT_GOALS, ())
     goals_line = goals_raw.line if isinstance(goals_raw, YamlList) else 0
 
-    metrics: dict[str, MetricSource] = {}
-    for raw in items("metrics"):
-        name, path = raw.get("name"), raw.get("path")
-        if not isinstance(name, str) or not isinstance(path, str):
-            continue
-        if name in metrics:
-            diagnostics.append(
-                make(
-                    "C006",
-                    CONFIG_NAME,
-                    *at(raw, "name"),
-                    f"metric source '{name}' is defined twice (first at line {metrics[name].line})",
-                )
-            )
-            continue
-        if not usable_path(
-            root,
-            path,
-            at(raw, "path"),
-            f"metric source '{name}' path",
-            "metric dumps must live inside the repository",
-            diagnostics,
-        ):
-            continue
-        _check_duration(raw, f"metric source '{name}'", diagnostics)
-        columns = raw.get("columns")
-        delimiter = _text(raw.get("delimiter"))
-        metrics[name] = MetricSource(
-            name=name,
-            path=path,
-            layout=_text(raw.get("layout")) or "long",
-            columns={k: v for k, v in columns.items() if isinstance(v, str)}
-            if isinstance(columns, dict)
-            else {},
-            encoding=_text(raw.get("encoding")),
-            delimiter="\t" if delimiter == "tab" else delimiter,
-            decimal=_text(raw.get("decimal")) or ".",
-            date_format=_text(raw.get("date_format")),
-            stale_after=_text(raw.get("stale_after")),
-            line=raw.line,
-            column=raw.column,
-        )
-
+    metrics = _metric_sources(root, data, diagnostics)
     status = _mapping(data.get("status"))
     scoring = _mapping(data.get("scoring"))
     perspectives = data.get("perspectives")
-    checkins = data.get("checkins")
-    checkins_line = data.lc["checkins"][2] if "checkins" in data.lc else 0
-    if isinstance(checkins, str) and not usable_path(
-        root,
-        checkins,
-        (checkins_line, data.lc["checkins"][3]),
-        "checkins path",
-        "keep the check-ins file inside the repository",
-        diagnostics,
-    ):
-        checkins = None
-    elif not isinstance(checkins, str) and not inside(root, DEFAULT_CHECKINS):
-        diagnostics.append(
-            make(
-                "C002",
-                CONFIG_NAME,
-                1,
-                1,
-                f"the check-ins file {DEFAULT_CHECKINS} (the default) is a link that points "
-                "outside the repository; it is not read",
-                "keep the check-ins file inside the repository",
-            )
-        )
+    checkins, checkins_line = _checkins(root, data, diagnostics)
     raw_rules = data.get("rules")
     rules = raw_rules if isinstance(raw_rules, YamlMap) else YamlMap()
     return Config(
         root=root,
-        org=_text(data.get("org")),
+        org=text(data.get("org")),
         levels=levels_t,
         units=units,
         cycles=cycles,
@@ -351,70 +231,86 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
     )
 
 
-def _unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
-    for unit in units.values():
-        if unit.level not in levels:
-            line, column = unit.lc.get("level", (unit.line, unit.column, unit.line, unit.column))[
-                2:
-            ]
-            out.append(
+def _metric_sources(
+    root: Path, data: YamlMap, diagnostics: list[Diagnostic]
+) -> dict[str, MetricSource]:
+    """The metric sources of okrctl.yaml by name. A source without a name or path is
+    skipped (the schema reports it); a duplicate name is C006 (the first is kept); a path
+    that is unusable or outside the repository is C002 and the source is dropped; a
+    ``stale_after`` beyond okrctl's range is S001. ``delimiter: tab`` means a tab."""
+    metrics: dict[str, MetricSource] = {}
+    for raw in entries(data, "metrics"):
+        name, path = raw.get("name"), raw.get("path")
+        if not isinstance(name, str) or not isinstance(path, str):
+            continue
+        if name in metrics:
+            diagnostics.append(
                 make(
-                    "C003",
+                    "C006",
                     CONFIG_NAME,
-                    line,
-                    column,
-                    f"unit '{unit.id}' has level '{unit.level}', which is not one of "
-                    f"{', '.join(levels)}",
+                    *key_position(raw, "name"),
+                    f"metric source '{name}' is defined twice (first at line {metrics[name].line})",
                 )
             )
-        if unit.parent is None:
             continue
-        line, column = unit.lc.get("parent", (unit.line, unit.column, unit.line, unit.column))[2:]
-        parent = units.get(unit.parent)
-        if parent is None:
-            from okrctl.diagnostics import did_you_mean
+        if not usable_path(
+            root,
+            path,
+            key_position(raw, "path"),
+            f"metric source '{name}' path",
+            "metric dumps must live inside the repository",
+            diagnostics,
+        ):
+            continue
+        _check_duration(raw, f"metric source '{name}'", diagnostics)
+        columns = raw.get("columns")
+        delimiter = text(raw.get("delimiter"))
+        metrics[name] = MetricSource(
+            name=name,
+            path=path,
+            layout=text(raw.get("layout")) or "long",
+            columns={k: v for k, v in columns.items() if isinstance(v, str)}
+            if isinstance(columns, dict)
+            else {},
+            encoding=text(raw.get("encoding")),
+            delimiter="\t" if delimiter == "tab" else delimiter,
+            decimal=text(raw.get("decimal")) or ".",
+            date_format=text(raw.get("date_format")),
+            stale_after=text(raw.get("stale_after")),
+            line=raw.line,
+            column=raw.column,
+        )
+    return metrics
 
-            out.append(
-                make(
-                    "C004",
-                    CONFIG_NAME,
-                    line,
-                    column,
-                    f"unit '{unit.id}' has parent '{unit.parent}', which is not a unit"
-                    f"{did_you_mean(unit.parent, units)}",
-                )
+
+def _checkins(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> tuple[str | None, int]:
+    """The check-ins file okrctl.yaml names, if usable (None means the default), and the
+    line of its ``checkins`` key (0 if absent). An unusable path, or a default that is a
+    link out of the repository, is C002 appended to ``diagnostics``."""
+    checkins = data.get("checkins")
+    checkins_line = data.lc["checkins"][2] if "checkins" in data.lc else 0
+    if isinstance(checkins, str) and not usable_path(
+        root,
+        checkins,
+        (checkins_line, data.lc["checkins"][3]),
+        "checkins path",
+        "keep the check-ins file inside the repository",
+        diagnostics,
+    ):
+        checkins = None
+    elif not isinstance(checkins, str) and not inside(root, DEFAULT_CHECKINS):
+        diagnostics.append(
+            make(
+                "C002",
+                CONFIG_NAME,
+                1,
+                1,
+                f"the check-ins file {DEFAULT_CHECKINS} (the default) is a link that points "
+                "outside the repository; it is not read",
+                "keep the check-ins file inside the repository",
             )
-            continue
-        ranked = unit.level in levels and parent.level in levels
-        if ranked and levels.index(parent.level) >= levels.index(unit.level):
-            out.append(
-                make(
-                    "C004",
-                    CONFIG_NAME,
-                    line,
-                    column,
-                    f"unit '{unit.id}' ({unit.level}) has parent '{parent.id}' at level "
-                    f"{parent.level}, which is not above it",
-                )
-            )
-        seen = {unit.id}
-        current: Unit | None = parent
-        while current is not None and current.parent is not None:
-            if current.id in seen:
-                out.append(
-                    make(
-                        "C004",
-                        CONFIG_NAME,
-                        line,
-                        column,
-                        f"unit parents form a loop through '{unit.id}'",
-                    )
-                )
-                break
-            seen.add(current.id)
-            current = units.get(current.parent)
-    return out
+        )
+    return (checkins if isinstance(checkins, str) else None), checkins_line
 
 
 def _check_duration(raw: YamlMap, label: str, diagnostics: list[Diagnostic]) -> None:
@@ -466,10 +362,6 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
 def _optional_num(value: Any) -> float | None:
     if value is None:
         return None
@@ -484,16 +376,3 @@ def _num(value: Any, default: float) -> float:
         return parse_number(value)
     except ValueError:
         return default
-
-
-def _looks_like_date(text: str) -> bool:
-    return len(text) == 10 and text[4] == "-" and text[7] == "-"
-
-
-def _date(value: Any) -> dt.date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None

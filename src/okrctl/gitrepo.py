@@ -2,8 +2,9 @@
 
 GitPython drives git; every blob is read through its one persistent
 ``git cat-file --batch`` process (not a process per file: 50 versions of a file take
-41 ms that way against 272 ms with ``git show``, ../shared/MEASURED.md), which
-``close()`` ends. Every way git says no becomes a ``GitError`` with the fix.
+41 ms that way against 272 ms with ``git show``; bench/bench_git.py times the commands
+that read history), which ``close()`` ends. Every way git says no becomes a ``GitError``
+with the fix.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ WORKTREE = "WORKTREE"
 
 @dataclass(frozen=True, slots=True)
 class Commit:
+    """One commit: full ``sha``, author name and email, author ``date`` (with its zone)
+    and the subject line."""
+
     sha: str
     author: str
     email: str
@@ -32,6 +36,7 @@ class Commit:
 
     @property
     def short(self) -> str:
+        """The first 10 characters of the sha."""
         return self.sha[:10]
 
 
@@ -98,6 +103,7 @@ class GitRepo:
         return str(out)
 
     def close(self) -> None:
+        """End the persistent ``git cat-file`` process."""
         self.repo.close()  # ends the persistent cat-file process
 
     def __enter__(self) -> GitRepo:
@@ -127,6 +133,7 @@ class GitRepo:
             raise missing_revision(revision, self.is_shallow()) from None
 
     def is_shallow(self) -> bool:
+        """Whether the clone is shallow (its history cut off). Raises ``GitError``."""
         return (
             self.run("rev-parse", "--is-shallow-repository", what="inspect the clone").strip()
             == "true"
@@ -252,6 +259,8 @@ class GitRepo:
 
 
 def explain_git_failure(stderr: str, what: str) -> GitError:
+    """The ``GitError`` for a failed git command that was to ``what`` (a verb phrase),
+    with the fix for the failures okrctl knows (dubious ownership, not a repository)."""
     text = stderr.strip()
     if "dubious ownership" in text:
         return GitError(
@@ -267,6 +276,8 @@ def explain_git_failure(stderr: str, what: str) -> GitError:
 
 
 def missing_revision(revision: str, shallow: bool) -> GitError:
+    """The ``GitError`` for a revision the clone lacks; a ``shallow`` clone's hint says
+    to fetch the history."""
     if shallow:
         return GitError(
             f"revision '{revision}' is not in this shallow clone",

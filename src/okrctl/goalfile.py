@@ -11,6 +11,7 @@ from typing import Any
 
 from okrctl.codes import make
 from okrctl.diagnostics import Diagnostic
+from okrctl.goalvalues import entries, flag, items, mapping, number, text, where, written_as_percent
 from okrctl.model import (
     GoalFile,
     GoalType,
@@ -24,10 +25,9 @@ from okrctl.model import (
     Perspective,
     Ref,
     Scorecard,
-    Where,
     pack_positions,
 )
-from okrctl.numbers import NumberError, is_relative_text, parse_number, parse_target
+from okrctl.numbers import is_relative_text, parse_target
 from okrctl.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.written import keep_text
 from okrctl.yamlread import YamlList, YamlMap, read_yaml
@@ -76,66 +76,8 @@ def parse_goal_file(path: str, data: bytes) -> GoalFile:
     )
 
 
-def _written_as_percent(raw: YamlMap, keys: tuple[str, ...]) -> bool:
-    """Whether the values were written as percentages (``90%``) or labelled so."""
-    if raw.get("unit_label") == "%":
-        return True
-    for key in keys:
-        value = raw.get(key)
-        texts = value if isinstance(value, list) else [value]
-        if any(
-            isinstance(t, str) and t.strip().endswith("%") and not is_relative_text(t)
-            for t in texts
-        ):
-            return True
-    return False
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 # list fields whose items are ids, located one by one (``at("balanced_by[1]")``)
 _ITEM_POSITIONS = ("balanced_by", "objectives")
-
-
-def _list(value: Any) -> list[Any]:
-    """A list value, or no items: the schema reports any other shape (S001)."""
-    return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _bool(value: Any) -> bool:
-    return value is True
-
-
-def _number(value: Any) -> float | None:
-    try:
-        return parse_number(value)
-    except NumberError:
-        return None
-
-
-def _entries(data: YamlMap, key: str) -> list[YamlMap]:
-    raw = data.get(key)
-    if not isinstance(raw, list):
-        return []
-    return [item for item in raw if isinstance(item, YamlMap) and isinstance(item.get("id"), str)]
-
-
-def _where(value: Any) -> Where:
-    if not isinstance(value, dict):
-        return ()
-    pairs: list[tuple[str, tuple[str, ...]]] = []
-    for column, wanted in value.items():
-        if isinstance(wanted, str):
-            pairs.append((column, (wanted,)))
-        elif isinstance(wanted, list):
-            pairs.append((column, tuple(str(w) for w in wanted if isinstance(w, str))))
-    return tuple(pairs)
 
 
 class _Builder:
@@ -153,11 +95,11 @@ class _Builder:
         values: dict[str, Any] = dict(raw)
         lc = pack_positions(raw.lc)
         for key in _ITEM_POSITIONS:
-            items = raw.get(key)
-            if isinstance(items, YamlList):
+            listed = raw.get(key)
+            if isinstance(listed, YamlList):
                 # each id of a list of ids, so a finding can point at the one it names
                 lc.update(
-                    pack_positions({f"{key}[{i}]": (*at, *at) for i, at in enumerate(items.lc)})
+                    pack_positions({f"{key}[{i}]": (*at, *at) for i, at in enumerate(listed.lc)})
                 )
         missing = [k for k in keys if k not in raw and k in self.defaults]
         if missing:
@@ -181,26 +123,26 @@ class _Builder:
             if not isinstance(item, YamlMap):
                 continue
             day = self._date(item, "date")
-            value = _number(item.get("value"))
+            value = number(item.get("value"))
             if day is not None and value is not None:
                 keep_text(texts, f"plan.{len(points)}", item, "value", value)
                 points.append((day, value))
         return tuple(points)
 
     def _date(self, node: YamlMap, key: str) -> dt.date | None:
-        text = node.get(key)
-        if not isinstance(text, str):
+        written = node.get(key)
+        if not isinstance(written, str):
             return None
         try:
-            return dt.date.fromisoformat(text)
+            return dt.date.fromisoformat(written)
         except ValueError:
-            if len(text) == 10 and text[4] == "-" and text[7] == "-":
-                self._problem("S004", node, key, f"`{key}` '{text}' is not a calendar date")
+            if len(written) == 10 and written[4] == "-" and written[7] == "-":
+                self._problem("S004", node, key, f"`{key}` '{written}' is not a calendar date")
             return None
 
     def objectives(self) -> list[Objective]:
         out = []
-        for raw in _entries(self.data, "objectives"):
+        for raw in entries(self.data, "objectives"):
             values, lc = self._with_defaults(raw, _DEFAULTABLE)
             oid = raw["id"]
             krs_raw = raw.get("key_results")
@@ -210,7 +152,7 @@ class _Builder:
                     if isinstance(item, YamlMap) and isinstance(item.get("id"), str):
                         krs.append(self._key_result(oid, item))
             kind = values.get("type")
-            aligns = _text(values.get("aligns_to"))
+            aligns = text(values.get("aligns_to"))
             out.append(
                 Objective(
                     file=self.path,
@@ -218,17 +160,17 @@ class _Builder:
                     column=raw.column,
                     lc=lc,
                     id=oid,
-                    title=_text(values.get("title")) or "",
-                    owner=_text(values.get("owner")),
-                    unit=_text(values.get("unit")),
-                    cycle=_text(values.get("cycle")),
-                    level=_text(values.get("level")),
+                    title=text(values.get("title")) or "",
+                    owner=text(values.get("owner")),
+                    unit=text(values.get("unit")),
+                    cycle=text(values.get("cycle")),
+                    level=text(values.get("level")),
                     aligns_to=Ref.parse(aligns) if aligns else None,
                     type=GoalType.COMMITTED if kind == "committed" else GoalType.ASPIRATIONAL,
-                    perspective=_text(values.get("perspective")),
-                    draft=_bool(values.get("draft")),
-                    description=_text(values.get("description")),
-                    tags=tuple(t for t in _list(values.get("tags")) if isinstance(t, str)),
+                    perspective=text(values.get("perspective")),
+                    draft=flag(values.get("draft")),
+                    description=text(values.get("description")),
+                    tags=tuple(t for t in items(values.get("tags")) if isinstance(t, str)),
                     key_results=tuple(krs),
                 )
             )
@@ -237,25 +179,25 @@ class _Builder:
     def _key_result(self, objective_id: str, raw: YamlMap) -> KeyResult:
         kind = KRKind.METRIC
         target = raw.get("target")
-        baseline = _number(raw.get("baseline"))
+        baseline = number(raw.get("baseline"))
         target_value: float | None = None
         relative = low = high = None
         if isinstance(target, list) and len(target) == 2:
             kind = KRKind.RANGE
-            low, high = _number(target[0]), _number(target[1])
+            low, high = number(target[0]), number(target[1])
         elif is_relative_text(target):
             kind = KRKind.RELATIVE
             parsed = parse_target(target)
             relative = getattr(parsed, "fraction", None)
         elif target is not None:
-            target_value = _number(target)
-        at_least, at_most = _number(raw.get("at_least")), _number(raw.get("at_most"))
+            target_value = number(target)
+        at_least, at_most = number(raw.get("at_least")), number(raw.get("at_most"))
         kind = self._kr_kind(raw, objective_id, kind, (at_least, at_most), (low, high))
-        metric = _text(raw.get("metric"))
+        metric = text(raw.get("metric"))
         texts: dict[str, str] = {}
         for name, value in (("baseline", baseline), ("at_least", at_least), ("at_most", at_most)):
             keep_text(texts, name, raw, name, value)
-        weight = _number(raw.get("weight"))
+        weight = number(raw.get("weight"))
         keep_text(texts, "weight", raw, "weight", weight)
         keep_text(texts, "target", raw, "target", target_value)
         keep_text(texts, "relative", raw, "target", relative)
@@ -269,11 +211,11 @@ class _Builder:
             lc=pack_positions(raw.lc),
             id=raw["id"],
             objective_id=objective_id,
-            title=_text(raw.get("title")) or "",
+            title=text(raw.get("title")) or "",
             kind=kind,
             metric=MetricRef.parse(metric) if metric and ":" in metric else None,
-            where=_where(raw.get("where")),
-            aggregate=_text(raw.get("aggregate")) or "last",
+            where=where(raw.get("where")),
+            aggregate=text(raw.get("aggregate")) or "last",
             baseline=baseline,
             target=target_value,
             relative=relative,
@@ -284,10 +226,10 @@ class _Builder:
             done=raw.get("done") if isinstance(raw.get("done"), bool) else None,
             weight=weight,
             plan=plan,
-            unit_label=_text(raw.get("unit_label")),
-            owner=_text(raw.get("owner")),
-            draft=_bool(raw.get("draft")),
-            percent=_written_as_percent(raw, ("target", "baseline", "at_least", "at_most")),
+            unit_label=text(raw.get("unit_label")),
+            owner=text(raw.get("owner")),
+            draft=flag(raw.get("draft")),
+            percent=written_as_percent(raw, ("target", "baseline", "at_least", "at_most")),
             written=texts or _NO_TEXTS,
         )
 
@@ -303,7 +245,7 @@ class _Builder:
         are seen; keys that do not fit the kind are reported (S003)."""
         at_least, at_most = guards
         low, high = bounds
-        milestone = _bool(raw.get("milestone"))
+        milestone = flag(raw.get("milestone"))
         label = f"key result '{objective_id}/{raw['id']}'"
         if milestone:
             kind = KRKind.MILESTONE
@@ -371,20 +313,20 @@ class _Builder:
 
     def kpis(self) -> list[Kpi]:
         out = []
-        for raw in _entries(self.data, "kpis"):
+        for raw in entries(self.data, "kpis"):
             values, lc = self._with_defaults(raw, ("cycle", "unit", "owner", "perspective"))
-            scoring = _mapping(raw.get("scoring"))
+            scoring = mapping(raw.get("scoring"))
             texts: dict[str, str] = {}
             bands: list[tuple[float, float]] = []
-            for band in _list(raw.get("bands")):
+            for band in items(raw.get("bands")):
                 if isinstance(band, list) and len(band) == 2:
-                    low, score = _number(band[0]), _number(band[1])
+                    low, score = number(band[0]), number(band[1])
                     if low is not None and score is not None:
                         keep_text(texts, f"bands.{len(bands)}.0", band, 0, low)
                         keep_text(texts, f"bands.{len(bands)}.1", band, 1, score)
                         bands.append((low, score))
-            numbers = {name: _number(raw.get(name)) for name in ("target", "weight")}
-            numbers.update({name: _number(scoring.get(name)) for name in _SCORING})
+            numbers = {name: number(raw.get(name)) for name in ("target", "weight")}
+            numbers.update({name: number(scoring.get(name)) for name in _SCORING})
             for name, value in numbers.items():
                 keep_text(texts, name, scoring if name in _SCORING else raw, name, value)
             balanced = raw.get("balanced_by")
@@ -395,8 +337,8 @@ class _Builder:
                 if isinstance(balanced, list)
                 else ()
             )
-            metric = _text(raw.get("metric"))
-            supports = _text(raw.get("supports"))
+            metric = text(raw.get("metric"))
+            supports = text(raw.get("supports"))
             out.append(
                 Kpi(
                     file=self.path,
@@ -404,15 +346,15 @@ class _Builder:
                     column=raw.column,
                     lc=lc,
                     id=raw["id"],
-                    title=_text(raw.get("title")) or "",
-                    owner=_text(values.get("owner")),
-                    unit=_text(values.get("unit")),
-                    cycle=_text(values.get("cycle")),
+                    title=text(raw.get("title")) or "",
+                    owner=text(values.get("owner")),
+                    unit=text(values.get("unit")),
+                    cycle=text(values.get("cycle")),
                     metric=MetricRef.parse(metric) if metric and ":" in metric else None,
-                    where=_where(raw.get("where")),
-                    aggregate=_text(raw.get("aggregate")) or "last",
-                    period=_text(raw.get("period")) or "cycle",
-                    direction=_text(raw.get("direction")) or "higher",
+                    where=where(raw.get("where")),
+                    aggregate=text(raw.get("aggregate")) or "last",
+                    period=text(raw.get("period")) or "cycle",
+                    direction=text(raw.get("direction")) or "higher",
                     target=numbers["target"],
                     weight=numbers["weight"],
                     zero_below=numbers["zero_below"],
@@ -420,13 +362,13 @@ class _Builder:
                     cap=numbers["cap"],
                     bands=tuple(bands),
                     supports=Ref.parse(supports) if supports else None,
-                    perspective=_text(values.get("perspective")),
+                    perspective=text(values.get("perspective")),
                     balanced_by=balanced_t,
-                    unit_label=_text(raw.get("unit_label")),
-                    draft=_bool(raw.get("draft")),
-                    description=_text(raw.get("description")),
-                    tags=tuple(t for t in _list(raw.get("tags")) if isinstance(t, str)),
-                    percent=_written_as_percent(raw, ("target",)),
+                    unit_label=text(raw.get("unit_label")),
+                    draft=flag(raw.get("draft")),
+                    description=text(raw.get("description")),
+                    tags=tuple(t for t in items(raw.get("tags")) if isinstance(t, str)),
+                    percent=written_as_percent(raw, ("target",)),
                     written=texts or _NO_TEXTS,
                 )
             )
@@ -441,14 +383,14 @@ class _Builder:
             )
         if isinstance(raw, YamlMap):
             return tuple(
-                Measure(key, _number(weight), raw.lc[key][0], raw.lc[key][1])
+                Measure(key, number(weight), raw.lc[key][0], raw.lc[key][1])
                 for key, weight in raw.items()
             )
         return ()
 
     def scorecards(self) -> list[Scorecard]:
         out = []
-        for raw in _entries(self.data, "scorecards"):
+        for raw in entries(self.data, "scorecards"):
             values, lc = self._with_defaults(raw, ("cycle", "unit", "owner"))
             perspectives = []
             raw_p = raw.get("perspectives")
@@ -460,8 +402,8 @@ class _Builder:
                     perspectives.append(
                         Perspective(
                             name=name,
-                            title=_text(spec.get("title")),
-                            weight=_number(spec.get("weight")),
+                            title=text(spec.get("title")),
+                            weight=number(spec.get("weight")),
                             measures=self._measures(spec.get("measures")),
                             line=line,
                             column=column,
@@ -478,7 +420,7 @@ class _Builder:
                     ):
                         links.append(Link(pair[0], pair[1], *raw_links.lc[index]))
             objectives = raw.get("objectives")
-            okr_weight, kpi_weight = _number(raw.get("okr_weight")), _number(raw.get("kpi_weight"))
+            okr_weight, kpi_weight = number(raw.get("okr_weight")), number(raw.get("kpi_weight"))
             texts: dict[str, str] = {}
             keep_text(texts, "okr_weight", raw, "okr_weight", okr_weight)
             keep_text(texts, "kpi_weight", raw, "kpi_weight", kpi_weight)
@@ -489,11 +431,11 @@ class _Builder:
                     column=raw.column,
                     lc=lc,
                     id=raw["id"],
-                    title=_text(raw.get("title")),
-                    kind=_text(raw.get("kind")) or "individual",
-                    cycle=_text(values.get("cycle")),
-                    owner=_text(values.get("owner")),
-                    unit=_text(values.get("unit")),
+                    title=text(raw.get("title")),
+                    kind=text(raw.get("kind")) or "individual",
+                    cycle=text(values.get("cycle")),
+                    owner=text(values.get("owner")),
+                    unit=text(values.get("unit")),
                     perspectives=tuple(perspectives),
                     links=tuple(links),
                     objectives=tuple(o for o in objectives if isinstance(o, str))
@@ -502,8 +444,8 @@ class _Builder:
                     kpis=self._measures(raw.get("kpis")),
                     okr_weight=okr_weight,
                     kpi_weight=kpi_weight,
-                    draft=_bool(raw.get("draft")),
-                    description=_text(raw.get("description")),
+                    draft=flag(raw.get("draft")),
+                    description=text(raw.get("description")),
                     written=texts or _NO_TEXTS,
                 )
             )

@@ -1,6 +1,6 @@
 """`okrctl init`: a ready goals repository from templates/, by company stage and industry.
 
-Stage decides the mix (../shared/DOMAIN.md): a start-up runs OKRs; a growing company OKRs
+Stage decides the mix: a start-up runs OKRs; a growing company OKRs
 and KPIs; a mature company KPIs and a Balanced Scorecard. Industry decides the goals and
 the metrics (templates/industries/*.yaml). Every combination passes
 `okrctl check --strict`.
@@ -23,6 +23,7 @@ from okrctl.resources import resource_dir
 STAGES = ("startup", "growth", "mature")
 INDUSTRIES = ("saas", "ecommerce", "manufacturing", "retail", "education")
 SOURCE = "data"
+_COMPANY = "company"  # the id of the top unit
 
 WORKFLOW = """\
 # Checks the goals on every push and pull request (docs: okrctl docs/ci.md)
@@ -72,10 +73,17 @@ def _quarter(day: dt.date) -> tuple[str, dt.date, dt.date]:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """What ``okrctl init`` writes: relative path -> text, in the order of writing."""
+
     files: dict[str, str]  # relative path -> text
 
 
 def plan(stage: str, industry: str, today: dt.date) -> Plan:
+    """The files of a new goals repository for company ``stage`` (one of ``STAGES``) and
+    ``industry`` (one of ``INDUSTRIES``), with one cycle: the calendar quarter of ``today``
+    (start and end dates inclusive), and metric data up to ``today``. Paths are relative
+    to the repository, in the order they are written. An unknown stage or industry
+    raises ``UsageError``."""
     if stage not in STAGES:
         raise UsageError(f"no template '{stage}'", hint="use " + ", ".join(STAGES))
     if industry not in INDUSTRIES:
@@ -87,17 +95,41 @@ def plan(stage: str, industry: str, today: dt.date) -> Plan:
     )
     cycle, start, end = _quarter(today)
     okrs = stage in ("startup", "growth")
-    kpis = stage in ("growth", "mature")
-    files: dict[str, str] = {}
-    company = "company"
-    departments = data["departments"]
+    files = {"okrctl.yaml": _config_text(data, stage, industry, cycle, start, end)}
+    series: dict[str, tuple[str, float, float]] = {}  # metric -> (how, a, b)
+    if okrs:
+        files.update(_objective_files(data, cycle, series))
+    if stage in ("growth", "mature"):
+        files["goals/kpis.yaml"] = _kpi_file(data, cycle, okrs, series)
+    if stage == "mature":
+        files["goals/scorecard.yaml"] = _scorecard_file(data, cycle)
+    files[f"metrics/{SOURCE}.csv"] = _data(series, start, end, today)
+    from okrctl.schemadef import CONFIG_SCHEMA, GOALS_SCHEMA
+
+    files["schemas/okrctl.schema.json"] = (
+        json.dumps(CONFIG_SCHEMA, ensure_ascii=False, indent=2) + "\n"
+    )
+    files["schemas/goals.schema.json"] = (
+        json.dumps(GOALS_SCHEMA, ensure_ascii=False, indent=2) + "\n"
+    )
+    files[".github/workflows/goals.yml"] = WORKFLOW
+    files[".pre-commit-config.yaml"] = PRE_COMMIT
+    return Plan(files)
+
+
+def _config_text(
+    data: dict[str, Any], stage: str, industry: str, cycle: str, start: dt.date, end: dt.date
+) -> str:
+    """okrctl.yaml: the company and its departments as units, the one cycle, the one
+    metric source, and the default thresholds and weights."""
+    company = _COMPANY
     units = [f"  - {{id: {company}, name: {_q(data['org'])}, level: company}}"]
     units += [
         f"  - {{id: {d['id']}, name: {_q(d['name'])}, level: department, "
         f"parent: {company}, lead: {d['lead']}}}"
-        for d in departments
+        for d in data["departments"]
     ]
-    files["okrctl.yaml"] = (
+    return (
         "# yaml-language-server: $schema=schemas/okrctl.schema.json\n"
         f"# created by okrctl init --template {stage} --industry {industry}\n"
         "okrctl: 1\n"
@@ -112,90 +144,94 @@ def plan(stage: str, industry: str, today: dt.date) -> Plan:
         "status: {on_track: 0.9, at_risk: 0.7}\n"
         "scoring: {okr_weight: 0.4, kpi_weight: 0.6, kr_cap: 1.0}\n"
     )
-    series: dict[str, tuple[str, float, float]] = {}  # metric -> (how, a, b)
-    if okrs:
+
+
+def _objective_files(
+    data: dict[str, Any], cycle: str, series: dict[str, tuple[str, float, float]]
+) -> dict[str, str]:
+    """goals/company.yaml (the aspirational company objective) and one file per department
+    (a committed objective aligned to one company KR), by path; each KR's metric is added
+    to ``series`` with its baseline and target."""
+    files: dict[str, str] = {}
+    lines = [
+        "# yaml-language-server: $schema=../schemas/goals.schema.json",
+        f"defaults: {{cycle: {cycle}, unit: {_COMPANY}, owner: ceo}}",
+        "objectives:",
+        "  - id: CO-1",
+        f"    title: {_q(data['company']['title'])}",
+        "    type: aspirational",
+        "    key_results:",
+    ]
+    for kr in data["company"]["krs"]:
+        lines.append(_kr(kr))
+        series.setdefault(kr["metric"], ("kr", *_pair(kr)))
+    files["goals/company.yaml"] = "\n".join(lines) + "\n"
+    for d in data["departments"]:
         lines = [
-            "# yaml-language-server: $schema=../schemas/goals.schema.json",
-            f"defaults: {{cycle: {cycle}, unit: {company}, owner: ceo}}",
+            "# yaml-language-server: $schema=../../schemas/goals.schema.json",
+            f"defaults: {{cycle: {cycle}, unit: {d['id']}, owner: {d['lead']}}}",
             "objectives:",
-            "  - id: CO-1",
-            f"    title: {_q(data['company']['title'])}",
-            "    type: aspirational",
+            f"  - id: {d['id'].upper()}-1",
+            f"    title: {_q(d['title'])}",
+            f"    aligns_to: CO-1/{d['supports']}",
+            "    type: committed",
             "    key_results:",
         ]
-        for kr in data["company"]["krs"]:
+        for kr in d["krs"]:
             lines.append(_kr(kr))
             series.setdefault(kr["metric"], ("kr", *_pair(kr)))
-        files["goals/company.yaml"] = "\n".join(lines) + "\n"
-        for d in departments:
-            lines = [
-                "# yaml-language-server: $schema=../../schemas/goals.schema.json",
-                f"defaults: {{cycle: {cycle}, unit: {d['id']}, owner: {d['lead']}}}",
-                "objectives:",
-                f"  - id: {d['id'].upper()}-1",
-                f"    title: {_q(d['title'])}",
-                f"    aligns_to: CO-1/{d['supports']}",
-                "    type: committed",
-                "    key_results:",
-            ]
-            for kr in d["krs"]:
-                lines.append(_kr(kr))
-                series.setdefault(kr["metric"], ("kr", *_pair(kr)))
-            files[f"goals/departments/{d['id']}.yaml"] = "\n".join(lines) + "\n"
-    if kpis:
-        lines = [
-            "# yaml-language-server: $schema=../schemas/goals.schema.json",
-            f"defaults: {{cycle: {cycle}}}",
-            "kpis:",
-        ]
-        for kpi in data["kpis"]:
-            lines += _kpi(kpi, company, with_supports=okrs)
-            lower = kpi.get("direction") == "lower"
-            how = "kpi-sum" if kpi.get("aggregate") == "sum" else "kpi-level"
-            series.setdefault(
-                kpi["metric"], (how, parse_number(kpi["target"]), 0.95 if lower else 1.0)
-            )
-        files["goals/kpis.yaml"] = "\n".join(lines) + "\n"
-    if stage == "mature":
-        by_side: dict[str, list[str]] = {}
-        for kpi in data["kpis"]:
-            by_side.setdefault(kpi["perspective"], []).append(kpi["id"])
-        weights = {
-            "financial": 0.3,
-            "customer": 0.3,
-            "internal_process": 0.2,
-            "learning_growth": 0.2,
-        }
-        lines = [
-            "# yaml-language-server: $schema=../schemas/goals.schema.json",
-            "scorecards:",
-            "  - id: SC-COMPANY",
-            f"    title: {_q(data['org'])}",
-            "    kind: balanced",
-            f"    cycle: {cycle}",
-            f"    unit: {company}",
-            "    perspectives:",
-        ]
-        for side, weight in weights.items():
-            lines.append(
-                f"      {side}: {{weight: {weight}, measures: "
-                f"[{', '.join(by_side.get(side, []))}]}}"
-            )
-        lines.append("    links:")
-        lines += [f"      - [{a}, {b}]" for a, b in data["links"]]
-        files["goals/scorecard.yaml"] = "\n".join(lines) + "\n"
-    files[f"metrics/{SOURCE}.csv"] = _data(series, start, end, today)
-    from okrctl.schemadef import CONFIG_SCHEMA, GOALS_SCHEMA
+        files[f"goals/departments/{d['id']}.yaml"] = "\n".join(lines) + "\n"
+    return files
 
-    files["schemas/okrctl.schema.json"] = (
-        json.dumps(CONFIG_SCHEMA, ensure_ascii=False, indent=2) + "\n"
-    )
-    files["schemas/goals.schema.json"] = (
-        json.dumps(GOALS_SCHEMA, ensure_ascii=False, indent=2) + "\n"
-    )
-    files[".github/workflows/goals.yml"] = WORKFLOW
-    files[".pre-commit-config.yaml"] = PRE_COMMIT
-    return Plan(files)
+
+def _kpi_file(
+    data: dict[str, Any], cycle: str, okrs: bool, series: dict[str, tuple[str, float, float]]
+) -> str:
+    """goals/kpis.yaml: the industry's KPIs (supporting a company KR when ``okrs``); each
+    KPI's metric is added to ``series`` with its target and trend (0.95 when lower is
+    better, 1.0 otherwise)."""
+    lines = [
+        "# yaml-language-server: $schema=../schemas/goals.schema.json",
+        f"defaults: {{cycle: {cycle}}}",
+        "kpis:",
+    ]
+    for kpi in data["kpis"]:
+        lines += _kpi(kpi, _COMPANY, with_supports=okrs)
+        lower = kpi.get("direction") == "lower"
+        how = "kpi-sum" if kpi.get("aggregate") == "sum" else "kpi-level"
+        series.setdefault(kpi["metric"], (how, parse_number(kpi["target"]), 0.95 if lower else 1.0))
+    return "\n".join(lines) + "\n"
+
+
+def _scorecard_file(data: dict[str, Any], cycle: str) -> str:
+    """goals/scorecard.yaml: a balanced scorecard of the company's KPIs by perspective
+    (weights 0.3, 0.3, 0.2, 0.2, adding up to 1) with the industry's cause-effect links."""
+    by_side: dict[str, list[str]] = {}
+    for kpi in data["kpis"]:
+        by_side.setdefault(kpi["perspective"], []).append(kpi["id"])
+    weights = {
+        "financial": 0.3,
+        "customer": 0.3,
+        "internal_process": 0.2,
+        "learning_growth": 0.2,
+    }
+    lines = [
+        "# yaml-language-server: $schema=../schemas/goals.schema.json",
+        "scorecards:",
+        "  - id: SC-COMPANY",
+        f"    title: {_q(data['org'])}",
+        "    kind: balanced",
+        f"    cycle: {cycle}",
+        f"    unit: {_COMPANY}",
+        "    perspectives:",
+    ]
+    for side, weight in weights.items():
+        lines.append(
+            f"      {side}: {{weight: {weight}, measures: [{', '.join(by_side.get(side, []))}]}}"
+        )
+    lines.append("    links:")
+    lines += [f"      - [{a}, {b}]" for a, b in data["links"]]
+    return "\n".join(lines) + "\n"
 
 
 def _pair(kr: dict[str, Any]) -> tuple[float, float]:

@@ -7,152 +7,51 @@ Vendor keyword ``x-message`` gives the sentence okrctl prints when a value fails
 
 from __future__ import annotations
 
-from typing import Any
-
-from okrctl.numbers import NUMBER_HINT, NUMBER_PATTERN, RELATIVE_PATTERN
-
-SCHEMA_BASE = "https://okrctl.dev/schemas"
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"
-METRIC_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*:.+$"
-DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-DURATION_PATTERN = r"^[0-9]+[hdw]$"
-AGGREGATES = ["last", "sum", "avg", "min", "max", "count"]
-PERIODS = ["monthly", "quarterly", "cycle"]
-DIRECTIONS = ["higher", "lower"]
-DEFAULT_LEVELS = ["company", "department", "team", "individual"]
-DEFAULT_PERSPECTIVES = ["financial", "customer", "internal_process", "learning_growth"]
-
-Schema = dict[str, Any]
-
-
-def _id(what: str) -> Schema:
-    return {
-        "type": "string",
-        "pattern": ID_PATTERN,
-        "description": f"{what}. Letters, digits, '_', '.' and '-', starting with a letter "
-        "or digit. Plain numbers are read as written (1.10 stays '1.10').",
-        "x-message": "{field} {shown} is not a valid id",
-        "x-hint": "start with a letter or digit and use only letters, digits, '_', '.' and '-'",
-    }
-
-
-def _number(description: str) -> Schema:
-    return {
-        "description": description + " A number, or text such as 45%, 1,200,000, 1.2M, 200万, 3亿.",
-        "anyOf": [{"type": "number"}, {"type": "string", "pattern": NUMBER_PATTERN}],
-        "x-message": "{field} {shown} is not a number",
-        "x-hint": NUMBER_HINT,
-    }
-
-
-def _fraction(description: str) -> Schema:
-    schema = _number(description)
-    schema["description"] = description + " A fraction (0.4) or a percentage (40%)."
-    return schema
-
-
-def _ref(description: str) -> Schema:
-    return {
-        "type": "string",
-        "pattern": REF_PATTERN,
-        "description": description,
-        "x-message": "{field} {shown} is not a reference",
-        "x-hint": "write OBJECTIVE or OBJECTIVE/KR, e.g. CO-1/users",
-    }
-
-
-def _text(description: str) -> Schema:
-    return {"type": "string", "description": description}
-
-
-def _enum(values: list[str], description: str) -> Schema:
-    return {"type": "string", "enum": values, "description": description}
-
-
-def _bool(description: str) -> Schema:
-    return {
-        "type": "boolean",
-        "description": description,
-        "x-message": "{field} must be true or false, got {shown}",
-        "x-hint": "YAML 1.2 reads yes/no/on/off as text; write true or false",
-    }
-
-
-def _date(description: str) -> Schema:
-    return {
-        "type": "string",
-        "pattern": DATE_PATTERN,
-        "description": description + " An ISO date, YYYY-MM-DD.",
-        "x-message": "{field} {shown} is not a date",
-        "x-hint": "write YYYY-MM-DD, e.g. 2026-10-01",
-    }
-
-
-def _where() -> Schema:
-    return {
-        "type": "object",
-        "description": "Filter on the metric's dimension columns: column -> value, or a list "
-        "of values (any of them).",
-        "additionalProperties": {
-            "anyOf": [
-                {"type": "string"},
-                {"type": "array", "items": {"type": "string"}, "minItems": 1},
-            ]
-        },
-    }
-
-
-def _metric() -> Schema:
-    return {
-        "type": "string",
-        "pattern": METRIC_PATTERN,
-        "description": "SOURCE:METRIC, where SOURCE is a `metrics` entry of okrctl.yaml.",
-        "x-message": "{field} {shown} is not a metric reference",
-        "x-hint": "write SOURCE:METRIC, e.g. crm:users_total",
-    }
-
-
-def _obj(properties: dict[str, Schema], required: list[str], description: str) -> Schema:
-    return {
-        "type": "object",
-        "description": description,
-        "properties": properties,
-        "required": required,
-        "additionalProperties": False,
-    }
-
+from okrctl.numbers import NUMBER_PATTERN, RELATIVE_PATTERN
+from okrctl.schemaparts import AGGREGATES as AGGREGATES
+from okrctl.schemaparts import DATE_PATTERN as DATE_PATTERN
+from okrctl.schemaparts import DEFAULT_LEVELS as DEFAULT_LEVELS
+from okrctl.schemaparts import DEFAULT_PERSPECTIVES as DEFAULT_PERSPECTIVES
+from okrctl.schemaparts import DIRECTIONS as DIRECTIONS
+from okrctl.schemaparts import DURATION_PATTERN as DURATION_PATTERN
+from okrctl.schemaparts import ID_PATTERN as ID_PATTERN
+from okrctl.schemaparts import METRIC_PATTERN as METRIC_PATTERN
+from okrctl.schemaparts import PERIODS as PERIODS
+from okrctl.schemaparts import REF_PATTERN as REF_PATTERN
+from okrctl.schemaparts import SCHEMA_BASE as SCHEMA_BASE
+from okrctl.schemaparts import Schema as Schema
+from okrctl.schemaparts import date, enum, flag, frac, ident, metric, num, obj, ref, text, where
 
 _COMMON_GOAL = {
-    "owner": _text("Who is accountable, e.g. li.na."),
-    "unit": _text("The unit (department, team, ...) the goal belongs to: an id from `units`."),
-    "cycle": _text("The cycle the goal runs in: an id from `cycles`."),
-    "perspective": _text("Balanced Scorecard perspective, e.g. customer."),
-    "draft": _bool("Validated but left out of status, alerts and scores."),
-    "description": _text("Longer explanation, free text."),
+    "owner": text("Who is accountable, e.g. li.na."),
+    "unit": text("The unit (department, team, ...) the goal belongs to: an id from `units`."),
+    "cycle": text("The cycle the goal runs in: an id from `cycles`."),
+    "perspective": text("Balanced Scorecard perspective, e.g. customer."),
+    "draft": flag("Validated but left out of status, alerts and scores."),
+    "description": text("Longer explanation, free text."),
     "tags": {"type": "array", "items": {"type": "string"}, "description": "Free labels."},
 }
 
 _PLAN = {
     "type": "array",
     "description": "Dated checkpoints of the planned value, for a non-linear pace.",
-    "items": _obj(
-        {"date": _date("Checkpoint date."), "value": _number("Planned value on that date.")},
+    "items": obj(
+        {"date": date("Checkpoint date."), "value": num("Planned value on that date.")},
         ["date", "value"],
         "One checkpoint.",
     ),
 }
 
-KEY_RESULT = _obj(
+KEY_RESULT = obj(
     {
-        "id": _id("Key result id, unique within its objective; referenced as OBJECTIVE/KR"),
-        "title": _text("What is measured, in words."),
-        "description": _text("Longer explanation, free text."),
-        "owner": _text("Who drives this key result, when not the objective's owner."),
-        "metric": _metric(),
-        "where": _where(),
-        "aggregate": _enum(AGGREGATES, "How the metric's values in the window become one."),
-        "baseline": _number("Value at the start; else the metric's value at cycle start."),
+        "id": ident("Key result id, unique within its objective; referenced as OBJECTIVE/KR"),
+        "title": text("What is measured, in words."),
+        "description": text("Longer explanation, free text."),
+        "owner": text("Who drives this key result, when not the objective's owner."),
+        "metric": metric(),
+        "where": where(),
+        "aggregate": enum(AGGREGATES, "How the metric's values in the window become one."),
+        "baseline": num("Value at the start; else the metric's value at cycle start."),
         "target": {
             "description": "The value to reach: a number, a relative change (+30%, -15%) "
             "applied to the baseline, or a range [low, high] met anywhere inside.",
@@ -176,26 +75,26 @@ KEY_RESULT = _obj(
             "x-hint": "write a number (2000000, 45%, 200万), a relative change (+30%) or a "
             "range [3, 5]",
         },
-        "at_least": _number("Guardrail: holds while the value stays at or above this."),
-        "at_most": _number("Guardrail: holds while the value stays at or below this."),
-        "milestone": _bool("A done-or-not key result."),
-        "done": _bool("Whether a milestone is done."),
-        "weight": _fraction("Share of the objective; weights of one objective sum to 1."),
+        "at_least": num("Guardrail: holds while the value stays at or above this."),
+        "at_most": num("Guardrail: holds while the value stays at or below this."),
+        "milestone": flag("A done-or-not key result."),
+        "done": flag("Whether a milestone is done."),
+        "weight": frac("Share of the objective; weights of one objective sum to 1."),
         "plan": _PLAN,
-        "unit_label": _text("How values are shown, e.g. '%', '元', 'users'."),
-        "draft": _bool("Validated but left out of status, alerts and scores."),
+        "unit_label": text("How values are shown, e.g. '%', '元', 'users'."),
+        "draft": flag("Validated but left out of status, alerts and scores."),
     },
     ["id"],
     "A key result: measurable proof that the objective was reached.",
 )
 
-OBJECTIVE = _obj(
+OBJECTIVE = obj(
     {
-        "id": _id("Objective id, unique in the repository"),
-        "title": _text("The objective, qualitative and ambitious."),
-        "level": _text("Level in the cascade (from `levels`); else the unit's level."),
-        "aligns_to": _ref("The parent goal one level up: OBJECTIVE or OBJECTIVE/KR."),
-        "type": _enum(
+        "id": ident("Objective id, unique in the repository"),
+        "title": text("The objective, qualitative and ambitious."),
+        "level": text("Level in the cascade (from `levels`); else the unit's level."),
+        "aligns_to": ref("The parent goal one level up: OBJECTIVE or OBJECTIVE/KR."),
+        "type": enum(
             ["committed", "aspirational"],
             "committed goals must land at 100%; aspirational ones pass at 70% (default).",
         ),
@@ -210,11 +109,11 @@ OBJECTIVE = _obj(
     "An objective (O) with its key results (KRs).",
 )
 
-_SCORING = _obj(
+_SCORING = obj(
     {
-        "zero_below": _fraction("Attainment below this scores 0 (e.g. 80%)."),
-        "full_at": _fraction("Attainment at which the score is full (e.g. 100%)."),
-        "cap": _fraction("Highest score (e.g. 1.0 or 120%)."),
+        "zero_below": frac("Attainment below this scores 0 (e.g. 80%)."),
+        "full_at": frac("Attainment at which the score is full (e.g. 100%)."),
+        "cap": frac("Highest score (e.g. 1.0 or 120%)."),
     },
     [],
     "Banded scoring of attainment.",
@@ -224,24 +123,24 @@ _BAND = {
     "type": "array",
     "minItems": 2,
     "maxItems": 2,
-    "items": _number("Minimum attainment, then the score from there."),
+    "items": num("Minimum attainment, then the score from there."),
     "description": "[minimum attainment, score], e.g. [0.9, 0.8].",
 }
 
-KPI = _obj(
+KPI = obj(
     {
-        "id": _id("KPI id, unique in the repository"),
-        "title": _text("The indicator, e.g. 5 brand campaigns a month."),
-        "metric": _metric(),
-        "where": _where(),
-        "aggregate": _enum(AGGREGATES, "How the metric's values in a period become one."),
-        "period": _enum(
+        "id": ident("KPI id, unique in the repository"),
+        "title": text("The indicator, e.g. 5 brand campaigns a month."),
+        "metric": metric(),
+        "where": where(),
+        "aggregate": enum(AGGREGATES, "How the metric's values in a period become one."),
+        "period": enum(
             PERIODS,
             "Scored per month or quarter and averaged, or once over the cycle (default).",
         ),
-        "direction": _enum(DIRECTIONS, "higher is better (default) or lower."),
-        "target": _number("The value to reach in each period."),
-        "weight": _fraction("Share among the owner's KPIs in the cycle; they sum to 1."),
+        "direction": enum(DIRECTIONS, "higher is better (default) or lower."),
+        "target": num("The value to reach in each period."),
+        "weight": frac("Share among the owner's KPIs in the cycle; they sum to 1."),
         "scoring": _SCORING,
         "bands": {
             "type": "array",
@@ -249,7 +148,7 @@ KPI = _obj(
             "minItems": 1,
             "description": "Stepped scoring: [min attainment, score] steps, ascending.",
         },
-        "supports": _ref("The key result (OBJECTIVE/KR) or objective this KPI evidences."),
+        "supports": ref("The key result (OBJECTIVE/KR) or objective this KPI evidences."),
         "balanced_by": {
             "anyOf": [
                 {"type": "string", "pattern": ID_PATTERN},
@@ -258,7 +157,7 @@ KPI = _obj(
             "description": "KPI id(s) that keep this one honest (speed vs quality).",
             "x-message": "{field} must be a KPI id or a list of KPI ids, got {shown}",
         },
-        "unit_label": _text("How values are shown, e.g. '%', '元'."),
+        "unit_label": text("How values are shown, e.g. '%', '元'."),
         **_COMMON_GOAL,
     },
     ["id", "title", "target"],
@@ -272,28 +171,28 @@ _MEASURES = {
         {
             "type": "object",
             "propertyNames": {"pattern": ID_PATTERN},
-            "additionalProperties": _fraction("Weight of the measure."),
+            "additionalProperties": frac("Weight of the measure."),
         },
     ],
     "x-message": "{field} must be a list of KPI or objective ids, or id -> weight, got {shown}",
 }
 
-SCORECARD = _obj(
+SCORECARD = obj(
     {
-        "id": _id("Scorecard id, unique in the repository"),
-        "title": _text("Name of the scorecard."),
-        "kind": _enum(["balanced", "individual", "team"], "What the scorecard evaluates."),
-        "cycle": _text("The cycle it evaluates: an id from `cycles`."),
-        "owner": _text("For individual scorecards: the person."),
-        "unit": _text("For team and balanced scorecards: the unit."),
+        "id": ident("Scorecard id, unique in the repository"),
+        "title": text("Name of the scorecard."),
+        "kind": enum(["balanced", "individual", "team"], "What the scorecard evaluates."),
+        "cycle": text("The cycle it evaluates: an id from `cycles`."),
+        "owner": text("For individual scorecards: the person."),
+        "unit": text("For team and balanced scorecards: the unit."),
         "perspectives": {
             "type": "object",
             "description": "Balanced scorecard perspectives, top of the strategy map first.",
             "propertyNames": {"pattern": ID_PATTERN},
-            "additionalProperties": _obj(
+            "additionalProperties": obj(
                 {
-                    "weight": _fraction("Share of the total; perspective weights sum to 1."),
-                    "title": _text("Display name."),
+                    "weight": frac("Share of the total; perspective weights sum to 1."),
+                    "title": text("Display name."),
                     "measures": _MEASURES,
                 },
                 ["weight"],
@@ -319,10 +218,10 @@ SCORECARD = _obj(
             "description": "Objectives scored (default: all the owner's).",
         },
         "kpis": _MEASURES,
-        "okr_weight": _fraction("Share of the OKR score in the total."),
-        "kpi_weight": _fraction("Share of the KPI score in the total."),
-        "draft": _bool("Validated but left out of scores."),
-        "description": _text("Longer explanation, free text."),
+        "okr_weight": frac("Share of the OKR score in the total."),
+        "kpi_weight": frac("Share of the KPI score in the total."),
+        "draft": flag("Validated but left out of scores."),
+        "description": text("Longer explanation, free text."),
     },
     ["id", "kind"],
     "A scorecard: individual, team or balanced.",
@@ -336,12 +235,12 @@ GOALS_SCHEMA: Schema = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "defaults": _obj(
+        "defaults": obj(
             {
                 "cycle": _COMMON_GOAL["cycle"],
                 "unit": _COMMON_GOAL["unit"],
                 "owner": _COMMON_GOAL["owner"],
-                "level": _text("Level for every objective in the file."),
+                "level": text("Level for every objective in the file."),
                 "type": OBJECTIVE["properties"]["type"],
                 "perspective": _COMMON_GOAL["perspective"],
             },
@@ -374,7 +273,7 @@ CONFIG_SCHEMA: Schema = {
             "enum": [1],
             "description": "Format version. okrctl refuses versions it does not know.",
         },
-        "org": _text("Organisation name."),
+        "org": text("Organisation name."),
         "levels": {
             "type": "array",
             "items": {"type": "string", "pattern": ID_PATTERN},
@@ -385,13 +284,13 @@ CONFIG_SCHEMA: Schema = {
         "units": {
             "type": "array",
             "description": "The org chart: who sits under whom.",
-            "items": _obj(
+            "items": obj(
                 {
-                    "id": _id("Unit id"),
-                    "name": _text("Display name."),
-                    "level": _text("Its level, from `levels`."),
-                    "parent": _text("The unit above it."),
-                    "lead": _text("Who leads it."),
+                    "id": ident("Unit id"),
+                    "name": text("Display name."),
+                    "level": text("Its level, from `levels`."),
+                    "parent": text("The unit above it."),
+                    "lead": text("Who leads it."),
                 },
                 ["id", "level"],
                 "One unit.",
@@ -401,12 +300,12 @@ CONFIG_SCHEMA: Schema = {
             "type": "array",
             "description": "Periods goals run in. Nested cycles (a quarter inside a year) "
             "may align to each other.",
-            "items": _obj(
+            "items": obj(
                 {
-                    "id": _id("Cycle id"),
-                    "name": _text("Display name."),
-                    "start": _date("First day."),
-                    "end": _date("Last day (inclusive)."),
+                    "id": ident("Cycle id"),
+                    "name": text("Display name."),
+                    "start": date("First day."),
+                    "end": date("Last day (inclusive)."),
                 },
                 ["id", "start", "end"],
                 "One cycle.",
@@ -422,11 +321,11 @@ CONFIG_SCHEMA: Schema = {
         "metrics": {
             "type": "array",
             "description": "Metric dumps (CSV) exported from CRM, ERP, finance, HR.",
-            "items": _obj(
+            "items": obj(
                 {
-                    "name": _id("Source name, used as SOURCE in SOURCE:METRIC"),
-                    "path": _text("CSV file, relative to okrctl.yaml, inside the repository."),
-                    "layout": _enum(
+                    "name": ident("Source name, used as SOURCE in SOURCE:METRIC"),
+                    "path": text("CSV file, relative to okrctl.yaml, inside the repository."),
+                    "layout": enum(
                         ["long", "wide"],
                         "long: date, metric, value, dimensions; wide: date, one column per metric.",
                     ),
@@ -434,13 +333,13 @@ CONFIG_SCHEMA: Schema = {
                         "type": "object",
                         "description": "Header mapping for the date, metric and value columns.",
                         "properties": {
-                            "date": _text("Header of the date column."),
-                            "metric": _text("Header of the metric column (long layout)."),
-                            "value": _text("Header of the value column (long layout)."),
+                            "date": text("Header of the date column."),
+                            "metric": text("Header of the metric column (long layout)."),
+                            "value": text("Header of the value column (long layout)."),
                         },
                         "additionalProperties": False,
                     },
-                    "encoding": _text("utf-8, utf-8-sig or gb18030; detected when absent."),
+                    "encoding": text("utf-8, utf-8-sig or gb18030; detected when absent."),
                     "delimiter": {
                         "type": "string",
                         "enum": [",", ";", "\t", "tab"],
@@ -451,7 +350,7 @@ CONFIG_SCHEMA: Schema = {
                         "enum": [".", ","],
                         "description": "Decimal mark of the numbers in this source.",
                     },
-                    "date_format": _text("strftime format of dates when not ISO, e.g. %d/%m/%Y."),
+                    "date_format": text("strftime format of dates when not ISO, e.g. %d/%m/%Y."),
                     "stale_after": {
                         "type": "string",
                         "pattern": DURATION_PATTERN,
@@ -469,20 +368,20 @@ CONFIG_SCHEMA: Schema = {
             "description": "CSV file `okrctl checkin` records manual values in, for key "
             "results without a data feed. Default: metrics/checkins.csv.",
         },
-        "status": _obj(
+        "status": obj(
             {
-                "on_track": _fraction("Green when progress >= on_track x expected."),
-                "at_risk": _fraction("Yellow when progress >= at_risk x expected."),
+                "on_track": frac("Green when progress >= on_track x expected."),
+                "at_risk": frac("Yellow when progress >= at_risk x expected."),
             },
             [],
             "Thresholds of the red / yellow / green status.",
         ),
-        "scoring": _obj(
+        "scoring": obj(
             {
-                "okr_weight": _fraction("Share of the OKR score in a scorecard's total."),
-                "kpi_weight": _fraction("Share of the KPI score in a scorecard's total."),
-                "kr_cap": _number("Highest progress one KR contributes to its objective."),
-                "aspirational_full_at": _fraction(
+                "okr_weight": frac("Share of the OKR score in a scorecard's total."),
+                "kpi_weight": frac("Share of the KPI score in a scorecard's total."),
+                "kr_cap": num("Highest progress one KR contributes to its objective."),
+                "aspirational_full_at": frac(
                     "Opt-in rescale: an aspirational objective then scores min(progress / this, "
                     "kr_cap), e.g. 0.7 gives 70% of the way full marks. Unset (the default), "
                     "an objective's score is its progress."
@@ -492,29 +391,29 @@ CONFIG_SCHEMA: Schema = {
                     "minItems": 1,
                     "description": "Rating bands of a scorecard's total, e.g. S from 100%, A "
                     "from 90%, B from 80%, C from 60%, D below.",
-                    "items": _obj(
+                    "items": obj(
                         {
-                            "min": _fraction("Lowest total that earns this rating."),
-                            "rating": _text("The rating, e.g. S, A, B, C, D."),
+                            "min": frac("Lowest total that earns this rating."),
+                            "rating": text("The rating, e.g. S, A, B, C, D."),
                         },
                         ["min", "rating"],
                         "One band.",
                     ),
                 },
-                "bonus": _obj(
+                "bonus": obj(
                     {
                         "by_rating": {
                             "type": "object",
                             "description": "Bonus multiplier per rating, e.g. {S: 1.5, A: 1.2}.",
-                            "additionalProperties": _number("Multiplier."),
+                            "additionalProperties": num("Multiplier."),
                         },
-                        "formula": _obj(
+                        "formula": obj(
                             {
-                                "base": _number("Multiplier paid per 100% of KPI score."),
-                                "base_from": _fraction("KPI score below which no base is paid."),
-                                "extra": _number("Extra multiplier for a high OKR score."),
-                                "extra_from": _fraction("OKR score that earns the extra."),
-                                "cap": _number("Highest multiplier."),
+                                "base": num("Multiplier paid per 100% of KPI score."),
+                                "base_from": frac("KPI score below which no base is paid."),
+                                "extra": num("Extra multiplier for a high OKR score."),
+                                "extra_from": frac("OKR score that earns the extra."),
+                                "cap": num("Highest multiplier."),
                             },
                             [],
                             "multiplier = min(cap, base x KPI score (when KPI score >= "

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from sys import intern
 from typing import Any
 
@@ -23,9 +22,15 @@ from yaml._yaml import CParser
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_ALIAS_EXPANSION = 10_000
+from okrctl.yamlproblems import MAX_ALIAS_EXPANSION as MAX_ALIAS_EXPANSION
+from okrctl.yamlproblems import MAX_DEPTH as MAX_DEPTH
+from okrctl.yamlproblems import MAX_FILE_BYTES as MAX_FILE_BYTES
+from okrctl.yamlproblems import ReadProblem as ReadProblem
+from okrctl.yamlproblems import Stop, line_col, syntax_problem, too_deep
+from okrctl.yamlproblems import too_large as too_large
+from okrctl.yamlscalar import BOOLS, NULLS, resolve_plain
+from okrctl.yamlscalar import plain_scalar as plain_scalar
+
 # libyaml's composer recurses in C; beyond a few thousand levels it overflows the stack.
 # Documents that might nest that deep are composed by the Python composer instead,
 # which stops at MAX_DEPTH.
@@ -63,43 +68,6 @@ TEXT_KEYS = frozenset(
 
 _PLAIN = "okrctl:plain"
 _STR = "tag:yaml.org,2002:str"
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_BOOLS = {
-    "true": True,
-    "True": True,
-    "TRUE": True,
-    "false": False,
-    "False": False,
-    "FALSE": False,
-}
-_INT_RE = re.compile(r"[-+]?[0-9]+\Z")
-_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_SPECIAL_FLOATS = {
-    ".inf": float("inf"),
-    ".Inf": float("inf"),
-    ".INF": float("inf"),
-    "+.inf": float("inf"),
-    "+.Inf": float("inf"),
-    "+.INF": float("inf"),
-    "-.inf": float("-inf"),
-    "-.Inf": float("-inf"),
-    "-.INF": float("-inf"),
-    ".nan": float("nan"),
-    ".NaN": float("nan"),
-    ".NAN": float("nan"),
-}
-_NUMERIC_START = frozenset("0123456789+-.")
-
-
-@dataclass(frozen=True, slots=True)
-class ReadProblem:
-    """Something wrong in a file's bytes or YAML, before any meaning is given to it."""
-
-    code: str
-    message: str
-    line: int
-    column: int
-    hint: str | None = None
 
 
 # Shared by every mapping and list without a number written in a YAML number notation,
@@ -137,23 +105,6 @@ class YamlList(list[Any]):
         self.line = 0
         self.column = 0
         self.written: dict[int, str] = _NO_TEXTS
-
-
-class _Stop(Exception):
-    def __init__(self, problem: ReadProblem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
-
-
-def too_large(size: int) -> ReadProblem:
-    """Y004 for a file of ``size`` bytes, above ``MAX_FILE_BYTES``."""
-    return ReadProblem(
-        "Y004",
-        f"file is {size:,} bytes; goal and config files may be at most {MAX_FILE_BYTES:,} bytes",
-        0,
-        0,
-        "split it into several files under the goals globs",
-    )
 
 
 def decode(data: bytes) -> tuple[str | None, list[ReadProblem]]:
@@ -217,7 +168,7 @@ def decode(data: bytes) -> tuple[str | None, list[ReadProblem]]:
 
 def _check_text(text: str, problems: list[ReadProblem]) -> tuple[str | None, list[ReadProblem]]:
     if "\x00" in text:
-        line, column = _line_col(text, text.index("\x00"))
+        line, column = line_col(text, text.index("\x00"))
         problems.append(ReadProblem("Y005", "file holds a NUL character", line, column))
         return None, problems
     return text, problems
@@ -228,11 +179,6 @@ def _line_col_of_byte(data: bytes, offset: int) -> tuple[int, int]:
     start = data.rfind(b"\n", 0, offset) + 1
     column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
     return line, column
-
-
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def read_yaml(data: bytes) -> tuple[Any, list[ReadProblem]]:
@@ -249,7 +195,7 @@ def read_yaml(data: bytes) -> tuple[Any, list[ReadProblem]]:
             return None, problems
         builder = _Builder(text)
         value = builder.build(node)
-    except _Stop as stop:
+    except Stop as stop:
         return None, [*problems, stop.problem]
     except yaml.YAMLError as exc:
         return None, [*problems, library_problem(exc, text)]
@@ -268,7 +214,7 @@ def library_problem(exc: yaml.YAMLError, text: str) -> ReadProblem:
     if isinstance(exc, yaml.reader.ReaderError):
         # libyaml counts the position in bytes of the UTF-8 text, not in characters
         offset = len(text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore"))
-        line, column = _line_col(text, max(0, min(offset, len(text))))
+        line, column = line_col(text, max(0, min(offset, len(text))))
         character = exc.character
         code = ord(character) if isinstance(character, str) else int(character)
         return ReadProblem(
@@ -281,7 +227,7 @@ def library_problem(exc: yaml.YAMLError, text: str) -> ReadProblem:
     if isinstance(exc, yaml.MarkedYAMLError):
         if "maximum nesting depth" in (exc.problem or ""):
             return _nesting_problem(exc, text)
-        return _syntax_problem(exc, text)
+        return syntax_problem(exc, text)
     return ReadProblem("Y001", f"invalid YAML: {exc}", 1, 1)  # pragma: no cover
 
 
@@ -293,7 +239,7 @@ def _nesting_problem(exc: yaml.MarkedYAMLError, text: str) -> ReadProblem:
     loader = _EventLoader(text[:end])
     try:
         loader.get_single_node()
-    except _Stop as stop:
+    except Stop as stop:
         return stop.problem
     except yaml.YAMLError:
         pass  # the cut-off text ends mid-document: no deeper level was seen before it
@@ -301,7 +247,7 @@ def _nesting_problem(exc: yaml.MarkedYAMLError, text: str) -> ReadProblem:
         loader.dispose()
     line = mark.line + 1 if mark is not None else 1
     column = mark.column + 1 if mark is not None else 1
-    return _too_deep(line, column)
+    return too_deep(line, column)
 
 
 def _nesting_bound(text: str) -> int:
@@ -345,7 +291,7 @@ class _DepthLimitedComposer(Composer):
         if self.depth > MAX_DEPTH:
             event = self.peek_event()  # type: ignore[attr-defined]
             mark = event.start_mark
-            raise _Stop(_too_deep(mark.line + 1, mark.column + 1))
+            raise Stop(too_deep(mark.line + 1, mark.column + 1))
         try:
             return super().compose_node(parent, index)
         finally:
@@ -366,47 +312,6 @@ def _compose(text: str) -> Node | None:
         return loader.get_single_node()  # type: ignore[no-any-return]
     finally:
         loader.dispose()
-
-
-def _too_deep(line: int, column: int) -> ReadProblem:
-    return ReadProblem(
-        "Y006",
-        f"nesting deeper than {MAX_DEPTH} levels",
-        line,
-        column,
-        "goal files need only a few levels; flatten the structure",
-    )
-
-
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> ReadProblem:
-    mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else 1
-    column = mark.column + 1 if mark else 1
-    problem = exc.problem or "invalid YAML"
-    found = ""
-    if mark is not None and "found character" in problem:
-        lines = text.split("\n", mark.line + 1)
-        if mark.line < len(lines) and mark.column < len(lines[mark.line]):
-            found = lines[mark.line][mark.column]
-            problem = problem.replace("found character", f"found character {found!r}")
-    message = f"invalid YAML: {problem}"
-    if exc.context:
-        message += f" ({exc.context}"
-        if exc.context_mark and exc.context_mark is not mark:
-            message += f" at line {exc.context_mark.line + 1}"
-        message += ")"
-    hint = None
-    if found == "\t" or "tab" in problem:
-        hint = "YAML indentation must use spaces, not tabs"
-    elif found in ("%", "@", "`"):
-        hint = "quote values that start with %, @ or `, e.g. unit_label: '%'"
-    elif "mapping values are not allowed" in problem:
-        hint = "quote text that contains ': ', e.g. title: 'Goal: grow'"
-    elif "expected a single document" in problem:
-        hint = "keep one YAML document per file (remove the extra '---')"
-    elif "undefined alias" in problem:
-        hint = "define the anchor (&name) before using the alias (*name)"
-    return ReadProblem("Y001", message, line, column, hint)
 
 
 def _anchor_at(text: str, line: int, column: int) -> str:
@@ -431,7 +336,7 @@ class _Builder:
 
     def _value(self, node: Node, depth: int, text: bool) -> Any:
         if depth > MAX_DEPTH:
-            raise _Stop(_too_deep(node.start_mark.line + 1, node.start_mark.column + 1))
+            raise Stop(too_deep(node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, ScalarNode):
             return self._scalar(node, text)
         key = id(node)
@@ -441,7 +346,7 @@ class _Builder:
                 # an alias is composed into the anchored node itself: the place to name
                 # is the anchor whose copies overflow
                 anchor = _anchor_at(self.text, node.start_mark.line, node.start_mark.column)
-                raise _Stop(
+                raise Stop(
                     ReadProblem(
                         "Y007",
                         f"aliases of the anchor {anchor} expand to more than "
@@ -523,8 +428,8 @@ class _Builder:
         value: str = node.value
         if tag == _PLAIN:
             if text:
-                return None if value in _NULLS else value
-            resolved = _resolve_plain(value)
+                return None if value in NULLS else value
+            resolved = resolve_plain(value)
             if isinstance(resolved, float) and not math.isfinite(resolved):
                 self._problem(
                     node,
@@ -535,12 +440,12 @@ class _Builder:
             return resolved
         if tag == _STR or tag == "!":
             return value
-        if tag == "tag:yaml.org,2002:null" and value in _NULLS:
+        if tag == "tag:yaml.org,2002:null" and value in NULLS:
             return None
-        if tag == "tag:yaml.org,2002:bool" and value in _BOOLS:
-            return _BOOLS[value]
+        if tag == "tag:yaml.org,2002:bool" and value in BOOLS:
+            return BOOLS[value]
         if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-            resolved = _resolve_plain(value)
+            resolved = resolve_plain(value)
             if isinstance(resolved, int | float) and not isinstance(resolved, bool):
                 return float(resolved) if tag.endswith("float") else resolved
         self._problem(
@@ -577,30 +482,3 @@ class _Builder:
                     break
             self._sizes[key] = total
         return self._sizes[key]
-
-
-def plain_scalar(text: str) -> Any:
-    """What ``text`` means written as a plain (unquoted) scalar: ``1e3`` is a number."""
-    return _resolve_plain(text)
-
-
-def _resolve_plain(value: str) -> Any:
-    """YAML 1.2 core schema: null, bool, int (decimal, 0o, 0x), float, else text."""
-    if value in _NULLS:
-        return None
-    first = value[0]
-    if first in "tTfF" and value in _BOOLS:
-        return _BOOLS[value]
-    if first not in _NUMERIC_START:
-        return value
-    if _INT_RE.match(value):
-        return int(value)
-    if _FLOAT_RE.match(value):
-        return float(value)
-    if value in _SPECIAL_FLOATS:
-        return _SPECIAL_FLOATS[value]
-    if value.startswith("0o") and re.fullmatch(r"0o[0-7]+", value):
-        return int(value[2:], 8)
-    if value.startswith("0x") and re.fullmatch(r"0x[0-9a-fA-F]+", value):
-        return int(value[2:], 16)
-    return value

@@ -6,15 +6,20 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from okrctl.cli.base import DebugOption, RepoOption, app, use_color
 from okrctl.cli.errors import handle_errors
 
+if TYPE_CHECKING:
+    from okrctl.check import CheckResult
+
 
 class CheckFormat(enum.StrEnum):
+    """The output formats of ``okrctl check`` (docs/output.md)."""
+
     text = "text"
     json = "json"
     github = "github"
@@ -88,6 +93,15 @@ def check(
     chosen = format or (
         CheckFormat.github if os.environ.get("GITHUB_ACTIONS") else CheckFormat.text
     )
+    _render(result, chosen, quiet=quiet, no_color=no_color)
+    sys.stdout.flush()
+    raise typer.Exit(result.exit_code(strict))
+
+
+def _render(result: CheckResult, chosen: CheckFormat, *, quiet: bool, no_color: bool) -> None:
+    """Write ``result`` to standard output in the ``chosen`` format (docs/output.md); the
+    github format also appends the job summary when GitHub Actions provides one. ``quiet``
+    and ``no_color`` apply to the text format only."""
     out = sys.stdout
     if chosen is CheckFormat.json:
         from okrctl.render.check_json import render_json
@@ -105,13 +119,10 @@ def check(
     else:
         from okrctl.render.check_text import render_plain, render_rich
 
-        color = use_color(no_color)
-        if color:
+        if use_color(no_color):
             render_rich(result, out, quiet=quiet, color=True)
         else:
             render_plain(result, out, quiet=quiet)
-    out.flush()
-    raise typer.Exit(result.exit_code(strict))
 
 
 @app.command()

@@ -30,6 +30,14 @@ from okrctl.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
+from okrctl.metrics.duck_sql import (
+    filter_conditions,
+    odd_sql,
+    recheck_condition,
+    sql_text,
+    typed_sql,
+    value_columns,
+)
 from okrctl.metrics.memory import TableSource
 from okrctl.metrics.rows import Layout, resolve_layout
 from okrctl.metrics.source import (
@@ -49,21 +57,11 @@ DUCKDB_MEMORY = "512MB"
 MAX_DUPLICATE_KEYS = 100_000
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-COMMA, DOT = _literal(","), _literal(".")
-
-
-def _lenient(text: str) -> str:
-    """SQL: a text DuckDB reads as a finite number where okrctl's reader does not:
-    ``1_000``, ``+-5`` (checked exhaustively against ``parse_cell`` on random texts of
-    digits, signs, points, exponents, underscores, spaces and letters)."""
-    return f"(contains({text}, '_') OR contains({text}, '+-'))"
-
-
 class DuckSource:
+    """A metric source read by DuckDB (files over 32 MB; docs/metrics.md): the same
+    Source protocol, answers and refused cells as the small-file ``TableSource``, which it
+    hands the file to whenever the two readers could disagree."""
+
     def __init__(self, config: MetricSource, root: Path) -> None:
         self.name = config.name
         self.path = config.path
@@ -127,7 +125,7 @@ class DuckSource:
         # every command stays under 1 GiB: DuckDB spills what does not fit to disk
         spill = Path(tempfile.gettempdir()) / "okrctl-duckdb"
         self._con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
-        self._con.execute(f"SET temp_directory = {_literal(str(spill))}")
+        self._con.execute(f"SET temp_directory = {sql_text(str(spill))}")
 
     def _transcode(self, encoding: str) -> str:
         fd, name = tempfile.mkstemp(prefix="okrctl-", suffix=".csv")
@@ -146,68 +144,14 @@ class DuckSource:
         spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self._layout.width))
         options = [
             "header = true",
-            f"delim = {_literal(self._dialect.delimiter)}",
+            f"delim = {sql_text(self._dialect.delimiter)}",
             "quote = '\"'",
             "escape = '\"'",
             "auto_detect = false",
             f"store_rejects = {'true' if rejects else 'false'}",
             f"columns = {{{spec}}}",
         ]
-        return f"read_csv({_literal(str(self._readable))}, {', '.join(options)})"
-
-    # -- the cells, in SQL -----------------------------------------------------------------
-    def _number(self, i: int) -> str:
-        """SQL: column i as DuckDB reads the number."""
-        text = f"c{i}" if self.config.decimal != "," else f"replace(c{i}, {COMMA}, {DOT})"
-        return f"TRY_CAST({text} AS DOUBLE)"
-
-    def _odd(self, i: int) -> str:
-        """SQL: column i holds a number DuckDB reads where okrctl might not, or might read
-        differently; such texts are checked with okrctl's reader."""
-        if self.config.decimal == ",":
-            # okrctl drops the dots of 1.234,5 as thousands separators; DuckDB would not
-            return f"({_lenient(f'c{i}')} OR contains(c{i}, {DOT}))"
-        return _lenient(f"c{i}")
-
-    def _values(self) -> tuple[int, ...]:
-        layout = self._layout
-        assert layout is not None
-        return layout.values if layout.value is None else (layout.value,)
-
-    def _typed(self, scan: str) -> str:
-        """SQL: the scan with x<i>, the number DuckDB reads in value column i, and v<i>,
-        that number when it counts (finite)."""
-        values = self._values()
-        xs = ", ".join(f"{self._number(i)} AS x{i}" for i in values)
-        vs = ", ".join(f"CASE WHEN isfinite(x{i}) THEN x{i} END AS v{i}" for i in values)
-        return f"(SELECT *, {vs} FROM (SELECT *, {xs} FROM {scan}))"
-
-    def _recheck_condition(self) -> str:
-        """SQL over one scanned row: a value text okrctl must judge itself."""
-        return " OR ".join(
-            f"(c{i} IS NOT NULL AND NOT coalesce(isfinite(x{i}), false)) OR "
-            f"(isfinite(x{i}) AND {self._odd(i)})"
-            for i in self._values()
-        )
-
-    # -- building the per-date totals --------------------------------------------------------
-    def _filters(self, requests: Sequence[Request]) -> dict[object, tuple[int, str]]:
-        """Distinct `where` filters -> (filter id, SQL condition). Filter 0 is no filter."""
-        out: dict[object, tuple[int, str]] = {(): (0, "TRUE")}
-        layout = self._layout
-        assert layout is not None
-        column = {layout.names[i]: i for i in layout.dimensions}
-        for request in requests:
-            if request.where in out:
-                continue
-            if any(name not in column for name, _ in request.where):
-                continue
-            condition = " AND ".join(
-                f"c{column[name]} IN ({', '.join(_literal(v) for v in values)})"
-                for name, values in request.where
-            )
-            out[request.where] = (len(out), condition)
-        return out
+        return f"read_csv({sql_text(str(self._readable))}, {', '.join(options)})"
 
     def _run(self, statement: Callable[[str], str]) -> None:
         """Run a scanning statement strictly (fastest: a clean file is the usual case); if
@@ -304,14 +248,15 @@ class DuckSource:
         )
         others = [*layout.dimensions, *layout.unnamed]
         counts = "".join(f", count(c{i}) AS q{i}" for i in others)
+        odd = odd_sql(self.config.decimal, value)
         self._run(
             lambda scan: (
                 f"""
             CREATE OR REPLACE TEMP TABLE raw AS
             SELECT c{layout.metric} AS m, c{layout.date} AS ds, {sums}, count(*) AS q_rows,
                    count(c{value}) AS q_text,
-                   count_if(isfinite(x{value}) AND {self._odd(value)}) AS q_odd{counts}
-            FROM {self._typed(scan)} GROUP BY ALL
+                   count_if(isfinite(x{value}) AND {odd}) AS q_odd{counts}
+            FROM {typed_sql(scan, layout, self.config.decimal)} GROUP BY ALL
         """
             )
         )
@@ -336,7 +281,7 @@ class DuckSource:
             )
         columns = "".join(
             f", sum(v{i}) AS m{i}, count(c{i}) AS q_text{i}, count(v{i}) AS q_num{i}, "
-            f"count_if(isfinite(x{i}) AND {self._odd(i)}) AS q_odd{i}"
+            f"count_if(isfinite(x{i}) AND {odd_sql(self.config.decimal, i)}) AS q_odd{i}"
             for i in layout.values
         )
         counts = "".join(f", count(c{i}) AS q{i}" for i in layout.unnamed)
@@ -345,7 +290,7 @@ class DuckSource:
                 f"""
             CREATE OR REPLACE TEMP TABLE raw AS
             SELECT c{layout.date} AS ds{columns}{counts}
-            FROM {self._typed(scan)} GROUP BY ALL
+            FROM {typed_sql(scan, layout, self.config.decimal)} GROUP BY ALL
         """
             )
         )
@@ -381,13 +326,15 @@ class DuckSource:
         number, or reads differently from DuckDB, hands the file to the exact reader."""
         layout = self._layout
         assert layout is not None
-        values = layout.values if layout.value is None else (layout.value,)
+        decimal = self.config.decimal
+        values = value_columns(layout)
         texts = ", ".join(f"c{i}" for i in values)
         numbers = ", ".join(f"x{i}" for i in values)
         rows = self._con.execute(f"""
             SELECT DISTINCT t, x FROM (
                 SELECT unnest([{texts}]) AS t, unnest([{numbers}]) AS x
-                FROM {self._typed(self._scan(rejects=True))} WHERE {self._recheck_condition()}
+                FROM {typed_sql(self._scan(rejects=True), layout, decimal)}
+                WHERE {recheck_condition(layout, decimal)}
             ) WHERE t IS NOT NULL
         """).fetchall()
         self._clear_rejects()
@@ -423,12 +370,15 @@ class DuckSource:
 
     # -- answering -------------------------------------------------------------------------
     def answer(self, requests: Sequence[Request]) -> dict[str, Answer]:
+        """Each request's answer by request key: the per-date totals of its metric under
+        its ``where`` filter, annotated with the refused cells that touch it."""
         if self._fallback is not None:
             return self._fallback.answer(requests)
         if self._con is None:
             index = RejectedIndex(self._unread)
             return {r.key: index.annotate(r, NO_DATA) for r in requests}
-        filters = self._filters(requests)
+        assert self._layout is not None
+        filters = filter_conditions(requests, self._layout)
         self._fids = {where: fid for where, (fid, _) in filters.items()}
         self._build(list(filters.values()))
         if self._fallback is not None:
@@ -441,6 +391,7 @@ class DuckSource:
 
     # -- the rest of the Source protocol ----------------------------------------------------
     def metrics(self) -> set[str]:
+        """The metric names the file holds (a long file's are found by one full scan)."""
         layout = self._layout
         if layout is None or self._con is None:
             return set()
@@ -456,6 +407,7 @@ class DuckSource:
         return set(self._metrics)
 
     def dimensions(self) -> tuple[str, ...]:
+        """The names of the dimension columns, in file order; none if the file is unusable."""
         layout = self._layout
         return () if layout is None else tuple(layout.names[i] for i in layout.dimensions)
 

@@ -34,90 +34,100 @@ def _multiplier(value: float | None) -> str:
 
 
 def as_dict(report: ScoreReport, synergy: bool) -> dict[str, Any]:
-    def r4(value: float | None) -> float | None:
-        return None if value is None else round(value, 6)
-
+    """The JSON document of ``okrctl score`` (docs/output.md): scores and weights are
+    fractions (0.85, not 85%) rounded to 6 decimals, None where there is nothing to score;
+    ``synergy`` adds the OKR-KPI synergy list."""
     document: dict[str, Any] = {
         "format": "okrctl-score",
         "version": SCORE_FORMAT_VERSION,
         "okrctl": __version__,
         "cycle": report.cycle,
         "as_of": report.as_of,
-        "scorecards": [
-            {
-                "id": c.id,
-                "kind": c.kind,
-                "owner": c.owner,
-                "unit": c.unit,
-                "declared": c.declared,
-                "okr_score": r4(c.okr_score),
-                "kpi_score": r4(c.kpi_score),
-                "okr_weight": c.okr_weight,
-                "kpi_weight": c.kpi_weight,
-                "total": r4(c.total),
-                "rating": c.rating,
-                "bonus": r4(c.bonus),
-                "objectives": [
-                    {
-                        "id": g.objective.id,
-                        "progress": r4(g.progress),
-                        "graded": r4(g.graded),
-                        "type": g.objective.type.value,
-                    }
-                    for g in c.objectives
-                ],
-                "kpis": [
-                    {"id": k.kpi.id, "score": r4(k.score), "weight": k.weight} for k in c.kpis
-                ],
-                "rejected": _rejected(c.rejected),
-            }
-            for c in report.cards
-        ],
-        "balanced": [
-            {
-                "id": b.scorecard.id,
-                "total": r4(b.total),
-                "rating": b.rating,
-                "warnings": list(b.warnings),
-                "perspectives": [
-                    {
-                        "name": p.name,
-                        "weight": p.weight,
-                        "score": r4(p.score),
-                        "measures": [
-                            {
-                                "id": m.id,
-                                "kind": m.kind,
-                                "weight": m.weight,
-                                "score": r4(m.score),
-                                "status": m.status.value,
-                                "rejected": _rejected(m.rejected),
-                            }
-                            for m in p.measures
-                        ],
-                    }
-                    for p in b.perspectives
-                ],
-            }
-            for b in report.balanced
-        ],
+        "scorecards": [_card_dict(c) for c in report.cards],
+        "balanced": [_balanced_dict(b) for b in report.balanced],
         "warnings": [w.as_dict() for w in report.warnings],
     }
     if synergy:
-        document["synergy"] = [
-            {
-                "objective": s.objective.id,
-                "progress": r4(s.progress),
-                "status": s.status.value,
-                "kpi_attainment": r4(s.kpi_attainment),
-                "children_completion": r4(s.children_completion),
-                "kpis": [k.kpi.id for k in s.kpis],
-                "children": [g.objective.id for g in s.children],
-                "flag": s.flag,
-            }
-            for s in report.synergy
-        ]
+        document["synergy"] = [_synergy_dict(s) for s in report.synergy]
     return document
+
+
+def _rounded(value: float | None) -> float | None:
+    """A fraction rounded to 6 decimals for JSON, or None."""
+    return None if value is None else round(value, 6)
+
+
+def _card_dict(c: Card) -> dict[str, Any]:
+    """One OKR/KPI scorecard: its parts, weights, total, rating and bonus multiplier."""
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "owner": c.owner,
+        "unit": c.unit,
+        "declared": c.declared,
+        "okr_score": _rounded(c.okr_score),
+        "kpi_score": _rounded(c.kpi_score),
+        "okr_weight": c.okr_weight,
+        "kpi_weight": c.kpi_weight,
+        "total": _rounded(c.total),
+        "rating": c.rating,
+        "bonus": _rounded(c.bonus),
+        "objectives": [
+            {
+                "id": g.objective.id,
+                "progress": _rounded(g.progress),
+                "graded": _rounded(g.graded),
+                "type": g.objective.type.value,
+            }
+            for g in c.objectives
+        ],
+        "kpis": [{"id": k.kpi.id, "score": _rounded(k.score), "weight": k.weight} for k in c.kpis],
+        "rejected": _rejected(c.rejected),
+    }
+
+
+def _balanced_dict(b: BalancedCard) -> dict[str, Any]:
+    """One Balanced Scorecard: total, rating, warnings, and each perspective's measures."""
+    return {
+        "id": b.scorecard.id,
+        "total": _rounded(b.total),
+        "rating": b.rating,
+        "warnings": list(b.warnings),
+        "perspectives": [
+            {
+                "name": p.name,
+                "weight": p.weight,
+                "score": _rounded(p.score),
+                "measures": [
+                    {
+                        "id": m.id,
+                        "kind": m.kind,
+                        "weight": m.weight,
+                        "score": _rounded(m.score),
+                        "status": m.status.value,
+                        "rejected": _rejected(m.rejected),
+                    }
+                    for m in p.measures
+                ],
+            }
+            for p in b.perspectives
+        ],
+    }
+
+
+def _synergy_dict(s: Synergy) -> dict[str, Any]:
+    """One objective's synergy: its progress beside its KPIs' attainment and its
+    children's completion, and the flag when they disagree."""
+    return {
+        "objective": s.objective.id,
+        "progress": _rounded(s.progress),
+        "status": s.status.value,
+        "kpi_attainment": _rounded(s.kpi_attainment),
+        "children_completion": _rounded(s.children_completion),
+        "kpis": [k.kpi.id for k in s.kpis],
+        "children": [g.objective.id for g in s.children],
+        "flag": s.flag,
+    }
 
 
 def _rejected(rejected: tuple[Rejected, ...]) -> list[dict[str, Any]]:
@@ -125,6 +135,7 @@ def _rejected(rejected: tuple[Rejected, ...]) -> list[dict[str, Any]]:
 
 
 def render_json(report: ScoreReport, out: IO[str], synergy: bool) -> None:
+    """Write ``as_dict(report, synergy)`` to ``out`` as JSON, one trailing newline."""
     json_out.dump(as_dict(report, synergy), out)
     out.write("\n")
 
@@ -201,6 +212,7 @@ def _measure(m: MeasureScore) -> str:
 
 
 def render_markdown(report: ScoreReport, out: IO[str], synergy: bool) -> None:
+    """Write the scorecards to ``out`` as Markdown tables; scores are shown as percentages."""
     lines = [f"## Scorecards, {markdown(report.cycle)}, as of {report.as_of}", ""]
     noted = bool(report.warnings)
     lines += [
@@ -267,6 +279,8 @@ def _synergy_md(items: list[Synergy], affected: set[str]) -> list[str]:
 
 
 def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool) -> None:
+    """Write the scorecards to ``out`` as terminal tables (styled when ``color``); scores
+    are shown as percentages."""
     from rich.table import Table
     from rich.text import Text
 
