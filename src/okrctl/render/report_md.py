@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import IO
 
+from okrctl.cyclechanges import ChangeEntry
 from okrctl.i18n import text
 from okrctl.metrics.source import Rejected
 from okrctl.progress import Status
@@ -13,6 +14,7 @@ from okrctl.render import report_columns as columns
 from okrctl.render.diff_out import field_value
 from okrctl.render.escape import markdown
 from okrctl.render.report_columns import headings
+from okrctl.render.report_sections import walk
 from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import status_key
@@ -72,32 +74,36 @@ def _kr_cells(k: KREntry, lang: str) -> list[str]:
     ]
 
 
-def render(r: Report, out: IO[str]) -> None:
-    lang = r.lang
+def _mark(r: Report, ident: str) -> str:
+    return f" {markdown(MARK)}" if ident in r.rejected_by_goal else ""
 
-    def t(key: str, **values: object) -> str:
-        return text(key, lang, **values)
 
-    lines = [
-        f"# {t('title')}: {markdown(r.org or '')} {markdown(r.cycle)}",
+def _header(r: Report, lang: str) -> list[str]:
+    final = f" ({text('final', lang)})" if r.final else ""
+    return [
+        f"# {text('title', lang)}: {markdown(r.org or '')} {markdown(r.cycle)}",
         "",
-        f"{r.start} – {r.end}, {t('as_of')} {r.as_of}" + (f" ({t('final')})" if r.final else ""),
+        f"{r.start} – {r.end}, {text('as_of', lang)} {r.as_of}{final}",
         "",
     ]
-    for warning in r.warnings:
-        lines.append(f"> ⚠️ {markdown(warning)}")
-    for data_warning in by_file(r.data_warnings):
-        lines.append(f"> ⚠️ {markdown(data_warning.text(lang))}")
+
+
+def _warnings(r: Report, lang: str) -> list[str]:
+    lines = [f"> ⚠️ {markdown(warning)}" for warning in r.warnings]
+    lines += [f"> ⚠️ {markdown(w.text(lang))}" for w in by_file(r.data_warnings)]
     if r.data_warnings:
-        lines.append(f"> {markdown(t('rejected_mark'))}")
+        lines.append(f"> {markdown(text('rejected_mark', lang))}")
     if r.warnings or r.data_warnings:
         lines.append("")
+    return lines
 
-    def mark(ident: str) -> str:
-        return f" {markdown(MARK)}" if ident in r.rejected_by_goal else ""
+
+def _summary(r: Report, lang: str) -> list[str]:
+    def t(key: str) -> str:
+        return text(key, lang)
 
     s = r.summary
-    lines += [f"## {t('summary')}", ""]
+    lines = [f"## {t('summary')}", ""]
     counts = ", ".join(f"{_status(Status(k), lang)} {v}" for k, v in sorted(s.by_status.items()))
     lines += _table(
         ["", ""],
@@ -124,11 +130,15 @@ def render(r: Report, out: IO[str]) -> None:
             ],
             lang,
         )
-    lines += ["", f"## {t('objectives')}"]
+    return lines
+
+
+def _objectives(r: Report, lang: str) -> list[str]:
+    lines = ["", f"## {text('objectives', lang)}"]
     for level, objectives in r.levels:
         rows = []
         for o in objectives:
-            band = t("band_committed") if o.committed else t("band_aspirational")
+            band = text("band_committed" if o.committed else "band_aspirational", lang)
             rows.append(
                 [
                     f"**{markdown(o.id)}** {markdown(o.title)}{_marked(o.rejected, lang)}",
@@ -140,11 +150,19 @@ def render(r: Report, out: IO[str]) -> None:
                 ]
             )
             rows += [_kr_cells(k, lang) for k in o.key_results]
-        lines += ["", f"### {t('level')}: {markdown(level)}", ""]
+        lines += ["", f"### {text('level', lang)}: {markdown(level)}", ""]
         lines += _table(headings(columns.OBJECTIVES, lang), rows, lang)
-    if r.kpis:
-        lines += ["", f"## {t('kpis')}", ""]
-        lines += _table(
+    return lines
+
+
+def _kpis(r: Report, lang: str) -> list[str]:
+    if not r.kpis:
+        return []
+    return [
+        "",
+        f"## {text('kpis', lang)}",
+        "",
+        *_table(
             headings(columns.KPIS, lang),
             [
                 [
@@ -159,10 +177,18 @@ def render(r: Report, out: IO[str]) -> None:
                 for k in r.kpis
             ],
             lang,
-        )
-    if r.synergy:
-        lines += ["", f"## {t('synergy')}", ""]
-        lines += _table(
+        ),
+    ]
+
+
+def _synergy(r: Report, lang: str) -> list[str]:
+    if not r.synergy:
+        return []
+    return [
+        "",
+        f"## {text('synergy', lang)}",
+        "",
+        *_table(
             headings(columns.ALIGNMENT, lang),
             [
                 [
@@ -175,7 +201,15 @@ def render(r: Report, out: IO[str]) -> None:
                 for x in r.synergy
             ],
             lang,
-        )
+        ),
+    ]
+
+
+def _balanced(r: Report, lang: str) -> list[str]:
+    def t(key: str) -> str:
+        return text(key, lang)
+
+    lines: list[str] = []
     for card in r.balanced:
         lines += [
             "",
@@ -191,7 +225,7 @@ def render(r: Report, out: IO[str]) -> None:
                     percent(p.weight),
                     percent(p.score),
                     ", ".join(
-                        f"{markdown(m.id)} {percent(m.score)}{mark(m.id)}" for m in p.measures
+                        f"{markdown(m.id)} {percent(m.score)}{_mark(r, m.id)}" for m in p.measures
                     ),
                 ]
                 for p in card.perspectives
@@ -208,91 +242,112 @@ def render(r: Report, out: IO[str]) -> None:
             buffer.getvalue().rstrip(),
             "```",
         ]
-    lines += ["", f"## {t('changes')}", ""]
+    return lines
+
+
+def _change_row(c: ChangeEntry, lang: str) -> list[str]:
+    detail = "; ".join(
+        f"{markdown(f.field)}: {markdown(field_value(f.old, f.old_written))} → "
+        f"{markdown(field_value(f.new, f.new_written))}"
+        for f in c.fields
+    )
+    for post in c.goalposts:
+        detail += (
+            f" ⚠️ **{text('goalpost', lang)}**: {markdown(post['reason'])} "
+            f"({markdown(str(post['author']))}, {str(post['when'])[:10]}"
+            + (f", {post['commit']}" if post["commit"] else "")
+            + ")"
+        )
+    who = (
+        ""
+        if c.author is None
+        else f"{markdown(c.author)}, {str(c.when)[:10]}, {markdown(str(c.commit))}"
+    )
+    return [text(c.kind, lang), markdown(c.entity), markdown(c.id), detail, who]
+
+
+def _changes(r: Report, lang: str) -> list[str]:
+    lines = ["", f"## {text('changes', lang)}", ""]
     if r.changes_note:
         lines.append(markdown(r.changes_note))
-    rows = []
-    for c in r.changes:
-        detail = "; ".join(
-            f"{markdown(f.field)}: {markdown(field_value(f.old, f.old_written))} → "
-            f"{markdown(field_value(f.new, f.new_written))}"
-            for f in c.fields
-        )
-        for post in c.goalposts:
-            detail += (
-                f" ⚠️ **{t('goalpost')}**: {markdown(post['reason'])} "
-                f"({markdown(str(post['author']))}, {str(post['when'])[:10]}"
-                + (f", {post['commit']}" if post["commit"] else "")
-                + ")"
-            )
-        who = (
-            ""
-            if c.author is None
-            else f"{markdown(c.author)}, {str(c.when)[:10]}, {markdown(str(c.commit))}"
-        )
-        rows.append([t(c.kind), markdown(c.entity), markdown(c.id), detail, who])
+    rows = [_change_row(c, lang) for c in r.changes]
     if rows:
         lines += _table(headings(columns.CHANGES, lang), rows, lang)
-    forecasts = [
-        k for _, group in r.levels for o in group for k in o.key_results if k.forecast is not None
+    return lines
+
+
+def _forecast(r: Report, lang: str) -> list[str]:
+    lines = ["", f"## {text('forecast', lang)}", ""]
+    rows = [
+        [
+            markdown(k.path) + _mark(r, k.path),
+            _num(k.current, k.percent, lang),
+            _num(k.target, k.percent, lang),
+            _num(k.forecast.landing_value, k.percent, lang),
+            percent(k.forecast.landing_score),
+            _num(k.forecast.trend_per_week, k.percent, lang),
+            _num(k.forecast.needed_per_week, k.percent, lang),
+        ]
+        for _, group in r.levels
+        for o in group
+        for k in o.key_results
+        if k.forecast is not None
     ]
-    lines += ["", f"## {t('forecast')}", ""]
-    if forecasts:
-        lines += _table(
-            headings(columns.FORECAST, lang),
-            [
-                [
-                    markdown(k.path) + mark(k.path),
-                    _num(k.current, k.percent, lang),
-                    _num(k.target, k.percent, lang),
-                    _num(k.forecast.landing_value, k.percent, lang),
-                    percent(k.forecast.landing_score),
-                    _num(k.forecast.trend_per_week, k.percent, lang),
-                    _num(k.forecast.needed_per_week, k.percent, lang),
-                ]
-                for k in forecasts
-                if k.forecast is not None
-            ],
-            lang,
+    if rows:
+        return lines + _table(headings(columns.FORECAST, lang), rows, lang)
+    return [*lines, text("no_trend", lang)]
+
+
+def _risks(r: Report, lang: str) -> list[str]:
+    lines = ["", f"## {text('risks', lang)}", ""]
+    if not r.risks:
+        return [*lines, text("no_risks", lang)]
+    if len(r.risks) > MAX_ROWS:
+        lines.append(text("more_rows", lang, n=len(r.risks) - MAX_ROWS))
+    for risk in r.risks[:MAX_ROWS]:
+        drivers = ", ".join(f"{markdown(d)} ({text(s.value, lang)})" for d, s, _ in risk.drivers)
+        lines.append(
+            f"- {SYMBOL[risk.status]} **{markdown(risk.id)}** "
+            f"{markdown(risk.title)}: {percent(risk.progress)}{_mark(r, risk.id)}"
+            + (f"; {text('drivers', lang)}: {drivers}" if drivers else "")
         )
-    else:
-        lines.append(t("no_trend"))
-    lines += ["", f"## {t('risks')}", ""]
-    if r.risks:
-        if len(r.risks) > MAX_ROWS:
-            lines.append(t("more_rows", n=len(r.risks) - MAX_ROWS))
-        for risk in r.risks[:MAX_ROWS]:
-            drivers = ", ".join(
-                f"{markdown(d)} ({text(s.value, lang)})" for d, s, _ in risk.drivers
-            )
-            lines.append(
-                f"- {SYMBOL[risk.status]} **{markdown(risk.id)}** "
-                f"{markdown(risk.title)}: {percent(risk.progress)}{mark(risk.id)}"
-                + (f"; {t('drivers')}: {drivers}" if drivers else "")
-            )
-    else:
-        lines.append(t("no_risks"))
-    lines += ["", f"## {t('retro')}"]
+    return lines
+
+
+def _retrospective(r: Report, lang: str) -> list[str]:
+    lines = ["", f"## {text('retro', lang)}"]
     if len(r.retros) > MAX_ROWS:
-        lines += ["", t("more_rows", n=len(r.retros) - MAX_ROWS)]
+        lines += ["", text("more_rows", lang, n=len(r.retros) - MAX_ROWS)]
     for retro in r.retros[:MAX_ROWS]:
         lines += ["", f"### {SYMBOL[retro.status]} {markdown(retro.id)} {markdown(retro.title)}"]
-        for key, items, review in (
-            ("went_right", retro.went_right, "went_right"),
-            ("went_wrong", retro.went_wrong, "went_wrong"),
-            ("change_next", retro.change_next, "change_next"),
+        for key, items in (
+            ("went_right", retro.went_right),
+            ("went_wrong", retro.went_wrong),
+            ("change_next", retro.change_next),
         ):
-            lines += ["", f"**{t(key)}**", ""]
-            lines += [f"- {markdown(item)}" for item in items] or [f"- {t('empty')}"]
-            if review in retro.notes:
-                lines.append(f"- ✍️ {markdown(retro.notes[review])}")
+            lines += ["", f"**{text(key, lang)}**", ""]
+            lines += [f"- {markdown(item)}" for item in items] or [f"- {text('empty', lang)}"]
+            if key in retro.notes:
+                lines.append(f"- ✍️ {markdown(retro.notes[key])}")
         if "notes" in retro.notes:
-            lines += ["", f"**{t('notes')}**: {markdown(retro.notes['notes'])}"]
+            lines += ["", f"**{text('notes', lang)}**: {markdown(retro.notes['notes'])}"]
     if not r.retros:
-        lines.append(t("empty"))
-    if r.scorecards is not None:
-        lines += ["", f"## {t('scorecards')}", ""]
-        lines += _table(
+        lines.append(text("empty", lang))
+    return lines
+
+
+def _scorecards(r: Report, lang: str) -> list[str]:
+    if r.scorecards is None:
+        return []
+
+    def t(key: str) -> str:
+        return text(key, lang)
+
+    return [
+        "",
+        f"## {t('scorecards')}",
+        "",
+        *_table(
             [t("owner"), "OKR", "KPI", t("total"), t("rating"), t("bonus")],
             [
                 [
@@ -306,5 +361,25 @@ def render(r: Report, out: IO[str]) -> None:
                 for c in r.scorecards
             ],
             lang,
-        )
-    out.write("\n".join(lines) + "\n")
+        ),
+    ]
+
+
+SECTION = {
+    "header": _header,
+    "warnings": _warnings,
+    "summary": _summary,
+    "objectives": _objectives,
+    "kpis": _kpis,
+    "synergy": _synergy,
+    "balanced": _balanced,
+    "changes": _changes,
+    "forecast": _forecast,
+    "risks": _risks,
+    "retrospective": _retrospective,
+    "scorecards": _scorecards,
+}
+
+
+def render(r: Report, out: IO[str]) -> None:
+    out.write("\n".join(walk(SECTION, r, r.lang)) + "\n")
