@@ -16,7 +16,6 @@ PENDING = {
     ("render/report_html.py", None),
     ("render/report_html.py", "render"),
     ("render/report_json.py", "as_dict"),
-    ("render/report_term.py", "render"),
     ("report.py", "build_report"),
 }
 
