@@ -10,6 +10,7 @@ from okrctl.metrics.source import Rejected
 from okrctl.rejected import warnings_for
 from okrctl.render import json_out
 from okrctl.render.diff_out import field_dict
+from okrctl.render.report_sections import SECTIONS
 from okrctl.report import Forecast, KREntry, Report
 
 # 2: `warnings` holds objects (kind, message, and for rejected data file, metric, lines...)
@@ -56,7 +57,7 @@ def _rejected(rejected: tuple[Rejected, ...]) -> list[dict[str, Any]]:
     return [w.as_dict(goals=False) for w in warnings_for([("", rejected)])]
 
 
-def as_dict(r: Report) -> dict[str, Any]:
+def _header(r: Report) -> dict[str, Any]:
     return {
         "format": "okrctl-report",
         "version": REPORT_FORMAT_VERSION,
@@ -68,24 +69,44 @@ def as_dict(r: Report) -> dict[str, Any]:
         "as_of": _day(r.as_of),
         "final": r.final,
         "lang": r.lang,
+    }
+
+
+def _warnings(r: Report) -> dict[str, Any]:
+    return {
+        "warnings": [
+            *({"kind": "report", "message": w} for w in r.warnings),
+            *(w.as_dict() for w in r.data_warnings),
+        ]
+    }
+
+
+def _summary(r: Report) -> dict[str, Any]:
+    freshness = [
+        {
+            "source": f.source,
+            "latest": _day(f.latest),
+            "age_days": f.age_days,
+            "stale": f.stale,
+            "stale_after": f.stale_after,
+            "rejected": len(f.rejected),
+            "rejected_lines": sorted({r.problem.line for r in f.rejected}),
+        }
+        for f in r.summary.freshness
+    ]
+    return {
         "summary": {
             "by_status": r.summary.by_status,
             "average_score": r.summary.average_score,
             "alignment_rate": r.summary.alignment_rate,
             "coverage": r.summary.coverage,
-            "freshness": [
-                {
-                    "source": f.source,
-                    "latest": _day(f.latest),
-                    "age_days": f.age_days,
-                    "stale": f.stale,
-                    "stale_after": f.stale_after,
-                    "rejected": len(f.rejected),
-                    "rejected_lines": sorted({r.problem.line for r in f.rejected}),
-                }
-                for f in r.summary.freshness
-            ],
-        },
+            "freshness": freshness,
+        }
+    }
+
+
+def _objectives(r: Report) -> dict[str, Any]:
+    return {
         "objectives": [
             {
                 "id": o.id,
@@ -103,7 +124,12 @@ def as_dict(r: Report) -> dict[str, Any]:
             }
             for _, group in r.levels
             for o in group
-        ],
+        ]
+    }
+
+
+def _kpis(r: Report) -> dict[str, Any]:
+    return {
         "kpis": [
             {
                 "id": k.id,
@@ -118,7 +144,12 @@ def as_dict(r: Report) -> dict[str, Any]:
                 "rejected": _rejected(k.rejected),
             }
             for k in r.kpis
-        ],
+        ]
+    }
+
+
+def _synergy(r: Report) -> dict[str, Any]:
+    return {
         "synergy": [
             {
                 "objective": s.objective.id,
@@ -129,7 +160,12 @@ def as_dict(r: Report) -> dict[str, Any]:
                 "flag": s.flag,
             }
             for s in r.synergy
-        ],
+        ]
+    }
+
+
+def _balanced(r: Report) -> dict[str, Any]:
+    return {
         "balanced": [
             {
                 "id": b.scorecard.id,
@@ -151,7 +187,12 @@ def as_dict(r: Report) -> dict[str, Any]:
                 "warnings": list(b.warnings),
             }
             for b in r.balanced
-        ],
+        ]
+    }
+
+
+def _changes(r: Report) -> dict[str, Any]:
+    return {
         "changes": [
             {
                 "kind": c.kind,
@@ -169,6 +210,16 @@ def as_dict(r: Report) -> dict[str, Any]:
         "changes_note": r.changes_note,
         "changes_complete": r.changes_complete,
         "changes_incomplete": _incomplete(r),
+    }
+
+
+def _forecast_section(r: Report) -> dict[str, Any]:
+    """Each key result's forecast is in its own `forecast` field (_kr), not repeated."""
+    return {}
+
+
+def _risks(r: Report) -> dict[str, Any]:
+    return {
         "risks": [
             {
                 "id": k.id,
@@ -179,7 +230,12 @@ def as_dict(r: Report) -> dict[str, Any]:
                 "drivers": [{"id": d, "status": s.value, "score": v} for d, s, v in k.drivers],
             }
             for k in r.risks
-        ],
+        ]
+    }
+
+
+def _retrospective(r: Report) -> dict[str, Any]:
+    return {
         "retrospective": [
             {
                 "id": x.id,
@@ -191,10 +247,15 @@ def as_dict(r: Report) -> dict[str, Any]:
                 "notes": x.notes,
             }
             for x in r.retros
-        ],
-        "scorecards": None
-        if r.scorecards is None
-        else [
+        ]
+    }
+
+
+def _scorecards(r: Report) -> dict[str, Any]:
+    if r.scorecards is None:
+        return {"scorecards": None}
+    return {
+        "scorecards": [
             {
                 "id": c.id,
                 "owner": c.owner,
@@ -206,12 +267,33 @@ def as_dict(r: Report) -> dict[str, Any]:
                 "bonus": c.bonus,
             }
             for c in r.scorecards
-        ],
-        "warnings": [
-            *({"kind": "report", "message": w} for w in r.warnings),
-            *(w.as_dict() for w in r.data_warnings),
-        ],
+        ]
     }
+
+
+SECTION = {
+    "header": _header,
+    "warnings": _warnings,
+    "summary": _summary,
+    "objectives": _objectives,
+    "kpis": _kpis,
+    "synergy": _synergy,
+    "balanced": _balanced,
+    "changes": _changes,
+    "forecast": _forecast_section,
+    "risks": _risks,
+    "retrospective": _retrospective,
+    "scorecards": _scorecards,
+}
+
+
+def as_dict(r: Report) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for name in SECTIONS:
+        document.update(SECTION[name](r))
+    # format version 2 keeps `warnings` the document's last key
+    document["warnings"] = document.pop("warnings")
+    return document
 
 
 def _incomplete(r: Report) -> dict[str, str] | None:
