@@ -7,10 +7,10 @@ from types import ModuleType
 
 import pytest
 
-from okrctl.render import report_json, report_md, report_term
+from okrctl.render import report_html, report_json, report_md, report_term
 from okrctl.render.report_sections import SECTIONS, walk
 
-RENDERERS = [report_json, report_md, report_term]
+RENDERERS = [report_html, report_json, report_md, report_term]
 
 
 @pytest.mark.parametrize("module", RENDERERS, ids=lambda m: m.__name__)

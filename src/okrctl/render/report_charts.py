@@ -1,0 +1,123 @@
+"""The report's inline SVG drawings in HTML: a key result's series against its target and
+the expected pace, and a balanced scorecard's strategy map."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from okrctl.i18n import text
+from okrctl.progress import Status
+from okrctl.render.escape import html_text as _e
+from okrctl.render.status_style import FILLS
+from okrctl.report import KREntry
+from okrctl.scoring import BalancedCard
+from okrctl.shown import percent
+
+COLOR = {
+    Status.GREEN: "#2e7d32",
+    Status.YELLOW: "#b7791f",
+    Status.RED: "#c62828",
+    Status.GREY: "#757575",
+}
+
+
+def chart(k: KREntry, start: dt.date, end: dt.date, lang: str) -> str:
+    """A KR's series against its target and the expected pace, as inline SVG."""
+    width, height, pad = 320, 96, 8
+    values = [v for _, v in k.series]
+    values += [v for v in (k.target, k.baseline) if v is not None]
+    if k.forecast is not None:
+        values.append(k.forecast.landing_value)
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if not high > low:  # a flat line; above 2**53, high + 1 is still high
+        margin = max(1.0, abs(high) / 100)
+        high, low = high + margin, low - margin
+    span = max((end - start).days, 1)
+
+    def x(day: dt.date) -> float:
+        return pad + (width - 2 * pad) * min(max((day - start).days, 0), span) / span
+
+    def y(value: float) -> float:
+        return height - pad - (height - 2 * pad) * (value - low) / (high - low)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{_e(k.path)}">',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fafafa"/>',
+    ]
+    if k.target is not None:
+        parts.append(
+            f'<line x1="{pad}" x2="{width - pad}" y1="{y(k.target):.1f}" '
+            f'y2="{y(k.target):.1f}" stroke="#555" stroke-dasharray="5 3"/>'
+        )
+    if k.baseline is not None and k.target is not None:
+        parts.append(
+            f'<line x1="{x(start):.1f}" y1="{y(k.baseline):.1f}" x2="{x(end):.1f}" '
+            f'y2="{y(k.target):.1f}" stroke="#999" stroke-dasharray="1 3"/>'
+        )
+    if k.series:
+        points = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in k.series)
+        parts.append(
+            f'<polyline fill="none" stroke="{COLOR[k.status]}" stroke-width="2" points="{points}"/>'
+        )
+        if k.forecast is not None:
+            last_day, last_value = k.series[-1]
+            parts.append(
+                f'<line x1="{x(last_day):.1f}" y1="{y(last_value):.1f}" '
+                f'x2="{x(end):.1f}" y2="{y(k.forecast.landing_value):.1f}" '
+                f'stroke="{COLOR[k.status]}" stroke-dasharray="2 2"/>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def strategy_map(card: BalancedCard, lang: str) -> str:
+    """Perspectives as bands, top of the chain first; measures as boxes; links as arrows."""
+    rows = list(card.perspectives)
+    width, band, box_w, box_h = 640, 70, 130, 38
+    height = band * max(len(rows), 1) + 10
+    where: dict[str, tuple[float, float]] = {}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" '
+        f'aria-label="{_e(text("strategy_map", lang))}">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" '
+        'markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker>'
+        "</defs>",
+    ]
+    for row, p in enumerate(rows):
+        top = 5 + row * band
+        parts.append(
+            f'<rect x="0" y="{top}" width="{width}" height="{band - 6}" '
+            f'fill="{"#f5f5f5" if row % 2 else "#fcfcfc"}"/>'
+        )
+        parts.append(
+            f'<text x="6" y="{top + 14}" font-size="11" fill="#555">'
+            f"{_e(p.title or p.name)} {_e(percent(p.score))}</text>"
+        )
+        count = max(len(p.measures), 1)
+        for index, m in enumerate(p.measures):
+            cx = 150 + (width - 170) * (index + 0.5) / count
+            cy = top + band / 2
+            where[m.id] = (cx, cy)
+            parts.append(
+                f'<rect x="{cx - box_w / 2:.1f}" y="{cy - box_h / 2 + 4:.1f}" '
+                f'width="{box_w}" height="{box_h - 8}" rx="6" fill="{FILLS[m.status]}" '
+                f'stroke="{COLOR[m.status]}"/>'
+            )
+            parts.append(
+                f'<text x="{cx:.1f}" y="{cy + 4:.1f}" font-size="11" '
+                f'text-anchor="middle">{_e(m.id)} {_e(percent(m.score))}</text>'
+            )
+    for link in card.scorecard.links:
+        if link.driver in where and link.result in where:
+            (x1, y1), (x2, y2) = where[link.driver], where[link.result]
+            dy = -(box_h / 2 - 4) if y2 < y1 else (box_h / 2 - 4)
+            parts.append(
+                f'<line x1="{x1:.1f}" y1="{y1 + dy:.1f}" x2="{x2:.1f}" '
+                f'y2="{y2 - dy:.1f}" stroke="#555" marker-end="url(#arrow)"/>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
