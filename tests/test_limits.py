@@ -10,11 +10,9 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "okrctl"
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 80
 
-# Being split on a parallel branch (the report renderers walk one SECTIONS order there);
-# each entry names one module or one function, never a whole file's functions.
-PENDING = {
-    ("report.py", "build_report"),
-}
+# Modules or functions allowed over the limits while being split on a parallel branch;
+# each entry names one module or one function, never a whole file's functions. None now.
+PENDING: set[tuple[str, str | None]] = set()
 
 
 def over_limits(src: Path) -> list[str]:

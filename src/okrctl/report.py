@@ -7,22 +7,20 @@ sentences in the chosen language. Renderers (render/report_*.py) only lay it out
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from okrctl.cyclechanges import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
+from okrctl.forecast import Forecast, Series, forecast, value_series
 from okrctl.i18n import text
 from okrctl.metrics.source import Rejected
-from okrctl.model import GoalType, KRKind
+from okrctl.model import GoalType
 from okrctl.numbers import duration_days
 from okrctl.progress import (
     ASPIRATIONAL_PASS,
     COMMITTED_PASS,
     Status,
-    guardrail_progress,
-    metric_progress,
-    range_progress,
     settle,
 )
 from okrctl.rejected import DataWarning, unique, warnings_for
@@ -30,21 +28,6 @@ from okrctl.reviews import read_reviews
 from okrctl.rules.context import alignment_stats
 from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
 from okrctl.workspace import Workspace
-
-if TYPE_CHECKING:
-    pass
-
-Series = tuple[tuple[dt.date, float], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Forecast:
-    landing_value: float
-    landing_progress: float | None
-    landing_score: float | None
-    trend_per_week: float
-    needed_per_week: float | None
-    weeks_left: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,62 +157,6 @@ class Report:
     rejected_by_goal: dict[str, tuple[Rejected, ...]] = field(default_factory=dict)
 
 
-def _trend(series: Series) -> tuple[float, float] | None:
-    """Least-squares line through (day number, value): (slope per day, intercept)."""
-    if len(series) < 2:
-        return None
-    origin = series[0][0]
-    xs = [(d - origin).days for d, _ in series]
-    ys = [v for _, v in series]
-    n = len(xs)
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    var = sum((x - mean_x) ** 2 for x in xs)
-    if var == 0:
-        return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / var
-    return slope, mean_y - slope * mean_x
-
-
-def value_series(result: KRResult) -> Series:
-    """What the key result's value was on each date: running totals for sum/count."""
-    raw = result.answer.series
-    if result.kr.aggregate == "sum":
-        out, total = [], 0.0
-        for day, value in raw:
-            total += value
-            out.append((day, total))
-        return tuple(out)
-    if result.kr.aggregate == "count":
-        return tuple((day, float(i + 1)) for i, (day, _) in enumerate(raw))
-    return raw
-
-
-def forecast(result: KRResult, end: dt.date, as_of: dt.date, cap: float) -> Forecast | None:
-    """Where the key result lands at the cycle end on its linear trend, and the pace per
-    week it needs to reach its target."""
-    series = value_series(result)
-    line = _trend(series)
-    if line is None:
-        return None
-    slope, intercept = line
-    origin = series[0][0]
-    landing = intercept + slope * (end - origin).days
-    kr = result.kr
-    progress = None
-    if kr.kind is KRKind.GUARDRAIL:
-        progress = guardrail_progress(landing, kr.at_least, kr.at_most)
-    elif kr.kind is KRKind.RANGE and kr.low is not None and kr.high is not None:
-        progress = range_progress(landing, result.baseline, kr.low, kr.high)
-    elif result.baseline is not None and result.target is not None:
-        progress = metric_progress(landing, result.baseline, result.target)
-    score = None if progress is None else min(max(progress, 0.0), cap)
-    weeks = max((end - as_of).days, 0) / 7
-    needed = None
-    if result.target is not None and result.current is not None and weeks > 0:
-        needed = (result.target - result.current) / weeks
-    return Forecast(landing, progress, score, slope * 7, needed, weeks)
-
-
 def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
     out = []
     for name, spec in workspace.config.metrics.items():
@@ -243,6 +170,96 @@ def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
         rejected = unique(source.rejected()) if source is not None else ()
         out.append(Freshness(name, latest, age, stale, spec.stale_after, rejected))
     return out
+
+
+def _kr_entry(result: KRResult, end: dt.date, as_of: dt.date, cap: float) -> KREntry:
+    kr = result.kr
+    target = result.target
+    if target is None:  # the bound a KR without a target is held to
+        target = next((v for v in (kr.high, kr.at_least, kr.at_most) if v is not None), None)
+    return KREntry(
+        kr.path,
+        kr.id,
+        kr.title or kr.id,
+        result.status,
+        result.shown,
+        result.expected,
+        result.current,
+        target,
+        result.baseline,
+        kr.percent,
+        kr.unit_label,
+        value_series(result),
+        forecast(result, end, min(as_of, end), cap),
+        result.note,
+        result.rejected,
+    )
+
+
+def _levels(
+    workspace: Workspace,
+    evaluation: Evaluation,
+    scorer: Scorer,
+    wanted: Callable[[str | None], bool],
+    as_of: dt.date,
+) -> list[tuple[str, list[ObjectiveEntry]]]:
+    """The objectives of the report by level, in the order the workspace lists its levels."""
+    levels: dict[str, list[ObjectiveEntry]] = {}
+    cap = workspace.config.kr_cap
+    for oid, result in evaluation.objectives.items():
+        objective = result.objective
+        if not wanted(objective.unit):
+            continue
+        level = workspace.ctx.level(objective) or "?"
+        krs = [k for k in result.key_results if not k.kr.draft]
+        levels.setdefault(level, []).append(
+            ObjectiveEntry(
+                oid,
+                objective.title,
+                objective.owner,
+                objective.unit,
+                level,
+                objective.type is GoalType.COMMITTED,
+                result.progress,
+                scorer.goals[oid].graded,
+                result.status,
+                result.partial,
+                tuple(_kr_entry(k, result.cycle.end, as_of, cap) for k in krs),
+                result.rejected,
+            )
+        )
+    order = list(workspace.config.levels)
+    return sorted(levels.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99)
+
+
+def _summary(
+    workspace: Workspace,
+    objectives: list[ObjectiveEntry],
+    wanted: Callable[[str | None], bool],
+    as_of: dt.date,
+) -> Summary:
+    counts: dict[str, int] = {}
+    for o in objectives:
+        counts[o.status.value] = counts.get(o.status.value, 0) + 1
+    scores = [o.score for o in objectives if o.score is not None]
+    aligned, below, covered, top = alignment_stats(workspace.ctx, lambda o: wanted(o.unit))
+    return Summary(
+        counts,
+        settle(sum(scores) / len(scores)) if scores else None,
+        aligned / below if below else None,
+        covered / top if top else None,
+        _freshness(workspace, as_of),
+    )
+
+
+def _inputs(
+    objectives: list[ObjectiveEntry], kpis: list[KpiEntry]
+) -> list[tuple[str, tuple[Rejected, ...]]]:
+    """Each goal read from metric data (OBJ/KR, KPI) with the input its number misses."""
+    return [
+        *((k.path, k.rejected) for o in objectives for k in o.key_results),
+        *((k.id, k.rejected) for k in kpis),
+    ]
 
 
 def build_report(
@@ -264,83 +281,14 @@ def build_report(
     def wanted(unit_id: str | None) -> bool:
         return unit is None or unit in ctx.unit_chain(unit_id)
 
-    def kr_entry(result: KRResult, end: dt.date) -> KREntry:
-        kr = result.kr
-        target = (
-            result.target
-            if result.target is not None
-            else (
-                kr.high
-                if kr.high is not None
-                else kr.at_least
-                if kr.at_least is not None
-                else kr.at_most
-            )
-        )
-        return KREntry(
-            kr.path,
-            kr.id,
-            kr.title or kr.id,
-            result.status,
-            result.shown,
-            result.expected,
-            result.current,
-            target,
-            result.baseline,
-            kr.percent,
-            kr.unit_label,
-            value_series(result),
-            forecast(result, end, min(as_of, end), workspace.config.kr_cap),
-            result.note,
-            result.rejected,
-        )
-
-    levels: dict[str, list[ObjectiveEntry]] = {}
-    for oid, result in evaluation.objectives.items():
-        objective = result.objective
-        if not wanted(objective.unit):
-            continue
-        level = ctx.level(objective) or "?"
-        grade = scorer.goals[oid].graded
-        levels.setdefault(level, []).append(
-            ObjectiveEntry(
-                oid,
-                objective.title,
-                objective.owner,
-                objective.unit,
-                level,
-                objective.type is GoalType.COMMITTED,
-                result.progress,
-                grade,
-                result.status,
-                result.partial,
-                tuple(kr_entry(k, result.cycle.end) for k in result.key_results if not k.kr.draft),
-                result.rejected,
-            )
-        )
-    order = list(workspace.config.levels)
-    level_list = sorted(
-        levels.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99
-    )
+    level_list = _levels(workspace, evaluation, scorer, wanted, as_of)
     kpis = [_kpi_entry(r) for r in evaluation.kpis.values() if wanted(r.kpi.unit)]
     objectives = [o for _, group in level_list for o in group]
-    counts: dict[str, int] = {}
-    for o in objectives:
-        counts[o.status.value] = counts.get(o.status.value, 0) + 1
-    scores = [o.score for o in objectives if o.score is not None]
-    aligned, below, covered, top = alignment_stats(ctx, lambda o: wanted(o.unit))
-    summary = Summary(
-        counts,
-        settle(sum(scores) / len(scores)) if scores else None,
-        aligned / below if below else None,
-        covered / top if top else None,
-        _freshness(workspace, as_of),
-    )
+    summary = _summary(workspace, objectives, wanted, as_of)
     final = as_of >= cycle.end
-    if final:
-        early = _data_ending_early(evaluation, summary.freshness, cycle.end, lang)
-        if early:
-            warnings.append(early)
+    early = _data_ending_early(evaluation, summary.freshness, cycle.end, lang) if final else None
+    if early:
+        warnings.append(early)
     changes: CycleChanges = (
         cycle_changes(workspace.config.root, cycle.start, as_of, lang)
         if git_changes
@@ -351,6 +299,8 @@ def build_report(
     retros = _retros(
         objectives, risks, read_reviews(workspace.config.root, cycle_id, warnings), lang, final
     )
+    inputs = _inputs(objectives, kpis)
+    goals = [*((o.id, o.rejected) for o in objectives), *inputs]
     return Report(
         org=workspace.config.org,
         cycle=cycle_id,
@@ -372,21 +322,8 @@ def build_report(
         retros=retros,
         scorecards=report.cards if include_scorecards else None,
         warnings=warnings,
-        data_warnings=warnings_for(
-            [
-                *((k.path, k.rejected) for o in objectives for k in o.key_results),
-                *((k.id, k.rejected) for k in kpis),
-            ]
-        ),
-        rejected_by_goal={
-            ident: rejected
-            for ident, rejected in [
-                *((o.id, o.rejected) for o in objectives),
-                *((k.path, k.rejected) for o in objectives for k in o.key_results),
-                *((k.id, k.rejected) for k in kpis),
-            ]
-            if rejected
-        },
+        data_warnings=warnings_for(inputs),
+        rejected_by_goal={ident: rejected for ident, rejected in goals if rejected},
     )
 
 
