@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -106,3 +108,14 @@ UnitOption = Annotated[
     str | None,
     typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
 ]
+
+
+def lazy(target: str) -> Callable[..., Any]:
+    """The renderer ``"module:function"``, imported when it is called: a command's table
+    of formats names every renderer, and only the chosen one is imported (rich, charts)."""
+    module, _, name = target.partition(":")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    return call

@@ -100,7 +100,6 @@ def goal_history(
     root = find_root((repo or Path.cwd()).resolve())
     day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
     result = history(root, ident, day)
-    if format is StatusFormat.json:
-        history_out.render_json(result, sys.stdout)
-    else:
-        history_out.render_text(result, sys.stdout)
+    {StatusFormat.json: history_out.render_json, StatusFormat.text: history_out.render_text}[
+        format
+    ](result, sys.stdout)

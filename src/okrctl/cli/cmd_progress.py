@@ -17,6 +17,7 @@ from okrctl.cli.base import (
     RepoOption,
     UnitOption,
     app,
+    lazy,
     use_color,
 )
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
@@ -103,14 +104,13 @@ def status(
             behind=behind,
         ),
     )
-    if format is StatusFormat.json:
-        from okrctl.render.status_json import render as render_json
-
-        render_json(tree, sys.stdout)
-    else:
-        from okrctl.render.status_text import render as render_text
-
-        render_text(tree, sys.stdout, color=use_color(no_color))
+    renderers = {  # the renderer of each format, imported when chosen
+        StatusFormat.json: lambda: lazy("okrctl.render.status_json:render")(tree, sys.stdout),
+        StatusFormat.text: lambda: lazy("okrctl.render.status_text:render")(
+            tree, sys.stdout, color=use_color(no_color)
+        ),
+    }
+    renderers[format]()
     sys.stdout.flush()
     if behind and tree.counts.get("red"):
         raise typer.Exit(EXIT_FINDINGS)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated, Any
 
 import typer
 
@@ -17,6 +18,7 @@ from okrctl.cli.base import (
     RepoOption,
     UnitOption,
     app,
+    lazy,
     use_color,
 )
 from okrctl.cli.errors import handle_errors
@@ -27,6 +29,15 @@ class ReportFormat(enum.StrEnum):
     md = "md"
     html = "html"
     json = "json"
+
+
+# the renderer of each format: (report, stream, unit) -> None, imported when chosen
+RENDERERS: dict[ReportFormat, Callable[[Any, IO[str], str | None], None]] = {
+    ReportFormat.json: lambda model, out, _: lazy("okrctl.render.report_json:render")(model, out),
+    ReportFormat.md: lambda model, out, _: lazy("okrctl.render.report_md:render")(model, out),
+    ReportFormat.html: lazy("okrctl.render.report_html_budget:render_within"),
+}
+TERM = lazy("okrctl.render.report_term:render")
 
 
 @app.command()
@@ -81,23 +92,11 @@ def report(
         git_changes=not no_git,
     )
     buffer = io.StringIO()
-    if format is ReportFormat.json:
-        from okrctl.render.report_json import render as render_json
-
-        render_json(model, buffer)
-    elif format is ReportFormat.md:
-        from okrctl.render.report_md import render as render_md
-
-        render_md(model, buffer)
-    elif format is ReportFormat.html:
-        from okrctl.render.report_html_budget import render_within
-
-        render_within(model, buffer, unit)
-    else:
-        from okrctl.render.report_term import render as render_term
-
+    if format is ReportFormat.term:  # straight to a terminal, in color where it is one
         target = sys.stdout if output is None else buffer
-        render_term(model, target, color=use_color(no_color) and output is None)
+        TERM(model, target, color=use_color(no_color) and output is None)
+    else:
+        RENDERERS[format](model, buffer, unit)
     if output is not None:
         from okrctl.fileio import write_atomic
 

@@ -93,14 +93,15 @@ def score(
     workspace, evaluation = _evaluation(repo, cycle, as_of, unit)
     _refuse_bad_weights(workspace)
     report = score_report(workspace.ctx, evaluation, unit=unit, owner=owner)
-    if format is ScoreFormat.json:
-        score_out.render_json(report, sys.stdout, synergy)
-    elif format is ScoreFormat.csv:
-        score_out.render_csv(report, sys.stdout)
-    elif format is ScoreFormat.md:
-        score_out.render_markdown(report, sys.stdout, synergy)
-    else:
-        score_out.render_text(report, sys.stdout, color=use_color(no_color), synergy=synergy)
+    renderers = {  # the renderer of each format
+        ScoreFormat.json: lambda: score_out.render_json(report, sys.stdout, synergy),
+        ScoreFormat.csv: lambda: score_out.render_csv(report, sys.stdout),
+        ScoreFormat.md: lambda: score_out.render_markdown(report, sys.stdout, synergy),
+        ScoreFormat.text: lambda: score_out.render_text(
+            report, sys.stdout, color=use_color(no_color), synergy=synergy
+        ),
+    }
+    renderers[format]()
 
 
 @app.command()
