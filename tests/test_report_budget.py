@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import run_okrctl
+from conftest import EXAMPLES, run_okrctl
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
 from generate_org import generate
@@ -43,3 +44,22 @@ def test_a_review_within_the_budget_is_whole(tmp_path: Path) -> None:
     page = run_okrctl("report", "-C", str(org), "--as-of", DAY, "-f", "html", "--no-git").stdout
     assert "<h3>Level: team</h3>" in page
     assert "budget" not in page and '<section id="units">' not in page
+
+
+def test_the_units_table_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the education example's review forced over a 1-byte budget: the units table lists
+    # courses with CRS-1 (1/3, off track) and IND-LIU-1 (0.7, on track): 2 objectives,
+    # average score (1/3 + 0.7) / 2 = 0.5167 -> 52%; courses is first seen at team level
+    import okrctl.render.report_html_budget as budget
+
+    monkeypatch.setattr(budget, "BUDGET", 1)
+    page = run_okrctl(
+        "report", "-C", str(EXAMPLES / "education"), "--as-of", "2026-11-30", "-f", "html",
+        "--no-git",
+    ).stdout  # fmt: skip
+    row = re.search(r"<tr><td>courses</td>.*?</tr>", page)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0))
+    assert cells[:3] == ["courses", "team", "2"]
+    assert cells[-1] == "52%"
+    assert "on track</span> 1" in cells[3] and "off track</span> 1" in cells[3]

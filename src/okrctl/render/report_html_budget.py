@@ -21,8 +21,10 @@ from okrctl.shown import percent
 BUDGET = 5_000_000  # bytes of HTML; the full review of 2,000 goal files is about 56 MB
 
 
-def render_within(r: Report, out: IO[str], unit: str | None, budget: int = BUDGET) -> None:
-    """The full review when it fits ``budget`` (or has one level only), else the summary."""
+def render_within(r: Report, out: IO[str], unit: str | None, budget: int | None = None) -> None:
+    """The full review when it fits ``budget`` bytes (default ``BUDGET``, read at call
+    time) or has one level only, else the summary."""
+    budget = BUDGET if budget is None else budget
     buffer = io.StringIO()
     render(r, buffer)
     page = buffer.getvalue()
