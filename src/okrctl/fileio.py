@@ -238,8 +238,7 @@ def write_atomic(
                     os.fsync(fd)
             finally:
                 os.close(fd)
-            mode = target.stat().st_mode & 0o7777 if target.exists() else _new_file_mode()
-            os.chmod(tmp, mode)
+            settle_mode(tmp, target)
             os.replace(tmp, target)
         except OSError as exc:
             Path(tmp).unlink(missing_ok=True)
