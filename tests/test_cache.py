@@ -162,7 +162,7 @@ def test_a_compiled_validator_okrctl_did_not_sign_is_never_run(
     import marshal
 
     import okrctl.validate
-    from okrctl.signing import signed
+    from okrctl.core.signing import signed
 
     root = make_repo({"goals/a.yaml": MINIMAL_GOAL.replace("target: 10", "target: lots")})
     first = check(root, use_cache=False)

@@ -84,7 +84,7 @@ def test_twenty_check_ins_at_once_all_land(make_repo: MakeRepo, existing: bool) 
 def test_a_writer_that_waits_too_long_names_the_holder_and_writes_nothing(
     make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from okrctl import fileio
+    from okrctl.core import fileio
 
     original = b"date,metric,value,note\n2026-10-01,CO-1/deals,1,\n"
     root = _repo(make_repo, original)
@@ -94,7 +94,7 @@ def test_a_writer_that_waits_too_long_names_the_holder_and_writes_nothing(
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from okrctl.fileio import locked\n"
+            "import sys; from pathlib import Path; from okrctl.core.fileio import locked\n"
             f"with locked([Path({str(path)!r})]):\n"
             "    print('holding', flush=True); sys.stdin.read()",
         ],

@@ -94,9 +94,9 @@ def test_readme_check_samples_are_what_okrctl_prints() -> None:
 
 
 def test_every_code_is_data_and_every_rule_is_documented() -> None:
-    # okrctl.codes holds the codes as plain data (name, default severity); every one of
+    # okrctl.core.codes holds the codes as plain data (name, default severity); every one of
     # them is registered by its rule family with its documentation, and nothing else is
-    from okrctl.codes import CODES
+    from okrctl.core.codes import CODES
 
     rules = all_rules()
     assert set(CODES) == set(rules)

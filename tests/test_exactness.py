@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import MakeRepo, run_okrctl
 from okrctl.config import Config
-from okrctl.progress import (
+from okrctl.core.progress import (
     Status,
     Thresholds,
     attainment,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_okrctl
-from okrctl.fileio import write_atomic
+from okrctl.core.fileio import write_atomic
 
 
 @pytest.fixture(params=[0o022, 0o027], ids=["umask022", "umask027"])

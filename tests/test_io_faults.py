@@ -416,7 +416,7 @@ def test_a_2gb_review_file_is_a_warning_without_reading_it(edu: Path) -> None:
 def test_a_file_that_grows_past_the_limit_is_read_only_to_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from okrctl import fileio
+    from okrctl.core import fileio
 
     path = tmp_path / "growing.yaml"
     sparse(path, 100)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrctl.numbers import (
+from okrctl.core.numbers import (
     NUMBER_PATTERN,
     NumberError,
     Relative,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okrctl.progress import (
+from okrctl.core.progress import (
     Status,
     Thresholds,
     attainment,

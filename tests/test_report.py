@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, MINIMAL_CONFIG, MakeRepo, golden, run_okrctl
-from okrctl.i18n import keys, text
+from okrctl.core.i18n import keys, text
 
 DAY = "2026-11-30"
 

@@ -32,8 +32,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from okrctl.config import CONFIG_NAME, Config
-from okrctl.diagnostics import Diagnostic
-from okrctl.model import GoalFile, Ref
+from okrctl.core.diagnostics import Diagnostic
+from okrctl.core.model import GoalFile, Ref
 from okrctl.repository import Repository
 
 _PLACE = frozenset({"file", "line", "column", "lc"})

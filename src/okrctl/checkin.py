@@ -15,14 +15,14 @@ from pathlib import Path
 
 from okrctl import csvedit
 from okrctl.config import MetricSource
-from okrctl.diagnostics import did_you_mean
-from okrctl.errors import UsageError
-from okrctl.fileio import append, locked, write_atomic
+from okrctl.core.diagnostics import did_you_mean
+from okrctl.core.errors import UsageError
+from okrctl.core.fileio import append, locked, write_atomic
+from okrctl.core.model import KRKind, Ref
+from okrctl.core.numbers import NumberError, parse_number
 from okrctl.metrics.cells import CellError, parse_date
 from okrctl.metrics.engine import checkins_source
 from okrctl.metrics.memory import TableSource
-from okrctl.model import KRKind, Ref
-from okrctl.numbers import NumberError, parse_number
 from okrctl.workspace import Workspace
 
 HEADER = ["date", "metric", "value", "note"]

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from okrctl.codes import make
 from okrctl.configpaths import CONFIG_NAME as CONFIG_NAME
 from okrctl.configpaths import find_root as find_root
 from okrctl.configpaths import goal_globs, usable_path
@@ -20,10 +19,11 @@ from okrctl.configsections import (
     text,
     unit_structure,
 )
-from okrctl.diagnostics import Diagnostic, Severity
-from okrctl.errors import ConfigError
-from okrctl.model import Cycle, Unit
-from okrctl.numbers import MAX_DURATION_DAYS, duration_days, parse_number
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic, Severity
+from okrctl.core.errors import ConfigError
+from okrctl.core.model import Cycle, Unit
+from okrctl.core.numbers import MAX_DURATION_DAYS, duration_days, parse_number
 from okrctl.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES, DURATION_PATTERN
 from okrctl.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.yamlread import YamlList, YamlMap, read_yaml
@@ -115,7 +115,7 @@ DEFAULT_CHECKINS = "metrics/checkins.csv"
 
 def load_config(start: Path) -> Config:
     """Read okrctl.yaml found from ``start``. Unreadable files raise ``ConfigError``."""
-    from okrctl.fileio import FileTooLarge, read_limited
+    from okrctl.core.fileio import FileTooLarge, read_limited
     from okrctl.yamlread import MAX_FILE_BYTES, too_large
 
     root = find_root(start)

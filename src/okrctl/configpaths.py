@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from okrctl.codes import make
-from okrctl.diagnostics import Diagnostic
-from okrctl.errors import ConfigError
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic
+from okrctl.core.errors import ConfigError
 from okrctl.yamlread import YamlList
 
 CONFIG_NAME = "okrctl.yaml"

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from okrctl.codes import make
 from okrctl.configpaths import CONFIG_NAME
-from okrctl.diagnostics import Diagnostic
-from okrctl.model import Cycle, Unit
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic
+from okrctl.core.model import Cycle, Unit
 from okrctl.yamlread import YamlMap
 
 
@@ -146,7 +146,7 @@ def unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Diag
         line, column = unit.lc.get("parent", (unit.line, unit.column, unit.line, unit.column))[2:]
         parent = units.get(unit.parent)
         if parent is None:
-            from okrctl.diagnostics import did_you_mean
+            from okrctl.core.diagnostics import did_you_mean
 
             out.append(
                 make(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from okrctl.i18n import text
+from okrctl.core.i18n import text
 
 if TYPE_CHECKING:
     from okrctl.gitrepo import GitRepo
@@ -90,7 +90,7 @@ def cycle_base(git: GitRepo, start: dt.date) -> str:
 
 
 def cycle_changes(root: Path, start: dt.date, as_of: dt.date, lang: str) -> CycleChanges:
-    from okrctl.errors import GitError
+    from okrctl.core.errors import GitError
     from okrctl.githistory import SHALLOW, HistoryGap
     from okrctl.gitrepo import open_git
     from okrctl.goaldiff import goal_diff

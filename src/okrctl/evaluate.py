@@ -8,10 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from okrctl.config import Config
-from okrctl.metrics.engine import CHECKINS, MetricData
-from okrctl.metrics.source import NO_DATA, Answer, Rejected, Request
-from okrctl.model import Cycle, GoalType, KeyResult, Kpi, KRKind, Objective
-from okrctl.progress import (
+from okrctl.core.model import Cycle, GoalType, KeyResult, Kpi, KRKind, Objective
+from okrctl.core.progress import (
     Status,
     Thresholds,
     attainment,
@@ -30,6 +28,8 @@ from okrctl.progress import (
     stepped_score,
     weighted_progress,
 )
+from okrctl.metrics.engine import CHECKINS, MetricData
+from okrctl.metrics.source import NO_DATA, Answer, Rejected, Request
 from okrctl.rejected import row_note, unique
 from okrctl.rules.context import Context
 from okrctl.schemadef import AGGREGATES, DIRECTIONS, PERIODS
@@ -283,7 +283,7 @@ class Evaluator:
             baseline, from_data = settle(answer.baseline), True
         target = kr.target
         if kr.kind is KRKind.RELATIVE and kr.relative is not None and baseline is not None:
-            from okrctl.numbers import Relative
+            from okrctl.core.numbers import Relative
 
             target = settle(Relative(kr.relative).apply(baseline))
         progress: float | None = None

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from okrctl.diagnostics import did_you_mean
-from okrctl.errors import UsageError
+from okrctl.core.diagnostics import did_you_mean
+from okrctl.core.errors import UsageError
+from okrctl.core.model import Cycle, Ref
 from okrctl.evaluate import Evaluator, KpiResult, KRResult, ObjectiveResult
 from okrctl.metrics.source import Rejected, Request, UsedRow
-from okrctl.model import Cycle, Ref
 from okrctl.rejected import unique
 from okrctl.workspace import Workspace
 
@@ -116,7 +116,7 @@ def explain(workspace: Workspace, ident: str, as_of: dt.date) -> Explanation:
     source_name, request = evaluator.kr_request(kr_result.kr, cycle)
     source = workspace.data.source(source_name)
     used = tuple(_relevant(source.rows(request), request, kr_result)) if source else ()
-    from okrctl.model import GoalType
+    from okrctl.core.model import GoalType
 
     return KRExplanation(
         kr_result,

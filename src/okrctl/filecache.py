@@ -19,11 +19,11 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from okrctl.codes import make
-from okrctl.errors import OkrctlError
-from okrctl.fileio import FileTooLarge, read_limited, settle_mode
-from okrctl.model import GoalFile
-from okrctl.signing import machine_key, sign, verified
+from okrctl.core.codes import make
+from okrctl.core.errors import OkrctlError
+from okrctl.core.fileio import FileTooLarge, read_limited, settle_mode
+from okrctl.core.model import GoalFile
+from okrctl.core.signing import machine_key, sign, verified
 from okrctl.yamlread import MAX_FILE_BYTES, too_large
 
 CACHE_DIR = ".okrctl_cache"
@@ -34,10 +34,10 @@ _SOURCES = (
     "validate.py",
     "schemadef.py",
     "goalfile.py",
-    "model.py",
-    "numbers.py",
+    "core/model.py",
+    "core/numbers.py",
     "written.py",
-    "diagnostics.py",
+    "core/diagnostics.py",
     "rules/registry.py",
     "rules/loading.py",
 )

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from okrctl.config import CONFIG_NAME
-from okrctl.fileio import TextStyle, WriteError, locked, read_limited, split_style, write_atomic
+from okrctl.core.fileio import (
+    TextStyle,
+    WriteError,
+    locked,
+    read_limited,
+    split_style,
+    write_atomic,
+)
 from okrctl.yamlread import MAX_FILE_BYTES, decode, read_yaml
 
 TOP = ("defaults", "objectives", "kpis", "scorecards")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from okrctl.core.model import KRKind
+from okrctl.core.progress import guardrail_progress, metric_progress, range_progress
 from okrctl.evaluate import KRResult
-from okrctl.model import KRKind
-from okrctl.progress import guardrail_progress, metric_progress, range_progress
 
 Series = tuple[tuple[dt.date, float], ...]
 

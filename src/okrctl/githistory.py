@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from okrctl.errors import GitError
+from okrctl.core.errors import GitError
 from okrctl.gitrepo import GitRepo
 
 SHALLOW = "shallow clone"

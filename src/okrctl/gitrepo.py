@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from okrctl.config import CONFIG_NAME, parse_config
-from okrctl.errors import GitError
-from okrctl.model import GoalFile
+from okrctl.core.errors import GitError
+from okrctl.core.model import GoalFile
 from okrctl.repository import Repository
 
 WORKTREE = "WORKTREE"

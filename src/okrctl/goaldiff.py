@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrctl.config import Config
-from okrctl.model import KeyResult, Kpi, KRKind, MetricRef, Objective, Ref, Scorecard
+from okrctl.core.model import KeyResult, Kpi, KRKind, MetricRef, Objective, Ref, Scorecard
 from okrctl.repository import Repository
 from okrctl.rules.context import Context
 from okrctl.written import as_written, range_written
@@ -352,9 +352,9 @@ def goal_diff(
 
 def _lagging(repo: Repository, as_of: dt.date) -> set[str]:
     """Key results behind pace on ``as_of`` (yellow or red), by OBJ/KR."""
+    from okrctl.core.progress import Status
     from okrctl.evaluate import Evaluator
     from okrctl.metrics.engine import MetricData
-    from okrctl.progress import Status
 
     if repo.config.has_errors():
         return set()

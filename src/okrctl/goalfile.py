@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from okrctl.codes import make
-from okrctl.diagnostics import Diagnostic
-from okrctl.goalvalues import entries, flag, items, mapping, number, text, where, written_as_percent
-from okrctl.model import (
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic
+from okrctl.core.model import (
     GoalFile,
     GoalType,
     KeyResult,
@@ -27,7 +26,8 @@ from okrctl.model import (
     Scorecard,
     pack_positions,
 )
-from okrctl.numbers import is_relative_text, parse_target
+from okrctl.core.numbers import is_relative_text, parse_target
+from okrctl.goalvalues import entries, flag, items, mapping, number, text, where, written_as_percent
 from okrctl.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.written import keep_text
 from okrctl.yamlread import YamlList, YamlMap, read_yaml

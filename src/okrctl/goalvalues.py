@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from okrctl.model import Where
-from okrctl.numbers import NumberError, is_relative_text, parse_number
+from okrctl.core.model import Where
+from okrctl.core.numbers import NumberError, is_relative_text, parse_number
 from okrctl.yamlread import YamlMap
 
 

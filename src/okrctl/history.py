@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from okrctl.config import CONFIG_NAME, Config, parse_config
-from okrctl.diagnostics import did_you_mean
-from okrctl.errors import UsageError
+from okrctl.core.diagnostics import did_you_mean
+from okrctl.core.errors import UsageError
+from okrctl.core.model import GoalFile, KeyResult, Kpi
 from okrctl.githistory import require_line
 from okrctl.gitrepo import Commit, GitRepo, glob_regex, open_git
 from okrctl.goaldiff import _FIELD_SETS, _PREFIX, FieldChange, _entries, _fields
 from okrctl.metrics.source import Rejected
-from okrctl.model import GoalFile, KeyResult, Kpi
 from okrctl.rejected import DataWarning, warnings_for
 from okrctl.repository import Repository
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from okrctl.errors import UsageError
-from okrctl.fileio import check_writable, locked, write_atomic
-from okrctl.numbers import parse_number
-from okrctl.resources import resource_dir
+from okrctl.core.errors import UsageError
+from okrctl.core.fileio import check_writable, locked, write_atomic
+from okrctl.core.numbers import parse_number
+from okrctl.core.resources import resource_dir
 
 STAGES = ("startup", "growth", "mature")
 INDUSTRIES = ("saas", "ecommerce", "manufacturing", "retail", "education")

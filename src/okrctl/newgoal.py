@@ -16,12 +16,12 @@ from typing import Any
 
 from okrctl import goalsplice
 from okrctl.check import apply_settings, run_rules
-from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
-from okrctl.errors import UsageError
-from okrctl.fileio import locked, write_atomic
+from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.core.errors import UsageError
+from okrctl.core.fileio import locked, write_atomic
+from okrctl.core.model import Kpi, Objective, Ref
 from okrctl.fmt import KEY_RESULT, KPI, OBJECTIVE, _yaml
 from okrctl.goalfile import parse_goal_file
-from okrctl.model import Kpi, Objective, Ref
 from okrctl.repository import Repository, load_repository
 from okrctl.rules.context import Context
 from okrctl.schemadef import ID_PATTERN

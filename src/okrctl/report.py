@@ -10,19 +10,19 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from okrctl.cyclechanges import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
-from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
-from okrctl.forecast import Forecast, Series, forecast, value_series
-from okrctl.i18n import text
-from okrctl.metrics.source import Rejected
-from okrctl.model import GoalType
-from okrctl.numbers import duration_days
-from okrctl.progress import (
+from okrctl.core.i18n import text
+from okrctl.core.model import GoalType
+from okrctl.core.numbers import duration_days
+from okrctl.core.progress import (
     ASPIRATIONAL_PASS,
     COMMITTED_PASS,
     Status,
     settle,
 )
+from okrctl.cyclechanges import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
+from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
+from okrctl.forecast import Forecast, Series, forecast, value_series
+from okrctl.metrics.source import Rejected
 from okrctl.rejected import DataWarning, unique, warnings_for
 from okrctl.reviews import read_reviews
 from okrctl.rules.context import alignment_stats
@@ -399,7 +399,7 @@ def _retros(
     """For each objective at risk or off track: its key results on track, those behind
     their expectation (the expected pace; after the cycle, the bar of the objective's
     type), and what to change; people's notes from reviews/CYCLE.yaml."""
-    from okrctl.shown import percent, percents
+    from okrctl.core.shown import percent, percents
 
     drivers_under: dict[str, list[str]] = {}  # of the risks under "OBJ" (of "OBJ/KR")
     for r in risks:

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from okrctl.codes import make
 from okrctl.config import CONFIG_NAME, Config, load_config
-from okrctl.diagnostics import Diagnostic
-from okrctl.errors import OkrctlError
-from okrctl.model import GoalFile, Kpi, Objective, Scorecard
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic
+from okrctl.core.errors import OkrctlError
+from okrctl.core.model import GoalFile, Kpi, Objective, Scorecard
 
 _SKIP_DIRS = {".git", ".okrctl_cache", ".venv", "node_modules"}
 

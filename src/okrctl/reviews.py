@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from okrctl.configpaths import inside
-from okrctl.fileio import read_limited
+from okrctl.core.fileio import read_limited
 from okrctl.yamlread import MAX_FILE_BYTES, read_yaml
 
 

@@ -27,13 +27,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from okrctl import rollfile
-from okrctl.diagnostics import did_you_mean
-from okrctl.errors import UsageError
+from okrctl.core.diagnostics import did_you_mean
+from okrctl.core.errors import UsageError
+from okrctl.core.fileio import check_writable, locked, read_limited, write_atomic
+from okrctl.core.model import Cycle, GoalType, KRKind, Objective
+from okrctl.core.numbers import Relative
 from okrctl.evaluate import Evaluator, KRResult
-from okrctl.fileio import check_writable, locked, read_limited, write_atomic
 from okrctl.metrics.source import Rejected
-from okrctl.model import Cycle, GoalType, KRKind, Objective
-from okrctl.numbers import Relative
 from okrctl.rules.context import Context
 from okrctl.workspace import Workspace
 from okrctl.yamlread import MAX_FILE_BYTES, decode

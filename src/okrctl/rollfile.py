@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from okrctl.errors import UsageError
+from okrctl.core.errors import UsageError
+from okrctl.core.numbers import SUFFIXES
 from okrctl.fmt import KEY_RESULT, _yaml
-from okrctl.numbers import SUFFIXES
 
 KEEP_TOP = ("defaults", "objectives")
 DROP_KR_KEYS = ("plan",)

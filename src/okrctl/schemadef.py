@@ -7,7 +7,7 @@ Vendor keyword ``x-message`` gives the sentence okrctl prints when a value fails
 
 from __future__ import annotations
 
-from okrctl.numbers import NUMBER_PATTERN, RELATIVE_PATTERN
+from okrctl.core.numbers import NUMBER_PATTERN, RELATIVE_PATTERN
 from okrctl.schemaparts import AGGREGATES as AGGREGATES
 from okrctl.schemaparts import DATE_PATTERN as DATE_PATTERN
 from okrctl.schemaparts import DEFAULT_LEVELS as DEFAULT_LEVELS

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from okrctl.numbers import NUMBER_HINT, NUMBER_PATTERN
+from okrctl.core.numbers import NUMBER_HINT, NUMBER_PATTERN
 
 SCHEMA_BASE = "https://okrctl.dev/schemas"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"

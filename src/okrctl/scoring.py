@@ -10,10 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from okrctl.config import Config
+from okrctl.core.model import GoalType, Kpi, Objective, Scorecard
+from okrctl.core.progress import Status, reaches, settle
 from okrctl.evaluate import Evaluation, KpiResult, ObjectiveResult
 from okrctl.metrics.source import Rejected
-from okrctl.model import GoalType, Kpi, Objective, Scorecard
-from okrctl.progress import Status, reaches, settle
 from okrctl.rejected import DataWarning, unique, warnings_for
 from okrctl.rules.bsc import chain_order
 from okrctl.rules.context import Context

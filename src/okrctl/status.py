@@ -10,9 +10,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from okrctl.core.progress import Status
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, ObjectiveResult
 from okrctl.metrics.source import Rejected
-from okrctl.progress import Status
 from okrctl.rejected import DataWarning, row_note, warnings_for
 from okrctl.rules.context import Context
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
-from okrctl.diagnostics import did_you_mean
-from okrctl.numbers import describe
+from okrctl.core.diagnostics import did_you_mean
+from okrctl.core.numbers import describe
 from okrctl.schemadef import SCHEMAS
 from okrctl.yamlread import YamlList, YamlMap
 
@@ -51,7 +51,7 @@ def _cache_entry(name: str) -> FilePath:
 
     import fastjsonschema
 
-    from okrctl.signing import cache_home
+    from okrctl.core.signing import cache_home
 
     digest = hashlib.blake2b(
         json.dumps(SCHEMAS[name], sort_keys=True).encode()
@@ -68,7 +68,7 @@ def _load_compiled(name: str) -> Callable[[Any], Any]:
     An entry is code okrctl would run: one it did not write itself is never executed."""
     import marshal
 
-    from okrctl.signing import machine_key, signed, verified
+    from okrctl.core.signing import machine_key, signed, verified
 
     key = machine_key()
     path = _cache_entry(name)
@@ -102,7 +102,7 @@ def _compile(name: str) -> tuple[str, Any]:
 
 
 def _store(path: FilePath, blob: bytes) -> None:
-    from okrctl.fileio import write_atomic
+    from okrctl.core.fileio import write_atomic
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -293,7 +293,7 @@ def out_of_range(data: Any) -> Iterator[tuple[int, int, str]]:
     """``(line, column, message)`` of every number okrctl cannot compute with (outside
     ``numbers.MAX_MAGNITUDE`` / ``MIN_MAGNITUDE``), wherever it is written. The schemas
     check a number's notation only; values under ``TEXT_KEYS`` are names, not numbers."""
-    from okrctl.numbers import NumberError, is_number_text, parse_number
+    from okrctl.core.numbers import NumberError, is_number_text, parse_number
     from okrctl.yamlread import TEXT_KEYS, YamlList, YamlMap
 
     stack: list[tuple[Any, int, int]] = [(data, 1, 1)]

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from okrctl.config import Config
-from okrctl.diagnostics import Diagnostic, Severity, did_you_mean
-from okrctl.errors import ConfigError, InvalidRepository, UsageError
+from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.core.errors import ConfigError, InvalidRepository, UsageError
+from okrctl.core.model import Cycle
 from okrctl.metrics.engine import MetricData
-from okrctl.model import Cycle
 from okrctl.repository import Repository, load_repository
 from okrctl.rules.context import Context
 

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from okrctl.model import KeyResult, Kpi, Scorecard
-from okrctl.numbers import plain_text
+from okrctl.core.model import KeyResult, Kpi, Scorecard
+from okrctl.core.numbers import plain_text
 from okrctl.yamlread import YamlList, YamlMap
 
 # The number fields of goal records, as `okrctl diff` names them

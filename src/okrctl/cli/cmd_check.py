@@ -143,7 +143,7 @@ def schema(
     """Print or write the JSON Schemas of okrctl.yaml and goal files (for editors)."""
     import json
 
-    from okrctl.errors import UsageError
+    from okrctl.core.errors import UsageError
     from okrctl.outputschemas import all_schemas
 
     schemas = all_schemas()
@@ -157,7 +157,7 @@ def schema(
                 sys.stdout.write(f"// {schema_name}\n")
             sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
         return
-    from okrctl.fileio import write_atomic
+    from okrctl.core.fileio import write_atomic
 
     output.mkdir(parents=True, exist_ok=True)
     for schema_name, body in chosen.items():
@@ -175,7 +175,7 @@ def rules(
     debug: DebugOption = False,
 ) -> None:
     """List the rules `okrctl check` applies, or explain one."""
-    from okrctl.errors import UsageError
+    from okrctl.core.errors import UsageError
     from okrctl.render.escape import one_line
     from okrctl.ruledocs import rule_text
     from okrctl.rules.registry import all_rules, lookup
@@ -183,7 +183,7 @@ def rules(
     if code is not None:
         info = lookup(code)
         if info is None:
-            from okrctl.diagnostics import did_you_mean
+            from okrctl.core.diagnostics import did_you_mean
 
             known = list(all_rules())
             raise UsageError(f"no rule '{one_line(code)}'{did_you_mean(code, known)}")

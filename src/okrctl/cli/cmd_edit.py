@@ -46,7 +46,7 @@ def fmt(
     """Put goal files and okrctl.yaml in canonical key order and layout, keeping comments
     and line endings."""
     from okrctl.config import CONFIG_NAME, find_root, inside, load_config
-    from okrctl.errors import UsageError
+    from okrctl.core.errors import UsageError
     from okrctl.fmt import format_files
     from okrctl.render.escape import one_line
     from okrctl.repository import discover
@@ -115,7 +115,7 @@ def _ask(value: str | None, question: str, *, required: bool = True) -> str | No
     if sys.stdin.isatty() and sys.stdout.isatty():
         answer: str = typer.prompt(question)
         return answer
-    from okrctl.errors import UsageError
+    from okrctl.core.errors import UsageError
 
     option = "--" + question.split(" (")[0].lower().replace(" ", "-")
     raise UsageError(f"{option} is required", hint="pass it, or run on a terminal to be asked")
@@ -133,7 +133,7 @@ def _report_added(added: Added) -> None:
 
 def _insert(repo: Path | None, kind: str, fields: Mapping[str, object], file: str | None) -> None:
     from okrctl.config import find_root, inside
-    from okrctl.errors import UsageError
+    from okrctl.core.errors import UsageError
     from okrctl.newgoal import InvalidEntry, add
     from okrctl.render.check_text import render_plain
 

@@ -77,9 +77,9 @@ def status(
     """Progress of every goal as a tree: company -> department -> team -> individual."""
     import gc
 
-    from okrctl.errors import UsageError
+    from okrctl.core.errors import UsageError
+    from okrctl.core.progress import Status
     from okrctl.evaluate import evaluate
-    from okrctl.progress import Status
     from okrctl.status import Filters, build, build_by_perspective
     from okrctl.workspace import open_view
 
@@ -172,8 +172,8 @@ def checkin(
     import datetime as dt
 
     from okrctl.checkin import checkin as run_checkin
+    from okrctl.core.shown import number
     from okrctl.render.escape import one_line
-    from okrctl.shown import number
     from okrctl.workspace import open_workspace, parse_day
 
     # recording a value computes nothing: an error elsewhere does not block it

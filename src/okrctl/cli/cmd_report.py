@@ -72,8 +72,8 @@ def report(
     import gc
     import io
 
-    from okrctl.errors import UsageError
-    from okrctl.i18n import LANGUAGES, default_language
+    from okrctl.core.errors import UsageError
+    from okrctl.core.i18n import LANGUAGES, default_language
     from okrctl.report import build_report
     from okrctl.workspace import open_view
 
@@ -98,7 +98,7 @@ def report(
     else:
         RENDERERS[format](model, buffer, unit)
     if output is not None:
-        from okrctl.fileio import write_atomic
+        from okrctl.core.fileio import write_atomic
 
         write_atomic(output, buffer.getvalue())
         sys.stderr.write(f"wrote {output}\n")

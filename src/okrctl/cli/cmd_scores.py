@@ -49,8 +49,8 @@ def _evaluation(
 
 def _refuse_bad_weights(workspace: Workspace) -> None:
     """Scores from weights that do not add up would be wrong: refuse, saying where."""
-    from okrctl.diagnostics import Severity
-    from okrctl.errors import ConfigError
+    from okrctl.core.diagnostics import Severity
+    from okrctl.core.errors import ConfigError
     from okrctl.rules.weights import kpi_weights, okr_kpi_weights, rating_bands, scorecard_weights
 
     ctx = workspace.ctx
@@ -119,7 +119,7 @@ def why(
     debug: DebugOption = False,
 ) -> None:
     """Why is this measure red? Walk the strategy map upstream to the off-track drivers."""
-    from okrctl.errors import UsageError
+    from okrctl.core.errors import UsageError
     from okrctl.render.strategy_map import render_why
     from okrctl.scoring import why as run_why
 
@@ -156,7 +156,7 @@ def strategy_map(
     debug: DebugOption = False,
 ) -> None:
     """Draw the strategy map of the balanced scorecards with each measure's status."""
-    from okrctl.errors import UsageError
+    from okrctl.core.errors import UsageError
     from okrctl.render import strategy_map as maps
     from okrctl.scoring import Scorer
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import typer
 
 from okrctl import __version__
-from okrctl.errors import InvalidRepository, OkrctlError
+from okrctl.core.errors import InvalidRepository, OkrctlError
 from okrctl.render.escape import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import re
 
-from okrctl.numbers import NumberError, parse_number
+from okrctl.core.numbers import NumberError, parse_number
 
 
 class CellError(ValueError):

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from okrctl.fileio import open_regular
+from okrctl.core.fileio import open_regular
 
 SNIFF_BYTES = 1 << 20
 

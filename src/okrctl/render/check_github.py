@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import IO
 
 from okrctl.check import CheckResult
-from okrctl.codes import CODES
-from okrctl.diagnostics import Severity
+from okrctl.core.codes import CODES
+from okrctl.core.diagnostics import Severity
 from okrctl.render.check_text import summary_line
 from okrctl.render.escape import github_data, github_property, markdown
 

@@ -6,8 +6,8 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.check import CheckResult
-from okrctl.codes import CODES
-from okrctl.diagnostics import Severity
+from okrctl.core.codes import CODES
+from okrctl.core.diagnostics import Severity
 from okrctl.render import json_out
 
 JSON_FORMAT_VERSION = 1

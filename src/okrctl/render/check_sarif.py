@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from okrctl import __version__
 from okrctl.check import CheckResult
-from okrctl.diagnostics import Severity
+from okrctl.core.diagnostics import Severity
 from okrctl.render import json_out
 from okrctl.rules.registry import all_rules
 

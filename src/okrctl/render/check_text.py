@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import IO
 
 from okrctl.check import CheckResult, Summary
-from okrctl.codes import CODES
-from okrctl.diagnostics import Diagnostic, Severity
+from okrctl.core.codes import CODES
+from okrctl.core.diagnostics import Diagnostic, Severity
 from okrctl.render.escape import one_line
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

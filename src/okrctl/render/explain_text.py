@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import IO
 
+from okrctl.core.model import KRKind
+from okrctl.core.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
+from okrctl.core.shown import number, numbers, percent, percents, scale_for
 from okrctl.explain import Explanation, KpiExplanation, KRExplanation, ObjectiveExplanation
 from okrctl.metrics.source import Rejected, UsedRow
-from okrctl.model import KRKind
-from okrctl.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
 from okrctl.rejected import row_note
 from okrctl.render.escape import one_line
-from okrctl.shown import number, numbers, percent, percents, scale_for
 
 MAX_ROWS = 40
 

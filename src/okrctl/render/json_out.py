@@ -12,7 +12,7 @@ import json
 import math
 from typing import IO, Any
 
-from okrctl.progress import settle
+from okrctl.core.progress import settle
 from okrctl.render.escape import UNSAFE
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from okrctl.i18n import text
-from okrctl.progress import Status
+from okrctl.core.i18n import text
+from okrctl.core.progress import Status
+from okrctl.core.shown import percent
 from okrctl.render.escape import html_text as _e
 from okrctl.render.status_style import FILLS
 from okrctl.report import KREntry
 from okrctl.scoring import BalancedCard
-from okrctl.shown import percent
 
 COLOR = {
     Status.GREEN: "#2e7d32",

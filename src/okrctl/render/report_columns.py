@@ -6,7 +6,7 @@ columns once keeps them from drifting apart.
 
 from __future__ import annotations
 
-from okrctl.i18n import text
+from okrctl.core.i18n import text
 
 OBJECTIVES = ("goal", "owner", "band", "progress", "score", "status")
 KPIS = ("goal", "owner", "actual", "target", "attainment", "score", "status")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import IO
 
+from okrctl.core.i18n import text
+from okrctl.core.progress import Status
+from okrctl.core.shown import number, percent
 from okrctl.cyclechanges import ChangeEntry
-from okrctl.i18n import text
 from okrctl.metrics.source import Rejected
-from okrctl.progress import Status
 from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.diff_out import field_value
@@ -20,7 +21,6 @@ from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import status_key
 from okrctl.report import KREntry, ObjectiveEntry, Report
-from okrctl.shown import number, percent
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;

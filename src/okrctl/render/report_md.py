@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 from typing import IO
 
+from okrctl.core.i18n import text
+from okrctl.core.progress import Status
+from okrctl.core.shown import number, percent
 from okrctl.cyclechanges import ChangeEntry
-from okrctl.i18n import text
 from okrctl.metrics.source import Rejected
-from okrctl.progress import Status
 from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.diff_out import field_value
@@ -20,7 +21,6 @@ from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import status_key
 from okrctl.render.strategy_map import render_mermaid
 from okrctl.report import KREntry, Report
-from okrctl.shown import number, percent
 
 FOLD_ROWS = 25
 # a GitHub job summary holds at most 1 MiB: longer tables show their first rows and say

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from okrctl.i18n import text
+from okrctl.core.i18n import text
+from okrctl.core.progress import Status
+from okrctl.core.shown import number, percent
 from okrctl.metrics.source import Rejected
-from okrctl.progress import Status
 from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
@@ -15,7 +16,6 @@ from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import SYMBOLS, status_key
 from okrctl.render.status_style import TERMINAL_COLORS as COLORS
 from okrctl.report import ObjectiveEntry, Report
-from okrctl.shown import number, percent
 
 _TICKS = "▁▂▃▄▅▆▇█"
 

@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.checkin import neutralise
+from okrctl.core.shown import percent
 from okrctl.metrics.source import Rejected
 from okrctl.rejected import by_file, row_note, warnings_for
 from okrctl.render import json_out
@@ -16,7 +17,6 @@ from okrctl.render.console import make_console
 from okrctl.render.escape import markdown, one_line
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.scoring import BalancedCard, Card, MeasureScore, ScoreReport, Synergy
-from okrctl.shown import percent
 
 SCORE_FORMAT_VERSION = 1
 

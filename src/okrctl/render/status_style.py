@@ -3,7 +3,7 @@ the fill of its box in drawn maps and charts."""
 
 from __future__ import annotations
 
-from okrctl.progress import Status
+from okrctl.core.progress import Status
 
 
 def status_key(status: Status, has_value: bool = False) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import IO
 
-from okrctl.progress import Status
+from okrctl.core.progress import Status
+from okrctl.core.shown import pair, percent
 from okrctl.rejected import by_file
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.status_style import SYMBOLS
 from okrctl.render.status_style import TERMINAL_COLORS as COLORS
-from okrctl.shown import pair, percent
 from okrctl.status import Row, StatusTree
 
 BAR = 12

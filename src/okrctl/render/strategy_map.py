@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from typing import IO
 
+from okrctl.core.progress import Status
+from okrctl.core.shown import percent
 from okrctl.metrics.source import Rejected
-from okrctl.progress import Status
 from okrctl.rejected import by_file, row_note, warnings_for
 from okrctl.render.escape import one_line
 from okrctl.render.status_style import FILLS, SYMBOLS
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.scoring import BalancedCard, WhyResult
-from okrctl.shown import percent
 
 
 def _node_id(ident: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from okrctl.codes import make
-from okrctl.diagnostics import Diagnostic, did_you_mean
-from okrctl.model import Kpi, Objective, Ref, Scorecard
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic, did_you_mean
+from okrctl.core.model import Kpi, Objective, Ref, Scorecard
 from okrctl.rules.context import Context, supported_krs
 from okrctl.rules.registry import rule
 

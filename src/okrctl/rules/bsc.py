@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from okrctl.codes import make
-from okrctl.diagnostics import Diagnostic, did_you_mean
-from okrctl.model import Kpi, Link, Objective, Scorecard
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic, did_you_mean
+from okrctl.core.model import Kpi, Link, Objective, Scorecard
 from okrctl.rules.context import Context
 from okrctl.rules.registry import rule
 

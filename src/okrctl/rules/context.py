@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from okrctl.config import Config
-from okrctl.model import Cycle, KeyResult, Kpi, Objective, Ref, Scorecard
+from okrctl.core.model import Cycle, KeyResult, Kpi, Objective, Ref, Scorecard
 from okrctl.repository import Repository
 
 if TYPE_CHECKING:

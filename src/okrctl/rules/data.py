@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from okrctl.codes import make
-from okrctl.diagnostics import Diagnostic, did_you_mean
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic, did_you_mean
+from okrctl.core.model import Cycle, KeyResult, Kpi, KRKind
+from okrctl.core.numbers import duration_days
+from okrctl.core.progress import settle
 from okrctl.metrics.engine import CHECKINS
 from okrctl.metrics.source import Answer, Rejected, Request, Source
-from okrctl.model import Cycle, KeyResult, Kpi, KRKind
-from okrctl.numbers import duration_days
-from okrctl.progress import settle
 from okrctl.rules.context import Context
 from okrctl.rules.registry import documented, rule
 from okrctl.written import as_written

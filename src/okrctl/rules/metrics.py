@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from okrctl.codes import make
-from okrctl.diagnostics import Diagnostic, did_you_mean
-from okrctl.fileio import regular_size
-from okrctl.model import KeyResult, Kpi
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic, did_you_mean
+from okrctl.core.fileio import regular_size
+from okrctl.core.model import KeyResult, Kpi
 from okrctl.rules.context import Context
 from okrctl.rules.registry import rule
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from okrctl.codes import CODES
-from okrctl.diagnostics import Diagnostic, Severity
+from okrctl.core.codes import CODES
+from okrctl.core.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from okrctl.rules.context import Context
@@ -68,14 +68,14 @@ def register(info: RuleInfo) -> RuleInfo:
 
 def documented(code: str, doc: str) -> None:
     """Register the documentation of a code that loading emits (no check function of its
-    own); its name and default severity are data in ``okrctl.codes``."""
+    own); its name and default severity are data in ``okrctl.core.codes``."""
     name, severity = CODES[code]
     register(RuleInfo(code, name, severity, inspect.cleandoc(doc)))
 
 
 def rule(code: str) -> Callable[[Check], Check]:
     """Decorator: register a whole-graph rule for ``code``; its docstring is its
-    documentation, its name and default severity are data in ``okrctl.codes``."""
+    documentation, its name and default severity are data in ``okrctl.core.codes``."""
     name, severity = CODES[code]
 
     def wrap(func: Check) -> Check:

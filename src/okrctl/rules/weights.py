@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from okrctl.codes import make
-from okrctl.diagnostics import Diagnostic, Severity
-from okrctl.model import KeyResult, Kpi, KRKind
-from okrctl.progress import settle
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic, Severity
+from okrctl.core.model import KeyResult, Kpi, KRKind
+from okrctl.core.progress import settle
 from okrctl.rules.context import Context
 from okrctl.rules.registry import rule
 from okrctl.written import as_written

@@ -7,7 +7,7 @@ diagnostic by okrctl.yaml's ``rules:`` (``okrctl.check.apply_settings``).
 
 from __future__ import annotations
 
-from okrctl.diagnostics import Diagnostic, Severity
+from okrctl.core.diagnostics import Diagnostic, Severity
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from okrctl.diagnostics import Diagnostic
+from okrctl.core.diagnostics import Diagnostic
 
 Positions = Mapping[str, tuple[int, int, int, int]]
 # Records keep each field's four numbers packed into one int: the cache holds hundreds of

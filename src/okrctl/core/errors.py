@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from okrctl.diagnostics import Diagnostic
+    from okrctl.core.diagnostics import Diagnostic
 
 
 class OkrctlError(Exception):

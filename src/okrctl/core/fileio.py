@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from okrctl.errors import OkrctlError
+from okrctl.core.errors import OkrctlError
 
 # Reading: only regular files (a FIFO would stall a run), and never more than a limit.
 _KINDS = {
