@@ -6,22 +6,22 @@ from pathlib import Path
 
 import pytest
 
-import okrctl.goalfile
+import okrctl.load.goalfile
 from conftest import MINIMAL_GOAL, MakeRepo
 from okrctl.check import check
-from okrctl.filecache import CACHE_DIR
+from okrctl.load.filecache import CACHE_DIR
 
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
-    original = okrctl.goalfile.parse_goal_file
+    original = okrctl.load.goalfile.parse_goal_file
 
     def counting(path: str, data: bytes) -> object:
         seen.append(path)
         return original(path, data)
 
-    monkeypatch.setattr(okrctl.goalfile, "parse_goal_file", counting)
+    monkeypatch.setattr(okrctl.load.goalfile, "parse_goal_file", counting)
     return seen
 
 
@@ -79,7 +79,7 @@ def test_planted_cache_is_ignored(make_repo: MakeRepo, parses: list[str], tmp_pa
     # the attacker can compute where okrctl looks (the name depends only on public data)
     import hashlib
 
-    from okrctl.filecache import _Store
+    from okrctl.load.filecache import _Store
 
     store = _Store(root, b"attacker does not know the real key")
     data = (root / "goals" / "a.yaml").read_bytes()
@@ -147,11 +147,11 @@ def _validators(cache: Path) -> dict[str, Path]:
 @pytest.fixture
 def own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A cache home of the test's own, with the in-process validators forgotten."""
-    import okrctl.validate
+    import okrctl.load.validate
 
     cache = tmp_path / "xdg"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
-    monkeypatch.setattr(okrctl.validate, "_COMPILED", {})
+    monkeypatch.setattr(okrctl.load.validate, "_COMPILED", {})
     return cache
 
 
@@ -161,7 +161,7 @@ def test_a_compiled_validator_okrctl_did_not_sign_is_never_run(
 ) -> None:
     import marshal
 
-    import okrctl.validate
+    import okrctl.load.validate
     from okrctl.core.signing import signed
 
     root = make_repo({"goals/a.yaml": MINIMAL_GOAL.replace("target: 10", "target: lots")})
@@ -180,14 +180,14 @@ def test_a_compiled_validator_okrctl_did_not_sign_is_never_run(
     else:  # a genuine entry of this machine, but the okrctl.yaml schema's validator
         blob = entries["okrctl.schema.json"].read_bytes()
     target.write_bytes(blob)
-    okrctl.validate._COMPILED.clear()
+    okrctl.load.validate._COMPILED.clear()
     second = check(root, use_cache=False)
     assert not marker.exists()
     # the planted validator accepts anything; the real one still finds `target: lots`
     assert [d.code for d in second.diagnostics] == [d.code for d in first.diagnostics]
     assert "S001" in [d.code for d in second.diagnostics]
     assert target.read_bytes() != blob  # recompiled and stored signed
-    okrctl.validate._COMPILED.clear()
+    okrctl.load.validate._COMPILED.clear()
     assert check(root, use_cache=False) == second
 
 
@@ -196,13 +196,13 @@ def test_a_validator_compiled_by_another_fastjsonschema_is_not_reused(
 ) -> None:
     import fastjsonschema
 
-    import okrctl.validate
+    import okrctl.load.validate
 
     root = make_repo({"goals/a.yaml": MINIMAL_GOAL})
     check(root, use_cache=False)
     before = set((own_cache / "okrctl").glob("validator-*.marshal"))
     monkeypatch.setattr(fastjsonschema, "VERSION", "0.0.1")
-    okrctl.validate._COMPILED.clear()
+    okrctl.load.validate._COMPILED.clear()
     check(root, use_cache=False)
     after = set((own_cache / "okrctl").glob("validator-*.marshal"))
     assert len(before) == 2 and len(after - before) == 2  # entries of their own

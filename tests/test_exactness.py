@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import MakeRepo, run_okrctl
-from okrctl.config import Config
 from okrctl.core.progress import (
     Status,
     Thresholds,
@@ -25,6 +24,7 @@ from okrctl.core.progress import (
     settle,
     stepped_score,
 )
+from okrctl.load.config import Config
 from okrctl.scoring import rating_for
 
 CONFIG = """\

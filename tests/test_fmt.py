@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES, MakeRepo, run_okrctl
 from okrctl.fmt import KEY_RESULT, OBJECTIVE, format_text
-from okrctl.goalfile import parse_goal_file
+from okrctl.load.goalfile import parse_goal_file
 
 MESSY = """\
 # yaml-language-server: $schema=../schemas/goals.schema.json

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import MINIMAL_GOAL, SHARED, MakeRepo, run_okrctl
 from okrctl.check import check
-from okrctl.config import MetricSource
+from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, open_dialect, read_records
 from okrctl.metrics.duck import DuckSource

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, MINIMAL_GOAL, MakeRepo, run_okrctl
-from okrctl.goalfile import parse_goal_file
+from okrctl.load.goalfile import parse_goal_file
 
 
 @pytest.fixture

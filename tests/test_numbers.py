@@ -16,7 +16,7 @@ from okrctl.core.numbers import (
     parse_number,
     parse_target,
 )
-from okrctl.schemadef import GOALS_SCHEMA
+from okrctl.load.schemadef import GOALS_SCHEMA
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, MakeRepo, run_okrctl, write
-from okrctl.goalfile import parse_goal_file
+from okrctl.load.goalfile import parse_goal_file
 
 
 @pytest.fixture

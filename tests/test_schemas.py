@@ -17,7 +17,7 @@ from jsonschema import Draft7Validator
 from ruamel.yaml import YAML
 
 from conftest import EXAMPLES, FIXTURES, ROOT
-from okrctl.goalfile import parse_goal_file
+from okrctl.load.goalfile import parse_goal_file
 
 SCHEMAS = ROOT / "schemas"
 GOAL_FILES = sorted(
@@ -63,7 +63,7 @@ def test_goal_file_verdicts_agree(path: Path) -> None:
 
 @pytest.mark.parametrize("path", CONFIG_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_config_verdicts_agree(path: Path) -> None:
-    from okrctl.config import load_config
+    from okrctl.load.config import load_config
 
     config = load_config(path.parent)
     okrctl_accepts = not _rejects([d.code for d in config.diagnostics if d.code != "C001"])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, FIXTURES, MakeRepo, golden, run_okrctl
-from okrctl.config import Config
+from okrctl.load.config import Config
 from okrctl.scoring import bonus_for, rating_for
 
 DIAMOND = FIXTURES / "bsc-diamond"

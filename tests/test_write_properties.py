@@ -22,7 +22,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import MINIMAL_CONFIG, run_okrctl
-from okrctl.goalfile import parse_goal_file
+from okrctl.load.goalfile import parse_goal_file
 
 BOM = codecs.BOM_UTF8
 _words = st.text(alphabet="abc xyz 中文", min_size=1, max_size=10).map(str.strip).filter(bool)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from okrctl.yamlread import MAX_FILE_BYTES, YamlList, YamlMap, read_yaml
+from okrctl.load.yamlread import MAX_FILE_BYTES, YamlList, YamlMap, read_yaml
 
 
 def codes(data: bytes) -> list[str]:

@@ -31,10 +31,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from okrctl.config import CONFIG_NAME, Config
 from okrctl.core.diagnostics import Diagnostic
 from okrctl.core.model import GoalFile, Ref
-from okrctl.repository import Repository
+from okrctl.load.config import CONFIG_NAME, Config
+from okrctl.load.repository import Repository
 
 _PLACE = frozenset({"file", "line", "column", "lc"})
 _QUOTED = re.compile(r"'([^'\s]+)'")

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from okrctl.config import CONFIG_NAME
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
-from okrctl.repository import Repository, load_repository
+from okrctl.load.config import CONFIG_NAME
+from okrctl.load.repository import Repository, load_repository
 from okrctl.rules.context import Context, alignment_stats
 from okrctl.rules.registry import all_rules, lookup
 

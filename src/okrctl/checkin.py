@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from okrctl import csvedit
-from okrctl.config import MetricSource
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import append, locked, write_atomic
 from okrctl.core.model import KRKind, Ref
 from okrctl.core.numbers import NumberError, parse_number
+from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_date
 from okrctl.metrics.engine import checkins_source
 from okrctl.metrics.memory import TableSource

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from okrctl.config import Config
 from okrctl.core.model import Cycle, GoalType, KeyResult, Kpi, KRKind, Objective
 from okrctl.core.progress import (
     Status,
@@ -28,11 +27,12 @@ from okrctl.core.progress import (
     stepped_score,
     weighted_progress,
 )
+from okrctl.load.config import Config
+from okrctl.load.schemadef import AGGREGATES, DIRECTIONS, PERIODS
 from okrctl.metrics.engine import CHECKINS, MetricData
 from okrctl.metrics.source import NO_DATA, Answer, Rejected, Request
 from okrctl.rejected import row_note, unique
 from okrctl.rules.context import Context
-from okrctl.schemadef import AGGREGATES, DIRECTIONS, PERIODS
 
 
 @dataclass(frozen=True, slots=True)

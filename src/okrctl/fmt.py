@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from okrctl.config import CONFIG_NAME
 from okrctl.core.fileio import (
     TextStyle,
     WriteError,
@@ -28,7 +27,8 @@ from okrctl.core.fileio import (
     split_style,
     write_atomic,
 )
-from okrctl.yamlread import MAX_FILE_BYTES, decode, read_yaml
+from okrctl.load.config import CONFIG_NAME
+from okrctl.load.yamlread import MAX_FILE_BYTES, decode, read_yaml
 
 TOP = ("defaults", "objectives", "kpis", "scorecards")
 DEFAULTS = ("cycle", "unit", "owner", "level", "type", "perspective")

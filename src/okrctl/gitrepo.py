@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from okrctl.config import CONFIG_NAME, parse_config
 from okrctl.core.errors import GitError
 from okrctl.core.model import GoalFile
-from okrctl.repository import Repository
+from okrctl.load.config import CONFIG_NAME, parse_config
+from okrctl.load.repository import Repository
 
 WORKTREE = "WORKTREE"
 
@@ -229,10 +229,10 @@ class GitRepo:
     def snapshot(self, revision: str, reuse: Mapping[str, GoalFile] | None = None) -> Repository:
         """The goals repository as it was at ``revision``; ``reuse`` holds goal files known to
         be the same there (by path), which are not read again."""
-        from okrctl.goalfile import parse_goal_file
+        from okrctl.load.goalfile import parse_goal_file
 
         if revision == WORKTREE:
-            from okrctl.repository import load_repository
+            from okrctl.load.repository import load_repository
 
             return load_repository(self.root)
         commit = self.resolve(revision)

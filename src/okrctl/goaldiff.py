@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from okrctl.config import Config
 from okrctl.core.model import KeyResult, Kpi, KRKind, MetricRef, Objective, Ref, Scorecard
-from okrctl.repository import Repository
+from okrctl.load.config import Config
+from okrctl.load.repository import Repository
+from okrctl.load.written import as_written, range_written
 from okrctl.rules.context import Context
-from okrctl.written import as_written, range_written
 
 if TYPE_CHECKING:
     from okrctl.gitrepo import GitRepo
@@ -390,7 +390,7 @@ def _who_changed(
 ) -> Author | None:
     """The first commit after ``base`` in which the field took its new value; None when it
     did so only in the working tree."""
-    from okrctl.goalfile import parse_goal_file
+    from okrctl.load.goalfile import parse_goal_file
 
     end = head or "HEAD"
     for commit in git.log(f"{base}..{end}", [entity.file]):

@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from okrctl.config import CONFIG_NAME, Config, parse_config
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.model import GoalFile, KeyResult, Kpi
 from okrctl.githistory import require_line
 from okrctl.gitrepo import Commit, GitRepo, glob_regex, open_git
 from okrctl.goaldiff import _FIELD_SETS, _PREFIX, FieldChange, _entries, _fields
+from okrctl.load.config import CONFIG_NAME, Config, parse_config
+from okrctl.load.repository import Repository
 from okrctl.metrics.source import Rejected
 from okrctl.rejected import DataWarning, warnings_for
-from okrctl.repository import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ class _Timeline:
         self.patterns = [glob_regex(g) for g in Config(root=git.root).goals]
 
     def apply(self, changes: list[tuple[str, str | None]]) -> None:
-        from okrctl.goalfile import parse_goal_file
+        from okrctl.load.goalfile import parse_goal_file
 
         for path, blob in changes:
             if blob is None:
@@ -109,8 +109,8 @@ def _key(current: Repository, ident: str) -> tuple[str, str]:
 
 def history(root: Path, ident: str, as_of: dt.date) -> History:
     from okrctl.evaluate import Evaluator
+    from okrctl.load.repository import load_repository
     from okrctl.metrics.engine import MetricData
-    from okrctl.repository import load_repository
     from okrctl.workspace import context
 
     current = load_repository(root)

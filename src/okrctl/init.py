@@ -104,7 +104,7 @@ def plan(stage: str, industry: str, today: dt.date) -> Plan:
     if stage == "mature":
         files["goals/scorecard.yaml"] = _scorecard_file(data, cycle)
     files[f"metrics/{SOURCE}.csv"] = _data(series, start, end, today)
-    from okrctl.schemadef import CONFIG_SCHEMA, GOALS_SCHEMA
+    from okrctl.load.schemadef import CONFIG_SCHEMA, GOALS_SCHEMA
 
     files["schemas/okrctl.schema.json"] = (
         json.dumps(CONFIG_SCHEMA, ensure_ascii=False, indent=2) + "\n"

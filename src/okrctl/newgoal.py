@@ -21,10 +21,10 @@ from okrctl.core.errors import UsageError
 from okrctl.core.fileio import locked, write_atomic
 from okrctl.core.model import Kpi, Objective, Ref
 from okrctl.fmt import KEY_RESULT, KPI, OBJECTIVE, _yaml
-from okrctl.goalfile import parse_goal_file
-from okrctl.repository import Repository, load_repository
+from okrctl.load.goalfile import parse_goal_file
+from okrctl.load.repository import Repository, load_repository
+from okrctl.load.schemadef import ID_PATTERN
 from okrctl.rules.context import Context
-from okrctl.schemadef import ID_PATTERN
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 MODELINE = "# yaml-language-server: $schema={}schemas/goals.schema.json\n"

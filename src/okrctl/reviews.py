@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from okrctl.configpaths import inside
 from okrctl.core.fileio import read_limited
-from okrctl.yamlread import MAX_FILE_BYTES, read_yaml
+from okrctl.load.configpaths import inside
+from okrctl.load.yamlread import MAX_FILE_BYTES, read_yaml
 
 
 def read_reviews(root: Path, cycle: str, warnings: list[str]) -> dict[str, dict[str, str]]:

@@ -33,10 +33,10 @@ from okrctl.core.fileio import check_writable, locked, read_limited, write_atomi
 from okrctl.core.model import Cycle, GoalType, KRKind, Objective
 from okrctl.core.numbers import Relative
 from okrctl.evaluate import Evaluator, KRResult
+from okrctl.load.yamlread import MAX_FILE_BYTES, decode
 from okrctl.metrics.source import Rejected
 from okrctl.rules.context import Context
 from okrctl.workspace import Workspace
-from okrctl.yamlread import MAX_FILE_BYTES, decode
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from okrctl.config import Config
 from okrctl.core.model import GoalType, Kpi, Objective, Scorecard
 from okrctl.core.progress import Status, reaches, settle
 from okrctl.evaluate import Evaluation, KpiResult, ObjectiveResult
+from okrctl.load.config import Config
 from okrctl.metrics.source import Rejected
 from okrctl.rejected import DataWarning, unique, warnings_for
 from okrctl.rules.bsc import chain_order

@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from okrctl.config import Config
 from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.core.errors import ConfigError, InvalidRepository, UsageError
 from okrctl.core.model import Cycle
+from okrctl.load.config import Config
+from okrctl.load.repository import Repository, load_repository
 from okrctl.metrics.engine import MetricData
-from okrctl.repository import Repository, load_repository
 from okrctl.rules.context import Context
 
 

@@ -144,7 +144,7 @@ def schema(
     import json
 
     from okrctl.core.errors import UsageError
-    from okrctl.outputschemas import all_schemas
+    from okrctl.load.outputschemas import all_schemas
 
     schemas = all_schemas()
 

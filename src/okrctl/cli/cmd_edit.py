@@ -45,11 +45,11 @@ def fmt(
 ) -> None:
     """Put goal files and okrctl.yaml in canonical key order and layout, keeping comments
     and line endings."""
-    from okrctl.config import CONFIG_NAME, find_root, inside, load_config
     from okrctl.core.errors import UsageError
     from okrctl.fmt import format_files
+    from okrctl.load.config import CONFIG_NAME, find_root, inside, load_config
+    from okrctl.load.repository import discover
     from okrctl.render.escape import one_line
-    from okrctl.repository import discover
 
     root = find_root((repo or Path.cwd()).resolve())
     if paths:
@@ -132,8 +132,8 @@ def _report_added(added: Added) -> None:
 
 
 def _insert(repo: Path | None, kind: str, fields: Mapping[str, object], file: str | None) -> None:
-    from okrctl.config import find_root, inside
     from okrctl.core.errors import UsageError
+    from okrctl.load.config import find_root, inside
     from okrctl.newgoal import InvalidEntry, add
     from okrctl.render.check_text import render_plain
 

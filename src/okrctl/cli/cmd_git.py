@@ -55,8 +55,8 @@ def diff(
     flags goal posts moved after a cycle started."""
     import datetime as dt
 
-    from okrctl.config import find_root
     from okrctl.goaldiff import goal_diff
+    from okrctl.load.config import find_root
     from okrctl.render import diff_out
     from okrctl.workspace import parse_day
 
@@ -92,8 +92,8 @@ def goal_history(
     """The timeline of one goal: each commit that changed it, and its value at the time."""
     import datetime as dt
 
-    from okrctl.config import find_root
     from okrctl.history import history
+    from okrctl.load.config import find_root
     from okrctl.render import history_out
     from okrctl.workspace import parse_day
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from okrctl.config import MetricSource
+from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily

@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from okrctl.config import Config, MetricSource, inside
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic
 from okrctl.core.errors import OkrctlError
 from okrctl.core.fileio import regular_size
+from okrctl.load.config import Config, MetricSource, inside
 from okrctl.metrics.grouping import group_problems
 from okrctl.metrics.source import NO_DATA, Answer, DataProblem, Request, Source
 

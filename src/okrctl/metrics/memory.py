@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from okrctl.config import MetricSource
+from okrctl.load.config import MetricSource
 from okrctl.metrics.csvread import CsvError, open_dialect, read_records
 from okrctl.metrics.rows import RowReader, resolve_layout
 from okrctl.metrics.source import (

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from okrctl.config import MetricSource
+from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.source import DataProblem, Rejected
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from okrctl.config import Config
 from okrctl.core.model import Cycle, KeyResult, Kpi, Objective, Ref, Scorecard
-from okrctl.repository import Repository
+from okrctl.load.config import Config
+from okrctl.load.repository import Repository
 
 if TYPE_CHECKING:
     from okrctl.metrics.engine import MetricData

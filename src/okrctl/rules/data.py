@@ -13,11 +13,11 @@ from okrctl.core.diagnostics import Diagnostic, did_you_mean
 from okrctl.core.model import Cycle, KeyResult, Kpi, KRKind
 from okrctl.core.numbers import duration_days
 from okrctl.core.progress import settle
+from okrctl.load.written import as_written
 from okrctl.metrics.engine import CHECKINS
 from okrctl.metrics.source import Answer, Rejected, Request, Source
 from okrctl.rules.context import Context
 from okrctl.rules.registry import documented, rule
-from okrctl.written import as_written
 
 documented(
     "D001",

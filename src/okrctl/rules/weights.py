@@ -9,9 +9,9 @@ from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, Severity
 from okrctl.core.model import KeyResult, Kpi, KRKind
 from okrctl.core.progress import settle
+from okrctl.load.written import as_written
 from okrctl.rules.context import Context
 from okrctl.rules.registry import rule
-from okrctl.written import as_written
 
 E = Severity.ERROR
 TOLERANCE = 1e-6

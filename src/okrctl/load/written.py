@@ -14,7 +14,7 @@ from typing import Any
 
 from okrctl.core.model import KeyResult, Kpi, Scorecard
 from okrctl.core.numbers import plain_text
-from okrctl.yamlread import YamlList, YamlMap
+from okrctl.load.yamlread import YamlList, YamlMap
 
 # The number fields of goal records, as `okrctl diff` names them
 NUMBER_FIELDS = frozenset(

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from okrctl.configpaths import CONFIG_NAME
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic
 from okrctl.core.model import Cycle, Unit
-from okrctl.yamlread import YamlMap
+from okrctl.load.configpaths import CONFIG_NAME
+from okrctl.load.yamlread import YamlMap
 
 
 def key_position(node: Any, key: str) -> tuple[int, int]:

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from okrctl.config import CONFIG_NAME, Config, load_config
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic
 from okrctl.core.errors import OkrctlError
 from okrctl.core.model import GoalFile, Kpi, Objective, Scorecard
+from okrctl.load.config import CONFIG_NAME, Config, load_config
 
 _SKIP_DIRS = {".git", ".okrctl_cache", ".venv", "node_modules"}
 
@@ -201,7 +201,7 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
 
 def load_repository(start: Path, *, use_cache: bool = True, jobs: int | None = None) -> Repository:
     """Configuration and goal files of the repository around ``start``."""
-    from okrctl.filecache import parse_files
+    from okrctl.load.filecache import parse_files
 
     config = load_config(start)
     if config.has_errors():

@@ -9,7 +9,7 @@ from typing import Any
 
 from okrctl.core.model import Where
 from okrctl.core.numbers import NumberError, is_relative_text, parse_number
-from okrctl.yamlread import YamlMap
+from okrctl.load.yamlread import YamlMap
 
 
 def written_as_percent(raw: YamlMap, keys: tuple[str, ...]) -> bool:

@@ -27,10 +27,19 @@ from okrctl.core.model import (
     pack_positions,
 )
 from okrctl.core.numbers import is_relative_text, parse_target
-from okrctl.goalvalues import entries, flag, items, mapping, number, text, where, written_as_percent
-from okrctl.validate import RANGE_HINT, out_of_range, position, validate
-from okrctl.written import keep_text
-from okrctl.yamlread import YamlList, YamlMap, read_yaml
+from okrctl.load.goalvalues import (
+    entries,
+    flag,
+    items,
+    mapping,
+    number,
+    text,
+    where,
+    written_as_percent,
+)
+from okrctl.load.validate import RANGE_HINT, out_of_range, position, validate
+from okrctl.load.written import keep_text
+from okrctl.load.yamlread import YamlList, YamlMap, read_yaml
 
 _DEFAULTABLE = ("cycle", "unit", "owner", "level", "type", "perspective")
 _SCORING = ("zero_below", "full_at", "cap")

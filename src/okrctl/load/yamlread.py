@@ -22,14 +22,14 @@ from yaml._yaml import CParser
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from okrctl.yamlproblems import MAX_ALIAS_EXPANSION as MAX_ALIAS_EXPANSION
-from okrctl.yamlproblems import MAX_DEPTH as MAX_DEPTH
-from okrctl.yamlproblems import MAX_FILE_BYTES as MAX_FILE_BYTES
-from okrctl.yamlproblems import ReadProblem as ReadProblem
-from okrctl.yamlproblems import Stop, line_col, syntax_problem, too_deep
-from okrctl.yamlproblems import too_large as too_large
-from okrctl.yamlscalar import BOOLS, NULLS, resolve_plain
-from okrctl.yamlscalar import plain_scalar as plain_scalar
+from okrctl.load.yamlproblems import MAX_ALIAS_EXPANSION as MAX_ALIAS_EXPANSION
+from okrctl.load.yamlproblems import MAX_DEPTH as MAX_DEPTH
+from okrctl.load.yamlproblems import MAX_FILE_BYTES as MAX_FILE_BYTES
+from okrctl.load.yamlproblems import ReadProblem as ReadProblem
+from okrctl.load.yamlproblems import Stop, line_col, syntax_problem, too_deep
+from okrctl.load.yamlproblems import too_large as too_large
+from okrctl.load.yamlscalar import BOOLS, NULLS, resolve_plain
+from okrctl.load.yamlscalar import plain_scalar as plain_scalar
 
 # libyaml's composer recurses in C; beyond a few thousand levels it overflows the stack.
 # Documents that might nest that deep are composed by the Python composer instead,

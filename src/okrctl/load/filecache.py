@@ -24,20 +24,23 @@ from okrctl.core.errors import OkrctlError
 from okrctl.core.fileio import FileTooLarge, read_limited, settle_mode
 from okrctl.core.model import GoalFile
 from okrctl.core.signing import machine_key, sign, verified
-from okrctl.yamlread import MAX_FILE_BYTES, too_large
+from okrctl.load.yamlread import MAX_FILE_BYTES, too_large
 
 CACHE_DIR = ".okrctl_cache"
 _ENTRIES = "goals"
-_SOURCES = (
+_SOURCES = (  # the code a cached parse depends on, relative to the okrctl package
     "__init__.py",
-    "yamlread.py",
-    "validate.py",
-    "schemadef.py",
-    "goalfile.py",
+    "load/yamlread.py",
+    "load/yamlscalar.py",
+    "load/validate.py",
+    "load/schemadef.py",
+    "load/goalfile.py",
+    "load/goalvalues.py",
+    "load/written.py",
     "core/model.py",
     "core/numbers.py",
-    "written.py",
     "core/diagnostics.py",
+    "core/codes.py",
     "rules/registry.py",
     "rules/loading.py",
 )
@@ -45,7 +48,7 @@ _SOURCES = (
 
 def _fingerprint() -> bytes:
     digest = hashlib.blake2b(digest_size=16)
-    here = Path(__file__).parent
+    here = Path(__file__).resolve().parents[1]
     for name in _SOURCES:
         digest.update(name.encode())
         digest.update((here / name).read_bytes())
@@ -119,7 +122,7 @@ class _Store:
 
 def _parse_pickled(item: tuple[str, bytes]) -> bytes:
     """In a worker: parse, and hand back the pickle that both travels and gets cached."""
-    from okrctl.goalfile import parse_goal_file
+    from okrctl.load.goalfile import parse_goal_file
 
     return pickle.dumps(parse_goal_file(*item), protocol=pickle.HIGHEST_PROTOCOL)
 

@@ -8,19 +8,31 @@ Vendor keyword ``x-message`` gives the sentence okrctl prints when a value fails
 from __future__ import annotations
 
 from okrctl.core.numbers import NUMBER_PATTERN, RELATIVE_PATTERN
-from okrctl.schemaparts import AGGREGATES as AGGREGATES
-from okrctl.schemaparts import DATE_PATTERN as DATE_PATTERN
-from okrctl.schemaparts import DEFAULT_LEVELS as DEFAULT_LEVELS
-from okrctl.schemaparts import DEFAULT_PERSPECTIVES as DEFAULT_PERSPECTIVES
-from okrctl.schemaparts import DIRECTIONS as DIRECTIONS
-from okrctl.schemaparts import DURATION_PATTERN as DURATION_PATTERN
-from okrctl.schemaparts import ID_PATTERN as ID_PATTERN
-from okrctl.schemaparts import METRIC_PATTERN as METRIC_PATTERN
-from okrctl.schemaparts import PERIODS as PERIODS
-from okrctl.schemaparts import REF_PATTERN as REF_PATTERN
-from okrctl.schemaparts import SCHEMA_BASE as SCHEMA_BASE
-from okrctl.schemaparts import Schema as Schema
-from okrctl.schemaparts import date, enum, flag, frac, ident, metric, num, obj, ref, text, where
+from okrctl.load.schemaparts import AGGREGATES as AGGREGATES
+from okrctl.load.schemaparts import DATE_PATTERN as DATE_PATTERN
+from okrctl.load.schemaparts import DEFAULT_LEVELS as DEFAULT_LEVELS
+from okrctl.load.schemaparts import DEFAULT_PERSPECTIVES as DEFAULT_PERSPECTIVES
+from okrctl.load.schemaparts import DIRECTIONS as DIRECTIONS
+from okrctl.load.schemaparts import DURATION_PATTERN as DURATION_PATTERN
+from okrctl.load.schemaparts import ID_PATTERN as ID_PATTERN
+from okrctl.load.schemaparts import METRIC_PATTERN as METRIC_PATTERN
+from okrctl.load.schemaparts import PERIODS as PERIODS
+from okrctl.load.schemaparts import REF_PATTERN as REF_PATTERN
+from okrctl.load.schemaparts import SCHEMA_BASE as SCHEMA_BASE
+from okrctl.load.schemaparts import Schema as Schema
+from okrctl.load.schemaparts import (
+    date,
+    enum,
+    flag,
+    frac,
+    ident,
+    metric,
+    num,
+    obj,
+    ref,
+    text,
+    where,
+)
 
 _COMMON_GOAL = {
     "owner": text("Who is accountable, e.g. li.na."),

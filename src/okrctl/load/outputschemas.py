@@ -3,7 +3,7 @@ the input schemas by `okrctl schema`."""
 
 from __future__ import annotations
 
-from okrctl.schemadef import DATE_PATTERN, SCHEMA_BASE, SCHEMAS, Schema
+from okrctl.load.schemadef import DATE_PATTERN, SCHEMA_BASE, SCHEMAS, Schema
 
 _NUM_OR_NULL = {"type": ["number", "null"]}
 _TEXT_OR_NULL = {"type": ["string", "null"]}

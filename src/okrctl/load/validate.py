@@ -14,8 +14,8 @@ from typing import Any
 
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.numbers import describe
-from okrctl.schemadef import SCHEMAS
-from okrctl.yamlread import YamlList, YamlMap
+from okrctl.load.schemadef import SCHEMAS
+from okrctl.load.yamlread import YamlList, YamlMap
 
 Path = tuple[str | int, ...]
 
@@ -294,7 +294,7 @@ def out_of_range(data: Any) -> Iterator[tuple[int, int, str]]:
     ``numbers.MAX_MAGNITUDE`` / ``MIN_MAGNITUDE``), wherever it is written. The schemas
     check a number's notation only; values under ``TEXT_KEYS`` are names, not numbers."""
     from okrctl.core.numbers import NumberError, is_number_text, parse_number
-    from okrctl.yamlread import TEXT_KEYS, YamlList, YamlMap
+    from okrctl.load.yamlread import TEXT_KEYS, YamlList, YamlMap
 
     stack: list[tuple[Any, int, int]] = [(data, 1, 1)]
     while stack:

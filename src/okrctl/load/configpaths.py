@@ -13,7 +13,7 @@ from pathlib import Path
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic
 from okrctl.core.errors import ConfigError
-from okrctl.yamlread import YamlList
+from okrctl.load.yamlread import YamlList
 
 CONFIG_NAME = "okrctl.yaml"
 PATH_HINT = "write a path relative to okrctl.yaml, such as metrics/crm.csv or goals/**/*.yaml"

@@ -7,11 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from okrctl.configpaths import CONFIG_NAME as CONFIG_NAME
-from okrctl.configpaths import find_root as find_root
-from okrctl.configpaths import goal_globs, usable_path
-from okrctl.configpaths import inside as inside
-from okrctl.configsections import (
+from okrctl.core.codes import make
+from okrctl.core.diagnostics import Diagnostic, Severity
+from okrctl.core.errors import ConfigError
+from okrctl.core.model import Cycle, Unit
+from okrctl.core.numbers import MAX_DURATION_DAYS, duration_days, parse_number
+from okrctl.load.configpaths import CONFIG_NAME as CONFIG_NAME
+from okrctl.load.configpaths import find_root as find_root
+from okrctl.load.configpaths import goal_globs, usable_path
+from okrctl.load.configpaths import inside as inside
+from okrctl.load.configsections import (
     entries,
     key_position,
     read_cycles,
@@ -19,14 +24,9 @@ from okrctl.configsections import (
     text,
     unit_structure,
 )
-from okrctl.core.codes import make
-from okrctl.core.diagnostics import Diagnostic, Severity
-from okrctl.core.errors import ConfigError
-from okrctl.core.model import Cycle, Unit
-from okrctl.core.numbers import MAX_DURATION_DAYS, duration_days, parse_number
-from okrctl.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES, DURATION_PATTERN
-from okrctl.validate import RANGE_HINT, out_of_range, position, validate
-from okrctl.yamlread import YamlList, YamlMap, read_yaml
+from okrctl.load.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES, DURATION_PATTERN
+from okrctl.load.validate import RANGE_HINT, out_of_range, position, validate
+from okrctl.load.yamlread import YamlList, YamlMap, read_yaml
 
 DEFAULT_RATINGS: tuple[tuple[float, str], ...] = (
     (1.0, "S"),
@@ -116,7 +116,7 @@ DEFAULT_CHECKINS = "metrics/checkins.csv"
 def load_config(start: Path) -> Config:
     """Read okrctl.yaml found from ``start``. Unreadable files raise ``ConfigError``."""
     from okrctl.core.fileio import FileTooLarge, read_limited
-    from okrctl.yamlread import MAX_FILE_BYTES, too_large
+    from okrctl.load.yamlread import MAX_FILE_BYTES, too_large
 
     root = find_root(start)
     path = root / CONFIG_NAME
