@@ -63,7 +63,7 @@ schemas: $(STAMP)
 	$(BIN)/okrctl schema --output schemas
 
 docs: $(STAMP)
-	$(BIN)/python -c "from okrctl.ruledocs import rules_markdown; import sys; sys.stdout.write(rules_markdown())" > docs/rules.md
+	$(BIN)/python -c "from okrctl.rules.docs import rules_markdown; import sys; sys.stdout.write(rules_markdown())" > docs/rules.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py

@@ -8,8 +8,8 @@ import pytest
 
 import okrctl.load.goalfile
 from conftest import MINIMAL_GOAL, MakeRepo
-from okrctl.check import check
 from okrctl.load.filecache import CACHE_DIR
+from okrctl.rules.runner import check
 
 
 @pytest.fixture

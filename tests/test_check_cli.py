@@ -290,13 +290,13 @@ def test_bad_option_is_exit_2() -> None:
 def test_internal_error_is_exit_3_and_asks_for_a_report(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    import okrctl.check
+    import okrctl.rules.runner
     from okrctl.cli.commands import app
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(okrctl.check, "check", boom)
+    monkeypatch.setattr(okrctl.rules.runner, "check", boom)
     runner = CliRunner()
     result = runner.invoke(app, ["check", "-C", str(BROKEN)])
     assert result.exit_code == 3

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import ROOT, run_okrctl
-from okrctl.ruledocs import rules_markdown
+from okrctl.rules.docs import rules_markdown
 from okrctl.rules.registry import all_rules
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from conftest import MINIMAL_GOAL, SHARED, MakeRepo, run_okrctl
-from okrctl.check import check
 from okrctl.core.diagnostics import Severity
 from okrctl.load import yamlread
+from okrctl.rules.runner import check
 
 CORPUS = SHARED / "corpora" / "yaml-test-suite"
 CASES = sorted(p.parent.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("in.yaml"))

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_GOAL, SHARED, MakeRepo, run_okrctl
-from okrctl.check import check
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, open_dialect, read_records
 from okrctl.metrics.duck import DuckSource
 from okrctl.metrics.memory import TableSource
 from okrctl.metrics.source import Request
+from okrctl.rules.runner import check
 
 SPECTRUM = SHARED / "corpora" / "csv-spectrum"
 SPECTRUM_FILES = (

@@ -35,8 +35,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, MakeRepo, run_okrctl
+from okrctl.metrics.rejected import DataWarning
 from okrctl.metrics.source import DataProblem, Rejected
-from okrctl.rejected import DataWarning
 
 AS_OF = ("--as-of", "2026-12-05")
 FOOTNOTE = (

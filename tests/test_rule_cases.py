@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 import yaml
 
-from okrctl.check import check
 from okrctl.rules.registry import FAMILIES, all_rules
+from okrctl.rules.runner import check
 
 CASES_DIR = Path(__file__).resolve().parent / "rule_cases"
 DEFAULT_AS_OF = dt.date(2026, 11, 30)

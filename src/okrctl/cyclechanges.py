@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from okrctl.core.i18n import text
 
 if TYPE_CHECKING:
-    from okrctl.gitrepo import GitRepo
+    from okrctl.git.revisions import GitRepo
     from okrctl.goaldiff import FieldChange
 
 
@@ -59,7 +59,7 @@ def not_read(reason: str, lang: str) -> CycleChanges:
 def cycle_base(git: GitRepo, start: dt.date) -> str:
     """The commit the cycle's changes are counted from; a HistoryGap when the clone's
     history does not reach it or does not hold every commit after it."""
-    from okrctl.githistory import HistoryGap, find_cuts, first_parent_cut, range_cut
+    from okrctl.git.shallow import HistoryGap, find_cuts, first_parent_cut, range_cut
 
     cuts = find_cuts(git)
     base = git.run(
@@ -91,8 +91,8 @@ def cycle_base(git: GitRepo, start: dt.date) -> str:
 
 def cycle_changes(root: Path, start: dt.date, as_of: dt.date, lang: str) -> CycleChanges:
     from okrctl.core.errors import GitError
-    from okrctl.githistory import SHALLOW, HistoryGap
-    from okrctl.gitrepo import open_git
+    from okrctl.git.revisions import open_git
+    from okrctl.git.shallow import SHALLOW, HistoryGap
     from okrctl.goaldiff import goal_diff
 
     try:

@@ -30,8 +30,8 @@ from okrctl.core.progress import (
 from okrctl.load.config import Config
 from okrctl.load.schemadef import AGGREGATES, DIRECTIONS, PERIODS
 from okrctl.metrics.engine import CHECKINS, MetricData
+from okrctl.metrics.rejected import row_note, unique
 from okrctl.metrics.source import NO_DATA, Answer, Rejected, Request
-from okrctl.rejected import row_note, unique
 from okrctl.rules.context import Context
 
 

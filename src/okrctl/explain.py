@@ -12,8 +12,8 @@ from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.model import Cycle, Ref
 from okrctl.evaluate import Evaluator, KpiResult, KRResult, ObjectiveResult
+from okrctl.metrics.rejected import unique
 from okrctl.metrics.source import Rejected, Request, UsedRow
-from okrctl.rejected import unique
 from okrctl.workspace import Workspace
 
 

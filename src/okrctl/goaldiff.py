@@ -21,7 +21,7 @@ from okrctl.load.written import as_written, range_written
 from okrctl.rules.context import Context
 
 if TYPE_CHECKING:
-    from okrctl.gitrepo import GitRepo
+    from okrctl.git.revisions import GitRepo
 
 Entity = Objective | KeyResult | Kpi | Scorecard
 
@@ -281,8 +281,8 @@ def goal_diff(
 ) -> GoalDiff:
     """Compare the goals at ``base_revision`` with ``head_revision`` (default: the working
     tree), and find the goal-post moves among the changes."""
-    from okrctl.githistory import require_range
-    from okrctl.gitrepo import WORKTREE, open_git
+    from okrctl.git.revisions import WORKTREE, open_git
+    from okrctl.git.shallow import require_range
 
     with open_git(root) as git:
         base = git.snapshot(base_revision)

@@ -10,13 +10,13 @@ from typing import Any
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.model import GoalFile, KeyResult, Kpi
-from okrctl.githistory import require_line
-from okrctl.gitrepo import Commit, GitRepo, glob_regex, open_git
+from okrctl.git.revisions import Commit, GitRepo, glob_regex, open_git
+from okrctl.git.shallow import require_line
 from okrctl.goaldiff import _FIELD_SETS, _PREFIX, FieldChange, _entries, _fields
 from okrctl.load.config import CONFIG_NAME, Config, parse_config
 from okrctl.load.repository import Repository
+from okrctl.metrics.rejected import DataWarning, warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.rejected import DataWarning, warnings_for
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from okrctl import goalsplice
-from okrctl.check import apply_settings, run_rules
 from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import locked, write_atomic
@@ -25,6 +24,7 @@ from okrctl.load.goalfile import parse_goal_file
 from okrctl.load.repository import Repository, load_repository
 from okrctl.load.schemadef import ID_PATTERN
 from okrctl.rules.context import Context
+from okrctl.rules.runner import apply_settings, run_rules
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 MODELINE = "# yaml-language-server: $schema={}schemas/goals.schema.json\n"

@@ -22,8 +22,8 @@ from okrctl.core.progress import (
 from okrctl.cyclechanges import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
 from okrctl.forecast import Forecast, Series, forecast, value_series
+from okrctl.metrics.rejected import DataWarning, unique, warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.rejected import DataWarning, unique, warnings_for
 from okrctl.reviews import read_reviews
 from okrctl.rules.context import alignment_stats
 from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why

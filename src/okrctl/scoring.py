@@ -13,8 +13,8 @@ from okrctl.core.model import GoalType, Kpi, Objective, Scorecard
 from okrctl.core.progress import Status, reaches, settle
 from okrctl.evaluate import Evaluation, KpiResult, ObjectiveResult
 from okrctl.load.config import Config
+from okrctl.metrics.rejected import DataWarning, unique, warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.rejected import DataWarning, unique, warnings_for
 from okrctl.rules.bsc import chain_order
 from okrctl.rules.context import Context
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from okrctl.core.progress import Status
 from okrctl.evaluate import Evaluation, KpiResult, KRResult, ObjectiveResult
+from okrctl.metrics.rejected import DataWarning, row_note, warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.rejected import DataWarning, row_note, warnings_for
 from okrctl.rules.context import Context
 
 

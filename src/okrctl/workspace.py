@@ -69,7 +69,7 @@ def context(repo: Repository, *, validate: bool = True) -> Context:
         )
     ctx = Context.build(repo)
     if validate:
-        from okrctl.check import apply_settings, run_rules
+        from okrctl.rules.runner import apply_settings, run_rules
 
         errors = [
             d

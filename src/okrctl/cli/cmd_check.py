@@ -14,7 +14,7 @@ from okrctl.cli.base import DebugOption, RepoOption, app, use_color
 from okrctl.cli.errors import handle_errors
 
 if TYPE_CHECKING:
-    from okrctl.check import CheckResult
+    from okrctl.rules.runner import CheckResult
 
 
 class CheckFormat(enum.StrEnum):
@@ -77,7 +77,7 @@ def check(
     """
     import gc
 
-    from okrctl.check import check as run_check
+    from okrctl.rules.runner import check as run_check
 
     # a short-lived process holding tens of thousands of records: the cyclic collector
     # would only rescan them (30% of a large repository's run time)
@@ -177,7 +177,7 @@ def rules(
     """List the rules `okrctl check` applies, or explain one."""
     from okrctl.core.errors import UsageError
     from okrctl.render.escape import one_line
-    from okrctl.ruledocs import rule_text
+    from okrctl.rules.docs import rule_text
     from okrctl.rules.registry import all_rules, lookup
 
     if code is not None:

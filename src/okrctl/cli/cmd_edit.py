@@ -143,7 +143,7 @@ def _insert(repo: Path | None, kind: str, fields: Mapping[str, object], file: st
     try:
         added = add(root, kind, fields, file=file)
     except InvalidEntry as invalid:
-        from okrctl.check import CheckResult, Summary
+        from okrctl.rules.runner import CheckResult, Summary
 
         result = CheckResult(
             root, tuple(invalid.diagnostics), Summary(0, 0, 0, 0, 0, 0, 0, 0, 0), False
@@ -356,7 +356,7 @@ def roll(
     where the new value comes from."""
     import datetime as dt
 
-    from okrctl.rejected import by_file, row_note, warnings_for
+    from okrctl.metrics.rejected import by_file, row_note, warnings_for
     from okrctl.render.escape import one_line
     from okrctl.roll import plan_roll, write_roll
     from okrctl.workspace import open_workspace, parse_day

@@ -2,7 +2,7 @@
 default severity. The bottom of the house: loaders and rules make diagnostics with
 ``diagnostics.make`` from this table alone; what each code checks, and its documentation,
 live with the rule family that emits it (``okrctl.rules``); the checker grades each
-diagnostic by okrctl.yaml's ``rules:`` (``okrctl.check.apply_settings``).
+diagnostic by okrctl.yaml's ``rules:`` (``okrctl.rules.runner.apply_settings``).
 """
 
 from __future__ import annotations

@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 from typing import IO
 
-from okrctl.check import CheckResult
 from okrctl.core.codes import CODES
 from okrctl.core.diagnostics import Severity
 from okrctl.render.check_text import summary_line
 from okrctl.render.escape import github_data, github_property, markdown
+from okrctl.rules.runner import CheckResult
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 SUMMARY_ROWS = 500

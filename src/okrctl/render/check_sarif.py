@@ -6,10 +6,10 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from okrctl import __version__
-from okrctl.check import CheckResult
 from okrctl.core.diagnostics import Severity
 from okrctl.render import json_out
 from okrctl.rules.registry import all_rules
+from okrctl.rules.runner import CheckResult
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import IO
 
-from okrctl.check import CheckResult, Summary
 from okrctl.core.codes import CODES
 from okrctl.core.diagnostics import Diagnostic, Severity
 from okrctl.render.escape import one_line
+from okrctl.rules.runner import CheckResult, Summary
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -8,8 +8,8 @@ from okrctl.core.model import KRKind
 from okrctl.core.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
 from okrctl.core.shown import number, numbers, percent, percents, scale_for
 from okrctl.explain import Explanation, KpiExplanation, KRExplanation, ObjectiveExplanation
+from okrctl.metrics.rejected import row_note
 from okrctl.metrics.source import Rejected, UsedRow
-from okrctl.rejected import row_note
 from okrctl.render.escape import one_line
 
 MAX_ROWS = 40

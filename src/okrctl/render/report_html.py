@@ -9,8 +9,8 @@ from okrctl.core.i18n import text
 from okrctl.core.progress import Status
 from okrctl.core.shown import number, percent
 from okrctl.cyclechanges import ChangeEntry
+from okrctl.metrics.rejected import by_file, count_note, row_note
 from okrctl.metrics.source import Rejected
-from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render import report_columns as columns
 from okrctl.render.diff_out import field_value
 from okrctl.render.escape import html_text

@@ -7,8 +7,8 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.forecast import Forecast
+from okrctl.metrics.rejected import warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.rejected import warnings_for
 from okrctl.render import json_out
 from okrctl.render.diff_out import field_dict
 from okrctl.render.report_sections import SECTIONS

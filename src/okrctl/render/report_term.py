@@ -7,8 +7,8 @@ from typing import IO, Any
 from okrctl.core.i18n import text
 from okrctl.core.progress import Status
 from okrctl.core.shown import number, percent
+from okrctl.metrics.rejected import by_file, count_note, row_note
 from okrctl.metrics.source import Rejected
-from okrctl.rejected import by_file, count_note, row_note
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.report_sections import walk

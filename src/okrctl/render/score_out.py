@@ -10,8 +10,8 @@ from typing import IO, Any
 from okrctl import __version__
 from okrctl.checkin import neutralise
 from okrctl.core.shown import percent
+from okrctl.metrics.rejected import by_file, row_note, warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.rejected import by_file, row_note, warnings_for
 from okrctl.render import json_out
 from okrctl.render.console import make_console
 from okrctl.render.escape import markdown, one_line

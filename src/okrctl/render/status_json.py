@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from okrctl import __version__
-from okrctl.rejected import warnings_for
+from okrctl.metrics.rejected import warnings_for
 from okrctl.render import json_out
 from okrctl.status import StatusTree
 

@@ -6,7 +6,7 @@ from typing import IO
 
 from okrctl.core.progress import Status
 from okrctl.core.shown import pair, percent
-from okrctl.rejected import by_file
+from okrctl.metrics.rejected import by_file
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.status_style import SYMBOLS

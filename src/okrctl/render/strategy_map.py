@@ -8,8 +8,8 @@ from typing import IO
 
 from okrctl.core.progress import Status
 from okrctl.core.shown import percent
+from okrctl.metrics.rejected import by_file, row_note, warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.rejected import by_file, row_note, warnings_for
 from okrctl.render.escape import one_line
 from okrctl.render.status_style import FILLS, SYMBOLS
 from okrctl.render.status_style import REJECTED_MARK as MARK

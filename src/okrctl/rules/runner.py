@@ -164,7 +164,7 @@ def check(
     day = as_of or dt.date.today()
     ctx, diagnostics = diagnose(repo, data=data, as_of=day)
     if changed_since is not None:
-        from okrctl.changescope import ChangeScope
+        from okrctl.git.scope import ChangeScope
 
         scope = ChangeScope.since(repo, changed_since)
         shared = ctx.data if ctx is not None else None

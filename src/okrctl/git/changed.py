@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from okrctl.gitrepo import GitRepo
+    from okrctl.git.revisions import GitRepo
 
 
 def changed_files(root: Path, revision: str) -> set[str]:
     """Paths (relative to ``root``) changed since ``revision``, including uncommitted and
     untracked files."""
-    from okrctl.gitrepo import open_git
+    from okrctl.git.revisions import open_git
 
     with open_git(root) as git:
         return changed_paths(git, revision)

@@ -176,8 +176,8 @@ class ChangeScope:
 
     @classmethod
     def since(cls, head: Repository, revision: str) -> ChangeScope:
-        from okrctl.gitrepo import open_git
-        from okrctl.gitutil import changed_paths
+        from okrctl.git.changed import changed_paths
+        from okrctl.git.revisions import open_git
 
         with open_git(head.root) as git:
             files = changed_paths(git, revision)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from okrctl.core.errors import GitError
-from okrctl.gitrepo import GitRepo
+from okrctl.git.revisions import GitRepo
 
 SHALLOW = "shallow clone"
 GRAFTED = "grafted history"
