@@ -170,7 +170,7 @@ def _git_children() -> list[str]:
 def test_no_git_process_is_left_behind(history: Path) -> None:
     import datetime as dt
 
-    from okrctl.goaldiff import goal_diff
+    from okrctl.review.diff import goal_diff
 
     # the probe sees a git child that is still running (so an empty answer means something)
     probe = subprocess.Popen(["git", "cat-file", "--batch"], stdin=subprocess.PIPE, cwd=history)

@@ -24,8 +24,8 @@ from okrctl.core.progress import (
     settle,
     stepped_score,
 )
+from okrctl.evaluate.scoring import rating_for
 from okrctl.load.config import Config
-from okrctl.scoring import rating_for
 
 CONFIG = """\
 okrctl: 1

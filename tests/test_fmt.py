@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, MakeRepo, run_okrctl
-from okrctl.fmt import KEY_RESULT, OBJECTIVE, format_text
+from okrctl.edit.fmt import KEY_RESULT, OBJECTIVE, format_text
 from okrctl.load.goalfile import parse_goal_file
 
 MESSY = """\

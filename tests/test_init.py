@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_okrctl
-from okrctl.init import INDUSTRIES, STAGES, plan
+from okrctl.edit.init import INDUSTRIES, STAGES, plan
 
 
 @pytest.mark.parametrize("industry", INDUSTRIES)

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-import okrctl.evaluate
-import okrctl.report
+import okrctl.evaluate.evaluator
+import okrctl.evaluate.scoring
+import okrctl.review.report
 import okrctl.rules.context
-import okrctl.scoring
 from conftest import run_okrctl
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
@@ -30,7 +30,12 @@ DAY = "2026-11-30"  # in the generated cycle, 2026-Q4
 # where the numbers are computed from the loaded goals
 COMPUTING = {
     module.__file__
-    for module in (okrctl.evaluate, okrctl.report, okrctl.scoring, okrctl.rules.context)
+    for module in (
+        okrctl.evaluate.evaluator,
+        okrctl.review.report,
+        okrctl.evaluate.scoring,
+        okrctl.rules.context,
+    )
 }
 
 

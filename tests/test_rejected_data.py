@@ -251,10 +251,10 @@ PLAIN = (
 def test_duckdb_reads_the_plain_export_itself(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from okrctl.evaluate import evaluate
+    from okrctl.evaluate.evaluator import evaluate
+    from okrctl.evaluate.workspace import open_workspace
     from okrctl.metrics import engine
     from okrctl.metrics.duck import DuckSource
-    from okrctl.workspace import open_workspace
 
     (repo / "metrics" / "fin.csv").write_bytes(PLAIN.encode("gb18030"))
     monkeypatch.setattr(engine, "LARGE_FILE_BYTES", 0)

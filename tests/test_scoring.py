@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, FIXTURES, MakeRepo, golden, run_okrctl
+from okrctl.evaluate.scoring import bonus_for, rating_for
 from okrctl.load.config import Config
-from okrctl.scoring import bonus_for, rating_for
 
 DIAMOND = FIXTURES / "bsc-diamond"
 MFG = EXAMPLES / "manufacturing"

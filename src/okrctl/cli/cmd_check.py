@@ -84,7 +84,7 @@ def check(
     gc.disable()
 
     start = (repo or Path.cwd()).resolve()
-    from okrctl.workspace import parse_day
+    from okrctl.evaluate.workspace import parse_day
 
     day = parse_day(as_of, "--as-of") if as_of else None
     result = run_check(

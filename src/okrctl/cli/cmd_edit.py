@@ -13,8 +13,8 @@ from okrctl.cli.base import DebugOption, RepoOption, app
 from okrctl.cli.errors import EXIT_FINDINGS, EXIT_USAGE, handle_errors
 
 if TYPE_CHECKING:
-    from okrctl.fmt import Formatted
-    from okrctl.newgoal import Added
+    from okrctl.edit.fmt import Formatted
+    from okrctl.edit.newgoal import Added
 
 DIFF_LINES = 20  # of a file's diff that `fmt --check` prints
 
@@ -46,7 +46,7 @@ def fmt(
     """Put goal files and okrctl.yaml in canonical key order and layout, keeping comments
     and line endings."""
     from okrctl.core.errors import UsageError
-    from okrctl.fmt import format_files
+    from okrctl.edit.fmt import format_files
     from okrctl.load.config import CONFIG_NAME, find_root, inside, load_config
     from okrctl.load.repository import discover
     from okrctl.render.escape import one_line
@@ -133,8 +133,8 @@ def _report_added(added: Added) -> None:
 
 def _insert(repo: Path | None, kind: str, fields: Mapping[str, object], file: str | None) -> None:
     from okrctl.core.errors import UsageError
+    from okrctl.edit.newgoal import InvalidEntry, add
     from okrctl.load.config import find_root, inside
-    from okrctl.newgoal import InvalidEntry, add
     from okrctl.render.check_text import render_plain
 
     root = find_root((repo or Path.cwd()).resolve())
@@ -310,7 +310,7 @@ def init(
     a CI workflow and a pre-commit config."""
     import datetime as dt
 
-    from okrctl.init import write
+    from okrctl.edit.init import write
     from okrctl.render.escape import one_line
 
     created = write(directory, template, industry, dt.date.today(), force=force)
@@ -356,10 +356,10 @@ def roll(
     where the new value comes from."""
     import datetime as dt
 
+    from okrctl.edit.roll import plan_roll, write_roll
+    from okrctl.evaluate.workspace import open_workspace, parse_day
     from okrctl.metrics.rejected import by_file, row_note, warnings_for
     from okrctl.render.escape import one_line
-    from okrctl.roll import plan_roll, write_roll
-    from okrctl.workspace import open_workspace, parse_day
 
     workspace = open_workspace((repo or Path.cwd()).resolve())
     day = parse_day(as_of, "--as-of") if as_of else dt.date.today()

@@ -55,10 +55,10 @@ def diff(
     flags goal posts moved after a cycle started."""
     import datetime as dt
 
-    from okrctl.goaldiff import goal_diff
+    from okrctl.evaluate.workspace import parse_day
     from okrctl.load.config import find_root
     from okrctl.render import diff_out
-    from okrctl.workspace import parse_day
+    from okrctl.review.diff import goal_diff
 
     root = find_root((repo or Path.cwd()).resolve())
     day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
@@ -92,10 +92,10 @@ def goal_history(
     """The timeline of one goal: each commit that changed it, and its value at the time."""
     import datetime as dt
 
-    from okrctl.history import history
+    from okrctl.evaluate.workspace import parse_day
     from okrctl.load.config import find_root
     from okrctl.render import history_out
-    from okrctl.workspace import parse_day
+    from okrctl.review.history import history
 
     root = find_root((repo or Path.cwd()).resolve())
     day = parse_day(as_of, "--as-of") if as_of else dt.date.today()

@@ -79,9 +79,9 @@ def status(
 
     from okrctl.core.errors import UsageError
     from okrctl.core.progress import Status
-    from okrctl.evaluate import evaluate
-    from okrctl.status import Filters, build, build_by_perspective
-    from okrctl.workspace import open_view
+    from okrctl.evaluate.evaluator import evaluate
+    from okrctl.evaluate.status import Filters, build, build_by_perspective
+    from okrctl.evaluate.workspace import open_view
 
     gc.disable()
     statuses = set()
@@ -132,9 +132,9 @@ def explain(
     """How a number was computed: formula, inputs, the data rows used, pace and status."""
     import datetime as dt
 
-    from okrctl.explain import explain as run_explain
+    from okrctl.evaluate.explain import explain as run_explain
+    from okrctl.evaluate.workspace import open_workspace, parse_day
     from okrctl.render.explain_text import render
-    from okrctl.workspace import open_workspace, parse_day
 
     workspace = open_workspace((repo or Path.cwd()).resolve())
     day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
@@ -171,10 +171,10 @@ def checkin(
     """Record a manual value for a key result without a data feed."""
     import datetime as dt
 
-    from okrctl.checkin import checkin as run_checkin
     from okrctl.core.shown import number
+    from okrctl.edit.checkin import checkin as run_checkin
+    from okrctl.evaluate.workspace import open_workspace, parse_day
     from okrctl.render.escape import one_line
-    from okrctl.workspace import open_workspace, parse_day
 
     # recording a value computes nothing: an error elsewhere does not block it
     workspace = open_workspace((repo or Path.cwd()).resolve(), validate=False)

@@ -74,8 +74,8 @@ def report(
 
     from okrctl.core.errors import UsageError
     from okrctl.core.i18n import LANGUAGES, default_language
-    from okrctl.report import build_report
-    from okrctl.workspace import open_view
+    from okrctl.evaluate.workspace import open_view
+    from okrctl.review.report import build_report
 
     gc.disable()
     language = lang or default_language()

@@ -22,8 +22,8 @@ from okrctl.cli.base import (
 from okrctl.cli.errors import handle_errors
 
 if TYPE_CHECKING:
-    from okrctl.evaluate import Evaluation
-    from okrctl.workspace import Workspace
+    from okrctl.evaluate.evaluator import Evaluation
+    from okrctl.evaluate.workspace import Workspace
 
 
 class ScoreFormat(enum.StrEnum):
@@ -39,8 +39,8 @@ def _evaluation(
     """Open the repository and evaluate the chosen cycle on the chosen date."""
     import gc
 
-    from okrctl.evaluate import evaluate
-    from okrctl.workspace import open_view
+    from okrctl.evaluate.evaluator import evaluate
+    from okrctl.evaluate.workspace import open_view
 
     gc.disable()
     workspace, chosen, when = open_view(repo, cycle, as_of, unit)
@@ -87,8 +87,8 @@ def score(
 ) -> None:
     """Scorecards: OKR score, KPI score, total, rating and bonus multiplier per owner or
     team, and the balanced scorecards."""
+    from okrctl.evaluate.scoring import score_report
     from okrctl.render import score_out
-    from okrctl.scoring import score_report
 
     workspace, evaluation = _evaluation(repo, cycle, as_of, unit)
     _refuse_bad_weights(workspace)
@@ -120,8 +120,8 @@ def why(
 ) -> None:
     """Why is this measure red? Walk the strategy map upstream to the off-track drivers."""
     from okrctl.core.errors import UsageError
+    from okrctl.evaluate.scoring import why as run_why
     from okrctl.render.strategy_map import render_why
-    from okrctl.scoring import why as run_why
 
     workspace, evaluation = _evaluation(repo, cycle, as_of)
     results = run_why(workspace.ctx, evaluation, ident)
@@ -157,8 +157,8 @@ def strategy_map(
 ) -> None:
     """Draw the strategy map of the balanced scorecards with each measure's status."""
     from okrctl.core.errors import UsageError
+    from okrctl.evaluate.scoring import Scorer
     from okrctl.render import strategy_map as maps
-    from okrctl.scoring import Scorer
 
     workspace, evaluation = _evaluation(repo, cycle, as_of)
     cards = Scorer(workspace.ctx, evaluation).balanced()

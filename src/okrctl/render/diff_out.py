@@ -6,9 +6,9 @@ import json
 from typing import IO, Any
 
 from okrctl import __version__
-from okrctl.goaldiff import Change, FieldChange, GoalDiff, GoalPost
 from okrctl.render import json_out
 from okrctl.render.escape import markdown, markdown_code, one_line
+from okrctl.review.diff import Change, FieldChange, GoalDiff, GoalPost
 
 FOLD_AFTER = 15
 

@@ -7,7 +7,7 @@ from typing import IO
 from okrctl.core.model import KRKind
 from okrctl.core.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
 from okrctl.core.shown import number, numbers, percent, percents, scale_for
-from okrctl.explain import Explanation, KpiExplanation, KRExplanation, ObjectiveExplanation
+from okrctl.evaluate.explain import Explanation, KpiExplanation, KRExplanation, ObjectiveExplanation
 from okrctl.metrics.rejected import row_note
 from okrctl.metrics.source import Rejected, UsedRow
 from okrctl.render.escape import one_line

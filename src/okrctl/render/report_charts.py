@@ -8,10 +8,10 @@ import datetime as dt
 from okrctl.core.i18n import text
 from okrctl.core.progress import Status
 from okrctl.core.shown import percent
+from okrctl.evaluate.scoring import BalancedCard
 from okrctl.render.escape import html_text as _e
 from okrctl.render.status_style import FILLS
-from okrctl.report import KREntry
-from okrctl.scoring import BalancedCard
+from okrctl.review.report import KREntry
 
 COLOR = {
     Status.GREEN: "#2e7d32",

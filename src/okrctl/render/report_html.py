@@ -8,7 +8,6 @@ from typing import IO
 from okrctl.core.i18n import text
 from okrctl.core.progress import Status
 from okrctl.core.shown import number, percent
-from okrctl.cyclechanges import ChangeEntry
 from okrctl.metrics.rejected import by_file, count_note, row_note
 from okrctl.metrics.source import Rejected
 from okrctl.render import report_columns as columns
@@ -20,7 +19,8 @@ from okrctl.render.report_sections import walk
 from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import status_key
-from okrctl.report import KREntry, ObjectiveEntry, Report
+from okrctl.review.cycle import ChangeEntry
+from okrctl.review.report import KREntry, ObjectiveEntry, Report
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;

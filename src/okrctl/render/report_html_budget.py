@@ -16,7 +16,7 @@ from okrctl.core.i18n import text
 from okrctl.core.progress import Status, settle
 from okrctl.core.shown import percent
 from okrctl.render.report_html import _e, _row, _status, _table, render
-from okrctl.report import ObjectiveEntry, Report
+from okrctl.review.report import ObjectiveEntry, Report
 
 BUDGET = 5_000_000  # bytes of HTML; the full review of 2,000 goal files is about 56 MB
 

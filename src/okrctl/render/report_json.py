@@ -6,13 +6,13 @@ import datetime as dt
 from typing import IO, Any
 
 from okrctl import __version__
-from okrctl.forecast import Forecast
+from okrctl.evaluate.forecast import Forecast
 from okrctl.metrics.rejected import warnings_for
 from okrctl.metrics.source import Rejected
 from okrctl.render import json_out
 from okrctl.render.diff_out import field_dict
 from okrctl.render.report_sections import SECTIONS
-from okrctl.report import KREntry, Report
+from okrctl.review.report import KREntry, Report
 
 # 2: `warnings` holds objects (kind, message, and for rejected data file, metric, lines...)
 REPORT_FORMAT_VERSION = 2

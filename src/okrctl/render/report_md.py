@@ -8,7 +8,6 @@ from typing import IO
 from okrctl.core.i18n import text
 from okrctl.core.progress import Status
 from okrctl.core.shown import number, percent
-from okrctl.cyclechanges import ChangeEntry
 from okrctl.metrics.rejected import by_file, count_note, row_note
 from okrctl.metrics.source import Rejected
 from okrctl.render import report_columns as columns
@@ -20,7 +19,8 @@ from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import status_key
 from okrctl.render.strategy_map import render_mermaid
-from okrctl.report import KREntry, Report
+from okrctl.review.cycle import ChangeEntry
+from okrctl.review.report import KREntry, Report
 
 FOLD_ROWS = 25
 # a GitHub job summary holds at most 1 MiB: longer tables show their first rows and say

@@ -15,7 +15,7 @@ from okrctl.render.report_sections import walk
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import SYMBOLS, status_key
 from okrctl.render.status_style import TERMINAL_COLORS as COLORS
-from okrctl.report import ObjectiveEntry, Report
+from okrctl.review.report import ObjectiveEntry, Report
 
 _TICKS = "▁▂▃▄▅▆▇█"
 

@@ -8,15 +8,15 @@ from collections.abc import Collection
 from typing import IO, Any
 
 from okrctl import __version__
-from okrctl.checkin import neutralise
 from okrctl.core.shown import percent
+from okrctl.edit.checkin import neutralise
+from okrctl.evaluate.scoring import BalancedCard, Card, MeasureScore, ScoreReport, Synergy
 from okrctl.metrics.rejected import by_file, row_note, warnings_for
 from okrctl.metrics.source import Rejected
 from okrctl.render import json_out
 from okrctl.render.console import make_console
 from okrctl.render.escape import markdown, one_line
 from okrctl.render.status_style import REJECTED_MARK as MARK
-from okrctl.scoring import BalancedCard, Card, MeasureScore, ScoreReport, Synergy
 
 SCORE_FORMAT_VERSION = 1
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.evaluate.status import StatusTree
 from okrctl.metrics.rejected import warnings_for
 from okrctl.render import json_out
-from okrctl.status import StatusTree
 
 STATUS_FORMAT_VERSION = 1
 

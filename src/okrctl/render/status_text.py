@@ -6,12 +6,12 @@ from typing import IO
 
 from okrctl.core.progress import Status
 from okrctl.core.shown import pair, percent
+from okrctl.evaluate.status import Row, StatusTree
 from okrctl.metrics.rejected import by_file
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.status_style import SYMBOLS
 from okrctl.render.status_style import TERMINAL_COLORS as COLORS
-from okrctl.status import Row, StatusTree
 
 BAR = 12
 

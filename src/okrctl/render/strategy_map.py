@@ -8,12 +8,12 @@ from typing import IO
 
 from okrctl.core.progress import Status
 from okrctl.core.shown import percent
+from okrctl.evaluate.scoring import BalancedCard, WhyResult
 from okrctl.metrics.rejected import by_file, row_note, warnings_for
 from okrctl.metrics.source import Rejected
 from okrctl.render.escape import one_line
 from okrctl.render.status_style import FILLS, SYMBOLS
 from okrctl.render.status_style import REJECTED_MARK as MARK
-from okrctl.scoring import BalancedCard, WhyResult
 
 
 def _node_id(ident: str) -> str:

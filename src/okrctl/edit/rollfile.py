@@ -21,7 +21,7 @@ from typing import Any
 
 from okrctl.core.errors import UsageError
 from okrctl.core.numbers import SUFFIXES
-from okrctl.fmt import KEY_RESULT, _yaml
+from okrctl.edit.fmt import KEY_RESULT, _yaml
 
 KEEP_TOP = ("defaults", "objectives")
 DROP_KR_KEYS = ("plan",)

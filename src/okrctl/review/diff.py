@@ -353,7 +353,7 @@ def goal_diff(
 def _lagging(repo: Repository, as_of: dt.date) -> set[str]:
     """Key results behind pace on ``as_of`` (yellow or red), by OBJ/KR."""
     from okrctl.core.progress import Status
-    from okrctl.evaluate import Evaluator
+    from okrctl.evaluate.evaluator import Evaluator
     from okrctl.metrics.engine import MetricData
 
     if repo.config.has_errors():

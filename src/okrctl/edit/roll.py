@@ -26,17 +26,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from okrctl import rollfile
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import check_writable, locked, read_limited, write_atomic
 from okrctl.core.model import Cycle, GoalType, KRKind, Objective
 from okrctl.core.numbers import Relative
-from okrctl.evaluate import Evaluator, KRResult
+from okrctl.edit import rollfile
+from okrctl.evaluate.evaluator import Evaluator, KRResult
+from okrctl.evaluate.workspace import Workspace
 from okrctl.load.yamlread import MAX_FILE_BYTES, decode
 from okrctl.metrics.source import Rejected
 from okrctl.rules.context import Context
-from okrctl.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from okrctl.core.i18n import text
 
 if TYPE_CHECKING:
     from okrctl.git.revisions import GitRepo
-    from okrctl.goaldiff import FieldChange
+    from okrctl.review.diff import FieldChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ def cycle_changes(root: Path, start: dt.date, as_of: dt.date, lang: str) -> Cycl
     from okrctl.core.errors import GitError
     from okrctl.git.revisions import open_git
     from okrctl.git.shallow import SHALLOW, HistoryGap
-    from okrctl.goaldiff import goal_diff
+    from okrctl.review.diff import goal_diff
 
     try:
         with open_git(root) as git:

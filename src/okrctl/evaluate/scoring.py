@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from okrctl.core.model import GoalType, Kpi, Objective, Scorecard
 from okrctl.core.progress import Status, reaches, settle
-from okrctl.evaluate import Evaluation, KpiResult, ObjectiveResult
+from okrctl.evaluate.evaluator import Evaluation, KpiResult, ObjectiveResult
 from okrctl.load.config import Config
 from okrctl.metrics.rejected import DataWarning, unique, warnings_for
 from okrctl.metrics.source import Rejected

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from okrctl.core.model import KRKind
 from okrctl.core.progress import guardrail_progress, metric_progress, range_progress
-from okrctl.evaluate import KRResult
+from okrctl.evaluate.evaluator import KRResult
 
 Series = tuple[tuple[dt.date, float], ...]
 

@@ -12,11 +12,11 @@ from okrctl.core.errors import UsageError
 from okrctl.core.model import GoalFile, KeyResult, Kpi
 from okrctl.git.revisions import Commit, GitRepo, glob_regex, open_git
 from okrctl.git.shallow import require_line
-from okrctl.goaldiff import _FIELD_SETS, _PREFIX, FieldChange, _entries, _fields
 from okrctl.load.config import CONFIG_NAME, Config, parse_config
 from okrctl.load.repository import Repository
 from okrctl.metrics.rejected import DataWarning, warnings_for
 from okrctl.metrics.source import Rejected
+from okrctl.review.diff import _FIELD_SETS, _PREFIX, FieldChange, _entries, _fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +108,10 @@ def _key(current: Repository, ident: str) -> tuple[str, str]:
 
 
 def history(root: Path, ident: str, as_of: dt.date) -> History:
-    from okrctl.evaluate import Evaluator
+    from okrctl.evaluate.evaluator import Evaluator
+    from okrctl.evaluate.workspace import context
     from okrctl.load.repository import load_repository
     from okrctl.metrics.engine import MetricData
-    from okrctl.workspace import context
 
     current = load_repository(root)
     ctx = context(current)  # the values it shows are computed: refused on errors

@@ -19,15 +19,15 @@ from okrctl.core.progress import (
     Status,
     settle,
 )
-from okrctl.cyclechanges import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
-from okrctl.evaluate import Evaluation, KpiResult, KRResult, evaluate
-from okrctl.forecast import Forecast, Series, forecast, value_series
+from okrctl.evaluate.evaluator import Evaluation, KpiResult, KRResult, evaluate
+from okrctl.evaluate.forecast import Forecast, Series, forecast, value_series
+from okrctl.evaluate.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
+from okrctl.evaluate.workspace import Workspace
 from okrctl.metrics.rejected import DataWarning, unique, warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.reviews import read_reviews
+from okrctl.review.cycle import ChangeEntry, CycleChanges, Incomplete, cycle_changes, not_read
+from okrctl.review.notes import read_reviews
 from okrctl.rules.context import alignment_stats
-from okrctl.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
-from okrctl.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)

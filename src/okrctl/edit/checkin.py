@@ -13,17 +13,17 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from okrctl import csvedit
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import append, locked, write_atomic
 from okrctl.core.model import KRKind, Ref
 from okrctl.core.numbers import NumberError, parse_number
+from okrctl.edit import csvedit
+from okrctl.evaluate.workspace import Workspace
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_date
 from okrctl.metrics.engine import checkins_source
 from okrctl.metrics.memory import TableSource
-from okrctl.workspace import Workspace
 
 HEADER = ["date", "metric", "value", "note"]
 _DONE = {"done": 1.0, "true": 1.0, "yes": 1.0, "not-done": 0.0, "false": 0.0, "no": 0.0}

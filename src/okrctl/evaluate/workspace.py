@@ -105,7 +105,7 @@ def parse_day(text: str, option: str) -> dt.date:
 
 
 def choose_cycle(config: Config, cycle_id: str | None, as_of: dt.date) -> Cycle:
-    from okrctl.evaluate import default_cycle
+    from okrctl.evaluate.evaluator import default_cycle
 
     if cycle_id is not None:
         cycle = config.cycles.get(cycle_id)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.model import Cycle, Ref
-from okrctl.evaluate import Evaluator, KpiResult, KRResult, ObjectiveResult
+from okrctl.evaluate.evaluator import Evaluator, KpiResult, KRResult, ObjectiveResult
+from okrctl.evaluate.workspace import Workspace
 from okrctl.metrics.rejected import unique
 from okrctl.metrics.source import Rejected, Request, UsedRow
-from okrctl.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ def explain(workspace: Workspace, ident: str, as_of: dt.date) -> Explanation:
             for r in result.key_results
             if not r.kr.draft
         )
-        from okrctl.scoring import grade
+        from okrctl.evaluate.scoring import grade
 
         graded = grade(result, workspace.config)
         rescaled = graded.graded != result.progress

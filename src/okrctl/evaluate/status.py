@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from okrctl.core.progress import Status
-from okrctl.evaluate import Evaluation, KpiResult, KRResult, ObjectiveResult
+from okrctl.evaluate.evaluator import Evaluation, KpiResult, KRResult, ObjectiveResult
 from okrctl.metrics.rejected import DataWarning, row_note, warnings_for
 from okrctl.metrics.source import Rejected
 from okrctl.rules.context import Context

@@ -19,7 +19,7 @@ import io
 import re
 from typing import Any
 
-from okrctl.fmt import TOP, _yaml
+from okrctl.edit.fmt import TOP, _yaml
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from okrctl import goalsplice
 from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import locked, write_atomic
 from okrctl.core.model import Kpi, Objective, Ref
-from okrctl.fmt import KEY_RESULT, KPI, OBJECTIVE, _yaml
+from okrctl.edit import goalsplice
+from okrctl.edit.fmt import KEY_RESULT, KPI, OBJECTIVE, _yaml
 from okrctl.load.goalfile import parse_goal_file
 from okrctl.load.repository import Repository, load_repository
 from okrctl.load.schemadef import ID_PATTERN
