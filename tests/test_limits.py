@@ -4,6 +4,7 @@ over 80 lines, and no source comment citing a file outside the repository."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "okrctl"
@@ -40,7 +41,8 @@ def outside_references(src: Path) -> list[str]:
     found = []
     for path in sorted(src.rglob("*.py")):
         for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-            if "shared/" in line and (".md" in line or "SPEC" in line or "DOMAIN" in line):
+            shared = "shared/" in line and (".md" in line or "SPEC" in line or "DOMAIN" in line)
+            if shared or re.search(r"\bSPEC\b|SPEC\.md|DOMAIN\.md", line):
                 found.append(f"{path.relative_to(src).as_posix()}:{number}")
     return found
 
@@ -49,5 +51,33 @@ def test_no_module_or_function_over_the_limits() -> None:
     assert over_limits(SRC) == []
 
 
-def test_source_cites_only_the_projects_own_docs() -> None:
+def test_source_cites_only_the_projects_own_docs(tmp_path: Path) -> None:
     assert outside_references(SRC) == []
+    (tmp_path / "cites.py").write_text('"""Scorecards (SPEC §4.5)."""\n', "utf-8")
+    assert outside_references(tmp_path) == ["cites.py:1"]
+
+
+def undocumented(src: Path) -> list[str]:
+    """Public functions, classes and methods under ``src`` without a docstring, as
+    'path:line name'."""
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef | ast.ClassDef) or node.name.startswith("_"):
+                continue
+            members = [node] + [
+                m
+                for m in (node.body if isinstance(node, ast.ClassDef) else [])
+                if isinstance(m, ast.FunctionDef) and not m.name.startswith("_")
+            ]
+            for item in members:
+                if ast.get_docstring(item) is None:
+                    found.append(f"{path.relative_to(src).as_posix()}:{item.lineno} {item.name}")
+    return found
+
+
+def test_every_public_name_of_the_core_has_a_docstring(tmp_path: Path) -> None:
+    assert undocumented(SRC / "core") == []
+    (tmp_path / "bare.py").write_text("def shown(x):\n    return x\n", "utf-8")
+    assert undocumented(tmp_path) == ["bare.py:1 shown"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_GOAL, SHARED, MakeRepo, run_okrctl
+from okrctl.core.vocabulary import Layout
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, open_dialect, read_records
@@ -96,7 +97,7 @@ def _source(root: Path, body: bytes, **kw: object) -> MetricSource:
     spec = dict(
         name="s",
         path="m.csv",
-        layout="long",
+        layout=Layout.LONG,
         columns={},
         encoding=None,
         delimiter=None,
@@ -112,7 +113,7 @@ def _source(root: Path, body: bytes, **kw: object) -> MetricSource:
 
 def test_gb18030_is_detected(tmp_path: Path) -> None:
     body = '日期,收入\n2026-10-01,"1,200"\n'.encode("gb18030")
-    spec = _source(tmp_path, body, layout="wide", columns={"date": "日期"})
+    spec = _source(tmp_path, body, layout=Layout.WIDE, columns={"date": "日期"})
     source = TableSource(spec, tmp_path)
     assert source.problems() == []
     answer = source.answer([Request("k", "收入", (), dt.date(2026, 10, 1), dt.date(2026, 10, 1))])
@@ -304,7 +305,7 @@ def _random_wide(rng: random.Random, days: int) -> bytes:
 @pytest.mark.parametrize("seed", range(4))
 def test_engines_agree_on_random_wide_dumps(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
-    spec = _source(tmp_path, _random_wide(rng, 60), layout="wide")
+    spec = _source(tmp_path, _random_wide(rng, 60), layout=Layout.WIDE)
     requests = [
         Request(r.key, rng.choice("abc"), (), r.start, r.end, r.aggregate, r.baseline_on)
         for r in _random_requests(rng, 30)
@@ -325,7 +326,7 @@ def test_engines_agree_on_a_wide_gb18030_export(tmp_path: Path) -> None:
         ",,,,\n"
         ",,,,\n"
     ).encode("gb18030")
-    spec = _source(tmp_path, body, layout="wide", columns={"date": "日期"})
+    spec = _source(tmp_path, body, layout=Layout.WIDE, columns={"date": "日期"})
     requests = [
         Request("rev", "营业收入", (), dt.date(2026, 10, 1), dt.date(2026, 12, 31), "sum"),
         Request("gm", "毛利率", (), dt.date(2026, 10, 1), dt.date(2026, 12, 31), "avg"),

@@ -24,6 +24,7 @@ from okrctl.core.progress import (
     stepped_score,
     weighted_progress,
 )
+from okrctl.core.vocabulary import Period
 
 Q4 = (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
 T = Thresholds(0.9, 0.7)
@@ -129,18 +130,18 @@ def test_kpi_attainment_and_banded_scores_at_the_edges() -> None:
 
 
 def test_periods_inside_a_cycle() -> None:
-    assert periods(*Q4, "monthly") == [
+    assert periods(*Q4, Period.MONTHLY) == [
         (dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
         (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
         (dt.date(2026, 12, 1), dt.date(2026, 12, 31)),
     ]
     year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    assert len(periods(*year, "quarterly")) == 4
-    assert periods(dt.date(2026, 2, 15), dt.date(2026, 4, 10), "monthly")[0] == (
+    assert len(periods(*year, Period.QUARTERLY)) == 4
+    assert periods(dt.date(2026, 2, 15), dt.date(2026, 4, 10), Period.MONTHLY)[0] == (
         dt.date(2026, 2, 15),
         dt.date(2026, 2, 28),
     )
-    assert periods(*Q4, "cycle") == [Q4]
+    assert periods(*Q4, Period.CYCLE) == [Q4]
 
 
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)

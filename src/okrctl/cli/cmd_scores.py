@@ -120,7 +120,7 @@ def why(
 ) -> None:
     """Why is this measure red? Walk the strategy map upstream to the off-track drivers."""
     from okrctl.core.errors import UsageError
-    from okrctl.evaluate.scoring import why as run_why
+    from okrctl.evaluate.why import why as run_why
     from okrctl.render.strategy_map import render_why
 
     workspace, evaluation = _evaluation(repo, cycle, as_of)

@@ -19,10 +19,12 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
+        """The lower-case word okrctl prints and reads: ``error``, ``warning``, ``info``."""
         return self.name.lower()
 
     @classmethod
     def parse(cls, text: str) -> Severity:
+        """``" Warning "`` -> ``Severity.WARNING``; ``KeyError`` for any other word."""
         return cls[text.strip().upper()]
 
 
@@ -39,9 +41,11 @@ class Diagnostic:
     hint: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
+        """The order diagnostics are reported in: file, line, column, code, message."""
         return (self.file, self.line, self.column, self.code, self.message)
 
     def regraded(self, severity: Severity) -> Diagnostic:
+        """The same finding at ``severity`` (the checker grades from okrctl.yaml)."""
         return Diagnostic(
             self.code, severity, self.file, self.line, self.column, self.message, self.hint
         )

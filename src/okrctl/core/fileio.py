@@ -404,10 +404,12 @@ class TextStyle:
 
     @property
     def mixed(self) -> bool:
+        """True when the file mixes line endings (then ``describe`` counts each)."""
         return len(self.counts) > 1
 
     @property
     def name(self) -> str:
+        """The dominant line ending's name: ``LF``, ``CRLF`` or ``CR``."""
         return _NEWLINE_NAMES[self.newline]
 
     def describe(self) -> str:

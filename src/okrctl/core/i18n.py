@@ -152,6 +152,8 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 def default_language() -> str:
+    """``"zh"`` when the first of LC_ALL, LC_MESSAGES, LANG that is set starts with zh,
+    else ``"en"``."""
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
         if value:
@@ -160,10 +162,13 @@ def default_language() -> str:
 
 
 def text(key: str, lang: str, **values: object) -> str:
+    """The text ``key`` in ``lang`` (``"zh"``, else English), ``values`` filled in;
+    ``KeyError`` for an unknown key."""
     english, chinese = _TEXT[key]
     template = chinese if lang == "zh" else english
     return template.format(**values) if values else template
 
 
 def keys() -> list[str]:
+    """Every text key, in definition order (tests check each has both languages)."""
     return list(_TEXT)

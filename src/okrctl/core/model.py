@@ -9,12 +9,20 @@ Every record carries ``file`` (repository-relative, POSIX separators), the ``lin
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from okrctl.core.diagnostics import Diagnostic
+from okrctl.core.vocabulary import (
+    Aggregate,
+    Direction,
+    GoalType,
+    KRKind,
+    Period,
+    ScorecardKind,
+    Unknown,
+)
 
 Positions = Mapping[str, tuple[int, int, int, int]]
 # Records keep each field's four numbers packed into one int: the cache holds hundreds of
@@ -29,19 +37,6 @@ def pack_positions(lc: Positions) -> dict[str, int]:
         key: (kline << 72) | (kcol << 48) | (vline << 24) | vcol
         for key, (kline, kcol, vline, vcol) in lc.items()
     }
-
-
-class KRKind(enum.StrEnum):
-    METRIC = "metric"
-    RELATIVE = "relative"
-    RANGE = "range"
-    GUARDRAIL = "guardrail"
-    MILESTONE = "milestone"
-
-
-class GoalType(enum.StrEnum):
-    COMMITTED = "committed"
-    ASPIRATIONAL = "aspirational"
 
 
 def _position(
@@ -70,6 +65,8 @@ class Ref(NamedTuple):
 
     @classmethod
     def parse(cls, text: str) -> Ref:
+        """``"O1/KR2"`` -> ``Ref("O1", "KR2")``; ``"O1"`` -> ``Ref("O1")``. Never raises:
+        the schema has refused malformed text before (docs/format.md)."""
         objective, _, kr = text.partition("/")
         return cls(objective, kr or None, f"{objective}/{kr}" if kr else objective)
 
@@ -85,6 +82,7 @@ class MetricRef(NamedTuple):
 
     @classmethod
     def parse(cls, text: str) -> MetricRef:
+        """``"crm:revenue"`` -> ``MetricRef("crm", "revenue")`` (split at the first colon)."""
         source, _, name = text.partition(":")
         return cls(source, name)
 
@@ -96,6 +94,11 @@ Where = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 class KeyResult(NamedTuple):
+    """A key result as written (docs/format.md, "key results"). Numbers are plain floats
+    as written: ``percent`` says they were written as percentages (``45%`` is 0.45);
+    ``relative`` is a fraction (``+30%`` is 0.3); ``plan`` holds (date, value) checkpoints;
+    ``weight`` a fraction of the objective."""
+
     file: str
     line: int
     column: int
@@ -106,7 +109,7 @@ class KeyResult(NamedTuple):
     kind: KRKind = KRKind.METRIC
     metric: MetricRef | None = None
     where: Where = ()
-    aggregate: str = "last"
+    aggregate: Aggregate | Unknown = Aggregate.LAST
     baseline: float | None = None
     target: float | None = None
     relative: float | None = None
@@ -126,14 +129,19 @@ class KeyResult(NamedTuple):
     written: Mapping[str, str] = {}  # never mutated
 
     def at(self, name: str | None = None, *, key: bool = False) -> tuple[int, int]:
+        """(line, column), 1-based, of field ``name``'s value (its key with ``key``), else
+        of the record itself."""
         return _position(self.lc, self.line, self.column, name, key)
 
     @property
     def path(self) -> str:
+        """``OBJECTIVE/KR``, how other goals refer to this key result."""
         return f"{self.objective_id}/{self.id}"
 
 
 class Objective(NamedTuple):
+    """An objective with its key results (docs/format.md, "objectives")."""
+
     file: str
     line: int
     column: int
@@ -153,10 +161,16 @@ class Objective(NamedTuple):
     key_results: tuple[KeyResult, ...] = ()
 
     def at(self, name: str | None = None, *, key: bool = False) -> tuple[int, int]:
+        """(line, column), 1-based, of field ``name``'s value (its key with ``key``), else
+        of the record itself."""
         return _position(self.lc, self.line, self.column, name, key)
 
 
 class Kpi(NamedTuple):
+    """A KPI (docs/format.md, "kpis"): ``weight``, ``zero_below``, ``full_at``, ``cap``
+    and ``bands`` are fractions of attainment (docs/formulas.md, "KPI attainment and
+    score")."""
+
     file: str
     line: int
     column: int
@@ -168,9 +182,9 @@ class Kpi(NamedTuple):
     cycle: str | None = None
     metric: MetricRef | None = None
     where: Where = ()
-    aggregate: str = "last"
-    period: str = "cycle"
-    direction: str = "higher"
+    aggregate: Aggregate | Unknown = Aggregate.LAST
+    period: Period | Unknown = Period.CYCLE
+    direction: Direction | Unknown = Direction.HIGHER
     target: float | None = None
     weight: float | None = None
     zero_below: float | None = None
@@ -188,6 +202,8 @@ class Kpi(NamedTuple):
     written: Mapping[str, str] = {}  # as KeyResult.written; ``bands.N.0``
 
     def at(self, name: str | None = None, *, key: bool = False) -> tuple[int, int]:
+        """(line, column), 1-based, of field ``name``'s value (its key with ``key``), else
+        of the record itself."""
         return _position(self.lc, self.line, self.column, name, key)
 
 
@@ -201,6 +217,9 @@ class Measure(NamedTuple):
 
 
 class Perspective(NamedTuple):
+    """One perspective of a balanced scorecard: its ``weight`` (a fraction of the card)
+    and the measures scored in it."""
+
     name: str
     title: str | None
     weight: float | None
@@ -219,13 +238,16 @@ class Link(NamedTuple):
 
 
 class Scorecard(NamedTuple):
+    """A scorecard (docs/format.md, "scorecards"); ``okr_weight`` and ``kpi_weight`` are
+    fractions of the total (docs/formulas.md, "Scorecards")."""
+
     file: str
     line: int
     column: int
     lc: PackedPositions = {}  # noqa: RUF012 - never mutated; a record is immutable
     id: str = ""
     title: str | None = None
-    kind: str = "individual"
+    kind: ScorecardKind | Unknown = ScorecardKind.INDIVIDUAL
     cycle: str | None = None
     owner: str | None = None
     unit: str | None = None
@@ -240,6 +262,8 @@ class Scorecard(NamedTuple):
     written: Mapping[str, str] = {}  # as KeyResult.written
 
     def at(self, name: str | None = None, *, key: bool = False) -> tuple[int, int]:
+        """(line, column), 1-based, of field ``name``'s value (its key with ``key``), else
+        of the record itself."""
         return _position(self.lc, self.line, self.column, name, key)
 
 
@@ -255,6 +279,8 @@ class GoalFile(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Unit:
+    """An organisational unit of okrctl.yaml: its level and parent unit."""
+
     id: str
     level: str
     parent: str | None
@@ -267,6 +293,8 @@ class Unit:
 
 @dataclass(frozen=True, slots=True)
 class Cycle:
+    """A cycle of okrctl.yaml: ``start`` and ``end`` both inclusive."""
+
     id: str
     start: dt.date
     end: dt.date
@@ -275,8 +303,11 @@ class Cycle:
     column: int
 
     def contains(self, other: Cycle) -> bool:
+        """True when ``other`` lies wholly inside this cycle (an annual cycle holds its
+        quarters)."""
         return self.start <= other.start and other.end <= self.end
 
     @property
     def days(self) -> int:
+        """The cycle's length in days, both ends counted."""
         return (self.end - self.start).days + 1

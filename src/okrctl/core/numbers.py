@@ -72,10 +72,14 @@ class Relative:
     fraction: float
 
     def apply(self, baseline: float) -> float:
+        """The absolute target: ``baseline x (1 + fraction)``, computed in decimal so
+        ``100 +30%`` is exactly 130 (docs/formulas.md, "Key-result progress p")."""
         return float(Decimal(repr(baseline)) * (1 + Decimal(repr(self.fraction))))
 
 
 def is_number_text(text: str) -> bool:
+    """True when ``text`` is a number as goal files may write it (``1,200``, ``45%``,
+    ``200万``; NUMBER_PATTERN, docs/format.md "How values are read")."""
     return _NUMBER_RE.match(text) is not None
 
 
@@ -107,6 +111,7 @@ def parse_target(value: object) -> float | Relative:
 
 
 def is_relative_text(value: object) -> bool:
+    """True for a relative target text such as ``+30%`` or ``-15%``."""
     return isinstance(value, str) and _RELATIVE_RE.match(value) is not None
 
 

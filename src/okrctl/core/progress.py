@@ -1,7 +1,7 @@
 """The arithmetic of docs/formulas.md: progress, expected pace, status, KPI scores.
 
 Pure functions of numbers: no files, no rendering. docs/formulas.md states each formula
-and every choice made where SPEC is silent.
+and every choice okrctl makes where the format leaves one open.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from okrctl.core.vocabulary import Period
 
 # Values are settled to this many significant digits, and thresholds decided on settled
 # values (docs/formulas.md, "Exactness"): binary floats make 0.72 / 0.9 come out as
@@ -40,6 +42,8 @@ def reaches(value: float, threshold: float) -> bool:
 
 
 class Status(enum.StrEnum):
+    """The colour of a goal on a date (docs/formulas.md, "Status")."""
+
     GREEN = "green"  # on track
     YELLOW = "yellow"  # at risk
     RED = "red"  # off track
@@ -47,6 +51,7 @@ class Status(enum.StrEnum):
 
     @property
     def word(self) -> str:
+        """The English words for the colour: on track, at risk, off track, no data."""
         return {"green": "on track", "yellow": "at risk", "red": "off track", "grey": "no data"}[
             self.value
         ]
@@ -54,6 +59,9 @@ class Status(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
+    """Fractions of expected progress (or of full KPI score) from which a goal is green
+    (``on_track``) or yellow (``at_risk``); okrctl.yaml ``status:`` sets them."""
+
     on_track: float = 0.9
     at_risk: float = 0.7
 
@@ -207,12 +215,12 @@ def kpi_status(score: float | None, thresholds: Thresholds) -> Status:
     return Status.RED
 
 
-def periods(start: dt.date, end: dt.date, kind: str) -> list[tuple[dt.date, dt.date]]:
-    """Calendar months or quarters inside [start, end] (clipped), or the whole span (for
-    "cycle", and for anything else)."""
-    if kind not in ("monthly", "quarterly"):
+def periods(start: dt.date, end: dt.date, kind: Period) -> list[tuple[dt.date, dt.date]]:
+    """Calendar months or quarters inside [start, end] (both inclusive, clipped to them),
+    or the whole span for ``Period.CYCLE`` (docs/formulas.md, "KPI attainment and score")."""
+    if kind == Period.CYCLE:
         return [(start, end)]
-    step = 1 if kind == "monthly" else 3
+    step = 1 if kind == Period.MONTHLY else 3
     out = []
     month = start.month - ((start.month - 1) % step)
     cursor = dt.date(start.year, month, 1)

@@ -16,8 +16,9 @@ from pathlib import Path
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import append, locked, write_atomic
-from okrctl.core.model import KRKind, Ref
+from okrctl.core.model import Ref
 from okrctl.core.numbers import NumberError, parse_number
+from okrctl.core.vocabulary import KRKind
 from okrctl.edit import csvedit
 from okrctl.evaluate.workspace import Workspace
 from okrctl.load.config import MetricSource

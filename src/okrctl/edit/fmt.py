@@ -28,83 +28,21 @@ from okrctl.core.fileio import (
     write_atomic,
 )
 from okrctl.load.config import CONFIG_NAME
+from okrctl.load.fields import (
+    KEY_RESULT_FIELDS,
+    KPI_FIELDS,
+    OBJECTIVE_FIELDS,
+    SCORECARD_FIELDS,
+    keys,
+)
 from okrctl.load.yamlread import MAX_FILE_BYTES, decode, read_yaml
 
 TOP = ("defaults", "objectives", "kpis", "scorecards")
 DEFAULTS = ("cycle", "unit", "owner", "level", "type", "perspective")
-OBJECTIVE = (
-    "id",
-    "title",
-    "description",
-    "owner",
-    "unit",
-    "level",
-    "cycle",
-    "aligns_to",
-    "type",
-    "perspective",
-    "tags",
-    "draft",
-    "key_results",
-)
-KEY_RESULT = (
-    "id",
-    "title",
-    "description",
-    "owner",
-    "metric",
-    "where",
-    "aggregate",
-    "baseline",
-    "target",
-    "at_least",
-    "at_most",
-    "milestone",
-    "done",
-    "weight",
-    "unit_label",
-    "plan",
-    "draft",
-)
-KPI = (
-    "id",
-    "title",
-    "description",
-    "owner",
-    "unit",
-    "cycle",
-    "metric",
-    "where",
-    "aggregate",
-    "period",
-    "direction",
-    "target",
-    "weight",
-    "scoring",
-    "bands",
-    "supports",
-    "perspective",
-    "balanced_by",
-    "unit_label",
-    "tags",
-    "draft",
-)
-SCORECARD = (
-    "id",
-    "title",
-    "description",
-    "kind",
-    "cycle",
-    "owner",
-    "unit",
-    "okr_weight",
-    "kpi_weight",
-    "objectives",
-    "kpis",
-    "perspectives",
-    "links",
-    "draft",
-)
+OBJECTIVE = keys(OBJECTIVE_FIELDS)
+KEY_RESULT = keys(KEY_RESULT_FIELDS)
+KPI = keys(KPI_FIELDS)
+SCORECARD = keys(SCORECARD_FIELDS)
 CONFIG = (
     "okrctl",
     "org",

@@ -29,8 +29,9 @@ from typing import Any
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import check_writable, locked, read_limited, write_atomic
-from okrctl.core.model import Cycle, GoalType, KRKind, Objective
+from okrctl.core.model import Cycle, Objective
 from okrctl.core.numbers import Relative
+from okrctl.core.vocabulary import Aggregate, GoalType, KRKind
 from okrctl.edit import rollfile
 from okrctl.evaluate.evaluator import Evaluator, KRResult
 from okrctl.evaluate.workspace import Workspace
@@ -285,7 +286,7 @@ def _new_baseline(result: KRResult, cycles: _Cycles) -> tuple[float | None, str]
     """The carried key result's baseline (None: none is written) and where it comes from."""
     kr, answer = result.kr, result.answer
     source, target = cycles.source, cycles.target
-    last = kr.metric is None or kr.aggregate == "last"
+    last = kr.metric is None or kr.aggregate is Aggregate.LAST
     if last and result.current is not None:
         return result.current, f"the last {_what(result)} in {source.id}, {answer.last_date}"
     if last and answer.baseline is not None:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from okrctl.core.model import Cycle, GoalType, KeyResult, Kpi, KRKind, Objective
+from okrctl.core.model import Cycle, KeyResult, Kpi, Objective
 from okrctl.core.progress import (
     Status,
     Thresholds,
@@ -27,8 +27,16 @@ from okrctl.core.progress import (
     stepped_score,
     weighted_progress,
 )
+from okrctl.core.vocabulary import (
+    Aggregate,
+    Direction,
+    GoalType,
+    KRKind,
+    Period,
+    Unknown,
+    values,
+)
 from okrctl.load.config import Config
-from okrctl.load.schemadef import AGGREGATES, DIRECTIONS, PERIODS
 from okrctl.metrics.engine import CHECKINS, MetricData
 from okrctl.metrics.rejected import row_note, unique
 from okrctl.metrics.source import NO_DATA, Answer, Rejected, Request
@@ -135,17 +143,22 @@ def unusable(item: KeyResult | Kpi) -> str | None:
     """Why ``item`` cannot be computed, or None: a value its schema refuses (S001), which
     reaches the arithmetic only where that rule is graded down or in another revision
     (`okrctl diff`). The item is then shown without a number, never computed with a guess."""
-    if item.metric is not None and item.aggregate not in AGGREGATES:
-        return f"aggregate '{item.aggregate}' is not one of {', '.join(AGGREGATES)}"
-    if isinstance(item, Kpi) and item.period not in PERIODS:
-        return f"period '{item.period}' is not one of {', '.join(PERIODS)}"
-    if isinstance(item, Kpi) and item.direction not in DIRECTIONS:
-        return f"direction '{item.direction}' is not one of {', '.join(DIRECTIONS)}"
+    if item.metric is not None and isinstance(item.aggregate, Unknown):
+        return f"aggregate '{item.aggregate}' is not one of {', '.join(values(Aggregate))}"
+    if isinstance(item, Kpi) and isinstance(item.period, Unknown):
+        return f"period '{item.period}' is not one of {', '.join(values(Period))}"
+    if isinstance(item, Kpi) and isinstance(item.direction, Unknown):
+        return f"direction '{item.direction}' is not one of {', '.join(values(Direction))}"
     return None
 
 
-def _aggregate(item: KeyResult | Kpi) -> str:
-    return item.aggregate if item.metric is not None and item.aggregate in AGGREGATES else "last"
+def _aggregate(item: KeyResult | Kpi) -> Aggregate:
+    usable = item.metric is not None and isinstance(item.aggregate, Aggregate)
+    return item.aggregate if usable and isinstance(item.aggregate, Aggregate) else Aggregate.LAST
+
+
+def _period(kpi: Kpi) -> Period:
+    return kpi.period if isinstance(kpi.period, Period) else Period.CYCLE
 
 
 def _metric_of(kr_or_kpi: KeyResult | Kpi) -> tuple[str, str] | None:
@@ -182,7 +195,7 @@ class Evaluator:
     def kpi_requests(self, kpi: Kpi, cycle: Cycle) -> list[tuple[str, Request]]:
         source, metric = _metric_of(kpi) or (CHECKINS, kpi.id)
         out = []
-        for start, end in periods(cycle.start, cycle.end, kpi.period):
+        for start, end in periods(cycle.start, cycle.end, _period(kpi)):
             if start > self.as_of:
                 break
             out.append(
@@ -365,11 +378,11 @@ class Evaluator:
     def kpi(self, kpi: Kpi, answers: dict[str, Answer], sources: dict[str, str]) -> KpiResult:
         cycle = self.ctx.cycle(kpi.cycle)
         assert cycle is not None
-        lower = kpi.direction == "lower"
-        cumulative = kpi.aggregate in ("sum", "count")
+        lower = kpi.direction is Direction.LOWER
+        cumulative = isinstance(kpi.aggregate, Aggregate) and kpi.aggregate.cumulative
         results = []
         source = None
-        for start, end in periods(cycle.start, cycle.end, kpi.period):
+        for start, end in periods(cycle.start, cycle.end, _period(kpi)):
             if start > self.as_of:
                 break
             key = f"kpi:{kpi.id}:{start}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.model import Cycle, Ref
+from okrctl.core.vocabulary import Aggregate
 from okrctl.evaluate.evaluator import Evaluator, KpiResult, KRResult, ObjectiveResult
 from okrctl.evaluate.workspace import Workspace
 from okrctl.metrics.rejected import unique
@@ -116,7 +117,7 @@ def explain(workspace: Workspace, ident: str, as_of: dt.date) -> Explanation:
     source_name, request = evaluator.kr_request(kr_result.kr, cycle)
     source = workspace.data.source(source_name)
     used = tuple(_relevant(source.rows(request), request, kr_result)) if source else ()
-    from okrctl.core.model import GoalType
+    from okrctl.core.vocabulary import GoalType
 
     return KRExplanation(
         kr_result,
@@ -138,7 +139,7 @@ def _relevant(rows: list[UsedRow], request: Request, result: KRResult) -> list[U
     days = set()
     if result.baseline_from_data and result.answer.baseline_date is not None:
         days.add(result.answer.baseline_date)
-    if request.aggregate == "last":
+    if request.aggregate is Aggregate.LAST:
         if result.answer.last_date is not None:
             days.add(result.answer.last_date)
         return [row for row in rows if row.day in days]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from okrctl.core.model import KRKind
 from okrctl.core.progress import guardrail_progress, metric_progress, range_progress
+from okrctl.core.vocabulary import Aggregate, KRKind
 from okrctl.evaluate.evaluator import KRResult
 
 Series = tuple[tuple[dt.date, float], ...]
@@ -43,13 +43,13 @@ def _trend(series: Series) -> tuple[float, float] | None:
 def value_series(result: KRResult) -> Series:
     """What the key result's value was on each date: running totals for sum/count."""
     raw = result.answer.series
-    if result.kr.aggregate == "sum":
+    if result.kr.aggregate is Aggregate.SUM:
         out, total = [], 0.0
         for day, value in raw:
             total += value
             out.append((day, total))
         return tuple(out)
-    if result.kr.aggregate == "count":
+    if result.kr.aggregate is Aggregate.COUNT:
         return tuple((day, float(i + 1)) for i, (day, _) in enumerate(raw))
     return raw
 

@@ -1,5 +1,5 @@
-"""Scorecards (SPEC §4.5): individual and team scores, ratings and bonus multipliers,
-balanced scorecards, the OKR-KPI synergy view, and the causal walk up a strategy map.
+"""Scorecards (docs/formulas.md, "Scorecards"): individual and team scores, ratings, bonus
+multipliers, balanced scorecards, the OKR-KPI synergy view, the causal walk up a map.
 
 Works on an ``Evaluation``; renderers in render/score_*.py only format the result.
 """
@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from okrctl.core.model import GoalType, Kpi, Objective, Scorecard
+from okrctl.core.model import Kpi, Objective, Scorecard
 from okrctl.core.progress import Status, reaches, settle
+from okrctl.core.vocabulary import GoalType, ScorecardKind
 from okrctl.evaluate.evaluator import Evaluation, KpiResult, ObjectiveResult
 from okrctl.load.config import Config
 from okrctl.metrics.rejected import DataWarning, unique, warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.rules.bsc import chain_order
 from okrctl.rules.context import Context
 
 
@@ -40,7 +40,7 @@ class Card:
     """An individual or team scorecard (declared, or the default one of an owner)."""
 
     id: str
-    kind: str
+    kind: ScorecardKind
     owner: str | None
     unit: str | None
     declared: bool
@@ -185,9 +185,17 @@ class Scorer:
         return KpiScore(result.kpi, result.score, w, result.status)
 
     def card(
-        self, scorecard: Scorecard | None, *, kind: str, owner: str | None, unit: str | None
+        self,
+        scorecard: Scorecard | None,
+        *,
+        kind: ScorecardKind,
+        owner: str | None,
+        unit: str | None,
     ) -> Card:
-        mine = (kind, owner if kind == "individual" else unit or "")  # no unit: no team goal
+        mine = (
+            kind,
+            owner if kind is ScorecardKind.INDIVIDUAL else unit or "",
+        )  # no unit: no team goal
         if scorecard is not None and scorecard.objectives:
             goals = [self.goals[o] for o in scorecard.objectives if o in self.goals]
         else:
@@ -244,21 +252,18 @@ class Scorer:
         out = []
         declared_owners = set()
         for scorecard in self.ctx.scorecards.values():
-            if scorecard.draft or scorecard.kind == "balanced":
-                continue
+            kind = scorecard.kind
+            if scorecard.draft or not isinstance(kind, ScorecardKind) or kind.is_balanced:
+                continue  # balanced cards below; an unknown kind (S001) is never scored
             if not self._in_view(scorecard):
                 continue
-            out.append(
-                self.card(
-                    scorecard, kind=scorecard.kind, owner=scorecard.owner, unit=scorecard.unit
-                )
-            )
-            if scorecard.kind == "individual" and scorecard.owner:
+            out.append(self.card(scorecard, kind=kind, owner=scorecard.owner, unit=scorecard.unit))
+            if kind is ScorecardKind.INDIVIDUAL and scorecard.owner:
                 declared_owners.add(scorecard.owner)
         owners = {g.objective.owner for g in self.goals.values() if g.objective.owner}
         owners |= {r.kpi.owner for r in self.evaluation.kpis.values() if r.kpi.owner}
         for owner in sorted(owners - declared_owners):
-            out.append(self.card(None, kind="individual", owner=owner, unit=None))
+            out.append(self.card(None, kind=ScorecardKind.INDIVIDUAL, owner=owner, unit=None))
         return out
 
     def _in_view(self, scorecard: Scorecard) -> bool:
@@ -285,7 +290,7 @@ class Scorer:
     def balanced(self) -> list[BalancedCard]:
         out = []
         for card in self.ctx.scorecards.values():
-            if card.kind != "balanced" or card.draft or not self._in_view(card):
+            if card.kind is not ScorecardKind.BALANCED or card.draft or not self._in_view(card):
                 continue
             perspectives = []
             for p in card.perspectives:
@@ -421,79 +426,3 @@ def score_report(
         synergy,
         warnings_for(shown),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Driver:
-    id: str
-    perspective: str
-    score: float | None
-    status: Status
-    depth: int
-    drives: str  # the measure it drives
-    rejected: tuple[Rejected, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class WhyResult:
-    measure: MeasureScore
-    scorecard: str
-    perspective: str
-    chain: tuple[str, ...]
-    drivers: tuple[Driver, ...]  # every upstream driver, nearest first
-    off_track: tuple[Driver, ...]
-
-
-def why(
-    ctx: Context, evaluation: Evaluation, ident: str, scorer: Scorer | None = None
-) -> list[WhyResult]:
-    """Walk each strategy map containing ``ident`` upstream, breadth first; list the drivers
-    and those of them off track (yellow, red); ``scorer`` if this evaluation is graded."""
-    scorer = scorer or Scorer(ctx, evaluation)
-    out = []
-    for card in ctx.scorecards.values():
-        where = {m.id: p.name for p in card.perspectives for m in p.measures}
-        if card.kind != "balanced" or ident not in where:
-            continue
-        weights = {
-            m.id: (m.weight if m.weight is not None else 1.0)
-            for p in card.perspectives
-            for m in p.measures
-        }
-        upstream: dict[str, list[str]] = defaultdict(list)
-        for link in card.links:
-            upstream[link.result].append(link.driver)
-        drivers = []
-        seen = {ident}
-        frontier = [(ident, 0)]
-        while frontier:
-            current, depth = frontier.pop(0)
-            for driver in upstream.get(current, []):
-                if driver in seen:
-                    continue
-                seen.add(driver)
-                m = scorer.measure(driver, weights.get(driver, 1.0))
-                drivers.append(
-                    Driver(
-                        driver,
-                        where.get(driver, "?"),
-                        m.score,
-                        m.status,
-                        depth + 1,
-                        current,
-                        m.rejected,
-                    )
-                )
-                frontier.append((driver, depth + 1))
-        off = tuple(d for d in drivers if d.status in (Status.YELLOW, Status.RED))
-        out.append(
-            WhyResult(
-                scorer.measure(ident, weights[ident]),
-                card.id,
-                where[ident],
-                tuple(chain_order(ctx, card)),
-                tuple(drivers),
-                off,
-            )
-        )
-    return out

@@ -12,6 +12,7 @@ from okrctl.core.diagnostics import Diagnostic, Severity
 from okrctl.core.errors import ConfigError
 from okrctl.core.model import Cycle, Unit
 from okrctl.core.numbers import MAX_DURATION_DAYS, duration_days, parse_number
+from okrctl.core.vocabulary import Layout, Unknown, closed
 from okrctl.load.configpaths import CONFIG_NAME as CONFIG_NAME
 from okrctl.load.configpaths import find_root as find_root
 from okrctl.load.configpaths import goal_globs, usable_path
@@ -47,7 +48,7 @@ class MetricSource:
 
     name: str
     path: str
-    layout: str
+    layout: Layout | Unknown
     columns: dict[str, str]
     encoding: str | None
     delimiter: str | None
@@ -268,7 +269,7 @@ def _metric_sources(
         metrics[name] = MetricSource(
             name=name,
             path=path,
-            layout=text(raw.get("layout")) or "long",
+            layout=closed(Layout, text(raw.get("layout")), Layout.LONG),
             columns={k: v for k, v in columns.items() if isinstance(v, str)}
             if isinstance(columns, dict)
             else {},

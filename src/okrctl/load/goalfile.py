@@ -13,10 +13,8 @@ from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic
 from okrctl.core.model import (
     GoalFile,
-    GoalType,
     KeyResult,
     Kpi,
-    KRKind,
     Link,
     Measure,
     MetricRef,
@@ -27,6 +25,15 @@ from okrctl.core.model import (
     pack_positions,
 )
 from okrctl.core.numbers import is_relative_text, parse_target
+from okrctl.core.vocabulary import (
+    Aggregate,
+    Direction,
+    GoalType,
+    KRKind,
+    Period,
+    ScorecardKind,
+    closed,
+)
 from okrctl.load.goalvalues import (
     entries,
     flag,
@@ -224,7 +231,7 @@ class _Builder:
             kind=kind,
             metric=MetricRef.parse(metric) if metric and ":" in metric else None,
             where=where(raw.get("where")),
-            aggregate=text(raw.get("aggregate")) or "last",
+            aggregate=closed(Aggregate, text(raw.get("aggregate")), Aggregate.LAST),
             baseline=baseline,
             target=target_value,
             relative=relative,
@@ -361,9 +368,9 @@ class _Builder:
                     cycle=text(values.get("cycle")),
                     metric=MetricRef.parse(metric) if metric and ":" in metric else None,
                     where=where(raw.get("where")),
-                    aggregate=text(raw.get("aggregate")) or "last",
-                    period=text(raw.get("period")) or "cycle",
-                    direction=text(raw.get("direction")) or "higher",
+                    aggregate=closed(Aggregate, text(raw.get("aggregate")), Aggregate.LAST),
+                    period=closed(Period, text(raw.get("period")), Period.CYCLE),
+                    direction=closed(Direction, text(raw.get("direction")), Direction.HIGHER),
                     target=numbers["target"],
                     weight=numbers["weight"],
                     zero_below=numbers["zero_below"],
@@ -441,7 +448,7 @@ class _Builder:
                     lc=lc,
                     id=raw["id"],
                     title=text(raw.get("title")),
-                    kind=text(raw.get("kind")) or "individual",
+                    kind=closed(ScorecardKind, text(raw.get("kind")), ScorecardKind.INDIVIDUAL),
                     cycle=text(values.get("cycle")),
                     owner=text(values.get("owner")),
                     unit=text(values.get("unit")),

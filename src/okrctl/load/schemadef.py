@@ -7,7 +7,7 @@ Vendor keyword ``x-message`` gives the sentence okrctl prints when a value fails
 
 from __future__ import annotations
 
-from okrctl.core.numbers import NUMBER_PATTERN, RELATIVE_PATTERN
+from okrctl.load.fields import KPI, OBJECTIVE, SCORECARD
 from okrctl.load.schemaparts import AGGREGATES as AGGREGATES
 from okrctl.load.schemaparts import DATE_PATTERN as DATE_PATTERN
 from okrctl.load.schemaparts import DEFAULT_LEVELS as DEFAULT_LEVELS
@@ -15,6 +15,7 @@ from okrctl.load.schemaparts import DEFAULT_PERSPECTIVES as DEFAULT_PERSPECTIVES
 from okrctl.load.schemaparts import DIRECTIONS as DIRECTIONS
 from okrctl.load.schemaparts import DURATION_PATTERN as DURATION_PATTERN
 from okrctl.load.schemaparts import ID_PATTERN as ID_PATTERN
+from okrctl.load.schemaparts import LAYOUTS as LAYOUTS
 from okrctl.load.schemaparts import METRIC_PATTERN as METRIC_PATTERN
 from okrctl.load.schemaparts import PERIODS as PERIODS
 from okrctl.load.schemaparts import REF_PATTERN as REF_PATTERN
@@ -23,220 +24,11 @@ from okrctl.load.schemaparts import Schema as Schema
 from okrctl.load.schemaparts import (
     date,
     enum,
-    flag,
     frac,
     ident,
-    metric,
     num,
     obj,
-    ref,
     text,
-    where,
-)
-
-_COMMON_GOAL = {
-    "owner": text("Who is accountable, e.g. li.na."),
-    "unit": text("The unit (department, team, ...) the goal belongs to: an id from `units`."),
-    "cycle": text("The cycle the goal runs in: an id from `cycles`."),
-    "perspective": text("Balanced Scorecard perspective, e.g. customer."),
-    "draft": flag("Validated but left out of status, alerts and scores."),
-    "description": text("Longer explanation, free text."),
-    "tags": {"type": "array", "items": {"type": "string"}, "description": "Free labels."},
-}
-
-_PLAN = {
-    "type": "array",
-    "description": "Dated checkpoints of the planned value, for a non-linear pace.",
-    "items": obj(
-        {"date": date("Checkpoint date."), "value": num("Planned value on that date.")},
-        ["date", "value"],
-        "One checkpoint.",
-    ),
-}
-
-KEY_RESULT = obj(
-    {
-        "id": ident("Key result id, unique within its objective; referenced as OBJECTIVE/KR"),
-        "title": text("What is measured, in words."),
-        "description": text("Longer explanation, free text."),
-        "owner": text("Who drives this key result, when not the objective's owner."),
-        "metric": metric(),
-        "where": where(),
-        "aggregate": enum(AGGREGATES, "How the metric's values in the window become one."),
-        "baseline": num("Value at the start; else the metric's value at cycle start."),
-        "target": {
-            "description": "The value to reach: a number, a relative change (+30%, -15%) "
-            "applied to the baseline, or a range [low, high] met anywhere inside.",
-            "anyOf": [
-                {"type": "number"},
-                {"type": "string", "pattern": NUMBER_PATTERN},
-                {"type": "string", "pattern": RELATIVE_PATTERN},
-                {
-                    "type": "array",
-                    "minItems": 2,
-                    "maxItems": 2,
-                    "items": {
-                        "anyOf": [
-                            {"type": "number"},
-                            {"type": "string", "pattern": NUMBER_PATTERN},
-                        ]
-                    },
-                },
-            ],
-            "x-message": "{field} {shown} is not a target",
-            "x-hint": "write a number (2000000, 45%, 200万), a relative change (+30%) or a "
-            "range [3, 5]",
-        },
-        "at_least": num("Guardrail: holds while the value stays at or above this."),
-        "at_most": num("Guardrail: holds while the value stays at or below this."),
-        "milestone": flag("A done-or-not key result."),
-        "done": flag("Whether a milestone is done."),
-        "weight": frac("Share of the objective; weights of one objective sum to 1."),
-        "plan": _PLAN,
-        "unit_label": text("How values are shown, e.g. '%', '元', 'users'."),
-        "draft": flag("Validated but left out of status, alerts and scores."),
-    },
-    ["id"],
-    "A key result: measurable proof that the objective was reached.",
-)
-
-OBJECTIVE = obj(
-    {
-        "id": ident("Objective id, unique in the repository"),
-        "title": text("The objective, qualitative and ambitious."),
-        "level": text("Level in the cascade (from `levels`); else the unit's level."),
-        "aligns_to": ref("The parent goal one level up: OBJECTIVE or OBJECTIVE/KR."),
-        "type": enum(
-            ["committed", "aspirational"],
-            "committed goals must land at 100%; aspirational ones pass at 70% (default).",
-        ),
-        "key_results": {
-            "type": "array",
-            "items": KEY_RESULT,
-            "description": "Key results: 1 to 5 is healthy.",
-        },
-        **_COMMON_GOAL,
-    },
-    ["id", "title"],
-    "An objective (O) with its key results (KRs).",
-)
-
-_SCORING = obj(
-    {
-        "zero_below": frac("Attainment below this scores 0 (e.g. 80%)."),
-        "full_at": frac("Attainment at which the score is full (e.g. 100%)."),
-        "cap": frac("Highest score (e.g. 1.0 or 120%)."),
-    },
-    [],
-    "Banded scoring of attainment.",
-)
-
-_BAND = {
-    "type": "array",
-    "minItems": 2,
-    "maxItems": 2,
-    "items": num("Minimum attainment, then the score from there."),
-    "description": "[minimum attainment, score], e.g. [0.9, 0.8].",
-}
-
-KPI = obj(
-    {
-        "id": ident("KPI id, unique in the repository"),
-        "title": text("The indicator, e.g. 5 brand campaigns a month."),
-        "metric": metric(),
-        "where": where(),
-        "aggregate": enum(AGGREGATES, "How the metric's values in a period become one."),
-        "period": enum(
-            PERIODS,
-            "Scored per month or quarter and averaged, or once over the cycle (default).",
-        ),
-        "direction": enum(DIRECTIONS, "higher is better (default) or lower."),
-        "target": num("The value to reach in each period."),
-        "weight": frac("Share among the owner's KPIs in the cycle; they sum to 1."),
-        "scoring": _SCORING,
-        "bands": {
-            "type": "array",
-            "items": _BAND,
-            "minItems": 1,
-            "description": "Stepped scoring: [min attainment, score] steps, ascending.",
-        },
-        "supports": ref("The key result (OBJECTIVE/KR) or objective this KPI evidences."),
-        "balanced_by": {
-            "anyOf": [
-                {"type": "string", "pattern": ID_PATTERN},
-                {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
-            ],
-            "description": "KPI id(s) that keep this one honest (speed vs quality).",
-            "x-message": "{field} must be a KPI id or a list of KPI ids, got {shown}",
-        },
-        "unit_label": text("How values are shown, e.g. '%', '元'."),
-        **_COMMON_GOAL,
-    },
-    ["id", "title", "target"],
-    "A KPI: a weighted indicator with a period, a target and a scoring standard.",
-)
-
-_MEASURES = {
-    "description": "Measures (KPI or objective ids): a list (equal weights) or id -> weight.",
-    "anyOf": [
-        {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
-        {
-            "type": "object",
-            "propertyNames": {"pattern": ID_PATTERN},
-            "additionalProperties": frac("Weight of the measure."),
-        },
-    ],
-    "x-message": "{field} must be a list of KPI or objective ids, or id -> weight, got {shown}",
-}
-
-SCORECARD = obj(
-    {
-        "id": ident("Scorecard id, unique in the repository"),
-        "title": text("Name of the scorecard."),
-        "kind": enum(["balanced", "individual", "team"], "What the scorecard evaluates."),
-        "cycle": text("The cycle it evaluates: an id from `cycles`."),
-        "owner": text("For individual scorecards: the person."),
-        "unit": text("For team and balanced scorecards: the unit."),
-        "perspectives": {
-            "type": "object",
-            "description": "Balanced scorecard perspectives, top of the strategy map first.",
-            "propertyNames": {"pattern": ID_PATTERN},
-            "additionalProperties": obj(
-                {
-                    "weight": frac("Share of the total; perspective weights sum to 1."),
-                    "title": text("Display name."),
-                    "measures": _MEASURES,
-                },
-                ["weight"],
-                "One perspective.",
-            ),
-        },
-        "links": {
-            "type": "array",
-            "description": "Strategy map: [driver, result] pairs of measure ids, pointing up "
-            "the chain (learning -> process -> customer -> financial).",
-            "items": {
-                "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
-                "items": {"type": "string", "pattern": ID_PATTERN},
-            },
-            "x-message": "{field} must be a list of [driver, result] id pairs",
-            "x-hint": "e.g. links: [[KPI-TRAINING, KPI-CYCLE-TIME]]",
-        },
-        "objectives": {
-            "type": "array",
-            "items": {"type": "string", "pattern": ID_PATTERN},
-            "description": "Objectives scored (default: all the owner's).",
-        },
-        "kpis": _MEASURES,
-        "okr_weight": frac("Share of the OKR score in the total."),
-        "kpi_weight": frac("Share of the KPI score in the total."),
-        "draft": flag("Validated but left out of scores."),
-        "description": text("Longer explanation, free text."),
-    },
-    ["id", "kind"],
-    "A scorecard: individual, team or balanced.",
 )
 
 GOALS_SCHEMA: Schema = {
@@ -249,12 +41,12 @@ GOALS_SCHEMA: Schema = {
     "properties": {
         "defaults": obj(
             {
-                "cycle": _COMMON_GOAL["cycle"],
-                "unit": _COMMON_GOAL["unit"],
-                "owner": _COMMON_GOAL["owner"],
+                "cycle": OBJECTIVE["properties"]["cycle"],
+                "unit": OBJECTIVE["properties"]["unit"],
+                "owner": OBJECTIVE["properties"]["owner"],
                 "level": text("Level for every objective in the file."),
                 "type": OBJECTIVE["properties"]["type"],
-                "perspective": _COMMON_GOAL["perspective"],
+                "perspective": OBJECTIVE["properties"]["perspective"],
             },
             [],
             "Values applied to every entry of this file that does not set its own.",
@@ -338,7 +130,7 @@ CONFIG_SCHEMA: Schema = {
                     "name": ident("Source name, used as SOURCE in SOURCE:METRIC"),
                     "path": text("CSV file, relative to okrctl.yaml, inside the repository."),
                     "layout": enum(
-                        ["long", "wide"],
+                        LAYOUTS,
                         "long: date, metric, value, dimensions; wide: date, one column per metric.",
                     ),
                     "columns": {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from okrctl.core.numbers import NUMBER_HINT, NUMBER_PATTERN
+from okrctl.core.vocabulary import Aggregate, Direction, Layout, Period, values
 
 SCHEMA_BASE = "https://okrctl.dev/schemas"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -17,9 +18,10 @@ REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$"
 METRIC_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*:.+$"
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 DURATION_PATTERN = r"^[0-9]+[hdw]$"
-AGGREGATES = ["last", "sum", "avg", "min", "max", "count"]
-PERIODS = ["monthly", "quarterly", "cycle"]
-DIRECTIONS = ["higher", "lower"]
+AGGREGATES = values(Aggregate)
+PERIODS = values(Period)
+DIRECTIONS = values(Direction)
+LAYOUTS = values(Layout)
 DEFAULT_LEVELS = ["company", "department", "team", "individual"]
 DEFAULT_PERSPECTIVES = ["financial", "customer", "internal_process", "learning_growth"]
 

@@ -14,28 +14,11 @@ from typing import Any
 
 from okrctl.core.model import KeyResult, Kpi, Scorecard
 from okrctl.core.numbers import plain_text
+from okrctl.load.fields import NUMBER_ATTRIBUTES
 from okrctl.load.yamlread import YamlList, YamlMap
 
-# The number fields of goal records, as `okrctl diff` names them
-NUMBER_FIELDS = frozenset(
-    {
-        "baseline",
-        "target",
-        "relative",
-        "low",
-        "high",
-        "at_least",
-        "at_most",
-        "weight",
-        "plan",
-        "zero_below",
-        "full_at",
-        "cap",
-        "bands",
-        "okr_weight",
-        "kpi_weight",
-    }
-)
+# The number fields of goal records, as `okrctl diff` names them (load/fields.py)
+NUMBER_FIELDS = NUMBER_ATTRIBUTES
 
 
 def keep_text(

@@ -10,6 +10,7 @@ from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic
 from okrctl.core.errors import OkrctlError
 from okrctl.core.fileio import regular_size
+from okrctl.core.vocabulary import Layout
 from okrctl.load.config import Config, MetricSource, inside
 from okrctl.metrics.grouping import group_problems
 from okrctl.metrics.source import NO_DATA, Answer, DataProblem, Request, Source
@@ -26,7 +27,7 @@ def checkins_source(config: Config) -> MetricSource:
     return MetricSource(
         name=CHECKINS,
         path=config.checkins,
-        layout="long",
+        layout=Layout.LONG,
         columns={},
         encoding="utf-8",
         delimiter=",",

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from okrctl.core import vocabulary
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.source import DataProblem, Rejected
@@ -66,7 +67,7 @@ def resolve_layout(config: MetricSource, header: list[str]) -> Layout | DataProb
     while stripped and not stripped[-1]:
         stripped.pop()
     names = {"date": "date", "metric": "metric", "value": "value", **config.columns}
-    roles = ["date"] if config.layout == "wide" else ["date", "metric", "value"]
+    roles = ["date"] if config.layout is vocabulary.Layout.WIDE else ["date", "metric", "value"]
     for role in roles:
         if names[role] not in stripped:
             guesses = [h for h in stripped if h.lower() in _LIKELY[role]]
@@ -79,7 +80,7 @@ def resolve_layout(config: MetricSource, header: list[str]) -> Layout | DataProb
                 + (", or declare `layout: wide`" if role != "date" else ""),
             )
     date = stripped.index(names["date"])
-    if config.layout == "wide":
+    if config.layout is vocabulary.Layout.WIDE:
         values = tuple(i for i in range(len(stripped)) if i != date)
         return Layout(tuple(stripped), width, date, values=values)
     metric, value = stripped.index(names["metric"]), stripped.index(names["value"])

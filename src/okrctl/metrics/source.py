@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from okrctl.core.vocabulary import Aggregate
+
 Where = tuple[tuple[str, tuple[str, ...]], ...]
-AGGREGATES = ("last", "sum", "avg", "min", "max", "count")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,7 @@ class Request:
     where: Where
     start: dt.date
     end: dt.date
-    aggregate: str = "last"
+    aggregate: Aggregate = Aggregate.LAST
     baseline_on: dt.date | None = None
     series: bool = False
 
@@ -121,24 +122,25 @@ class Source(Protocol):
     def rows(self, request: Request) -> list[UsedRow]: ...
 
 
-def aggregate(series: Sequence[tuple[dt.date, float]], how: str) -> float | None:
-    """``how`` over per-date totals (sorted by date); None for an empty series."""
+def aggregate(series: Sequence[tuple[dt.date, float]], how: Aggregate) -> float | None:
+    """``how`` over per-date totals (sorted by date); None for an empty series
+    (docs/formulas.md, "From rows to a value")."""
     if not series:
         return None
     values = [v for _, v in series]
-    if how == "last":
-        return values[-1]
-    if how == "sum":
-        return sum(values)
-    if how == "avg":
-        return sum(values) / len(values)
-    if how == "min":
-        return min(values)
-    if how == "max":
-        return max(values)
-    if how == "count":
-        return float(len(values))
-    raise ValueError(f"unknown aggregate {how}")
+    match how:
+        case Aggregate.LAST:
+            return values[-1]
+        case Aggregate.SUM:
+            return sum(values)
+        case Aggregate.AVG:
+            return sum(values) / len(values)
+        case Aggregate.MIN:
+            return min(values)
+        case Aggregate.MAX:
+            return max(values)
+        case Aggregate.COUNT:
+            return float(len(values))
 
 
 def answer_from_totals(totals: Sequence[tuple[dt.date, float]], request: Request) -> Answer:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import IO
 
-from okrctl.core.model import KRKind
 from okrctl.core.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
 from okrctl.core.shown import number, numbers, percent, percents, scale_for
+from okrctl.core.vocabulary import Direction, KRKind
 from okrctl.evaluate.explain import Explanation, KpiExplanation, KRExplanation, ObjectiveExplanation
 from okrctl.metrics.rejected import row_note
 from okrctl.metrics.source import Rejected, UsedRow
@@ -225,7 +225,7 @@ def _kpi(x: KpiExplanation, out: IO[str]) -> None:
     r = x.result
     k = r.kpi
     pct = k.percent
-    lower = k.direction == "lower"
+    lower = k.direction is Direction.LOWER
     out.write(f"KPI {one_line(k.id)}: {one_line(k.title)}\n")
     feed = one_line(str(k.metric) if k.metric else "check-ins")
     out.write(

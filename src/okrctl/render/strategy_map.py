@@ -8,7 +8,8 @@ from typing import IO
 
 from okrctl.core.progress import Status
 from okrctl.core.shown import percent
-from okrctl.evaluate.scoring import BalancedCard, WhyResult
+from okrctl.evaluate.scoring import BalancedCard
+from okrctl.evaluate.why import WhyResult
 from okrctl.metrics.rejected import by_file, row_note, warnings_for
 from okrctl.metrics.source import Rejected
 from okrctl.render.escape import one_line

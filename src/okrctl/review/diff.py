@@ -14,8 +14,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from okrctl.core.model import KeyResult, Kpi, KRKind, MetricRef, Objective, Ref, Scorecard
+from okrctl.core.model import KeyResult, Kpi, MetricRef, Objective, Ref, Scorecard
+from okrctl.core.vocabulary import Direction, KRKind
 from okrctl.load.config import Config
+from okrctl.load.fields import (
+    KEY_RESULT_FIELDS,
+    KPI_FIELDS,
+    OBJECTIVE_FIELDS,
+    SCORECARD_FIELDS,
+    compared,
+)
 from okrctl.load.repository import Repository
 from okrctl.load.written import as_written, range_written
 from okrctl.rules.context import Context
@@ -83,57 +91,10 @@ class GoalDiff:
         return [(c, g) for c in self.changes for g in c.goalposts]
 
 
-_OBJECTIVE_FIELDS = (
-    "title",
-    "owner",
-    "unit",
-    "cycle",
-    "level",
-    "aligns_to",
-    "type",
-    "perspective",
-    "draft",
-)
-_KR_FIELDS = (
-    "title",
-    "owner",
-    "metric",
-    "where",
-    "aggregate",
-    "baseline",
-    "target",
-    "relative",
-    "low",
-    "high",
-    "at_least",
-    "at_most",
-    "done",
-    "weight",
-    "plan",
-    "draft",
-)
-_KPI_FIELDS = (
-    "title",
-    "owner",
-    "unit",
-    "cycle",
-    "metric",
-    "where",
-    "aggregate",
-    "period",
-    "direction",
-    "target",
-    "weight",
-    "zero_below",
-    "full_at",
-    "cap",
-    "bands",
-    "supports",
-    "perspective",
-    "balanced_by",
-    "draft",
-)
-_SCORECARD_FIELDS = ("title", "kind", "cycle", "owner", "unit", "okr_weight", "kpi_weight", "draft")
+_OBJECTIVE_FIELDS = compared(OBJECTIVE_FIELDS)
+_KR_FIELDS = compared(KEY_RESULT_FIELDS)
+_KPI_FIELDS = compared(KPI_FIELDS)
+_SCORECARD_FIELDS = compared(SCORECARD_FIELDS)
 
 
 def _shown(value: object) -> object:
@@ -235,7 +196,7 @@ def easier(entity: KeyResult | Kpi, old: KeyResult | Kpi) -> list[Candidate]:
 
     if isinstance(entity, Kpi) and isinstance(old, Kpi):
         if old.target is not None and entity.target is not None and old.target != entity.target:
-            lower = entity.direction == "lower"
+            lower = entity.direction is Direction.LOWER
             if (entity.target > old.target) if lower else (entity.target < old.target):
                 word = "raised (lower is better)" if lower else "lowered"
                 add("target", old.target, entity.target, f"target {word}")

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from okrctl.core.i18n import text
-from okrctl.core.model import GoalType
 from okrctl.core.numbers import duration_days
 from okrctl.core.progress import (
     ASPIRATIONAL_PASS,
@@ -19,9 +18,11 @@ from okrctl.core.progress import (
     Status,
     settle,
 )
+from okrctl.core.vocabulary import GoalType
 from okrctl.evaluate.evaluator import Evaluation, KpiResult, KRResult, evaluate
 from okrctl.evaluate.forecast import Forecast, Series, forecast, value_series
-from okrctl.evaluate.scoring import BalancedCard, Card, Scorer, Synergy, score_report, why
+from okrctl.evaluate.scoring import BalancedCard, Card, Scorer, Synergy, score_report
+from okrctl.evaluate.why import why
 from okrctl.evaluate.workspace import Workspace
 from okrctl.metrics.rejected import DataWarning, unique, warnings_for
 from okrctl.metrics.source import Rejected

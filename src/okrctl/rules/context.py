@@ -128,7 +128,8 @@ class Context:
 def alignment_stats(
     ctx: Context, within: Callable[[Objective], bool] | None = None
 ) -> tuple[int, int, int, int]:
-    """(aligned, below_top, covered_krs, top_krs) over non-draft goals, as SPEC 3 defines;
+    """(aligned, below_top, covered_krs, top_krs) over non-draft goals, as docs/formulas.md
+    ("Alignment rate and coverage") defines;
     only over the objectives ``within`` accepts when it is given (a report for one unit)."""
     aligned = below = 0
     for objective in ctx.objectives.values():

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
-from okrctl.core.model import Cycle, KeyResult, Kpi, KRKind
+from okrctl.core.model import Cycle, KeyResult, Kpi
 from okrctl.core.numbers import duration_days
 from okrctl.core.progress import settle
+from okrctl.core.vocabulary import Aggregate, KRKind
 from okrctl.load.written import as_written
 from okrctl.metrics.engine import CHECKINS
 from okrctl.metrics.source import Answer, Rejected, Request, Source
@@ -153,7 +154,7 @@ def _cycle_requests(ctx: Context) -> list[tuple[KeyResult | Kpi, str, Request]]:
         slot = (item.metric.source, item.metric.name, item.where, cycle.start, end)
         if slot not in shared:
             shared[slot] = Request(
-                f"d{len(shared)}", item.metric.name, item.where, cycle.start, end, "count"
+                f"d{len(shared)}", item.metric.name, item.where, cycle.start, end, Aggregate.COUNT
             )
         out.append((item, item.metric.source, shared[slot]))
     return out
@@ -396,7 +397,13 @@ def _data_baselines(ctx: Context) -> list[tuple[KeyResult, Cycle, Answer]]:
         slot = (source, metric, item.where, cycle.start, cycle.end)
         if slot not in shared:
             request = Request(
-                f"b{len(shared)}", metric, item.where, cycle.start, cycle.end, "count", cycle.start
+                f"b{len(shared)}",
+                metric,
+                item.where,
+                cycle.start,
+                cycle.end,
+                Aggregate.COUNT,
+                cycle.start,
             )
             shared[slot] = (source, request)
         found.append((item, cycle, shared[slot][1]))

@@ -8,6 +8,7 @@ from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
 from okrctl.core.fileio import regular_size
 from okrctl.core.model import KeyResult, Kpi
+from okrctl.core.vocabulary import Layout
 from okrctl.rules.context import Context
 from okrctl.rules.registry import rule
 
@@ -86,7 +87,7 @@ def filter_on_wide_source(ctx: Context) -> Iterator[Diagnostic]:
         if item.metric is None or not item.where:
             continue
         source = sources.get(item.metric.source)
-        if source is not None and source.layout == "wide":
+        if source is not None and source.layout is Layout.WIDE:
             yield make(
                 "M003",
                 item.file,

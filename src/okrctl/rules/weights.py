@@ -7,8 +7,9 @@ from collections.abc import Iterator, Sequence
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, Severity
-from okrctl.core.model import KeyResult, Kpi, KRKind
+from okrctl.core.model import KeyResult, Kpi
 from okrctl.core.progress import settle
+from okrctl.core.vocabulary import KRKind
 from okrctl.load.written import as_written
 from okrctl.rules.context import Context
 from okrctl.rules.registry import rule

@@ -1,0 +1,80 @@
+"""The goal-field catalogue (load/fields.py) is the one place each goal field is listed:
+the schema, `okrctl fmt`, `okrctl diff` and the model agree with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from okrctl.core.model import KeyResult, Kpi, Objective, Scorecard
+from okrctl.edit import fmt
+from okrctl.load import fields
+from okrctl.load.written import NUMBER_FIELDS
+from okrctl.review import diff
+
+RECORDS = [
+    ("objective", fields.OBJECTIVE_FIELDS, Objective, fmt.OBJECTIVE, fields.OBJECTIVE),
+    ("key result", fields.KEY_RESULT_FIELDS, KeyResult, fmt.KEY_RESULT, fields.KEY_RESULT),
+    ("kpi", fields.KPI_FIELDS, Kpi, fmt.KPI, fields.KPI),
+    ("scorecard", fields.SCORECARD_FIELDS, Scorecard, fmt.SCORECARD, fields.SCORECARD),
+]
+
+
+@pytest.mark.parametrize(("name", "catalogue", "record", "fmt_order", "schema"), RECORDS)
+def test_schema_and_fmt_follow_the_catalogue(
+    name: str, catalogue: tuple, record: type, fmt_order: tuple, schema: dict
+) -> None:
+    keys = [f.key for f in catalogue]
+    assert len(set(keys)) == len(keys), f"a {name} key is listed twice"
+    assert list(schema["properties"]) == keys
+    assert list(fmt_order) == keys
+
+
+@pytest.mark.parametrize(("name", "catalogue", "record", "fmt_order", "schema"), RECORDS)
+def test_every_compared_attribute_is_on_the_record(
+    name: str, catalogue: tuple, record: type, fmt_order: tuple, schema: dict
+) -> None:
+    for field in catalogue:
+        for attribute in field.compared:
+            assert attribute in record._fields, f"{name}.{attribute} is not on {record.__name__}"
+
+
+def test_diff_compares_the_catalogue_in_its_order() -> None:
+    assert diff._KR_FIELDS[:9] == (
+        "title",
+        "owner",
+        "metric",
+        "where",
+        "aggregate",
+        "baseline",
+        "target",
+        "relative",
+        "low",
+    )
+    assert "id" not in diff._OBJECTIVE_FIELDS
+    assert "description" not in diff._KPI_FIELDS
+    assert diff._KPI_FIELDS[diff._KPI_FIELDS.index("weight") + 1 :][:3] == (
+        "zero_below",
+        "full_at",
+        "cap",
+    )
+
+
+def test_number_fields_come_from_the_catalogue() -> None:
+    assert {
+        "baseline",
+        "target",
+        "relative",
+        "low",
+        "high",
+        "at_least",
+        "at_most",
+        "weight",
+        "plan",
+        "zero_below",
+        "full_at",
+        "cap",
+        "bands",
+        "okr_weight",
+        "kpi_weight",
+    } == NUMBER_FIELDS
+    assert "title" not in NUMBER_FIELDS
