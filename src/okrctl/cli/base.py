@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 import sys
@@ -12,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from okrctl import __version__
+from okrctl.core.errors import UsageError
 
 app = typer.Typer(
     add_completion=False,
@@ -119,3 +121,14 @@ def lazy(target: str) -> Callable[..., Any]:
         return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
     return call
+
+
+def parse_day(text: str | None, option: str) -> dt.date | None:
+    """The date an option gives (YYYY-MM-DD), or None when it was not given;
+    ``UsageError`` (exit 2) for any other text."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not a date", hint="write YYYY-MM-DD") from None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from okrctl.cli.base import DebugOption, RepoOption, app, use_color
+from okrctl.cli.base import DebugOption, RepoOption, app, parse_day, use_color
 from okrctl.cli.errors import handle_errors
 
 if TYPE_CHECKING:
@@ -84,9 +84,8 @@ def check(
     gc.disable()
 
     start = (repo or Path.cwd()).resolve()
-    from okrctl.evaluate.workspace import parse_day
 
-    day = parse_day(as_of, "--as-of") if as_of else None
+    day = parse_day(as_of, "--as-of")
     result = run_check(
         start, changed_since=changed_since, use_cache=not no_cache, data=not no_data, as_of=day
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from okrctl.cli.base import DebugOption, RepoOption, app
+from okrctl.cli.base import DebugOption, RepoOption, app, parse_day
 from okrctl.cli.errors import EXIT_FINDINGS, EXIT_USAGE, handle_errors
 
 if TYPE_CHECKING:
@@ -357,12 +357,12 @@ def roll(
     import datetime as dt
 
     from okrctl.edit.roll import plan_roll, write_roll
-    from okrctl.evaluate.workspace import open_workspace, parse_day
+    from okrctl.evaluate.workspace import open_workspace
     from okrctl.metrics.rejected import by_file, row_note, warnings_for
     from okrctl.render.escape import one_line
 
     workspace = open_workspace((repo or Path.cwd()).resolve())
-    day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
+    day = parse_day(as_of, "--as-of") or dt.date.today()
     plan = plan_roll(workspace, source, target, include or [], day)
     out = sys.stdout
     out.write(f"values observed up to {plan.as_of}\n")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from okrctl.cli.base import AsOfOption, DebugOption, RepoOption, app
+from okrctl.cli.base import AsOfOption, DebugOption, RepoOption, app, parse_day
 from okrctl.cli.cmd_progress import StatusFormat
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
 
@@ -55,13 +55,12 @@ def diff(
     flags goal posts moved after a cycle started."""
     import datetime as dt
 
-    from okrctl.evaluate.workspace import parse_day
     from okrctl.load.config import find_root
     from okrctl.render import diff_out
     from okrctl.review.diff import goal_diff
 
     root = find_root((repo or Path.cwd()).resolve())
-    day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
+    day = parse_day(as_of, "--as-of") or dt.date.today()
     result = goal_diff(root, base, head, day)
     {
         DiffFormat.text: diff_out.render_text,
@@ -92,13 +91,12 @@ def goal_history(
     """The timeline of one goal: each commit that changed it, and its value at the time."""
     import datetime as dt
 
-    from okrctl.evaluate.workspace import parse_day
     from okrctl.load.config import find_root
     from okrctl.render import history_out
     from okrctl.review.history import history
 
     root = find_root((repo or Path.cwd()).resolve())
-    day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
+    day = parse_day(as_of, "--as-of") or dt.date.today()
     result = history(root, ident, day)
     {StatusFormat.json: history_out.render_json, StatusFormat.text: history_out.render_text}[
         format

@@ -18,6 +18,7 @@ from okrctl.cli.base import (
     UnitOption,
     app,
     lazy,
+    parse_day,
     use_color,
 )
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
@@ -90,7 +91,7 @@ def status(
             statuses.add(Status(word.lower()))
         except ValueError:
             raise UsageError(f"--status {word!r}: use green, yellow, red or grey") from None
-    workspace, chosen, when = open_view(repo, cycle, as_of, unit)
+    workspace, chosen, when = open_view(repo, cycle, parse_day(as_of, "--as-of"), unit)
     evaluation = evaluate(workspace.ctx, workspace.data, chosen, when)
     tree = (build_by_perspective if by is StatusGrouping.perspective else build)(
         workspace.ctx,
@@ -133,11 +134,11 @@ def explain(
     import datetime as dt
 
     from okrctl.evaluate.explain import explain as run_explain
-    from okrctl.evaluate.workspace import open_workspace, parse_day
+    from okrctl.evaluate.workspace import open_workspace
     from okrctl.render.explain_text import render
 
     workspace = open_workspace((repo or Path.cwd()).resolve())
-    day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
+    day = parse_day(as_of, "--as-of") or dt.date.today()
     render(run_explain(workspace, ident, day), sys.stdout)
 
 
@@ -173,13 +174,13 @@ def checkin(
 
     from okrctl.core.shown import number
     from okrctl.edit.checkin import checkin as run_checkin
-    from okrctl.evaluate.workspace import open_workspace, parse_day
+    from okrctl.evaluate.workspace import open_workspace
     from okrctl.render.escape import one_line
 
     # recording a value computes nothing: an error elsewhere does not block it
     workspace = open_workspace((repo or Path.cwd()).resolve(), validate=False)
     today = dt.date.today()
-    day = parse_day(date, "--date") if date else today
+    day = parse_day(date, "--date") or today
     result = run_checkin(workspace, ident, value, day, note, today)
     replaced = "" if result.replaced is None else f" (was {number(result.replaced)})"
     sys.stdout.write(

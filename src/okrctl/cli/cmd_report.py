@@ -19,6 +19,7 @@ from okrctl.cli.base import (
     UnitOption,
     app,
     lazy,
+    parse_day,
     use_color,
 )
 from okrctl.cli.errors import handle_errors
@@ -81,7 +82,7 @@ def report(
     language = lang or default_language()
     if language not in LANGUAGES:
         raise UsageError(f"--lang {lang!r}: use en or zh")
-    workspace, chosen, when = open_view(repo, cycle, as_of, unit)
+    workspace, chosen, when = open_view(repo, cycle, parse_day(as_of, "--as-of"), unit)
     model = build_report(
         workspace,
         chosen.id,

@@ -17,6 +17,7 @@ from okrctl.cli.base import (
     RepoOption,
     UnitOption,
     app,
+    parse_day,
     use_color,
 )
 from okrctl.cli.errors import handle_errors
@@ -43,7 +44,7 @@ def _evaluation(
     from okrctl.evaluate.workspace import open_view
 
     gc.disable()
-    workspace, chosen, when = open_view(repo, cycle, as_of, unit)
+    workspace, chosen, when = open_view(repo, cycle, parse_day(as_of, "--as-of"), unit)
     return workspace, evaluate(workspace.ctx, workspace.data, chosen, when)
 
 

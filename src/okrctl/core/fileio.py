@@ -228,26 +228,32 @@ def write_atomic(
         _check_writable(target, name)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            replace_file(target, payload, sync=sync)
         except OSError as exc:
             raise _failed(name, exc) from None
+
+
+def replace_file(target: Path, payload: bytes, *, sync: bool = True) -> None:
+    """The one atomic replacement: ``payload`` goes to a temporary file beside ``target``
+    (fsynced when ``sync``), which takes ``target``'s mode and is renamed over it; a
+    failure leaves ``target`` as it was and no temporary file. No lock: callers that
+    share a file with other writers use ``write_atomic``; the parse cache, whose entries
+    are signed and whole or absent, calls this directly. Raises ``OSError``."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
         try:
-            try:
-                _write_all(fd, payload)
-                if sync:
-                    os.fsync(fd)
-            finally:
-                os.close(fd)
-            settle_mode(tmp, target)
-            os.replace(tmp, target)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise _failed(name, exc) from None
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        if sync:
-            _sync_directory(target.parent)
+            _write_all(fd, payload)
+            if sync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        settle_mode(tmp, target)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if sync:
+        _sync_directory(target.parent)
 
 
 def append(path: Path, data: bytes, *, root: Path | None = None) -> None:

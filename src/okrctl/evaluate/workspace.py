@@ -82,26 +82,19 @@ def context(repo: Repository, *, validate: bool = True) -> Context:
 
 
 def open_view(
-    repo: Path | None, cycle_id: str | None, as_of: str | None, unit: str | None = None
+    repo: Path | None, cycle_id: str | None, day: dt.date | None, unit: str | None = None
 ) -> tuple[Workspace, Cycle, dt.date]:
     """What a reporting command (status, score, report) looks at: the repository, the
-    cycle (``--cycle`` or the one containing the date) and the as-of date; ``--unit``
-    must name a unit okrctl.yaml declares."""
+    cycle (``cycle_id`` or the one containing ``day``, default today) and the as-of date;
+    ``unit`` must name a unit okrctl.yaml declares. ``UsageError`` for an unknown cycle or
+    unit, ``ConfigError`` when okrctl.yaml declares no cycle."""
     workspace = open_workspace((repo or Path.cwd()).resolve())
     today = dt.date.today()
-    day = parse_day(as_of, "--as-of") if as_of else None
     cycle = choose_cycle(workspace.config, cycle_id, day or today)
     units = workspace.config.units
     if unit is not None and units and unit not in units:
         raise UsageError(f"no unit '{unit}'{did_you_mean(unit, units)}")
     return workspace, cycle, report_date(cycle, day, today)
-
-
-def parse_day(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} {text!r} is not a date", hint="write YYYY-MM-DD") from None
 
 
 def choose_cycle(config: Config, cycle_id: str | None, as_of: dt.date) -> Cycle:

@@ -15,13 +15,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from okrctl.core.codes import make
 from okrctl.core.errors import OkrctlError
-from okrctl.core.fileio import FileTooLarge, read_limited, settle_mode
+from okrctl.core.fileio import FileTooLarge, read_limited, replace_file
 from okrctl.core.model import GoalFile
 from okrctl.core.signing import machine_key, sign, verified
 from okrctl.load.yamlread import MAX_FILE_BYTES, too_large
@@ -94,16 +93,7 @@ class _Store:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 ignore = self.directory.parent / ".gitignore"
                 ignore.write_text("# created by okrctl; safe to delete\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(self._sign(payload))
-                    handle.write(payload)
-                settle_mode(tmp, self.directory / name)
-                os.replace(tmp, self.directory / name)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            replace_file(self.directory / name, self._sign(payload) + payload, sync=False)
         except OSError:
             return  # a read-only checkout still checks; it is only slower
 
