@@ -38,6 +38,25 @@ def test_every_compared_attribute_is_on_the_record(
             assert attribute in record._fields, f"{name}.{attribute} is not on {record.__name__}"
 
 
+@pytest.mark.parametrize(("name", "catalogue", "record", "fmt_order", "schema"), RECORDS)
+def test_every_field_read_by_name_is_on_the_record(
+    name: str, catalogue: tuple, record: type, fmt_order: tuple, schema: dict
+) -> None:
+    for field in fields.read_by_name(catalogue):
+        assert field.key in record._fields, f"{name}.{field.key} is not on {record.__name__}"
+
+
+def test_a_closed_field_keeps_an_unknown_value_as_written() -> None:
+    from okrctl.core.vocabulary import Aggregate, Unknown
+    from okrctl.load.goalfile import read_fields
+
+    read = read_fields(fields.KPI_FIELDS, {"aggregate": "median", "title": "Churn"})
+    assert read["aggregate"] == Unknown("median")
+    assert read["period"] == "cycle" and read["direction"] == "higher"
+    assert read["title"] == "Churn" and read["owner"] is None and read["tags"] == ()
+    assert read_fields(fields.KEY_RESULT_FIELDS, {})["aggregate"] is Aggregate.LAST
+
+
 def test_diff_compares_the_catalogue_in_its_order() -> None:
     assert diff._KR_FIELDS[:9] == (
         "title",

@@ -10,18 +10,15 @@ that every compared attribute exists on the record). docs/format.md describes ea
 
 from __future__ import annotations
 
+import enum
 from typing import NamedTuple
 
 from okrctl.core.numbers import NUMBER_PATTERN, RELATIVE_PATTERN
-from okrctl.core.vocabulary import GoalType, values
+from okrctl.core.vocabulary import Aggregate, Direction, GoalType, Period, ScorecardKind, values
 from okrctl.load.schemaparts import (
-    AGGREGATES,
-    DIRECTIONS,
     ID_PATTERN,
-    PERIODS,
     Schema,
     date,
-    enum,
     flag,
     frac,
     ident,
@@ -32,25 +29,63 @@ from okrctl.load.schemaparts import (
     text,
     where,
 )
+from okrctl.load.schemaparts import enum as one_of
+
+
+class Read(enum.Enum):
+    """How the loader turns a field's value into the record's attribute of that name."""
+
+    TITLE = "title"  # a text, "" when absent
+    TEXT = "text"  # a non-empty text, else None
+    FLAG = "flag"  # True only for YAML true
+    TAGS = "tags"  # the texts of a list
+    CLOSED = "closed"  # a member of the field's vocabulary (core/vocabulary.py)
+    OWN = "own"  # read by the record's own code in load/goalfile.py, or not stored
 
 
 class GoalField(NamedTuple):
     """One key of a goal record: ``key`` as written, its ``schema``, the model attributes
-    ``compared`` by `okrctl diff` (in order; empty when diff does not report it), and
-    ``number``: whether those attributes hold numbers kept as written (``200万``)."""
+    ``compared`` by `okrctl diff` (in order; empty when diff does not report it),
+    ``number``: whether those attributes hold numbers kept as written (``200万``); how
+    the loader ``read``s it (``default``: a closed field's value when none is written,
+    whose enum is its vocabulary), and whether a file's ``defaults:`` may supply it."""
 
     key: str
     schema: Schema
     compared: tuple[str, ...]
     number: bool = False
+    read: Read = Read.OWN
+    default: enum.StrEnum | None = None
+    defaultable: bool = False
 
 
-def _field(key: str, schema: Schema, compared: tuple[str, ...] | None = None) -> GoalField:
-    return GoalField(key, schema, (key,) if compared is None else compared)
+def _field(
+    key: str,
+    schema: Schema,
+    compared: tuple[str, ...] | None = None,
+    *,
+    read: Read = Read.OWN,
+    defaultable: bool = False,
+) -> GoalField:
+    chosen = (key,) if compared is None else compared
+    return GoalField(key, schema, chosen, read=read, defaultable=defaultable)
+
+
+def _text(
+    key: str, description: str, *, compared: bool = True, defaultable: bool = False
+) -> GoalField:
+    return _field(
+        key, text(description), None if compared else (), read=Read.TEXT, defaultable=defaultable
+    )
 
 
 def _number(key: str, schema: Schema, compared: tuple[str, ...] | None = None) -> GoalField:
     return GoalField(key, schema, (key,) if compared is None else compared, number=True)
+
+
+def _closed(key: str, description: str, default: enum.StrEnum) -> GoalField:
+    schema = one_of(values(type(default)), description)
+    return GoalField(key, schema, (key,), read=Read.CLOSED, default=default)
 
 
 def properties(fields: tuple[GoalField, ...]) -> Schema:
@@ -68,12 +103,29 @@ def compared(fields: tuple[GoalField, ...]) -> tuple[str, ...]:
     return tuple(name for f in fields for name in f.compared)
 
 
-_DRAFT = flag("Validated but left out of status, alerts and scores.")
-_DESCRIPTION = text("Longer explanation, free text.")
-_TAGS = {"type": "array", "items": {"type": "string"}, "description": "Free labels."}
-_UNIT = text("The unit (department, team, ...) the goal belongs to: an id from `units`.")
-_CYCLE = text("The cycle the goal runs in: an id from `cycles`.")
-_PERSPECTIVE = text("Balanced Scorecard perspective, e.g. customer.")
+def read_by_name(fields: tuple[GoalField, ...]) -> tuple[GoalField, ...]:
+    """The fields the loader reads the same way in every record (all but ``Read.OWN``)."""
+    return tuple(f for f in fields if f.read is not Read.OWN)
+
+
+def defaultable(fields: tuple[GoalField, ...]) -> tuple[str, ...]:
+    """The keys a goal file's ``defaults:`` may supply to this record."""
+    return tuple(f.key for f in fields if f.defaultable)
+
+
+_DRAFT = _field(
+    "draft", flag("Validated but left out of status, alerts and scores."), read=Read.FLAG
+)
+_DESCRIPTION = "Longer explanation, free text."
+_TAGS = _field(
+    "tags",
+    {"type": "array", "items": {"type": "string"}, "description": "Free labels."},
+    (),
+    read=Read.TAGS,
+)
+_UNIT = "The unit (department, team, ...) the goal belongs to: an id from `units`."
+_CYCLE = "The cycle the goal runs in: an id from `cycles`."
+_PERSPECTIVE = "Balanced Scorecard perspective, e.g. customer."
 
 _PLAN = {
     "type": "array",
@@ -112,12 +164,12 @@ KEY_RESULT_FIELDS = (
     _field(
         "id", ident("Key result id, unique within its objective; referenced as OBJECTIVE/KR"), ()
     ),
-    _field("title", text("What is measured, in words.")),
-    _field("description", _DESCRIPTION, ()),
-    _field("owner", text("Who drives this key result, when not the objective's owner.")),
+    _field("title", text("What is measured, in words."), read=Read.TITLE),
+    _field("description", text(_DESCRIPTION), ()),  # not kept: shown nowhere
+    _text("owner", "Who drives this key result, when not the objective's owner."),
     _field("metric", metric()),
     _field("where", where()),
-    _field("aggregate", enum(AGGREGATES, "How the metric's values in the window become one.")),
+    _closed("aggregate", "How the metric's values in the window become one.", Aggregate.LAST),
     _number("baseline", num("Value at the start; else the metric's value at cycle start.")),
     _number("target", _TARGET, ("target", "relative", "low", "high")),
     _number("at_least", num("Guardrail: holds while the value stays at or above this.")),
@@ -126,8 +178,8 @@ KEY_RESULT_FIELDS = (
     _field("done", flag("Whether a milestone is done.")),
     _number("weight", frac("Share of the objective; weights of one objective sum to 1.")),
     _number("plan", _PLAN),
-    _field("unit_label", text("How values are shown, e.g. '%', '元', 'users'."), ()),
-    _field("draft", _DRAFT),
+    _text("unit_label", "How values are shown, e.g. '%', '元', 'users'.", compared=False),
+    _DRAFT,
 )
 
 KEY_RESULT = obj(
@@ -138,23 +190,26 @@ KEY_RESULT = obj(
 
 OBJECTIVE_FIELDS = (
     _field("id", ident("Objective id, unique in the repository"), ()),
-    _field("title", text("The objective, qualitative and ambitious.")),
-    _field("description", _DESCRIPTION, ()),
-    _field("owner", text("Who is accountable, e.g. li.na.")),
-    _field("unit", _UNIT),
-    _field("level", text("Level in the cascade (from `levels`); else the unit's level.")),
-    _field("cycle", _CYCLE),
+    _field("title", text("The objective, qualitative and ambitious."), read=Read.TITLE),
+    _text("description", _DESCRIPTION, compared=False),
+    _text("owner", "Who is accountable, e.g. li.na.", defaultable=True),
+    _text("unit", _UNIT, defaultable=True),
+    _text(
+        "level", "Level in the cascade (from `levels`); else the unit's level.", defaultable=True
+    ),
+    _text("cycle", _CYCLE, defaultable=True),
     _field("aligns_to", ref("The parent goal one level up: OBJECTIVE or OBJECTIVE/KR.")),
     _field(
         "type",
-        enum(
+        one_of(
             values(GoalType),
             "committed goals must land at 100%; aspirational ones pass at 70% (default).",
         ),
+        defaultable=True,
     ),
-    _field("perspective", _PERSPECTIVE),
-    _field("tags", _TAGS, ()),
-    _field("draft", _DRAFT),
+    _text("perspective", _PERSPECTIVE, defaultable=True),
+    _TAGS,
+    _DRAFT,
     _field(
         "key_results",
         {"type": "array", "items": KEY_RESULT, "description": "Key results: 1 to 5 is healthy."},
@@ -186,21 +241,20 @@ _BAND = {
 
 KPI_FIELDS = (
     _field("id", ident("KPI id, unique in the repository"), ()),
-    _field("title", text("The indicator, e.g. 5 brand campaigns a month.")),
-    _field("description", _DESCRIPTION, ()),
-    _field("owner", text("Who is accountable, e.g. li.na.")),
-    _field("unit", _UNIT),
-    _field("cycle", _CYCLE),
+    _field("title", text("The indicator, e.g. 5 brand campaigns a month."), read=Read.TITLE),
+    _text("description", _DESCRIPTION, compared=False),
+    _text("owner", "Who is accountable, e.g. li.na.", defaultable=True),
+    _text("unit", _UNIT, defaultable=True),
+    _text("cycle", _CYCLE, defaultable=True),
     _field("metric", metric()),
     _field("where", where()),
-    _field("aggregate", enum(AGGREGATES, "How the metric's values in a period become one.")),
-    _field(
+    _closed("aggregate", "How the metric's values in a period become one.", Aggregate.LAST),
+    _closed(
         "period",
-        enum(
-            PERIODS, "Scored per month or quarter and averaged, or once over the cycle (default)."
-        ),
+        "Scored per month or quarter and averaged, or once over the cycle (default).",
+        Period.CYCLE,
     ),
-    _field("direction", enum(DIRECTIONS, "higher is better (default) or lower.")),
+    _closed("direction", "higher is better (default) or lower.", Direction.HIGHER),
     _number("target", num("The value to reach in each period.")),
     _number("weight", frac("Share among the owner's KPIs in the cycle; they sum to 1.")),
     _number("scoring", _SCORING, ("zero_below", "full_at", "cap")),
@@ -214,7 +268,7 @@ KPI_FIELDS = (
         },
     ),
     _field("supports", ref("The key result (OBJECTIVE/KR) or objective this KPI evidences.")),
-    _field("perspective", _PERSPECTIVE),
+    _text("perspective", _PERSPECTIVE, defaultable=True),
     _field(
         "balanced_by",
         {
@@ -226,9 +280,9 @@ KPI_FIELDS = (
             "x-message": "{field} must be a KPI id or a list of KPI ids, got {shown}",
         },
     ),
-    _field("unit_label", text("How values are shown, e.g. '%', '元'."), ()),
-    _field("tags", _TAGS, ()),
-    _field("draft", _DRAFT),
+    _text("unit_label", "How values are shown, e.g. '%', '元'.", compared=False),
+    _TAGS,
+    _DRAFT,
 )
 
 KPI = obj(
@@ -281,12 +335,12 @@ _LINKS = {
 
 SCORECARD_FIELDS = (
     _field("id", ident("Scorecard id, unique in the repository"), ()),
-    _field("title", text("Name of the scorecard.")),
-    _field("description", _DESCRIPTION, ()),
-    _field("kind", enum(["balanced", "individual", "team"], "What the scorecard evaluates.")),
-    _field("cycle", text("The cycle it evaluates: an id from `cycles`.")),
-    _field("owner", text("For individual scorecards: the person.")),
-    _field("unit", text("For team and balanced scorecards: the unit.")),
+    _text("title", "Name of the scorecard."),
+    _text("description", _DESCRIPTION, compared=False),
+    _closed("kind", "What the scorecard evaluates.", ScorecardKind.INDIVIDUAL),
+    _text("cycle", "The cycle it evaluates: an id from `cycles`.", defaultable=True),
+    _text("owner", "For individual scorecards: the person.", defaultable=True),
+    _text("unit", "For team and balanced scorecards: the unit.", defaultable=True),
     _number("okr_weight", frac("Share of the OKR score in the total.")),
     _number("kpi_weight", frac("Share of the KPI score in the total.")),
     _field(
@@ -301,7 +355,7 @@ SCORECARD_FIELDS = (
     _field("kpis", _MEASURES, ()),
     _field("perspectives", _PERSPECTIVES, ()),
     _field("links", _LINKS, ()),
-    _field("draft", flag("Validated but left out of scores.")),
+    _field("draft", flag("Validated but left out of scores."), read=Read.FLAG),
 )
 
 SCORECARD = obj(

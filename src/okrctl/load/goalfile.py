@@ -7,6 +7,7 @@ is what lets the cache key results by a hash of the content.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from okrctl.core.codes import make
@@ -26,13 +27,19 @@ from okrctl.core.model import (
 )
 from okrctl.core.numbers import is_relative_text, parse_target
 from okrctl.core.vocabulary import (
-    Aggregate,
-    Direction,
     GoalType,
     KRKind,
-    Period,
-    ScorecardKind,
     closed,
+)
+from okrctl.load.fields import (
+    KEY_RESULT_FIELDS,
+    KPI_FIELDS,
+    OBJECTIVE_FIELDS,
+    SCORECARD_FIELDS,
+    GoalField,
+    Read,
+    defaultable,
+    read_by_name,
 )
 from okrctl.load.goalvalues import (
     entries,
@@ -48,7 +55,9 @@ from okrctl.load.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.load.written import keep_text
 from okrctl.load.yamlread import YamlList, YamlMap, read_yaml
 
-_DEFAULTABLE = ("cycle", "unit", "owner", "level", "type", "perspective")
+_OBJECTIVE_DEFAULTS = defaultable(OBJECTIVE_FIELDS)
+_KPI_DEFAULTS = defaultable(KPI_FIELDS)
+_SCORECARD_DEFAULTS = defaultable(SCORECARD_FIELDS)
 _SCORING = ("zero_below", "full_at", "cap")
 _NO_TEXTS: dict[str, str] = {}  # shared by the records with no number texts; never mutated
 
@@ -159,7 +168,7 @@ class _Builder:
     def objectives(self) -> list[Objective]:
         out = []
         for raw in entries(self.data, "objectives"):
-            values, lc = self._with_defaults(raw, _DEFAULTABLE)
+            values, lc = self._with_defaults(raw, _OBJECTIVE_DEFAULTS)
             oid = raw["id"]
             krs_raw = raw.get("key_results")
             krs = []
@@ -176,17 +185,9 @@ class _Builder:
                     column=raw.column,
                     lc=lc,
                     id=oid,
-                    title=text(values.get("title")) or "",
-                    owner=text(values.get("owner")),
-                    unit=text(values.get("unit")),
-                    cycle=text(values.get("cycle")),
-                    level=text(values.get("level")),
+                    **read_fields(OBJECTIVE_FIELDS, values),
                     aligns_to=Ref.parse(aligns) if aligns else None,
                     type=GoalType.COMMITTED if kind == "committed" else GoalType.ASPIRATIONAL,
-                    perspective=text(values.get("perspective")),
-                    draft=flag(values.get("draft")),
-                    description=text(values.get("description")),
-                    tags=tuple(t for t in items(values.get("tags")) if isinstance(t, str)),
                     key_results=tuple(krs),
                 )
             )
@@ -227,11 +228,10 @@ class _Builder:
             lc=pack_positions(raw.lc),
             id=raw["id"],
             objective_id=objective_id,
-            title=text(raw.get("title")) or "",
+            **read_fields(KEY_RESULT_FIELDS, raw),
             kind=kind,
             metric=MetricRef.parse(metric) if metric and ":" in metric else None,
             where=where(raw.get("where")),
-            aggregate=closed(Aggregate, text(raw.get("aggregate")), Aggregate.LAST),
             baseline=baseline,
             target=target_value,
             relative=relative,
@@ -242,9 +242,6 @@ class _Builder:
             done=raw.get("done") if isinstance(raw.get("done"), bool) else None,
             weight=weight,
             plan=plan,
-            unit_label=text(raw.get("unit_label")),
-            owner=text(raw.get("owner")),
-            draft=flag(raw.get("draft")),
             percent=written_as_percent(raw, ("target", "baseline", "at_least", "at_most")),
             written=texts or _NO_TEXTS,
         )
@@ -330,7 +327,7 @@ class _Builder:
     def kpis(self) -> list[Kpi]:
         out = []
         for raw in entries(self.data, "kpis"):
-            values, lc = self._with_defaults(raw, ("cycle", "unit", "owner", "perspective"))
+            values, lc = self._with_defaults(raw, _KPI_DEFAULTS)
             scoring = mapping(raw.get("scoring"))
             texts: dict[str, str] = {}
             bands: list[tuple[float, float]] = []
@@ -362,15 +359,9 @@ class _Builder:
                     column=raw.column,
                     lc=lc,
                     id=raw["id"],
-                    title=text(raw.get("title")) or "",
-                    owner=text(values.get("owner")),
-                    unit=text(values.get("unit")),
-                    cycle=text(values.get("cycle")),
+                    **read_fields(KPI_FIELDS, values),
                     metric=MetricRef.parse(metric) if metric and ":" in metric else None,
                     where=where(raw.get("where")),
-                    aggregate=closed(Aggregate, text(raw.get("aggregate")), Aggregate.LAST),
-                    period=closed(Period, text(raw.get("period")), Period.CYCLE),
-                    direction=closed(Direction, text(raw.get("direction")), Direction.HIGHER),
                     target=numbers["target"],
                     weight=numbers["weight"],
                     zero_below=numbers["zero_below"],
@@ -378,12 +369,7 @@ class _Builder:
                     cap=numbers["cap"],
                     bands=tuple(bands),
                     supports=Ref.parse(supports) if supports else None,
-                    perspective=text(values.get("perspective")),
                     balanced_by=balanced_t,
-                    unit_label=text(raw.get("unit_label")),
-                    draft=flag(raw.get("draft")),
-                    description=text(raw.get("description")),
-                    tags=tuple(t for t in items(raw.get("tags")) if isinstance(t, str)),
                     percent=written_as_percent(raw, ("target",)),
                     written=texts or _NO_TEXTS,
                 )
@@ -407,7 +393,7 @@ class _Builder:
     def scorecards(self) -> list[Scorecard]:
         out = []
         for raw in entries(self.data, "scorecards"):
-            values, lc = self._with_defaults(raw, ("cycle", "unit", "owner"))
+            values, lc = self._with_defaults(raw, _SCORECARD_DEFAULTS)
             perspectives = []
             raw_p = raw.get("perspectives")
             if isinstance(raw_p, YamlMap):
@@ -447,11 +433,7 @@ class _Builder:
                     column=raw.column,
                     lc=lc,
                     id=raw["id"],
-                    title=text(raw.get("title")),
-                    kind=closed(ScorecardKind, text(raw.get("kind")), ScorecardKind.INDIVIDUAL),
-                    cycle=text(values.get("cycle")),
-                    owner=text(values.get("owner")),
-                    unit=text(values.get("unit")),
+                    **read_fields(SCORECARD_FIELDS, values),
                     perspectives=tuple(perspectives),
                     links=tuple(links),
                     objectives=tuple(o for o in objectives if isinstance(o, str))
@@ -460,9 +442,28 @@ class _Builder:
                     kpis=self._measures(raw.get("kpis")),
                     okr_weight=okr_weight,
                     kpi_weight=kpi_weight,
-                    draft=flag(raw.get("draft")),
-                    description=text(raw.get("description")),
                     written=texts or _NO_TEXTS,
                 )
             )
         return out
+
+
+def read_fields(fields: tuple[GoalField, ...], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes of a record that every record reads the same way, by the catalogue
+    (load/fields.py): texts, flags, tags and closed vocabularies, from ``values`` (the
+    entry with its file's defaults filled in). A closed value outside its vocabulary is
+    kept as ``Unknown``; the schema reports it (S001)."""
+    out: dict[str, Any] = {}
+    for field in read_by_name(fields):
+        value = values.get(field.key)
+        if field.read is Read.TITLE:
+            out[field.key] = text(value) or ""
+        elif field.read is Read.TEXT:
+            out[field.key] = text(value)
+        elif field.read is Read.FLAG:
+            out[field.key] = flag(value)
+        elif field.read is Read.TAGS:
+            out[field.key] = tuple(t for t in items(value) if isinstance(t, str))
+        elif field.default is not None:
+            out[field.key] = closed(type(field.default), text(value), field.default)
+    return out
