@@ -97,3 +97,30 @@ def test_number_fields_come_from_the_catalogue() -> None:
         "kpi_weight",
     } == NUMBER_FIELDS
     assert "title" not in NUMBER_FIELDS
+
+
+def test_format_md_lists_the_keys_read_as_written() -> None:
+    import re
+    from pathlib import Path
+
+    from okrctl.load.yamlread import TEXT_KEYS
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "format.md").read_text("utf-8")
+    start = doc.index("**Names and ids are read as written.**")
+    paragraph = doc[start : doc.index("a plain value is taken exactly", start)]
+    assert set(re.findall(r"`(\w+)`", paragraph)) == TEXT_KEYS
+
+
+@pytest.mark.parametrize(
+    "key", [f.key for f in fields.read_by_name(fields.KEY_RESULT_FIELDS) if f.names]
+)
+def test_a_text_field_of_a_key_result_is_read_as_written(key: str) -> None:
+    from okrctl.load.goalfile import parse_goal_file
+
+    body = (
+        "objectives:\n  - id: O1\n    title: T\n    key_results:\n"
+        f"      - id: K1\n        {key}: 1.10\n"
+    )
+    parsed = parse_goal_file("goals/o.yaml", body.encode())
+    kr = parsed.objectives[0].key_results[0]
+    assert getattr(kr, key) == "1.10", parsed.diagnostics

@@ -38,10 +38,12 @@ DAY = "2026-11-30"
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The manufacturing example with every title replaced by a hostile string, in git:
-    a first commit, then one that changes every title again (for diff and history)."""
+    """The manufacturing example with every title and owner replaced by a hostile string,
+    in git: a first commit, then one that changes every one again (for diff and history)."""
     root = tmp_path_factory.mktemp("hostile") / "repo"
     shutil.copytree(EXAMPLES / "manufacturing", root)
+
+    owners: dict[str, int] = {}
 
     def retitle(shift: int) -> None:
         for path in sorted((root / "goals").glob("*.yaml")):
@@ -52,6 +54,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     value = HOSTILE[(count + shift) % len(HOSTILE)].replace('"', r"\"")
                     line = f'{head}title: "{value}"\n'
                     count += 1
+                head, sep, owner = line.partition("owner: ")
+                if sep and head.strip() in ("", "-"):
+                    # one hostile name per person, so each keeps their goals and weights
+                    number = owners.setdefault(owner.strip(), len(owners))
+                    value = HOSTILE[(number + shift) % len(HOSTILE)].replace('"', r"\"")
+                    line = f'{head}owner: "{value} {number}"\n'
                 lines.append(line)
             path.write_text("".join(lines), encoding="utf-8")
 

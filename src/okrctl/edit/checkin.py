@@ -20,6 +20,7 @@ from okrctl.core.model import Ref
 from okrctl.core.numbers import NumberError, parse_number
 from okrctl.core.vocabulary import KRKind
 from okrctl.edit import csvedit
+from okrctl.edit.csvedit import neutralise
 from okrctl.evaluate.workspace import Workspace
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_date
@@ -28,7 +29,6 @@ from okrctl.metrics.memory import TableSource
 
 HEADER = ["date", "metric", "value", "note"]
 _DONE = {"done": 1.0, "true": 1.0, "yes": 1.0, "not-done": 0.0, "false": 0.0, "no": 0.0}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +38,6 @@ class CheckinResult:
     day: dt.date
     value: float
     replaced: float | None
-
-
-def neutralise(text: str) -> str:
-    """A cell that spreadsheet programs would run as a formula, made plain text."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def checkin(

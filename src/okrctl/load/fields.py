@@ -57,6 +57,7 @@ class GoalField(NamedTuple):
     read: Read = Read.OWN
     default: enum.StrEnum | None = None
     defaultable: bool = False
+    names: bool = False  # the value is names or ids: yamlread keeps it as written
 
 
 def _field(
@@ -66,9 +67,11 @@ def _field(
     *,
     read: Read = Read.OWN,
     defaultable: bool = False,
+    names: bool = False,
 ) -> GoalField:
     chosen = (key,) if compared is None else compared
-    return GoalField(key, schema, chosen, read=read, defaultable=defaultable)
+    names = names or read in (Read.TITLE, Read.TEXT, Read.TAGS)
+    return GoalField(key, schema, chosen, read=read, defaultable=defaultable, names=names)
 
 
 def _text(
@@ -162,13 +165,16 @@ _TARGET = {
 
 KEY_RESULT_FIELDS = (
     _field(
-        "id", ident("Key result id, unique within its objective; referenced as OBJECTIVE/KR"), ()
+        "id",
+        ident("Key result id, unique within its objective; referenced as OBJECTIVE/KR"),
+        (),
+        names=True,
     ),
     _field("title", text("What is measured, in words."), read=Read.TITLE),
-    _field("description", text(_DESCRIPTION), ()),  # not kept: shown nowhere
+    _field("description", text(_DESCRIPTION), (), names=True),  # not kept: shown nowhere
     _text("owner", "Who drives this key result, when not the objective's owner."),
     _field("metric", metric()),
-    _field("where", where()),
+    _field("where", where(), names=True),
     _closed("aggregate", "How the metric's values in the window become one.", Aggregate.LAST),
     _number("baseline", num("Value at the start; else the metric's value at cycle start.")),
     _number("target", _TARGET, ("target", "relative", "low", "high")),
@@ -189,7 +195,7 @@ KEY_RESULT = obj(
 )
 
 OBJECTIVE_FIELDS = (
-    _field("id", ident("Objective id, unique in the repository"), ()),
+    _field("id", ident("Objective id, unique in the repository"), (), names=True),
     _field("title", text("The objective, qualitative and ambitious."), read=Read.TITLE),
     _text("description", _DESCRIPTION, compared=False),
     _text("owner", "Who is accountable, e.g. li.na.", defaultable=True),
@@ -198,7 +204,9 @@ OBJECTIVE_FIELDS = (
         "level", "Level in the cascade (from `levels`); else the unit's level.", defaultable=True
     ),
     _text("cycle", _CYCLE, defaultable=True),
-    _field("aligns_to", ref("The parent goal one level up: OBJECTIVE or OBJECTIVE/KR.")),
+    _field(
+        "aligns_to", ref("The parent goal one level up: OBJECTIVE or OBJECTIVE/KR."), names=True
+    ),
     _field(
         "type",
         one_of(
@@ -240,14 +248,14 @@ _BAND = {
 }
 
 KPI_FIELDS = (
-    _field("id", ident("KPI id, unique in the repository"), ()),
+    _field("id", ident("KPI id, unique in the repository"), (), names=True),
     _field("title", text("The indicator, e.g. 5 brand campaigns a month."), read=Read.TITLE),
     _text("description", _DESCRIPTION, compared=False),
     _text("owner", "Who is accountable, e.g. li.na.", defaultable=True),
     _text("unit", _UNIT, defaultable=True),
     _text("cycle", _CYCLE, defaultable=True),
     _field("metric", metric()),
-    _field("where", where()),
+    _field("where", where(), names=True),
     _closed("aggregate", "How the metric's values in a period become one.", Aggregate.LAST),
     _closed(
         "period",
@@ -267,7 +275,11 @@ KPI_FIELDS = (
             "description": "Stepped scoring: [min attainment, score] steps, ascending.",
         },
     ),
-    _field("supports", ref("The key result (OBJECTIVE/KR) or objective this KPI evidences.")),
+    _field(
+        "supports",
+        ref("The key result (OBJECTIVE/KR) or objective this KPI evidences."),
+        names=True,
+    ),
     _text("perspective", _PERSPECTIVE, defaultable=True),
     _field(
         "balanced_by",
@@ -279,6 +291,7 @@ KPI_FIELDS = (
             "description": "KPI id(s) that keep this one honest (speed vs quality).",
             "x-message": "{field} must be a KPI id or a list of KPI ids, got {shown}",
         },
+        names=True,
     ),
     _text("unit_label", "How values are shown, e.g. '%', '元'.", compared=False),
     _TAGS,
@@ -334,7 +347,7 @@ _LINKS = {
 }
 
 SCORECARD_FIELDS = (
-    _field("id", ident("Scorecard id, unique in the repository"), ()),
+    _field("id", ident("Scorecard id, unique in the repository"), (), names=True),
     _text("title", "Name of the scorecard."),
     _text("description", _DESCRIPTION, compared=False),
     _closed("kind", "What the scorecard evaluates.", ScorecardKind.INDIVIDUAL),
@@ -354,7 +367,7 @@ SCORECARD_FIELDS = (
     ),
     _field("kpis", _MEASURES, ()),
     _field("perspectives", _PERSPECTIVES, ()),
-    _field("links", _LINKS, ()),
+    _field("links", _LINKS, (), names=True),
     _field("draft", flag("Validated but left out of scores."), read=Read.FLAG),
 )
 
@@ -368,4 +381,12 @@ NUMBER_ATTRIBUTES = frozenset(
     for f in fields
     if f.number
     for name in f.compared
+)
+
+# Keys of goal records whose values are names or ids, kept exactly as written
+NAME_KEYS = frozenset(
+    f.key
+    for fields in (OBJECTIVE_FIELDS, KEY_RESULT_FIELDS, KPI_FIELDS, SCORECARD_FIELDS)
+    for f in fields
+    if f.names
 )

@@ -22,6 +22,7 @@ from yaml._yaml import CParser
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from okrctl.load.fields import NAME_KEYS
 from okrctl.load.yamlproblems import MAX_ALIAS_EXPANSION as MAX_ALIAS_EXPANSION
 from okrctl.load.yamlproblems import MAX_DEPTH as MAX_DEPTH
 from okrctl.load.yamlproblems import MAX_FILE_BYTES as MAX_FILE_BYTES
@@ -37,34 +38,12 @@ from okrctl.load.yamlscalar import plain_scalar as plain_scalar
 _C_COMPOSE_BOUND = 2000
 
 # Keys whose whole value is names or ids: plain scalars below them are kept as written.
-TEXT_KEYS = frozenset(
-    {
-        "id",
-        "title",
-        "owner",
-        "unit",
-        "cycle",
-        "aligns_to",
-        "supports",
-        "parent",
-        "lead",
-        "org",
-        "name",
-        "description",
-        "level",
-        "levels",
-        "perspective",
-        "balanced_by",
-        "measures",
-        "links",
-        "where",
-        "tags",
-        "goals",
-        "path",
-        "checkins",
-        "unit_label",
-    }
+# Goal fields say so in their catalogue row (load/fields.py); these are okrctl.yaml's
+# (and "measures", a scorecard perspective's list of ids).
+CONFIG_NAME_KEYS = frozenset(
+    {"parent", "lead", "org", "name", "levels", "measures", "goals", "path", "checkins"}
 )
+TEXT_KEYS = NAME_KEYS | CONFIG_NAME_KEYS
 
 _PLAIN = "okrctl:plain"
 _STR = "tag:yaml.org,2002:str"

@@ -71,3 +71,12 @@ def markdown_code(text: str) -> str:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def csv_cell(text: str) -> str:
+    """A text cell of a CSV okrctl writes for people: on one line, terminal-safe (control
+    and bidi characters shown as escapes, as ``one_line``), and never a formula a
+    spreadsheet would run."""
+    from okrctl.edit.csvedit import neutralise
+
+    return neutralise(one_line(text))

@@ -9,13 +9,12 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.core.shown import percent
-from okrctl.edit.checkin import neutralise
 from okrctl.evaluate.scoring import BalancedCard, Card, MeasureScore, ScoreReport, Synergy
 from okrctl.metrics.rejected import by_file, row_note, warnings_for
 from okrctl.metrics.source import Rejected
 from okrctl.render import json_out
 from okrctl.render.console import make_console
-from okrctl.render.escape import markdown, one_line
+from okrctl.render.escape import csv_cell, markdown, one_line
 from okrctl.render.status_style import REJECTED_MARK as MARK
 
 SCORE_FORMAT_VERSION = 1
@@ -158,8 +157,8 @@ CSV_HEADER = [
 
 
 def render_csv(report: ScoreReport, out: IO[str]) -> None:
-    """UTF-8 with a BOM (Excel reads Chinese names right); text cells that a spreadsheet
-    would run as formulas are neutralised."""
+    """UTF-8 with a BOM (Excel reads Chinese names right); text cells are one line,
+    terminal-safe and never a spreadsheet formula (``escape.csv_cell``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -170,37 +169,37 @@ def render_csv(report: ScoreReport, out: IO[str]) -> None:
     for c in report.cards:
         writer.writerow(
             [
-                neutralise(c.id),
+                csv_cell(c.id),
                 c.kind,
-                neutralise(c.owner or ""),
-                neutralise(c.unit or ""),
+                csv_cell(c.owner or ""),
+                csv_cell(c.unit or ""),
                 num(c.okr_score),
                 num(c.kpi_score),
                 num(c.okr_weight),
                 num(c.kpi_weight),
                 num(c.total),
-                neutralise(c.rating or ""),
+                csv_cell(c.rating or ""),
                 num(c.bonus),
                 str(len(c.rejected)),
-                neutralise(row_note(c.rejected) or ""),
+                csv_cell(row_note(c.rejected) or ""),
             ]
         )
     for b in report.balanced:
         writer.writerow(
             [
-                neutralise(b.scorecard.id),
+                csv_cell(b.scorecard.id),
                 "balanced",
                 "",
-                neutralise(b.scorecard.unit or ""),
+                csv_cell(b.scorecard.unit or ""),
                 "",
                 "",
                 "",
                 "",
                 num(b.total),
-                neutralise(b.rating or ""),
+                csv_cell(b.rating or ""),
                 "",
                 str(len(b.rejected)),
-                neutralise(row_note(b.rejected) or ""),
+                csv_cell(row_note(b.rejected) or ""),
             ]
         )
     out.write("\ufeff" + buffer.getvalue())

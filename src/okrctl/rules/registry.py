@@ -1,6 +1,6 @@
 """The rule registry: every diagnostic code okrctl can emit, with its documentation.
 
-A rule has a stable code (``A002``), a name (``unresolved-alignment``), a family, a
+A rule has a stable code (``A003``), a name (``unresolved-reference``), a family, a
 default severity and a docstring that shows an anti-pattern and its fix. Rules that look
 at the whole goal graph have a ``check`` function; codes that loading emits (YAML, schema,
 configuration) are registered here too, so they can be documented, turned off and
