@@ -106,7 +106,19 @@ AsOfOption = Annotated[
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never use color.")]
 UnitOption = Annotated[
     str | None,
-    typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
+    typer.Option(
+        "--unit", help="Only this unit (id or name) and the units below it.", show_default=False
+    ),
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="en|zh",
+        help="Language of the output for people. Default: `lang:` in okrctl.yaml, else the "
+        "locale (LC_ALL/LANG starting zh), else en.",
+        show_default=False,
+    ),
 ]
 
 

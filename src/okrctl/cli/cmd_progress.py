@@ -13,6 +13,7 @@ from okrctl.cli.base import (
     AsOfOption,
     CycleOption,
     DebugOption,
+    LangOption,
     NoColorOption,
     RepoOption,
     UnitOption,
@@ -41,7 +42,8 @@ def status(
     as_of: AsOfOption = None,
     unit: UnitOption = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", help="Only this owner's goals.", show_default=False)
+        str | None,
+        typer.Option("--owner", help="Only this owner's goals (id or name).", show_default=False),
     ] = None,
     level: Annotated[
         str | None, typer.Option("--level", help="Only goals at this level.", show_default=False)
@@ -50,7 +52,8 @@ def status(
         list[str] | None,
         typer.Option(
             "--status",
-            help="Only goals with this status: green, yellow, red, grey (repeatable).",
+            help="Only goals with this status: on-track, at-risk, off-track, no-data (or "
+            "green, yellow, red, grey, or the words printed in --lang zh); repeatable.",
             show_default=False,
         ),
     ] = None,
@@ -72,25 +75,33 @@ def status(
         StatusFormat.text
     ),
     no_color: NoColorOption = False,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Progress of every goal as a tree: company -> department -> team -> individual."""
     import gc
 
     from okrctl.core.errors import UsageError
+    from okrctl.core.i18n import choose_language
     from okrctl.core.progress import Status
     from okrctl.evaluate.evaluator import evaluate
     from okrctl.evaluate.status import Filters, build, build_by_perspective
-    from okrctl.evaluate.workspace import open_view
+    from okrctl.evaluate.workspace import open_view, resolve_owner, resolve_unit
+    from okrctl.render.console import output_width
 
     gc.disable()
     statuses = set()
     for word in only_status or []:
-        try:
-            statuses.add(Status(word.lower()))
-        except ValueError:
-            raise UsageError(f"--status {word!r}: use green, yellow, red or grey") from None
+        parsed = Status.parse(word)
+        if parsed is None:
+            raise UsageError(
+                f"--status {word!r}: no such status", hint="use " + ", ".join(Status.choices())
+            )
+        statuses.add(parsed)
     workspace, chosen, when = open_view(repo, cycle, as_of, unit)
+    language = choose_language(lang, workspace.config.lang)
+    unit = None if unit is None else resolve_unit(workspace.config, unit)
+    owner = None if owner is None else resolve_owner(workspace.config, workspace.ctx, owner)
     evaluation = evaluate(workspace.ctx, workspace.data, chosen, when)
     tree = (build_by_perspective if by is StatusGrouping.perspective else build)(
         workspace.ctx,
@@ -104,10 +115,15 @@ def status(
             behind=behind,
         ),
     )
+    tree.names = workspace.config.names()
     renderers = {  # the renderer of each format, imported when chosen
         StatusFormat.json: lambda: lazy("okrctl.render.status_json:render")(tree, sys.stdout),
         StatusFormat.text: lambda: lazy("okrctl.render.status_text:render")(
-            tree, sys.stdout, color=use_color(no_color)
+            tree,
+            sys.stdout,
+            color=use_color(no_color),
+            width=output_width(sys.stdout),
+            lang=language,
         ),
     }
     renderers[format]()

@@ -10,7 +10,7 @@ from typing import Any
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, Severity
 from okrctl.core.errors import ConfigError
-from okrctl.core.model import Cycle, Unit
+from okrctl.core.model import Cycle, Names, Person, Unit
 from okrctl.core.numbers import MAX_DURATION_DAYS, duration_days, parse_number
 from okrctl.load.configpaths import CONFIG_NAME as CONFIG_NAME
 from okrctl.load.configpaths import find_root as find_root
@@ -20,6 +20,7 @@ from okrctl.load.configsections import (
     entries,
     key_position,
     read_cycles,
+    read_people,
     read_units,
     text,
     unit_structure,
@@ -69,6 +70,8 @@ class Config:
     org: str | None = None
     levels: tuple[str, ...] = tuple(DEFAULT_LEVELS)
     units: dict[str, Unit] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    lang: str | None = None  # `lang:`, the default language of human output
     cycles: dict[str, Cycle] = field(default_factory=dict)
     goals: tuple[str, ...] = DEFAULT_GOALS
     goals_line: int = 0
@@ -102,6 +105,13 @@ class Config:
     def has_errors(self) -> bool:
         """Whether any diagnostic of okrctl.yaml is an error."""
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def names(self) -> Names:
+        """The display names of people and units (``people:``, units' ``name:``)."""
+        return Names(
+            {pid: p.name for pid, p in self.people.items() if p.name},
+            {uid: u.name for uid, u in self.units.items() if u.name},
+        )
 
     def level_rank(self, level: str | None) -> int | None:
         """0 for the top level; None for an unknown level."""
@@ -201,6 +211,8 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
         org=text(data.get("org")),
         levels=levels_t,
         units=units,
+        people=read_people(data),
+        lang=text(data.get("lang")),
         cycles=cycles,
         goals=goals,
         goals_line=goals_line,

@@ -12,7 +12,7 @@ from typing import Any
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic
-from okrctl.core.model import Cycle, Unit
+from okrctl.core.model import Cycle, Person, Unit
 from okrctl.load.configpaths import CONFIG_NAME
 from okrctl.load.yamlread import YamlMap
 
@@ -35,6 +35,25 @@ def entries(data: YamlMap, key: str) -> list[YamlMap]:
 def text(value: Any) -> str | None:
     """``value`` if it is a string, else None."""
     return value if isinstance(value, str) else None
+
+
+def read_people(data: YamlMap) -> dict[str, Person]:
+    """okrctl.yaml's ``people``: id -> ``Person``. A value is the display name, or a
+    mapping with ``name`` and chat handles; anything else is skipped (the schema reports
+    it)."""
+    raw = data.get("people")
+    people: dict[str, Person] = {}
+    if not isinstance(raw, YamlMap):
+        return people
+    for pid, value in raw.items():
+        if not isinstance(pid, str):
+            continue
+        if isinstance(value, str):
+            people[pid] = Person(pid, value)
+        elif isinstance(value, YamlMap):
+            handles = {k: v for k, v in value.items() if k != "name" and isinstance(v, str)}
+            people[pid] = Person(pid, text(value.get("name")), handles)
+    return people
 
 
 def read_units(data: YamlMap, diagnostics: list[Diagnostic]) -> dict[str, Unit]:

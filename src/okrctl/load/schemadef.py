@@ -17,6 +17,7 @@ from okrctl.load.schemaparts import DURATION_PATTERN as DURATION_PATTERN
 from okrctl.load.schemaparts import ID_PATTERN as ID_PATTERN
 from okrctl.load.schemaparts import METRIC_PATTERN as METRIC_PATTERN
 from okrctl.load.schemaparts import PERIODS as PERIODS
+from okrctl.load.schemaparts import PERSON_HANDLES as PERSON_HANDLES
 from okrctl.load.schemaparts import REF_PATTERN as REF_PATTERN
 from okrctl.load.schemaparts import SCHEMA_BASE as SCHEMA_BASE
 from okrctl.load.schemaparts import Schema as Schema
@@ -292,6 +293,30 @@ CONFIG_SCHEMA: Schema = {
             "minItems": 1,
             "uniqueItems": True,
             "description": "Alignment levels, top first. Default: " + ", ".join(DEFAULT_LEVELS),
+        },
+        "lang": enum(
+            ["en", "zh"],
+            "Default language of human output (status, score, check text, report); "
+            "`--lang` overrides it. Default: the locale (LC_ALL/LANG starting zh), else en.",
+        ),
+        "people": {
+            "type": "object",
+            "description": "Who is who: person id (as written in `owner:` and `lead:`) -> "
+            "display name, or a mapping with the name and chat handles for notifications.",
+            "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": {
+                "oneOf": [
+                    text("Display name, e.g. 李娜."),
+                    obj(
+                        {
+                            "name": text("Display name, e.g. 李娜."),
+                            **{key: text(about) for key, about in PERSON_HANDLES.items()},
+                        },
+                        [],
+                        "A person: display name and contact handles.",
+                    ),
+                ]
+            },
         },
         "units": {
             "type": "array",

@@ -132,3 +132,13 @@ def obj(properties: dict[str, Schema], required: list[str], description: str) ->
         "required": required,
         "additionalProperties": False,
     }
+
+
+# the contact handles a person may have in okrctl.yaml's `people:`, for notifications
+PERSON_HANDLES = {
+    "wecom": "WeCom (企业微信) user id.",
+    "feishu": "Feishu / Lark (飞书) user id.",
+    "dingtalk": "DingTalk (钉钉) user id.",
+    "slack": "Slack member id.",
+    "email": "E-mail address.",
+}

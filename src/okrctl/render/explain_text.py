@@ -6,7 +6,7 @@ from typing import IO
 
 from okrctl.core.model import KRKind
 from okrctl.core.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
-from okrctl.core.shown import number, numbers, percent, percents, scale_for
+from okrctl.core.shown import number, numbers, percent, percents
 from okrctl.evaluate.explain import Explanation, KpiExplanation, KRExplanation, ObjectiveExplanation
 from okrctl.metrics.rejected import row_note
 from okrctl.metrics.source import Rejected, UsedRow
@@ -158,7 +158,6 @@ def _kr(x: KRExplanation, out: IO[str]) -> None:
             current, baseline, target = numbers(
                 [r.current, r.baseline, r.target],
                 percent=pct,
-                scale=scale_for(r.target) if not pct else None,
             )
             out.write(
                 f"p = (current - baseline) / (target - baseline) = ({current} "

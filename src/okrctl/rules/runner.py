@@ -46,6 +46,7 @@ class CheckResult:
     summary: Summary
     config_broken: bool
     changed_only: bool = False
+    lang: str | None = None  # okrctl.yaml's `lang:`, the default language of the text
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -180,4 +181,5 @@ def check(
         summary=summarise(repo, ctx),
         config_broken=config_broken,
         changed_only=changed_since is not None,
+        lang=repo.config.lang,
     )
