@@ -86,6 +86,40 @@ def use_color(no_color: bool) -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
+PROGRESS_AFTER = 1.0  # seconds of work before a progress bar appears (docs/output.md)
+
+
+def show_progress(for_people: bool = True) -> None:
+    """Let long work draw a progress bar on stderr: only where stderr is a terminal, not
+    in CI (``CI`` set) or with ``TERM=dumb``, and only for output meant for people
+    (``for_people``: never beside JSON, SARIF or CSV). ``OKRCTL_PROGRESS_AFTER`` sets the
+    seconds before it appears (default 1)."""
+    from okrctl.core.feedback import install
+
+    install(None)
+    if not for_people or not sys.stderr.isatty():
+        return
+    if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        return
+
+    try:
+        after = float(os.environ.get("OKRCTL_PROGRESS_AFTER", PROGRESS_AFTER))
+    except ValueError:
+        after = PROGRESS_AFTER
+    install(lazy_reporter(max(0.0, after)))
+
+
+def lazy_reporter(after: float) -> Any:
+    """The progress bar of ``render/progress_bar.py``, imported (with rich) on first use."""
+
+    def run(description: str, total: int | None) -> Any:
+        from okrctl.render.progress_bar import reporter
+
+        return reporter(after)(description, total)
+
+    return run
+
+
 CycleOption = Annotated[
     str | None,
     typer.Option(

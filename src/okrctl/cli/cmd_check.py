@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from okrctl.cli.base import DebugOption, LangOption, RepoOption, app, use_color
+from okrctl.cli.base import DebugOption, LangOption, RepoOption, app, show_progress, use_color
 from okrctl.cli.errors import handle_errors
 
 if TYPE_CHECKING:
@@ -87,12 +87,14 @@ def check(
     start = (repo or Path.cwd()).resolve()
     from okrctl.evaluate.workspace import parse_day
 
+    chosen = format or (
+        CheckFormat.github if os.environ.get("GITHUB_ACTIONS") else CheckFormat.text
+    )
+    show_progress(chosen is CheckFormat.text)
+
     day = parse_day(as_of, "--as-of") if as_of else None
     result = run_check(
         start, changed_since=changed_since, use_cache=not no_cache, data=not no_data, as_of=day
-    )
-    chosen = format or (
-        CheckFormat.github if os.environ.get("GITHUB_ACTIONS") else CheckFormat.text
     )
     from okrctl.core.i18n import choose_language
 

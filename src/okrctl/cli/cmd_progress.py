@@ -19,6 +19,7 @@ from okrctl.cli.base import (
     UnitOption,
     app,
     lazy,
+    show_progress,
     use_color,
 )
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
@@ -90,6 +91,7 @@ def status(
     from okrctl.render.console import output_width
 
     gc.disable()
+    show_progress(format is StatusFormat.text)
     statuses = set()
     for word in only_status or []:
         parsed = Status.parse(word)
@@ -152,6 +154,7 @@ def explain(
     from okrctl.evaluate.workspace import open_workspace, parse_day
     from okrctl.render.explain_text import render
 
+    show_progress()
     workspace = open_workspace((repo or Path.cwd()).resolve())
     day = parse_day(as_of, "--as-of") if as_of else dt.date.today()
     render(run_explain(workspace, ident, day), sys.stdout)

@@ -13,10 +13,12 @@ from okrctl.cli.base import (
     AsOfOption,
     CycleOption,
     DebugOption,
+    LangOption,
     NoColorOption,
     RepoOption,
     UnitOption,
     app,
+    show_progress,
     use_color,
 )
 from okrctl.cli.errors import handle_errors
@@ -74,7 +76,10 @@ def score(
     as_of: AsOfOption = None,
     unit: UnitOption = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", help="Only this owner's scorecard.", show_default=False)
+        str | None,
+        typer.Option(
+            "--owner", help="Only this owner's scorecard (id or name).", show_default=False
+        ),
     ] = None,
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ScoreFormat.text
@@ -83,14 +88,21 @@ def score(
         False
     ),
     no_color: NoColorOption = False,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Scorecards: OKR score, KPI score, total, rating and bonus multiplier per owner or
     team, and the balanced scorecards."""
+    from okrctl.core.i18n import choose_language
     from okrctl.evaluate.scoring import score_report
+    from okrctl.evaluate.workspace import resolve_owner, resolve_unit
     from okrctl.render import score_out
 
+    show_progress(format in (ScoreFormat.text, ScoreFormat.md))
     workspace, evaluation = _evaluation(repo, cycle, as_of, unit)
+    language = choose_language(lang, workspace.config.lang)
+    unit = None if unit is None else resolve_unit(workspace.config, unit)
+    owner = None if owner is None else resolve_owner(workspace.config, workspace.ctx, owner)
     _refuse_bad_weights(workspace)
     report = score_report(workspace.ctx, evaluation, unit=unit, owner=owner)
     renderers = {  # the renderer of each format
@@ -98,7 +110,12 @@ def score(
         ScoreFormat.csv: lambda: score_out.render_csv(report, sys.stdout),
         ScoreFormat.md: lambda: score_out.render_markdown(report, sys.stdout, synergy),
         ScoreFormat.text: lambda: score_out.render_text(
-            report, sys.stdout, color=use_color(no_color), synergy=synergy
+            report,
+            sys.stdout,
+            color=use_color(no_color),
+            synergy=synergy,
+            lang=language,
+            names=workspace.config.names(),
         ),
     }
     renderers[format]()

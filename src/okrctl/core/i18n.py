@@ -121,6 +121,19 @@ def choose_language(option: str | None, configured: str | None) -> str:
     return default_language()
 
 
+# The words okrctl.yaml uses by default for levels and perspectives, shown translated
+# (a repository's own words are shown as written)
+TERMS = (
+    N_("company"),
+    N_("department"),
+    N_("team"),
+    N_("individual"),
+    N_("financial"),
+    N_("customer"),
+    N_("internal_process"),
+    N_("learning_growth"),
+)
+
 # The report's words by key: sections, columns and sentences of the review
 _TEXT: dict[str, str] = {
     "title": N_("Quarterly review"),

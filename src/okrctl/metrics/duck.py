@@ -159,12 +159,15 @@ class DuckSource:
         then dirty, and the exact reader locates the rows."""
         import duckdb
 
-        try:
-            self._con.execute(statement(self._scan(rejects=False)))
-        except duckdb.Error:
-            self._con.execute(statement(self._scan(rejects=True)))
-            if self._clear_rejects():
-                self._dirty = True
+        from okrctl.core.feedback import track
+
+        with track(f"reading {self.config.path} (DuckDB)"):
+            try:
+                self._con.execute(statement(self._scan(rejects=False)))
+            except duckdb.Error:
+                self._con.execute(statement(self._scan(rejects=True)))
+                if self._clear_rejects():
+                    self._dirty = True
 
     def _clear_rejects(self) -> int:
         """Forget the rows the last scan kept aside; how many there were."""

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from okrctl.core.feedback import track
 from okrctl.load.config import MetricSource
 from okrctl.metrics.csvread import CsvError, open_dialect, read_records
 from okrctl.metrics.rows import RowReader, resolve_layout
@@ -22,6 +23,8 @@ from okrctl.metrics.source import (
 
 # (line, date, value, dimension values)
 Row = tuple[int, dt.date, float, tuple[str, ...]]
+
+ROWS_PER_TICK = 8192  # rows read between two updates of a progress bar
 
 
 class TableSource:
@@ -86,8 +89,11 @@ class TableSource:
             self._dimensions = tuple(layout.names[i] for i in layout.dimensions)
         reader = RowReader(config, self.path, layout, self._accept, self._duplicates)
         try:
-            for record in records:
-                reader.read(record.line, record.cells)
+            with track(f"reading {self.path}") as advance:
+                for count, record in enumerate(records, 1):
+                    reader.read(record.line, record.cells)
+                    if count % ROWS_PER_TICK == 0:
+                        advance(ROWS_PER_TICK)
         finally:
             self._problems.extend(reader.problems)
             self._rejected.extend(reader.rejected)

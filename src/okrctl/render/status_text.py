@@ -177,7 +177,7 @@ def render(
     for line in [head, *lines]:
         console.print(_joined(line, kept, widths, line is head))
     shown = [r for r in tree.rows if not r.context and r.kind != "perspective"]
-    counts = ", ".join(
+    counts = tr(", ", lang).join(
         f"{tree.counts.get(s.value, 0)} {tr(s.word, lang)}"
         for s in Status
         if tree.counts.get(s.value)
@@ -189,10 +189,17 @@ def render(
         lang,
         counts=counts or tr("none", lang),
     )
-    wrapping = make_console(out, color=color, width=width or 10_000)
-    wrapping.print(Text(footer, style="dim"))
+    _wrapped(console, Text(footer, style="dim"), width)
     for warning in by_file(tree.warnings):
-        wrapping.print(Text(f"! {one_line(warning.message)}", style="yellow"))
+        _wrapped(console, Text(f"! {one_line(warning.message)}", style="yellow"), width)
+
+
+def _wrapped(console: Any, text: Any, width: int | None) -> None:
+    """``text`` on lines of at most ``width`` cells, broken between words, no line
+    ending in a space."""
+    for line in [text] if width is None else text.wrap(console, width):
+        line.rstrip()
+        console.print(line)
 
 
 def _fitted(text: Any, width: int | None) -> Any:
