@@ -84,7 +84,7 @@ def test_status_text_marks_the_rows_and_adds_a_footnote(repo: Path) -> None:
     out = okrctl(repo, "status")
     revenue = _line(out, "KR revenue")
     assert "(1 cell rejected: metrics/fin.csv line 4)" in revenue
-    assert "1.20M / 1.60M" in revenue and "33%" in revenue and "off track" in revenue
+    assert "1.2M / 1.6M" in revenue and "33%" in revenue and "off track" in revenue
     assert "(1 cell rejected: metrics/fin.csv line 4)" in _line(out, "FIN-1")
     assert "46%" in _line(out, "FIN-1")
     gm = _line(out, "KPI-GM")

@@ -10,6 +10,7 @@ from typing import Any
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, Severity
 from okrctl.core.errors import ConfigError
+from okrctl.core.i18n import msg
 from okrctl.core.model import Cycle, Names, Person, Unit
 from okrctl.core.numbers import MAX_DURATION_DAYS, duration_days, parse_number
 from okrctl.load.configpaths import CONFIG_NAME as CONFIG_NAME
@@ -154,8 +155,8 @@ def parse_config(root: Path, data: bytes) -> Config:
                     CONFIG_NAME,
                     1,
                     1,
-                    "okrctl.yaml must be a mapping of settings",
-                    "start with `okrctl: 1`",
+                    msg("okrctl.yaml must be a mapping of settings"),
+                    msg("start with `okrctl: 1`"),
                 )
             )
         return Config(root=root, diagnostics=tuple(diagnostics))
@@ -169,8 +170,12 @@ def parse_config(root: Path, data: bytes) -> Config:
                 CONFIG_NAME,
                 line,
                 column,
-                f"format version {shown}: this okrctl reads format version {FORMAT_VERSION}",
-                "write `okrctl: 1` first in okrctl.yaml; for a newer version, upgrade okrctl",
+                msg(
+                    "format version {shown}: this okrctl reads format version {format_version}",
+                    shown=shown,
+                    format_version=FORMAT_VERSION,
+                ),
+                msg("write `okrctl: 1` first in okrctl.yaml; for a newer version, upgrade okrctl"),
             )
         )
         return Config(root=root, diagnostics=tuple(diagnostics))
@@ -261,7 +266,11 @@ def _metric_sources(
                     "C006",
                     CONFIG_NAME,
                     *key_position(raw, "name"),
-                    f"metric source '{name}' is defined twice (first at line {metrics[name].line})",
+                    msg(
+                        "metric source '{name}' is defined twice (first at line {line})",
+                        name=name,
+                        line=metrics[name].line,
+                    ),
                 )
             )
             continue
@@ -317,9 +326,12 @@ def _checkins(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> tuple
                 CONFIG_NAME,
                 1,
                 1,
-                f"the check-ins file {DEFAULT_CHECKINS} (the default) is a link that points "
-                "outside the repository; it is not read",
-                "keep the check-ins file inside the repository",
+                msg(
+                    "the check-ins file {default_checkins} (the default) is a link that points "
+                    "outside the repository; it is not read",
+                    default_checkins=DEFAULT_CHECKINS,
+                ),
+                msg("keep the check-ins file inside the repository"),
             )
         )
     return (checkins if isinstance(checkins, str) else None), checkins_line
@@ -338,8 +350,13 @@ def _check_duration(raw: YamlMap, label: str, diagnostics: list[Diagnostic]) -> 
                 CONFIG_NAME,
                 line,
                 column,
-                f"{label}: stale_after {shown} is out of range: at most "
-                f"{MAX_DURATION_DAYS:,} days (100 years)",
+                msg(
+                    "{label}: stale_after {shown} is out of range: at most {max_duration_days:,} "
+                    "days (100 years)",
+                    label=label,
+                    shown=shown,
+                    max_duration_days=MAX_DURATION_DAYS,
+                ),
                 RANGE_HINT,
             )
         )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from okrctl.core.feedback import track
+from okrctl.core.i18n import msg
 from okrctl.load.config import MetricSource
 from okrctl.metrics.csvread import CsvError, open_dialect, read_records
 from okrctl.metrics.rows import RowReader, resolve_layout
@@ -60,7 +61,9 @@ class TableSource:
             self._file_problem(DataProblem(exc.code, exc.line, exc.message, exc.hint))
         except OSError as exc:
             self._file_problem(
-                DataProblem("D010", 0, f"cannot read the file: {exc.strerror or exc}")
+                DataProblem(
+                    "D010", 0, msg("cannot read the file: {value}", value=exc.strerror or exc)
+                )
             )
 
     # -- loading -------------------------------------------------------------------------

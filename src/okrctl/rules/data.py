@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
+from okrctl.core.i18n import msg
 from okrctl.core.model import Cycle, KeyResult, Kpi, KRKind
 from okrctl.core.numbers import duration_days
 from okrctl.core.progress import settle
@@ -198,8 +199,13 @@ def unknown_metric(ctx: Context) -> Iterator[Diagnostic]:
             "D013",
             item.file,
             *item.at("metric"),
-            f"{_label(item)} reads metric '{item.metric.name}', which does not occur in "
-            f"{source.path}{did_you_mean(item.metric.name, known)}",
+            msg(
+                "{item} reads metric '{name}', which does not occur in {path}{suggestion}",
+                item=_label(item),
+                name=item.metric.name,
+                path=source.path,
+                suggestion=did_you_mean(item.metric.name, known),
+            ),
             (
                 f"metrics in {source.path}: "
                 + ", ".join(listed[:12])
@@ -284,8 +290,14 @@ def unknown_column(ctx: Context) -> Iterator[Diagnostic]:
                     "D004",
                     item.file,
                     *item.at("where"),
-                    f"{_label(item)} filters on column '{column}', which "
-                    f"{source.path} does not have{did_you_mean(column, dims)}",
+                    msg(
+                        "{item} filters on column '{column}', which {path} does not "
+                        "have{suggestion}",
+                        item=_label(item),
+                        column=column,
+                        path=source.path,
+                        suggestion=did_you_mean(column, dims),
+                    ),
                     "dimension columns: " + (", ".join(dims) or "none"),
                 )
 
@@ -320,9 +332,16 @@ def stale_data(ctx: Context) -> Iterator[Diagnostic]:
                 ctx.config.file,
                 spec.line,
                 spec.column,
-                f"metric source '{name}' is stale: its newest row is {latest}, "
-                f"{age} days before {ctx.as_of} (stale_after {spec.stale_after})",
-                f"refresh {spec.path}",
+                msg(
+                    "metric source '{name}' is stale: its newest row is {latest}, {age} days "
+                    "before {as_of} (stale_after {stale_after})",
+                    name=name,
+                    latest=latest,
+                    age=age,
+                    as_of=ctx.as_of,
+                    stale_after=spec.stale_after,
+                ),
+                msg("refresh {path}", path=spec.path),
             )
 
 
@@ -354,11 +373,19 @@ def baseline_never_available(ctx: Context) -> Iterator[Diagnostic]:
                 "D011",
                 kr.file,
                 *kr.at("id"),
-                f"key result '{kr.path}' has no baseline: none is given and no check-in is "
-                f"dated on or before its cycle start {cycle.start}; check-ins are dated inside "
-                "the cycle, so its progress stays unknown",
-                f"write `baseline:` (the value on {cycle.start}), or record it dated the "
-                f"first day: okrctl checkin {kr.path} VALUE --date {cycle.start}",
+                msg(
+                    "key result '{path}' has no baseline: none is given and no check-in is dated "
+                    "on or before its cycle start {start}; check-ins are dated inside the cycle, "
+                    "so its progress stays unknown",
+                    path=kr.path,
+                    start=cycle.start,
+                ),
+                msg(
+                    "write `baseline:` (the value on {start}), or record it dated the first day: "
+                    "okrctl checkin {path} VALUE --date {start}",
+                    start=cycle.start,
+                    path=kr.path,
+                ),
             )
         elif answer.dates:
             yield make(
@@ -369,8 +396,11 @@ def baseline_never_available(ctx: Context) -> Iterator[Diagnostic]:
                 f"rows in {cycle.id}"
                 + (" matching its `where`" if kr.where else "")
                 + f" but none on or before its start {cycle.start}",
-                f"write `baseline:` (the value on {cycle.start}), or export the metric's "
-                "rows from before the cycle start",
+                msg(
+                    "write `baseline:` (the value on {start}), or export the metric's rows from "
+                    "before the cycle start",
+                    start=cycle.start,
+                ),
             )
 
 
@@ -429,9 +459,17 @@ def data_baseline_equals_target(ctx: Context) -> Iterator[Diagnostic]:
                 "D012",
                 kr.file,
                 *kr.at("target"),
-                f"key result '{kr.path}': its baseline from data ({source}{on}, at or before "
-                f"the start of {cycle.id}) equals its target {as_written(kr, 'target')}: "
-                "progress is undefined",
-                "to keep a level rather than move it, use `at_least:` or `at_most:`; else "
-                "set a target that differs from the value at the cycle start",
+                msg(
+                    "key result '{path}': its baseline from data ({source}{on}, at or before the "
+                    "start of {id}) equals its target {kr}: progress is undefined",
+                    path=kr.path,
+                    source=source,
+                    on=on,
+                    id=cycle.id,
+                    kr=as_written(kr, "target"),
+                ),
+                msg(
+                    "to keep a level rather than move it, use `at_least:` or `at_most:`; else "
+                    "set a target that differs from the value at the cycle start"
+                ),
             )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
 from okrctl.core.fileio import regular_size
+from okrctl.core.i18n import msg
 from okrctl.core.model import KeyResult, Kpi
 from okrctl.rules.context import Context
 from okrctl.rules.registry import rule
@@ -38,8 +39,13 @@ def unknown_metric_source(ctx: Context) -> Iterator[Diagnostic]:
                 "M001",
                 item.file,
                 *item.at("metric"),
-                f"{_label(item)} reads metric source '{item.metric.source}', which okrctl.yaml "
-                f"does not configure{did_you_mean(item.metric.source, sources)}",
+                msg(
+                    "{item} reads metric source '{source}', which okrctl.yaml does not "
+                    "configure{suggestion}",
+                    item=_label(item),
+                    source=item.metric.source,
+                    suggestion=did_you_mean(item.metric.source, sources),
+                ),
                 "add it under `metrics:` in okrctl.yaml"
                 if not sources
                 else "configured sources: " + ", ".join(sources),
@@ -66,7 +72,11 @@ def metric_file_missing(ctx: Context) -> Iterator[Diagnostic]:
                 ctx.config.file,
                 source.line,
                 source.column,
-                f"metric source '{source.name}': file '{source.path}' does not exist",
+                msg(
+                    "metric source '{name}': file '{path}' does not exist",
+                    name=source.name,
+                    path=source.path,
+                ),
             )
 
 
@@ -91,6 +101,9 @@ def filter_on_wide_source(ctx: Context) -> Iterator[Diagnostic]:
                 "M003",
                 item.file,
                 *item.at("where"),
-                f"{_label(item)} filters a wide-layout source '{source.name}', which has no "
-                "dimension columns",
+                msg(
+                    "{item} filters a wide-layout source '{name}', which has no dimension columns",
+                    item=_label(item),
+                    name=source.name,
+                ),
             )
