@@ -133,10 +133,12 @@ def why(
     repo: RepoOption = None,
     cycle: CycleOption = None,
     as_of: AsOfOption = None,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Why is this measure red? Walk the strategy map upstream to the off-track drivers."""
     from okrctl.core.errors import UsageError
+    from okrctl.core.i18n import choose_language
     from okrctl.evaluate.scoring import why as run_why
     from okrctl.render.strategy_map import render_why
 
@@ -147,7 +149,7 @@ def why(
             f"'{ident}' is not a measure of any balanced scorecard",
             hint="`okrctl map` shows the strategy maps and their measures",
         )
-    render_why(results, sys.stdout)
+    render_why(results, sys.stdout, choose_language(lang, workspace.config.lang))
 
 
 class MapFormat(enum.StrEnum):
@@ -170,10 +172,12 @@ def strategy_map(
         MapFormat,
         typer.Option("--format", "-f", help="text, mermaid (GitHub Markdown) or dot (Graphviz)."),
     ] = MapFormat.text,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Draw the strategy map of the balanced scorecards with each measure's status."""
     from okrctl.core.errors import UsageError
+    from okrctl.core.i18n import choose_language
     from okrctl.evaluate.scoring import Scorer
     from okrctl.render import strategy_map as maps
 
@@ -190,7 +194,11 @@ def strategy_map(
         MapFormat.mermaid: maps.render_mermaid,
         MapFormat.dot: maps.render_dot,
     }[format]
+    language = choose_language(lang, workspace.config.lang)
     for index, card in enumerate(cards):
         if index:
             sys.stdout.write("\n")
-        draw(card, sys.stdout)
+        if format is MapFormat.text:
+            maps.render_text(card, sys.stdout, language)
+        else:
+            draw(card, sys.stdout)

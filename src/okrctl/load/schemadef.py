@@ -7,6 +7,7 @@ Vendor keyword ``x-message`` gives the sentence okrctl prints when a value fails
 
 from __future__ import annotations
 
+from okrctl.core.i18n import N_
 from okrctl.core.numbers import NUMBER_PATTERN, RELATIVE_PATTERN
 from okrctl.load.schemaparts import AGGREGATES as AGGREGATES
 from okrctl.load.schemaparts import DATE_PATTERN as DATE_PATTERN
@@ -84,9 +85,10 @@ KEY_RESULT = obj(
                     },
                 },
             ],
-            "x-message": "{field} {shown} is not a target",
-            "x-hint": "write a number (2000000, 45%, 200万), a relative change (+30%) or a "
-            "range [3, 5]",
+            "x-message": N_("{field} {shown} is not a target"),
+            "x-hint": N_(
+                "write a number (2000000, 45%, 200万), a relative change (+30%) or a range [3, 5]"
+            ),
         },
         "at_least": num("Guardrail: holds while the value stays at or above this."),
         "at_most": num("Guardrail: holds while the value stays at or below this."),
@@ -168,7 +170,7 @@ KPI = obj(
                 {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
             ],
             "description": "KPI id(s) that keep this one honest (speed vs quality).",
-            "x-message": "{field} must be a KPI id or a list of KPI ids, got {shown}",
+            "x-message": N_("{field} must be a KPI id or a list of KPI ids, got {shown}"),
         },
         "unit_label": text("How values are shown, e.g. '%', '元'."),
         **_COMMON_GOAL,
@@ -187,7 +189,7 @@ _MEASURES = {
             "additionalProperties": frac("Weight of the measure."),
         },
     ],
-    "x-message": "{field} must be a list of KPI or objective ids, or id -> weight, got {shown}",
+    "x-message": N_("{field} must be a list of KPI or objective ids, or id -> weight, got {shown}"),
 }
 
 SCORECARD = obj(
@@ -222,8 +224,8 @@ SCORECARD = obj(
                 "maxItems": 2,
                 "items": {"type": "string", "pattern": ID_PATTERN},
             },
-            "x-message": "{field} must be a list of [driver, result] id pairs",
-            "x-hint": "e.g. links: [[KPI-TRAINING, KPI-CYCLE-TIME]]",
+            "x-message": N_("{field} must be a list of [driver, result] id pairs"),
+            "x-hint": N_("e.g. links: [[KPI-TRAINING, KPI-CYCLE-TIME]]"),
         },
         "objectives": {
             "type": "array",
@@ -392,8 +394,8 @@ CONFIG_SCHEMA: Schema = {
                         "type": "string",
                         "pattern": DURATION_PATTERN,
                         "description": "Data older than this is reported, e.g. 7d, 48h, 2w.",
-                        "x-message": "{field} {shown} is not a duration",
-                        "x-hint": "write 7d, 48h or 2w",
+                        "x-message": N_("{field} {shown} is not a duration"),
+                        "x-hint": N_("write 7d, 48h or 2w"),
                     },
                 },
                 ["name", "path"],
