@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +24,9 @@ from okrctl.cli.base import (
 )
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
 
+if TYPE_CHECKING:
+    from okrctl.core.progress import Status
+
 
 class StatusFormat(enum.StrEnum):
     text = "text"
@@ -33,6 +36,23 @@ class StatusFormat(enum.StrEnum):
 class StatusGrouping(enum.StrEnum):
     alignment = "alignment"
     perspective = "perspective"
+
+
+def _statuses(words: list[str]) -> frozenset[Status]:
+    """The statuses ``--status`` names: colours or the words status prints, any language;
+    ``UsageError`` listing the words for one that names none."""
+    from okrctl.core.errors import UsageError
+    from okrctl.core.progress import Status
+
+    statuses = set()
+    for word in words:
+        parsed = Status.parse(word)
+        if parsed is None:
+            raise UsageError(
+                f"--status {word!r}: no such status", hint="use " + ", ".join(Status.choices())
+            )
+        statuses.add(parsed)
+    return frozenset(statuses)
 
 
 @app.command()
@@ -82,9 +102,7 @@ def status(
     """Progress of every goal as a tree: company -> department -> team -> individual."""
     import gc
 
-    from okrctl.core.errors import UsageError
     from okrctl.core.i18n import choose_language
-    from okrctl.core.progress import Status
     from okrctl.evaluate.evaluator import evaluate
     from okrctl.evaluate.status import Filters, build, build_by_perspective
     from okrctl.evaluate.workspace import open_view, resolve_owner, resolve_unit
@@ -92,31 +110,15 @@ def status(
 
     gc.disable()
     show_progress(format is StatusFormat.text)
-    statuses = set()
-    for word in only_status or []:
-        parsed = Status.parse(word)
-        if parsed is None:
-            raise UsageError(
-                f"--status {word!r}: no such status", hint="use " + ", ".join(Status.choices())
-            )
-        statuses.add(parsed)
+    statuses = _statuses(only_status or [])
     workspace, chosen, when = open_view(repo, cycle, as_of, unit)
     language = choose_language(lang, workspace.config.lang)
     unit = None if unit is None else resolve_unit(workspace.config, unit)
     owner = None if owner is None else resolve_owner(workspace.config, workspace.ctx, owner)
     evaluation = evaluate(workspace.ctx, workspace.data, chosen, when)
-    tree = (build_by_perspective if by is StatusGrouping.perspective else build)(
-        workspace.ctx,
-        evaluation,
-        Filters(
-            unit=unit,
-            owner=owner,
-            level=level,
-            status=frozenset(statuses),
-            depth=depth,
-            behind=behind,
-        ),
-    )
+    filters = Filters(unit, owner, level, statuses, depth, behind)
+    grouped = build_by_perspective if by is StatusGrouping.perspective else build
+    tree = grouped(workspace.ctx, evaluation, filters)
     tree.names = workspace.config.names()
     renderers = {  # the renderer of each format, imported when chosen
         StatusFormat.json: lambda: lazy("okrctl.render.status_json:render")(tree, sys.stdout),

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from okrctl.core.codes import make
-from okrctl.core.diagnostics import Diagnostic
+from okrctl.core.diagnostics import Diagnostic, did_you_mean
 from okrctl.core.i18n import msg
 from okrctl.core.model import Cycle, Person, Unit
 from okrctl.load.configpaths import CONFIG_NAME
@@ -187,8 +187,6 @@ def unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Diag
         line, column = unit.lc.get("parent", (unit.line, unit.column, unit.line, unit.column))[2:]
         parent = units.get(unit.parent)
         if parent is None:
-            from okrctl.core.diagnostics import did_you_mean
-
             out.append(
                 make(
                     "C004",

@@ -147,6 +147,16 @@ def _explain_all(data: Any, schema: dict[str, Any]) -> Iterator[SchemaIssue]:
                 yield issue
 
 
+def _x_message(schema: dict[str, Any], field: str, instance: Any) -> str:
+    """The schema node's ``x-message`` about ``instance`` in ``field``, as a message."""
+    return msg(schema["x-message"], field=field, shown=describe(instance))
+
+
+def _hint(schema: dict[str, Any]) -> tuple[str | None, bool]:
+    """The ``x-hint`` of a schema node as a message, and ``at_key`` False."""
+    return (msg(schema["x-hint"]) if schema.get("x-hint") else None), False
+
+
 def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
     path: Path = tuple(error.absolute_path)
     where = _entry_name(root, path)
@@ -188,10 +198,8 @@ def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
         yield SchemaIssue("S001", path, text, None, False)
         return
     if kind in ("anyOf", "oneOf", "pattern", "type", "format") and "x-message" in schema:
-        text = msg(schema["x-message"], field=field, shown=describe(instance))
-        hint = schema.get("x-hint")
-        line = msg("{where}{problem}", where=where, problem=text)
-        yield SchemaIssue("S001", path, line, msg(hint) if hint else None, False)
+        text = msg("{where}{text}", where=where, text=_x_message(schema, field, instance))
+        yield SchemaIssue("S001", path, text, *_hint(schema))
         return
     if kind == "enum":
         options = [str(o) for o in error.validator_value]

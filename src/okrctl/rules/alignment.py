@@ -8,18 +8,12 @@ from collections.abc import Iterator
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
 from okrctl.core.i18n import N_, msg
-from okrctl.core.model import Kpi, Objective, Ref, Scorecard
-from okrctl.rules.context import Context, supported_krs
+from okrctl.core.model import Kpi, Objective, Ref
+from okrctl.rules.context import Context, kind_word, named, supported_krs
 from okrctl.rules.registry import rule
 
 MAX_KRS = 5
 MAX_OBJECTIVES_PER_OWNER = 5
-
-
-def _kind(entry: object) -> str:
-    """The kind of a goal as a word translated when shown."""
-    word = {"Objective": N_("objective"), "Kpi": "KPI", "Scorecard": N_("scorecard")}
-    return msg(word[type(entry).__name__])
 
 
 @rule("A001")
@@ -32,18 +26,16 @@ def duplicate_id(ctx: Context) -> Iterator[Diagnostic]:
     Fix: rename one. The message names both places.
     """
     for first, second in ctx.duplicates:
-        line, column = second.at("id")
         fline, _ = first.at("id")
         yield make(
             "A001",
             second.file,
-            line,
-            column,
+            *second.at("id"),
             msg(
                 "{kind} id '{id}' is already used by the {other} at {place}",
-                kind=_kind(second),
+                kind=kind_word(second),
                 id=second.id,
-                other=_kind(first),
+                other=kind_word(first),
                 place=f"{first.file}:{fline}",
             ),
             msg("ids are unique across all goal files; rename one of them"),
@@ -82,27 +74,6 @@ def duplicate_kr_id(ctx: Context) -> Iterator[Diagnostic]:
                 seen[kr.id] = line
 
 
-def _unresolved(ctx: Context, ref: Ref) -> str | None:
-    objective, kr = ctx.resolve(ref)
-    if objective is None:
-        return msg(
-            "'{ref}' resolves to nothing: there is no objective '{objective}'{suggestion}",
-            ref=str(ref),
-            objective=ref.objective,
-            suggestion=did_you_mean(ref.objective, ctx.objectives),
-        )
-    if ref.kr is not None and kr is None:
-        return msg(
-            "'{ref}' resolves to nothing: objective '{objective}' has no key result "
-            "'{kr}'{suggestion}",
-            ref=str(ref),
-            objective=ref.objective,
-            kr=ref.kr,
-            suggestion=did_you_mean(ref.kr, [k.id for k in objective.key_results]),
-        )
-    return None
-
-
 @rule("A003")
 def unresolved_reference(ctx: Context) -> Iterator[Diagnostic]:
     """``aligns_to`` or ``supports`` names an objective or key result that does not exist.
@@ -113,7 +84,7 @@ def unresolved_reference(ctx: Context) -> Iterator[Diagnostic]:
     """
     for objective in ctx.all_objectives():
         if objective.aligns_to is not None:
-            problem = _unresolved(ctx, objective.aligns_to)
+            problem = ctx.unresolved(objective.aligns_to)
             if problem:
                 yield make(
                     "A003",
@@ -123,7 +94,7 @@ def unresolved_reference(ctx: Context) -> Iterator[Diagnostic]:
                 )
     for kpi in ctx.all_kpis():
         if kpi.supports is not None:
-            problem = _unresolved(ctx, kpi.supports)
+            problem = ctx.unresolved(kpi.supports)
             if problem:
                 yield make(
                     "A003",
@@ -272,21 +243,15 @@ def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
     if not _units_configured(ctx):
         return
     units = ctx.config.units
-    entries: list[Objective | Kpi | Scorecard] = [
-        *ctx.all_objectives(),
-        *ctx.all_kpis(),
-        *ctx.all_scorecards(),
-    ]
-    for entry in entries:
+    for entry in ctx.all_goals():
         if entry.unit is not None and entry.unit not in units:
             yield make(
                 "A008",
                 entry.file,
                 *entry.at("unit"),
                 msg(
-                    "{kind} '{id}' names unit '{unit}', which is not in okrctl.yaml{suggestion}",
-                    kind=_kind(entry),
-                    id=entry.id,
+                    "{goal} names unit '{unit}', which is not in okrctl.yaml{suggestion}",
+                    goal=named(entry),
                     unit=entry.unit,
                     suggestion=did_you_mean(entry.unit, units),
                 ),
@@ -303,25 +268,16 @@ def unknown_cycle(ctx: Context) -> Iterator[Diagnostic]:
     Fix: ``cycle: 2026-Q4`` on the goal, or once in the file's ``defaults:``.
     """
     cycles = ctx.config.cycles
-    entries: list[Objective | Kpi | Scorecard] = [
-        *ctx.all_objectives(),
-        *ctx.all_kpis(),
-        *ctx.all_scorecards(),
-    ]
-    for entry in entries:
+    for entry in ctx.all_goals():
         if entry.cycle is None:
             if len(cycles) != 1:
                 yield make(
                     "A009",
                     entry.file,
                     *entry.at("id"),
-                    msg("{kind} '{id}' has no cycle", kind=_kind(entry), id=entry.id)
+                    msg("{goal} has no cycle", goal=named(entry))
                     if cycles
-                    else msg(
-                        "{kind} '{id}' has no cycle and okrctl.yaml defines none",
-                        kind=_kind(entry),
-                        id=entry.id,
-                    ),
+                    else msg("{goal} has no cycle and okrctl.yaml defines none", goal=named(entry)),
                     msg("set `cycle:` on it or in the file's `defaults:`")
                     if cycles
                     else msg("add `cycles:` to okrctl.yaml"),
@@ -332,10 +288,8 @@ def unknown_cycle(ctx: Context) -> Iterator[Diagnostic]:
                 entry.file,
                 *entry.at("cycle"),
                 msg(
-                    "{kind} '{id}' names cycle '{cycle}', which okrctl.yaml does not "
-                    "define{suggestion}",
-                    kind=_kind(entry),
-                    id=entry.id,
+                    "{goal} names cycle '{cycle}', which okrctl.yaml does not define{suggestion}",
+                    goal=named(entry),
                     cycle=entry.cycle,
                     suggestion=did_you_mean(entry.cycle, cycles),
                 ),
@@ -514,6 +468,12 @@ def owner_overload(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
+_TO_DRAFT = {
+    "aligns_to": N_("{goal} aligns to '{ref}', which is a draft"),
+    "supports": N_("{goal} supports '{ref}', which is a draft"),
+}
+
+
 @rule("A015")
 def aligned_to_draft(ctx: Context) -> Iterator[Diagnostic]:
     """A goal aligns to or supports a draft, which status and scores leave out.
@@ -535,17 +495,5 @@ def aligned_to_draft(ctx: Context) -> Iterator[Diagnostic]:
                 "A015",
                 entry.file,
                 *entry.at(key),
-                msg(
-                    "{kind} '{id}' aligns to '{ref}', which is a draft",
-                    kind=_kind(entry),
-                    id=entry.id,
-                    ref=str(ref),
-                )
-                if key == "aligns_to"
-                else msg(
-                    "{kind} '{id}' supports '{ref}', which is a draft",
-                    kind=_kind(entry),
-                    id=entry.id,
-                    ref=str(ref),
-                ),
+                msg(_TO_DRAFT[key], goal=named(entry), ref=str(ref)),
             )

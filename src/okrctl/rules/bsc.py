@@ -56,9 +56,14 @@ def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
                         card.file,
                         measure.line,
                         measure.column,
-                        f"scorecard '{card.id}' perspective '{perspective.name}': measure "
-                        f"'{measure.id}' is not a KPI or objective"
-                        + did_you_mean(measure.id, known),
+                        msg(
+                            "scorecard '{id}' perspective '{name}': measure '{measure}' is not a "
+                            "KPI or objective{suggestion}",
+                            id=card.id,
+                            name=perspective.name,
+                            measure=measure.id,
+                            suggestion=did_you_mean(measure.id, known),
+                        ),
                     )
         for measure in card.kpis:
             if measure.id not in ctx.kpis:
@@ -104,9 +109,14 @@ def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
                             suggestion=did_you_mean(end, pool),
                         ),
                     )
+    yield from _unknown_balancing(ctx)
+
+
+def _unknown_balancing(ctx: Context) -> Iterator[Diagnostic]:
+    """B001 for a KPI's ``balanced_by`` that names nothing."""
     for kpi in ctx.all_kpis():
         for index, other in enumerate(kpi.balanced_by):
-            if other not in known:
+            if other not in ctx.entries:
                 yield make(
                     "B001",
                     kpi.file,

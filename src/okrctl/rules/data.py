@@ -18,6 +18,7 @@ from okrctl.load.written import as_written
 from okrctl.metrics.engine import CHECKINS
 from okrctl.metrics.source import Answer, Rejected, Request, Source
 from okrctl.rules.context import Context
+from okrctl.rules.metrics import label
 from okrctl.rules.registry import documented, rule
 
 documented(
@@ -119,10 +120,6 @@ def _measured(ctx: Context) -> Iterator[KeyResult | Kpi]:
     return (item for item, _ in _measured_in(ctx))
 
 
-def _label(item: KeyResult | Kpi) -> str:
-    return f"key result '{item.path}'" if isinstance(item, KeyResult) else f"KPI '{item.id}'"
-
-
 def data_file_problems(ctx: Context) -> Iterator[Diagnostic]:
     """The problems found inside every metric file a goal reads, each under its own code
     (D001 to D010, documented one by one), located by file and line. Not a rule of its
@@ -201,7 +198,7 @@ def unknown_metric(ctx: Context) -> Iterator[Diagnostic]:
             *item.at("metric"),
             msg(
                 "{item} reads metric '{name}', which does not occur in {path}{suggestion}",
-                item=_label(item),
+                item=label(item),
                 name=item.metric.name,
                 path=source.path,
                 suggestion=did_you_mean(item.metric.name, known),
@@ -244,7 +241,7 @@ def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
             continue  # D004 says why
         if unread is None and request.metric not in _known_metrics(ctx, source_name, source):
             continue  # D013
-        head = f"{_label(item)}: {item.metric} has no"
+        head = f"{label(item)}: {item.metric} has no"
         if unread is not None:
             message = f"{head} rows: {source.path} could not be read: {unread.problem.message}"
             hint = unread.problem.hint
@@ -293,7 +290,7 @@ def unknown_column(ctx: Context) -> Iterator[Diagnostic]:
                     msg(
                         "{item} filters on column '{column}', which {path} does not "
                         "have{suggestion}",
-                        item=_label(item),
+                        item=label(item),
                         column=column,
                         path=source.path,
                         suggestion=did_you_mean(column, dims),

@@ -19,8 +19,11 @@ def _measured(ctx: Context) -> Iterator[KeyResult | Kpi]:
     yield from ctx.all_kpis()
 
 
-def _label(item: KeyResult | Kpi) -> str:
-    return f"key result '{item.path}'" if isinstance(item, KeyResult) else f"KPI '{item.id}'"
+def label(item: KeyResult | Kpi) -> str:
+    """``key result 'CO-1/users'`` or ``KPI 'KPI-SALES'``, translated when shown."""
+    if isinstance(item, KeyResult):
+        return msg("key result '{id}'", id=item.path)
+    return msg("KPI '{id}'", id=item.id)
 
 
 @rule("M001")
@@ -42,7 +45,7 @@ def unknown_metric_source(ctx: Context) -> Iterator[Diagnostic]:
                 msg(
                     "{item} reads metric source '{source}', which okrctl.yaml does not "
                     "configure{suggestion}",
-                    item=_label(item),
+                    item=label(item),
                     source=item.metric.source,
                     suggestion=did_you_mean(item.metric.source, sources),
                 ),
@@ -103,7 +106,7 @@ def filter_on_wide_source(ctx: Context) -> Iterator[Diagnostic]:
                 *item.at("where"),
                 msg(
                     "{item} filters a wide-layout source '{name}', which has no dimension columns",
-                    item=_label(item),
+                    item=label(item),
                     name=source.name,
                 ),
             )

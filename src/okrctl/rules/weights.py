@@ -178,6 +178,27 @@ def _krs(ctx: Context) -> Iterator[KeyResult]:
         yield from objective.key_results
 
 
+def _band_problems(kpi: Kpi) -> Iterator[Diagnostic]:
+    """W005 about a KPI's ``bands``: out of order, or given beside ``scoring``."""
+    if not kpi.bands:
+        return
+    lows = [low for low, _ in kpi.bands]
+    if lows != sorted(lows) or len(set(lows)) != len(lows):
+        yield make(
+            "W005",
+            kpi.file,
+            *kpi.at("bands"),
+            msg("KPI '{id}': bands must be in ascending order of attainment", id=kpi.id),
+        )
+    if "scoring" in kpi.lc:
+        yield make(
+            "W005",
+            kpi.file,
+            *kpi.at("bands", key=True),
+            msg("KPI '{id}' has both `scoring` and `bands`; use one", id=kpi.id),
+        )
+
+
 @rule("W005")
 def kpi_scoring(ctx: Context) -> Iterator[Diagnostic]:
     """A KPI's scoring standard cannot be applied: ``zero_below`` at or above ``full_at``
@@ -236,22 +257,7 @@ def kpi_scoring(ctx: Context) -> Iterator[Diagnostic]:
                 ),
                 msg("cap limits over-achievement: use 1.0 or more, e.g. 120%"),
             )
-        if kpi.bands:
-            lows = [low for low, _ in kpi.bands]
-            if lows != sorted(lows) or len(set(lows)) != len(lows):
-                yield make(
-                    "W005",
-                    kpi.file,
-                    *kpi.at("bands"),
-                    msg("KPI '{id}': bands must be in ascending order of attainment", id=kpi.id),
-                )
-            if "scoring" in kpi.lc:
-                yield make(
-                    "W005",
-                    kpi.file,
-                    *kpi.at("bands", key=True),
-                    msg("KPI '{id}' has both `scoring` and `bands`; use one", id=kpi.id),
-                )
+        yield from _band_problems(kpi)
         if kpi.target == 0:
             yield make(
                 "W005",
