@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint types pytest bench clean schemas docs lock test-latest test-lowest
+.PHONY: demo test lint types pytest bench clean schemas docs lock test-latest test-lowest messages
 
 $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
@@ -64,6 +64,18 @@ schemas: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -c "from okrctl.rules.docs import rules_markdown; import sys; sys.stdout.write(rules_markdown())" > docs/rules.md
+
+# The translation catalogs (docs/i18n.md): extract every marked text from the source,
+# merge it into each language's .po (translate what is new there), compile the .mo files
+# okrctl reads at run time. tests/test_i18n.py fails on a text without a translation.
+LOCALE := src/okrctl/locale
+messages: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F babel.cfg -k tr -k trn:1,2 -k msg -k N_ --no-location \
+		--sort-output --omit-header -o build/okrctl.pot .
+	$(BIN)/pybabel -q update -i build/okrctl.pot -d $(LOCALE) -D okrctl --no-wrap \
+		--omit-header --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q compile -d $(LOCALE) -D okrctl --statistics
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py

@@ -89,7 +89,16 @@ class Run:
 
 
 # Variables a CI runner or a user's shell sets that change okrctl's output
-_HOST_VARIABLES = ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "GITHUB_STEP_SUMMARY")
+# what the machine running the suite may set that changes what okrctl prints (COLUMNS: the
+# width output for people is fitted to); tests that need one set it themselves
+_HOST_VARIABLES = (
+    "GITHUB_ACTIONS",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "GITHUB_STEP_SUMMARY",
+    "COLUMNS",
+    "LINES",
+)
 
 
 def _environment(env: dict[str, str] | None) -> dict[str, str]:

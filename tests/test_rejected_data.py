@@ -12,7 +12,7 @@ and #VALUE! (培训完成率) on line 4; 获客成本 is fine:
 
 As of 2026-12-05 in 2026-Q4 (2026-10-01..2026-12-31, 92 days; 66 elapsed, e = 66/92):
 
-* FIN-1/revenue (last of 营业收入): November is refused, so current = October's 1.20M;
+* FIN-1/revenue (last of 营业收入): November is refused, so current = October's 1.2M;
   p = (1.2M - 1.0M) / (1.6M - 1.0M) = 1/3 -> 33%; red (1/3 < 0.7 x 66/92 = 0.502).
 * FIN-1/cac (last of 获客成本, lower is better): 45 on 2026-11-30;
   p = (45 - 52) / (40 - 52) = 7/12 -> 58%; yellow (0.502 <= 0.583 < 0.9 x 66/92 = 0.646).
@@ -84,7 +84,7 @@ def test_status_text_marks_the_rows_and_adds_a_footnote(repo: Path) -> None:
     out = okrctl(repo, "status")
     revenue = _line(out, "KR revenue")
     assert "(1 cell rejected: metrics/fin.csv line 4)" in revenue
-    assert "1.20M / 1.60M" in revenue and "33%" in revenue and "off track" in revenue
+    assert "1.2M / 1.6M" in revenue and "33%" in revenue and "off track" in revenue
     assert "(1 cell rejected: metrics/fin.csv line 4)" in _line(out, "FIN-1")
     assert "46%" in _line(out, "FIN-1")
     gm = _line(out, "KPI-GM")
@@ -303,9 +303,7 @@ def test_explain_lists_the_rows_it_skipped(repo: Path) -> None:
     )
     kr = okrctl(repo, "explain", "FIN-1/revenue")
     # October's value: November is refused, and the line says so
-    assert (
-        "= 1.20M (last data 2026-10-31, 1 dates)  (1 cell rejected: metrics/fin.csv line 4)" in kr
-    )
+    assert "= 1.2M (last data 2026-10-31, 1 dates)  (1 cell rejected: metrics/fin.csv line 4)" in kr
     assert kr.endswith(
         "rows left out (see okrctl check):\n"
         "  metrics/fin.csv:4  2026-11-30  '#N/A'  column '营业收入': '#N/A' is not a "

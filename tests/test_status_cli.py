@@ -209,10 +209,8 @@ def test_explain_key_result() -> None:
     result = run_okrctl("explain", "CO-1/users", "-C", str(EDU), "--as-of", "2026-11-30")
     assert result.returncode == 0
     out = result.stdout
-    assert "baseline = 1.00M (given)" in out
-    assert (
-        "p = (current - baseline) / (target - baseline) = (1.53M - 1.00M) / (2.00M - 1.00M)" in out
-    )
+    assert "baseline = 1M (given)" in out
+    assert "p = (current - baseline) / (target - baseline) = (1.53M - 1M) / (2M - 1M)" in out
     assert "expected e = (as_of - start + 1) / (end - start + 1) = 61/92 = 66%" in out
     assert "-> at risk" in out
     assert re.search(r"metrics/crm\.csv:\d+  2026-11-30  .*\(channel=social\)", out)

@@ -88,6 +88,40 @@ def use_color(no_color: bool) -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
+PROGRESS_AFTER = 1.0  # seconds of work before a progress bar appears (docs/output.md)
+
+
+def show_progress(for_people: bool = True) -> None:
+    """Let long work draw a progress bar on stderr: only where stderr is a terminal, not
+    in CI (``CI`` set) or with ``TERM=dumb``, and only for output meant for people
+    (``for_people``: never beside JSON, SARIF or CSV). ``OKRCTL_PROGRESS_AFTER`` sets the
+    seconds before it appears (default 1)."""
+    from okrctl.core.feedback import install
+
+    install(None)
+    if not for_people or not sys.stderr.isatty():
+        return
+    if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        return
+
+    try:
+        after = float(os.environ.get("OKRCTL_PROGRESS_AFTER", PROGRESS_AFTER))
+    except ValueError:
+        after = PROGRESS_AFTER
+    install(lazy_reporter(max(0.0, after)))
+
+
+def lazy_reporter(after: float) -> Any:
+    """The progress bar of ``render/progress_bar.py``, imported (with rich) on first use."""
+
+    def run(description: str, total: int | None) -> Any:
+        from okrctl.render.progress_bar import reporter
+
+        return reporter(after)(description, total)
+
+    return run
+
+
 CycleOption = Annotated[
     str | None,
     typer.Option(
@@ -108,7 +142,19 @@ AsOfOption = Annotated[
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never use color.")]
 UnitOption = Annotated[
     str | None,
-    typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
+    typer.Option(
+        "--unit", help="Only this unit (id or name) and the units below it.", show_default=False
+    ),
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="en|zh",
+        help="Language of the output for people. Default: `lang:` in okrctl.yaml, else the "
+        "locale (LC_ALL/LANG starting zh), else en.",
+        show_default=False,
+    ),
 ]
 
 
@@ -132,3 +178,18 @@ def parse_day(text: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{option} {text!r} is not a date", hint="write YYYY-MM-DD") from None
+
+
+def choose_language(option: str | None, configured: str | None) -> str:
+    """The language of human output: ``--lang``, else okrctl.yaml's ``lang:``, else the
+    locale (``default_language``). ``UsageError`` for a word that names no language."""
+    from okrctl.core.i18n import default_language, parse_language
+
+    if option is not None:
+        chosen = parse_language(option)
+        if chosen is None:
+            raise UsageError(f"--lang {option!r}: use en or zh")
+        return chosen
+    if configured is not None and parse_language(configured):
+        return parse_language(configured) or "en"
+    return default_language()

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from okrctl.cli.base import DebugOption, RepoOption, app, parse_day, use_color
+from okrctl.cli.base import (
+    DebugOption,
+    LangOption,
+    RepoOption,
+    app,
+    parse_day,
+    show_progress,
+    use_color,
+)
 from okrctl.cli.errors import handle_errors
 
 if TYPE_CHECKING:
@@ -68,6 +76,7 @@ def check(
             show_default=False,
         ),
     ] = None,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Validate goal files: schema, alignment, weights, references, metrics, scorecards.
@@ -85,22 +94,30 @@ def check(
 
     start = (repo or Path.cwd()).resolve()
 
+    chosen = format or (
+        CheckFormat.github if os.environ.get("GITHUB_ACTIONS") else CheckFormat.text
+    )
+    show_progress(chosen is CheckFormat.text)
+
     day = parse_day(as_of, "--as-of")
     result = run_check(
         start, changed_since=changed_since, use_cache=not no_cache, data=not no_data, as_of=day
     )
-    chosen = format or (
-        CheckFormat.github if os.environ.get("GITHUB_ACTIONS") else CheckFormat.text
-    )
-    _render(result, chosen, quiet=quiet, no_color=no_color)
+    from okrctl.cli.base import choose_language
+
+    language = choose_language(lang, result.lang)
+    _render(result, chosen, quiet=quiet, no_color=no_color, lang=language)
     sys.stdout.flush()
     raise typer.Exit(result.exit_code(strict))
 
 
-def _render(result: CheckResult, chosen: CheckFormat, *, quiet: bool, no_color: bool) -> None:
+def _render(
+    result: CheckResult, chosen: CheckFormat, *, quiet: bool, no_color: bool, lang: str
+) -> None:
     """Write ``result`` to standard output in the ``chosen`` format (docs/output.md); the
-    github format also appends the job summary when GitHub Actions provides one. ``quiet``
-    and ``no_color`` apply to the text format only."""
+    github format also appends the job summary when GitHub Actions provides one. ``quiet``,
+    ``no_color`` and ``lang`` apply to the text format only (JSON, SARIF and GitHub
+    annotations stay English)."""
     out = sys.stdout
     if chosen is CheckFormat.json:
         from okrctl.render.check_json import render_json
@@ -119,9 +136,9 @@ def _render(result: CheckResult, chosen: CheckFormat, *, quiet: bool, no_color: 
         from okrctl.render.check_text import render_plain, render_rich
 
         if use_color(no_color):
-            render_rich(result, out, quiet=quiet, color=True)
+            render_rich(result, out, quiet=quiet, color=True, lang=lang)
         else:
-            render_plain(result, out, quiet=quiet)
+            render_plain(result, out, quiet=quiet, lang=lang)
 
 
 @app.command()

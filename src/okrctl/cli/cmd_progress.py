@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,15 +13,20 @@ from okrctl.cli.base import (
     AsOfOption,
     CycleOption,
     DebugOption,
+    LangOption,
     NoColorOption,
     RepoOption,
     UnitOption,
     app,
     lazy,
     parse_day,
+    show_progress,
     use_color,
 )
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
+
+if TYPE_CHECKING:
+    from okrctl.core.progress import Status
 
 
 class StatusFormat(enum.StrEnum):
@@ -34,6 +39,23 @@ class StatusGrouping(enum.StrEnum):
     perspective = "perspective"
 
 
+def _statuses(words: list[str]) -> frozenset[Status]:
+    """The statuses ``--status`` names: colours or the words status prints, any language;
+    ``UsageError`` listing the words for one that names none."""
+    from okrctl.core.errors import UsageError
+    from okrctl.core.progress import Status
+
+    statuses = set()
+    for word in words:
+        parsed = Status.parse(word)
+        if parsed is None:
+            raise UsageError(
+                f"--status {word!r}: no such status", hint="use " + ", ".join(Status.choices())
+            )
+        statuses.add(parsed)
+    return frozenset(statuses)
+
+
 @app.command()
 @handle_errors
 def status(
@@ -42,7 +64,8 @@ def status(
     as_of: AsOfOption = None,
     unit: UnitOption = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", help="Only this owner's goals.", show_default=False)
+        str | None,
+        typer.Option("--owner", help="Only this owner's goals (id or name).", show_default=False),
     ] = None,
     level: Annotated[
         str | None, typer.Option("--level", help="Only goals at this level.", show_default=False)
@@ -51,7 +74,8 @@ def status(
         list[str] | None,
         typer.Option(
             "--status",
-            help="Only goals with this status: green, yellow, red, grey (repeatable).",
+            help="Only goals with this status: on-track, at-risk, off-track, no-data (or "
+            "green, yellow, red, grey, or the words printed in --lang zh); repeatable.",
             show_default=False,
         ),
     ] = None,
@@ -73,42 +97,38 @@ def status(
         StatusFormat.text
     ),
     no_color: NoColorOption = False,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Progress of every goal as a tree: company -> department -> team -> individual."""
     import gc
 
-    from okrctl.core.errors import UsageError
-    from okrctl.core.progress import Status
+    from okrctl.cli.base import choose_language
     from okrctl.evaluate.evaluator import evaluate
     from okrctl.evaluate.status import Filters, build, build_by_perspective
-    from okrctl.evaluate.workspace import open_view
+    from okrctl.evaluate.workspace import open_view, resolve_owner, resolve_unit
+    from okrctl.render.console import output_width
 
     gc.disable()
-    statuses = set()
-    for word in only_status or []:
-        try:
-            statuses.add(Status(word.lower()))
-        except ValueError:
-            raise UsageError(f"--status {word!r}: use green, yellow, red or grey") from None
+    show_progress(format is StatusFormat.text)
+    statuses = _statuses(only_status or [])
     workspace, chosen, when = open_view(repo, cycle, parse_day(as_of, "--as-of"), unit)
+    language = choose_language(lang, workspace.config.lang)
+    unit = None if unit is None else resolve_unit(workspace.config, unit)
+    owner = None if owner is None else resolve_owner(workspace.config, workspace.ctx, owner)
     evaluation = evaluate(workspace.ctx, workspace.data, chosen, when)
-    tree = (build_by_perspective if by is StatusGrouping.perspective else build)(
-        workspace.ctx,
-        evaluation,
-        Filters(
-            unit=unit,
-            owner=owner,
-            level=level,
-            status=frozenset(statuses),
-            depth=depth,
-            behind=behind,
-        ),
-    )
+    filters = Filters(unit, owner, level, statuses, depth, behind)
+    grouped = build_by_perspective if by is StatusGrouping.perspective else build
+    tree = grouped(workspace.ctx, evaluation, filters)
+    tree.names = workspace.config.names()
     renderers = {  # the renderer of each format, imported when chosen
         StatusFormat.json: lambda: lazy("okrctl.render.status_json:render")(tree, sys.stdout),
         StatusFormat.text: lambda: lazy("okrctl.render.status_text:render")(
-            tree, sys.stdout, color=use_color(no_color)
+            tree,
+            sys.stdout,
+            color=use_color(no_color),
+            width=output_width(sys.stdout),
+            lang=language,
         ),
     }
     renderers[format]()
@@ -137,6 +157,7 @@ def explain(
     from okrctl.evaluate.workspace import open_workspace
     from okrctl.render.explain_text import render
 
+    show_progress()
     workspace = open_workspace((repo or Path.cwd()).resolve())
     day = parse_day(as_of, "--as-of") or dt.date.today()
     render(run_explain(workspace, ident, day), sys.stdout)

@@ -14,12 +14,14 @@ from okrctl.cli.base import (
     AsOfOption,
     CycleOption,
     DebugOption,
+    LangOption,
     NoColorOption,
     RepoOption,
     UnitOption,
     app,
     lazy,
     parse_day,
+    show_progress,
     use_color,
 )
 from okrctl.cli.errors import handle_errors
@@ -54,10 +56,7 @@ def report(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.", show_default=False)
     ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option("--lang", help="en or zh. Default: from the locale.", show_default=False),
-    ] = None,
+    lang: LangOption = None,
     include_scorecards: Annotated[
         bool,
         typer.Option("--include-scorecards", help="Add the individual scorecards (personal data)."),
@@ -73,16 +72,17 @@ def report(
     import gc
     import io
 
-    from okrctl.core.errors import UsageError
-    from okrctl.core.i18n import LANGUAGES, default_language
-    from okrctl.evaluate.workspace import open_view
+    from okrctl.cli.base import choose_language
+    from okrctl.evaluate.workspace import open_view, resolve_unit
     from okrctl.review.report import build_report
 
     gc.disable()
-    language = lang or default_language()
-    if language not in LANGUAGES:
-        raise UsageError(f"--lang {lang!r}: use en or zh")
+    show_progress(format is not ReportFormat.json)
+    if lang is not None:
+        choose_language(lang, None)  # a word that names no language is refused first
     workspace, chosen, when = open_view(repo, cycle, parse_day(as_of, "--as-of"), unit)
+    language = choose_language(lang, workspace.config.lang)
+    unit = None if unit is None else resolve_unit(workspace.config, unit)
     model = build_report(
         workspace,
         chosen.id,

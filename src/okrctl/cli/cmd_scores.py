@@ -13,11 +13,13 @@ from okrctl.cli.base import (
     AsOfOption,
     CycleOption,
     DebugOption,
+    LangOption,
     NoColorOption,
     RepoOption,
     UnitOption,
     app,
     parse_day,
+    show_progress,
     use_color,
 )
 from okrctl.cli.errors import handle_errors
@@ -75,7 +77,10 @@ def score(
     as_of: AsOfOption = None,
     unit: UnitOption = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", help="Only this owner's scorecard.", show_default=False)
+        str | None,
+        typer.Option(
+            "--owner", help="Only this owner's scorecard (id or name).", show_default=False
+        ),
     ] = None,
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ScoreFormat.text
@@ -84,14 +89,21 @@ def score(
         False
     ),
     no_color: NoColorOption = False,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Scorecards: OKR score, KPI score, total, rating and bonus multiplier per owner or
     team, and the balanced scorecards."""
+    from okrctl.cli.base import choose_language
     from okrctl.evaluate.scoring import score_report
+    from okrctl.evaluate.workspace import resolve_owner, resolve_unit
     from okrctl.render import score_out
 
+    show_progress(format in (ScoreFormat.text, ScoreFormat.md))
     workspace, evaluation = _evaluation(repo, cycle, as_of, unit)
+    language = choose_language(lang, workspace.config.lang)
+    unit = None if unit is None else resolve_unit(workspace.config, unit)
+    owner = None if owner is None else resolve_owner(workspace.config, workspace.ctx, owner)
     _refuse_bad_weights(workspace)
     report = score_report(workspace.ctx, evaluation, unit=unit, owner=owner)
     renderers = {  # the renderer of each format
@@ -99,7 +111,12 @@ def score(
         ScoreFormat.csv: lambda: score_out.render_csv(report, sys.stdout),
         ScoreFormat.md: lambda: score_out.render_markdown(report, sys.stdout, synergy),
         ScoreFormat.text: lambda: score_out.render_text(
-            report, sys.stdout, color=use_color(no_color), synergy=synergy
+            report,
+            sys.stdout,
+            color=use_color(no_color),
+            synergy=synergy,
+            lang=language,
+            names=workspace.config.names(),
         ),
     }
     renderers[format]()
@@ -117,9 +134,11 @@ def why(
     repo: RepoOption = None,
     cycle: CycleOption = None,
     as_of: AsOfOption = None,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Why is this measure red? Walk the strategy map upstream to the off-track drivers."""
+    from okrctl.cli.base import choose_language
     from okrctl.core.errors import UsageError
     from okrctl.evaluate.why import why as run_why
     from okrctl.render.strategy_map import render_why
@@ -131,7 +150,7 @@ def why(
             f"'{ident}' is not a measure of any balanced scorecard",
             hint="`okrctl map` shows the strategy maps and their measures",
         )
-    render_why(results, sys.stdout)
+    render_why(results, sys.stdout, choose_language(lang, workspace.config.lang))
 
 
 class MapFormat(enum.StrEnum):
@@ -154,9 +173,11 @@ def strategy_map(
         MapFormat,
         typer.Option("--format", "-f", help="text, mermaid (GitHub Markdown) or dot (Graphviz)."),
     ] = MapFormat.text,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Draw the strategy map of the balanced scorecards with each measure's status."""
+    from okrctl.cli.base import choose_language
     from okrctl.core.errors import UsageError
     from okrctl.evaluate.scoring import Scorer
     from okrctl.render import strategy_map as maps
@@ -174,7 +195,11 @@ def strategy_map(
         MapFormat.mermaid: maps.render_mermaid,
         MapFormat.dot: maps.render_dot,
     }[format]
+    language = choose_language(lang, workspace.config.lang)
     for index, card in enumerate(cards):
         if index:
             sys.stdout.write("\n")
-        draw(card, sys.stdout)
+        if format is MapFormat.text:
+            maps.render_text(card, sys.stdout, language)
+        else:
+            draw(card, sys.stdout)

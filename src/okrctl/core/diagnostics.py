@@ -55,13 +55,15 @@ def did_you_mean(word: str, candidates: object) -> str:
     """`` did you mean 'X'?`` for the closest candidate, or an empty string."""
     import difflib
 
+    from okrctl.core.i18n import msg
+
     pool = [c for c in candidates if isinstance(c, str)]  # type: ignore[attr-defined]
     if not pool:
         return ""
     lowered = {c.lower(): c for c in pool}
     if word.lower() in lowered and lowered[word.lower()] != word:
-        return f"; did you mean '{lowered[word.lower()]}'?"
+        return msg("; did you mean '{word}'?", word=lowered[word.lower()])
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if not close:
         close = [lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), 1, 0.6)]
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return msg("; did you mean '{word}'?", word=close[0]) if close else ""

@@ -292,6 +292,33 @@ class Unit:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """One entry of okrctl.yaml's ``people``: the display name and the chat handles
+    (``wecom``, ``feishu``, ``dingtalk``, ``slack``, ``email``) of a person id."""
+
+    id: str
+    name: str | None
+    handles: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """What people read instead of ids: person id -> display name (``li.na`` -> 李娜) and
+    unit id -> unit name; an id without a name is shown as itself."""
+
+    people: Mapping[str, str] = field(default_factory=dict)
+    units: Mapping[str, str] = field(default_factory=dict)
+
+    def person(self, ident: str | None) -> str:
+        """The display name of person ``ident`` ('' for None)."""
+        return "" if ident is None else self.people.get(ident, ident)
+
+    def unit(self, ident: str | None) -> str:
+        """The name of unit ``ident`` ('' for None)."""
+        return "" if ident is None else self.units.get(ident, ident)
+
+
+@dataclass(frozen=True, slots=True)
 class Cycle:
     """A cycle of okrctl.yaml: ``start`` and ``end`` both inclusive."""
 

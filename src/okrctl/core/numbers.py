@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
 
+from okrctl.core.i18n import N_
+
 SUFFIXES: dict[str, Decimal] = {
     "": Decimal(1),
     "k": Decimal(1000),
@@ -30,7 +32,7 @@ _NUMBER_RE = re.compile(NUMBER_PATTERN)
 RELATIVE_PATTERN = r"^\s*[+-](?:" + _DIGITS + r")\s*%\s*$"
 _RELATIVE_RE = re.compile(RELATIVE_PATTERN)
 
-NUMBER_HINT = (
+NUMBER_HINT = N_(
     "write a plain number (2000000), a percentage (45%), thousands separators "
     "(1,200,000) or a scale suffix (1.2M, 5K, 3B, 200万, 3亿)"
 )

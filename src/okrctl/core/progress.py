@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from okrctl.core.i18n import N_
 from okrctl.core.vocabulary import Period
 
 # Values are settled to this many significant digits, and thresholds decided on settled
@@ -51,10 +52,36 @@ class Status(enum.StrEnum):
 
     @property
     def word(self) -> str:
-        """The English words for the colour: on track, at risk, off track, no data."""
-        return {"green": "on track", "yellow": "at risk", "red": "off track", "grey": "no data"}[
-            self.value
-        ]
+        """The status as people read it, in English (``i18n.tr`` translates it)."""
+        return _WORDS[self.value]
+
+    @classmethod
+    def parse(cls, word: str) -> Status | None:
+        """The status a word names: a colour (green, yellow, red, grey), or a word okrctl
+        prints for it in any language (on-track, at risk, 有风险, no_data); else None."""
+        from okrctl.core.i18n import LANGUAGES, tr
+
+        folded = " ".join(word.strip().casefold().replace("-", " ").replace("_", " ").split())
+        for status in cls:
+            words = {status.value, status.word} | {tr(status.word, lang) for lang in LANGUAGES}
+            if folded in words or (status is cls.GREY and folded == "gray"):
+                return status
+        return None
+
+    @classmethod
+    def choices(cls, lang: str = "en") -> list[str]:
+        """The words ``parse`` accepts, for a usage message: colours and printed words."""
+        from okrctl.core.i18n import tr
+
+        return [s.value for s in cls] + [tr(s.word, lang).replace(" ", "-") for s in cls]
+
+
+_WORDS = {
+    "green": N_("on track"),
+    "yellow": N_("at risk"),
+    "red": N_("off track"),
+    "grey": N_("no data"),
+}
 
 
 @dataclass(frozen=True, slots=True)

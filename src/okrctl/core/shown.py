@@ -1,58 +1,83 @@
-"""Numbers shown to people: 1.80M, 500K, 88.0%, 34 元 (English) or 180万 (Chinese), with the
-digits that tell values apart. Pure formatting, used by the report model and every renderer."""
+"""Numbers shown to people, the one place for it: ``1.6M``, ``450K``, ``88.0%``, ``34 元``
+(English) or ``163万``, ``1.2亿`` (Chinese), with the digits that tell values apart.
+
+Large values (from 10,000) take the locale's compact form from Babel (CLDR data:
+K/M/B in English, 万/亿 in Chinese), each in its own scale, so a pair never reads
+``107445.00K / 30.00K``; smaller values are written out with the locale's grouping.
+Digits adapt: a value keeps three significant digits (``0.125%``, not ``0.1%``), and
+values shown side by side get more digits until the ones that differ look different
+(docs/format.md, "Numbers in output"). Pure formatting; Babel is imported on first use.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
-# (from this size, divide by, suffix)
-_SCALES_EN = ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "K"))
-_SCALES_ZH = ((1e8, 1e8, "亿"), (1e4, 1e4, "万"))
+COMPACT_FROM = 10_000  # below this a value is written out in full (1,234, not 1.2K)
+SIGNIFICANT = 3  # digits a value keeps however small it is
+MAX_DECIMALS = 6
+_LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
 
 
-def scale_for(value: float | None, lang: str = "en") -> tuple[float, str]:
-    """The divisor and suffix that suit ``value``: 2,000,000 -> (1e6, 'M')."""
-    if value is None or not math.isfinite(value):
-        return 1.0, ""
-    for threshold, size, suffix in _SCALES_ZH if lang == "zh" else _SCALES_EN:
-        if abs(value) >= threshold:
-            return size, suffix
-    return 1.0, ""
+def _decimals_for(value: float, significant: int = SIGNIFICANT) -> int:
+    """The decimals that keep ``significant`` digits of ``value``: 0.00125 -> 5."""
+    if value == 0 or not math.isfinite(value):
+        return 0
+    return max(0, min(MAX_DECIMALS, significant - 1 - math.floor(math.log10(abs(value)))))
 
 
-def _one(value: float | None, percent: bool, scale: tuple[float, str], decimals: int) -> str:
+def _plain(value: float, decimals: int, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_LOCALES.get(lang, "en"))
+
+
+def _compact(value: float, extra: int, lang: str) -> str:
+    """``value`` in the locale's compact form with three significant digits (``1.53M``,
+    ``163万``, ``1349万``) and ``extra`` decimals more."""
+    from babel.numbers import format_compact_decimal
+
+    locale = _LOCALES.get(lang, "en")
+    whole = format_compact_decimal(value, format_type="short", locale=locale, fraction_digits=0)
+    digits = sum(ch.isdigit() for ch in whole)
+    return format_compact_decimal(
+        value,
+        format_type="short",
+        locale=locale,
+        fraction_digits=min(MAX_DECIMALS, max(0, SIGNIFICANT - digits) + extra),
+    )
+
+
+def _one(value: float | None, percent: bool, extra: int, lang: str) -> str:
+    """``value`` with ``extra`` digits more than it needs on its own."""
     if value is None:
         return "—"
     if not math.isfinite(value):
         return "∞" if value > 0 else "-∞"
     if percent:
-        return f"{value * 100:.{decimals - 1}f}%"
-    size, suffix = scale
-    if suffix:
-        return f"{value / size:.{decimals}f}{suffix}"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.{decimals}f}"
+        shown = value * 100
+        decimals = max(1, _decimals_for(shown)) + extra
+        return _plain(round(shown, decimals), min(decimals, MAX_DECIMALS), lang) + "%"
+    if abs(value) >= COMPACT_FROM:
+        return _compact(value, extra, lang)
+    decimals = min(MAX_DECIMALS, max(2, _decimals_for(value)) + extra)
+    return _plain(value, decimals, lang)
 
 
 def numbers(
-    values: Sequence[float | None],
-    *,
-    percent: bool = False,
-    scale: tuple[float, str] | None = None,
-    lang: str = "en",
+    values: Sequence[float | None], *, percent: bool = False, lang: str = "en"
 ) -> list[str]:
-    """Several values shown side by side, in one scale (``scale_for`` of the first known
-    value unless given), with the fewest decimals (2, or 1 for percentages, up to 6) at
-    which values that differ also look different: a current value of 1.004M never prints
-    as the baseline's 1.00M."""
+    """Several values shown side by side (``en`` or ``zh``), each in its own scale, with
+    the fewest digits at which values that differ also look different: a current value of
+    1,004,000 never prints as the baseline's ``1M``. ``percent``: the values are fractions
+    (0.125 is ``12.5%``)."""
     known = [v for v in values if v is not None and math.isfinite(v)]
-    if scale is None:
-        scale = scale_for(known[0] if known else None, lang)
-    for decimals in range(2, 7):
-        shown = [_one(v, percent, scale, decimals) for v in values]
-        if _distinct(known, [_one(v, percent, scale, decimals) for v in known]):
+    shown = [_one(v, percent, 0, lang) for v in values]
+    for extra in range(0, MAX_DECIMALS):
+        shown = [_one(v, percent, extra, lang) for v in values]
+        if _distinct(known, [_one(v, percent, extra, lang) for v in known]):
             return shown
     return shown
 
@@ -66,15 +91,9 @@ def _distinct(values: list[float], shown: list[str]) -> bool:
     return True
 
 
-def number(
-    value: float | None,
-    *,
-    percent: bool = False,
-    scale: tuple[float, str] | None = None,
-    lang: str = "en",
-) -> str:
-    """One value; ``scale`` from ``scale_for`` keeps a pair of values in the same unit."""
-    return numbers([value], percent=percent, scale=scale, lang=lang)[0]
+def number(value: float | None, *, percent: bool = False, lang: str = "en") -> str:
+    """One value: ``numbers([value])``."""
+    return numbers([value], percent=percent, lang=lang)[0]
 
 
 def pair(
@@ -85,11 +104,11 @@ def pair(
     unit_label: str | None = None,
     lang: str = "en",
 ) -> str:
-    """``1.80M / 2.00M users``: both in the target's scale, told apart when they differ."""
+    """``1.8M / 2M users``: a value beside its target, told apart when they differ, with
+    the unit (``元``) as configured after them."""
     if current is None and target is None:
         return ""
-    scale = scale_for(target if target is not None else current, lang)
-    shown = numbers([current, target], percent=percent, scale=scale, lang=lang)
+    shown = numbers([current, target], percent=percent, lang=lang)
     text = f"{shown[0]} / {shown[1]}"
     if unit_label and unit_label != "%" and not percent:
         text += f" {unit_label}"

@@ -10,6 +10,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from okrctl.core.i18n import N_
+from okrctl.core.model import Names
 from okrctl.core.progress import Status
 from okrctl.evaluate.evaluator import Evaluation, KpiResult, KRResult, ObjectiveResult
 from okrctl.metrics.rejected import DataWarning, row_note, warnings_for
@@ -53,7 +55,7 @@ class Row:
         """The status as a word: a row with a value but unknown progress (target equal
         to baseline) is "undefined", not "no data"."""
         return (
-            "undefined"
+            N_("undefined")
             if self.status is Status.GREY and self.current is not None
             else (self.status.word)
         )
@@ -77,6 +79,7 @@ class StatusTree:
     rows: list[Row] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[DataWarning] = field(default_factory=list)  # input the rows' numbers miss
+    names: Names = field(default_factory=Names)  # display names of people and units
 
     def finish(self) -> StatusTree:
         """Count the statuses and collect the warnings of the rows shown."""
@@ -186,7 +189,7 @@ def _row(ctx: Context, node: _Node) -> Row:
             baseline=None,
             unit_label=None,
             percent=False,
-            note="partial: some key results have no data" if result.partial else None,
+            note=N_("partial: some key results have no data") if result.partial else None,
             rejected=result.rejected,
         )
     if isinstance(result, KRResult):

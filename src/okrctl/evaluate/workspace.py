@@ -86,15 +86,60 @@ def open_view(
 ) -> tuple[Workspace, Cycle, dt.date]:
     """What a reporting command (status, score, report) looks at: the repository, the
     cycle (``cycle_id`` or the one containing ``day``, default today) and the as-of date;
-    ``unit`` must name a unit okrctl.yaml declares. ``UsageError`` for an unknown cycle or
-    unit, ``ConfigError`` when okrctl.yaml declares no cycle."""
+    ``unit`` must name (by id or name) a unit okrctl.yaml declares. ``UsageError`` for an
+    unknown cycle or unit, ``ConfigError`` when okrctl.yaml declares no cycle."""
     workspace = open_workspace((repo or Path.cwd()).resolve())
     today = dt.date.today()
     cycle = choose_cycle(workspace.config, cycle_id, day or today)
-    units = workspace.config.units
-    if unit is not None and units and unit not in units:
-        raise UsageError(f"no unit '{unit}'{did_you_mean(unit, units)}")
+    if unit is not None:
+        resolve_unit(workspace.config, unit)
     return workspace, cycle, report_date(cycle, day, today)
+
+
+def _choose(kind: str, option: str, word: str, names: dict[str, str]) -> str:
+    """The id ``word`` names among ``names`` (id -> display name): an id, else a display
+    name (case-insensitive); ``UsageError`` listing the valid choices otherwise."""
+    if word in names:
+        return word
+    folded = word.casefold()
+    matches = [i for i, name in names.items() if name.casefold() == folded]
+    matches = matches or [i for i in names if i.casefold() == folded]
+    if len(matches) == 1:
+        return matches[0]
+    choices = ", ".join(i if names[i] == i else f"{i} ({names[i]})" for i in sorted(names))
+    pool = list(names) + [n for n in names.values() if n]
+    if matches:
+        raise UsageError(
+            f"{option} {word!r} names more than one {kind}: {', '.join(sorted(matches))}",
+            hint=f"use the id; {kind}s: {choices}",
+        )
+    raise UsageError(
+        f"{option}: no {kind} {word!r}{did_you_mean(word, pool)}",
+        hint=f"{kind}s: {choices}" if names else f"no {kind} is declared in okrctl.yaml",
+    )
+
+
+def resolve_unit(config: Config, word: str) -> str:
+    """The unit id ``--unit`` names: a unit id or its ``name:`` from okrctl.yaml. Without
+    declared units any word is kept (goals may name units okrctl.yaml does not list)."""
+    if not config.units:
+        return word
+    return _choose("unit", "--unit", word, {u.id: u.name or u.id for u in config.units.values()})
+
+
+def resolve_owner(config: Config, ctx: Context, word: str) -> str:
+    """The person id ``--owner`` names: an id or a display name from okrctl.yaml's
+    ``people:``, among the people declared there and the owners the goals name."""
+    names = {pid: person.name or pid for pid, person in config.people.items()}
+    owners = [o.owner for o in ctx.all_objectives()] + [k.owner for k in ctx.all_kpis()]
+    owners += [kr.owner for o in ctx.all_objectives() for kr in o.key_results]
+    for owner in owners:
+        if owner and owner not in names:
+            names[owner] = owner
+    for unit in config.units.values():
+        if unit.lead and unit.lead not in names:
+            names[unit.lead] = unit.lead
+    return _choose("owner", "--owner", word, names)
 
 
 def choose_cycle(config: Config, cycle_id: str | None, as_of: dt.date) -> Cycle:

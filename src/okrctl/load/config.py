@@ -10,7 +10,8 @@ from typing import Any
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, Severity
 from okrctl.core.errors import ConfigError
-from okrctl.core.model import Cycle, Unit
+from okrctl.core.i18n import msg
+from okrctl.core.model import Cycle, Names, Person, Unit
 from okrctl.core.numbers import MAX_DURATION_DAYS, duration_days, parse_number
 from okrctl.core.vocabulary import Layout, Unknown, closed
 from okrctl.load.configpaths import CONFIG_NAME as CONFIG_NAME
@@ -21,6 +22,7 @@ from okrctl.load.configsections import (
     entries,
     key_position,
     read_cycles,
+    read_people,
     read_units,
     text,
     unit_structure,
@@ -70,6 +72,8 @@ class Config:
     org: str | None = None
     levels: tuple[str, ...] = tuple(DEFAULT_LEVELS)
     units: dict[str, Unit] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    lang: str | None = None  # `lang:`, the default language of human output
     cycles: dict[str, Cycle] = field(default_factory=dict)
     goals: tuple[str, ...] = DEFAULT_GOALS
     goals_line: int = 0
@@ -103,6 +107,13 @@ class Config:
     def has_errors(self) -> bool:
         """Whether any diagnostic of okrctl.yaml is an error."""
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def names(self) -> Names:
+        """The display names of people and units (``people:``, units' ``name:``)."""
+        return Names(
+            {pid: p.name for pid, p in self.people.items() if p.name},
+            {uid: u.name for uid, u in self.units.items() if u.name},
+        )
 
     def level_rank(self, level: str | None) -> int | None:
         """0 for the top level; None for an unknown level."""
@@ -145,8 +156,8 @@ def parse_config(root: Path, data: bytes) -> Config:
                     CONFIG_NAME,
                     1,
                     1,
-                    "okrctl.yaml must be a mapping of settings",
-                    "start with `okrctl: 1`",
+                    msg("okrctl.yaml must be a mapping of settings"),
+                    msg("start with `okrctl: 1`"),
                 )
             )
         return Config(root=root, diagnostics=tuple(diagnostics))
@@ -160,8 +171,12 @@ def parse_config(root: Path, data: bytes) -> Config:
                 CONFIG_NAME,
                 line,
                 column,
-                f"format version {shown}: this okrctl reads format version {FORMAT_VERSION}",
-                "write `okrctl: 1` first in okrctl.yaml; for a newer version, upgrade okrctl",
+                msg(
+                    "format version {shown}: this okrctl reads format version {format_version}",
+                    shown=shown,
+                    format_version=FORMAT_VERSION,
+                ),
+                msg("write `okrctl: 1` first in okrctl.yaml; for a newer version, upgrade okrctl"),
             )
         )
         return Config(root=root, diagnostics=tuple(diagnostics))
@@ -202,6 +217,8 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
         org=text(data.get("org")),
         levels=levels_t,
         units=units,
+        people=read_people(data),
+        lang=text(data.get("lang")),
         cycles=cycles,
         goals=goals,
         goals_line=goals_line,
@@ -250,7 +267,11 @@ def _metric_sources(
                     "C006",
                     CONFIG_NAME,
                     *key_position(raw, "name"),
-                    f"metric source '{name}' is defined twice (first at line {metrics[name].line})",
+                    msg(
+                        "metric source '{name}' is defined twice (first at line {line})",
+                        name=name,
+                        line=metrics[name].line,
+                    ),
                 )
             )
             continue
@@ -306,9 +327,12 @@ def _checkins(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> tuple
                 CONFIG_NAME,
                 1,
                 1,
-                f"the check-ins file {DEFAULT_CHECKINS} (the default) is a link that points "
-                "outside the repository; it is not read",
-                "keep the check-ins file inside the repository",
+                msg(
+                    "the check-ins file {default_checkins} (the default) is a link that points "
+                    "outside the repository; it is not read",
+                    default_checkins=DEFAULT_CHECKINS,
+                ),
+                msg("keep the check-ins file inside the repository"),
             )
         )
     return (checkins if isinstance(checkins, str) else None), checkins_line
@@ -327,8 +351,13 @@ def _check_duration(raw: YamlMap, label: str, diagnostics: list[Diagnostic]) -> 
                 CONFIG_NAME,
                 line,
                 column,
-                f"{label}: stale_after {shown} is out of range: at most "
-                f"{MAX_DURATION_DAYS:,} days (100 years)",
+                msg(
+                    "{label}: stale_after {shown} is out of range: at most {max_duration_days:,} "
+                    "days (100 years)",
+                    label=label,
+                    shown=shown,
+                    max_duration_days=MAX_DURATION_DAYS,
+                ),
                 RANGE_HINT,
             )
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic
 from okrctl.core.errors import ConfigError
+from okrctl.core.i18n import msg
 from okrctl.load.yamlread import YamlList
 
 CONFIG_NAME = "okrctl.yaml"
@@ -75,7 +76,15 @@ def usable_path(
     the part before the first wildcard is the place that must be inside."""
     problem = path_problem(text)
     if problem:
-        diagnostics.append(make("S001", CONFIG_NAME, *where, f"{label} {problem}", PATH_HINT))
+        diagnostics.append(
+            make(
+                "S001",
+                CONFIG_NAME,
+                *where,
+                msg("{label} {problem}", label=label, problem=problem),
+                PATH_HINT,
+            )
+        )
         return False
     place = (text.split("*")[0] or ".") if glob else text
     if ".." in Path(text).parts or not inside(root, place):
@@ -84,7 +93,7 @@ def usable_path(
                 "C002",
                 CONFIG_NAME,
                 *where,
-                f"{label} '{text}' points outside the repository",
+                msg("{label} '{text}' points outside the repository", label=label, text=text),
                 outside_hint,
             )
         )

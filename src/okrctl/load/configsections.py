@@ -11,8 +11,9 @@ import datetime as dt
 from typing import Any
 
 from okrctl.core.codes import make
-from okrctl.core.diagnostics import Diagnostic
-from okrctl.core.model import Cycle, Unit
+from okrctl.core.diagnostics import Diagnostic, did_you_mean
+from okrctl.core.i18n import msg
+from okrctl.core.model import Cycle, Person, Unit
 from okrctl.load.configpaths import CONFIG_NAME
 from okrctl.load.yamlread import YamlMap
 
@@ -37,6 +38,25 @@ def text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def read_people(data: YamlMap) -> dict[str, Person]:
+    """okrctl.yaml's ``people``: id -> ``Person``. A value is the display name, or a
+    mapping with ``name`` and chat handles; anything else is skipped (the schema reports
+    it)."""
+    raw = data.get("people")
+    people: dict[str, Person] = {}
+    if not isinstance(raw, YamlMap):
+        return people
+    for pid, value in raw.items():
+        if not isinstance(pid, str):
+            continue
+        if isinstance(value, str):
+            people[pid] = Person(pid, value)
+        elif isinstance(value, YamlMap):
+            handles = {k: v for k, v in value.items() if k != "name" and isinstance(v, str)}
+            people[pid] = Person(pid, text(value.get("name")), handles)
+    return people
+
+
 def read_units(data: YamlMap, diagnostics: list[Diagnostic]) -> dict[str, Unit]:
     """The units of okrctl.yaml by id, in the order written. A unit without a string id
     is skipped (the schema reports it); a second unit with the same id is C006, appended to
@@ -53,7 +73,11 @@ def read_units(data: YamlMap, diagnostics: list[Diagnostic]) -> dict[str, Unit]:
                     "C006",
                     CONFIG_NAME,
                     *key_position(raw, "id"),
-                    f"unit '{uid}' is defined twice (first at line {first.line})",
+                    msg(
+                        "unit '{uid}' is defined twice (first at line {line})",
+                        uid=uid,
+                        line=first.line,
+                    ),
                 )
             )
             continue
@@ -94,7 +118,11 @@ def read_cycles(data: YamlMap, diagnostics: list[Diagnostic]) -> dict[str, Cycle
                             "S004",
                             CONFIG_NAME,
                             *key_position(raw, key),
-                            f"`{key}` '{written}' is not a calendar date",
+                            msg(
+                                "`{key}` '{written}' is not a calendar date",
+                                key=key,
+                                written=written,
+                            ),
                         )
                     )
             continue
@@ -104,7 +132,11 @@ def read_cycles(data: YamlMap, diagnostics: list[Diagnostic]) -> dict[str, Cycle
                     "C006",
                     CONFIG_NAME,
                     *key_position(raw, "id"),
-                    f"cycle '{cid}' is defined twice (first at line {cycles[cid].line})",
+                    msg(
+                        "cycle '{cid}' is defined twice (first at line {line})",
+                        cid=cid,
+                        line=cycles[cid].line,
+                    ),
                 )
             )
             continue
@@ -114,7 +146,12 @@ def read_cycles(data: YamlMap, diagnostics: list[Diagnostic]) -> dict[str, Cycle
                     "C005",
                     CONFIG_NAME,
                     *key_position(raw, "end"),
-                    f"cycle '{cid}' ends ({end}) before it starts ({start})",
+                    msg(
+                        "cycle '{cid}' ends ({end}) before it starts ({start})",
+                        cid=cid,
+                        end=end,
+                        start=start,
+                    ),
                 )
             )
         cycles[cid] = Cycle(cid, start, end, text(raw.get("name")), raw.line, raw.column)
@@ -137,8 +174,12 @@ def unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Diag
                     CONFIG_NAME,
                     line,
                     column,
-                    f"unit '{unit.id}' has level '{unit.level}', which is not one of "
-                    f"{', '.join(levels)}",
+                    msg(
+                        "unit '{id}' has level '{level}', which is not one of {value}",
+                        id=unit.id,
+                        level=unit.level,
+                        value=", ".join(levels),
+                    ),
                 )
             )
         if unit.parent is None:
@@ -146,16 +187,18 @@ def unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Diag
         line, column = unit.lc.get("parent", (unit.line, unit.column, unit.line, unit.column))[2:]
         parent = units.get(unit.parent)
         if parent is None:
-            from okrctl.core.diagnostics import did_you_mean
-
             out.append(
                 make(
                     "C004",
                     CONFIG_NAME,
                     line,
                     column,
-                    f"unit '{unit.id}' has parent '{unit.parent}', which is not a unit"
-                    f"{did_you_mean(unit.parent, units)}",
+                    msg(
+                        "unit '{id}' has parent '{parent}', which is not a unit{suggestion}",
+                        id=unit.id,
+                        parent=unit.parent,
+                        suggestion=did_you_mean(unit.parent, units),
+                    ),
                 )
             )
             continue
@@ -167,8 +210,14 @@ def unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Diag
                     CONFIG_NAME,
                     line,
                     column,
-                    f"unit '{unit.id}' ({unit.level}) has parent '{parent.id}' at level "
-                    f"{parent.level}, which is not above it",
+                    msg(
+                        "unit '{id}' ({level}) has parent '{id2}' at level {level2}, which is not "
+                        "above it",
+                        id=unit.id,
+                        level=unit.level,
+                        id2=parent.id,
+                        level2=parent.level,
+                    ),
                 )
             )
         seen = {unit.id}
@@ -181,7 +230,7 @@ def unit_structure(units: dict[str, Unit], levels: tuple[str, ...]) -> list[Diag
                         CONFIG_NAME,
                         line,
                         column,
-                        f"unit parents form a loop through '{unit.id}'",
+                        msg("unit parents form a loop through '{id}'", id=unit.id),
                     )
                 )
                 break

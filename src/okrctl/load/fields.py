@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from typing import NamedTuple
 
+from okrctl.core.i18n import N_
 from okrctl.core.numbers import NUMBER_PATTERN, RELATIVE_PATTERN
 from okrctl.core.vocabulary import Aggregate, Direction, GoalType, Period, ScorecardKind, values
 from okrctl.load.schemaparts import (
@@ -159,8 +160,10 @@ _TARGET = {
             },
         },
     ],
-    "x-message": "{field} {shown} is not a target",
-    "x-hint": "write a number (2000000, 45%, 200万), a relative change (+30%) or a range [3, 5]",
+    "x-message": N_("{field} {shown} is not a target"),
+    "x-hint": N_(
+        "write a number (2000000, 45%, 200万), a relative change (+30%) or a range [3, 5]"
+    ),
 }
 
 KEY_RESULT_FIELDS = (
@@ -289,7 +292,7 @@ KPI_FIELDS = (
                 {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
             ],
             "description": "KPI id(s) that keep this one honest (speed vs quality).",
-            "x-message": "{field} must be a KPI id or a list of KPI ids, got {shown}",
+            "x-message": N_("{field} must be a KPI id or a list of KPI ids, got {shown}"),
         },
         names=True,
     ),
@@ -314,7 +317,7 @@ _MEASURES = {
             "additionalProperties": frac("Weight of the measure."),
         },
     ],
-    "x-message": "{field} must be a list of KPI or objective ids, or id -> weight, got {shown}",
+    "x-message": N_("{field} must be a list of KPI or objective ids, or id -> weight, got {shown}"),
 }
 
 _PERSPECTIVES = {
@@ -342,8 +345,8 @@ _LINKS = {
         "maxItems": 2,
         "items": {"type": "string", "pattern": ID_PATTERN},
     },
-    "x-message": "{field} must be a list of [driver, result] id pairs",
-    "x-hint": "e.g. links: [[KPI-TRAINING, KPI-CYCLE-TIME]]",
+    "x-message": N_("{field} must be a list of [driver, result] id pairs"),
+    "x-hint": N_("e.g. links: [[KPI-TRAINING, KPI-CYCLE-TIME]]"),
 }
 
 SCORECARD_FIELDS = (

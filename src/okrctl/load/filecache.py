@@ -177,11 +177,15 @@ def parse_files(
                 continue
         todo.append((path, data))
     if todo:
+        from okrctl.core.feedback import track
+
         workers = default_jobs(len(todo)) if jobs is None else jobs
-        for goal_file, payload in _parse_many(todo, workers):
-            results[goal_file.path] = goal_file
-            if store is not None:
-                store.put(names[goal_file.path], payload)
+        with track("parsing goal files", len(todo)) as advance:
+            for goal_file, payload in _parse_many(todo, workers):
+                results[goal_file.path] = goal_file
+                if store is not None:
+                    store.put(names[goal_file.path], payload)
+                advance(1)
     if store is not None and todo:
         store.prune()
     return [results[path] for path in paths if path in results]

@@ -12,6 +12,7 @@ from typing import Any
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic
+from okrctl.core.i18n import msg
 from okrctl.core.model import (
     GoalFile,
     KeyResult,
@@ -71,7 +72,14 @@ def parse_goal_file(path: str, data: bytes) -> GoalFile:
     if value is None:
         if not problems:
             diagnostics.append(
-                make("Y011", path, 1, 1, "goal file is empty", "add goals, or delete the file")
+                make(
+                    "Y011",
+                    path,
+                    1,
+                    1,
+                    msg("goal file is empty"),
+                    msg("add goals, or delete the file"),
+                )
             )
         return GoalFile(path, (), (), (), tuple(diagnostics))
     if not isinstance(value, YamlMap):
@@ -81,8 +89,8 @@ def parse_goal_file(path: str, data: bytes) -> GoalFile:
                 path,
                 getattr(value, "line", 1) or 1,
                 getattr(value, "column", 1) or 1,
-                "a goal file must be a mapping with objectives:, kpis: or scorecards:",
-                "start the file with `objectives:`",
+                msg("a goal file must be a mapping with objectives:, kpis: or scorecards:"),
+                msg("start the file with `objectives:`"),
             )
         )
         return GoalFile(path, (), (), (), tuple(diagnostics))

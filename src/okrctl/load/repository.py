@@ -18,6 +18,7 @@ from pathlib import Path
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic
 from okrctl.core.errors import OkrctlError
+from okrctl.core.i18n import msg
 from okrctl.core.model import GoalFile, Kpi, Objective, Scorecard
 from okrctl.load.config import CONFIG_NAME, Config, load_config
 
@@ -175,9 +176,11 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
                         relative.as_posix(),
                         0,
                         0,
-                        f"'{relative.as_posix()}' is a link to a file outside the repository; "
-                        "it is not read",
-                        "goal files must live inside the repository",
+                        msg(
+                            "'{value}' is a link to a file outside the repository; it is not read",
+                            value=relative.as_posix(),
+                        ),
+                        msg("goal files must live inside the repository"),
                     )
                 )
                 continue
@@ -192,8 +195,8 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
                         if index < len(config.goals_positions)
                         else (config.goals_line or 1, 1)
                     ),
-                    f"goals glob '{pattern}' matches no file",
-                    "correct the glob in okrctl.yaml, or remove it",
+                    msg("goals glob '{pattern}' matches no file", pattern=pattern),
+                    msg("correct the glob in okrctl.yaml, or remove it"),
                 )
             )
     return list(found), problems

@@ -7,6 +7,7 @@ Vendor keyword ``x-message`` gives the sentence okrctl prints when a value fails
 
 from __future__ import annotations
 
+from okrctl.core.i18n import N_
 from okrctl.load.fields import KPI, OBJECTIVE, SCORECARD
 from okrctl.load.schemaparts import AGGREGATES as AGGREGATES
 from okrctl.load.schemaparts import DATE_PATTERN as DATE_PATTERN
@@ -18,6 +19,7 @@ from okrctl.load.schemaparts import ID_PATTERN as ID_PATTERN
 from okrctl.load.schemaparts import LAYOUTS as LAYOUTS
 from okrctl.load.schemaparts import METRIC_PATTERN as METRIC_PATTERN
 from okrctl.load.schemaparts import PERIODS as PERIODS
+from okrctl.load.schemaparts import PERSON_HANDLES as PERSON_HANDLES
 from okrctl.load.schemaparts import REF_PATTERN as REF_PATTERN
 from okrctl.load.schemaparts import SCHEMA_BASE as SCHEMA_BASE
 from okrctl.load.schemaparts import Schema as Schema
@@ -84,6 +86,30 @@ CONFIG_SCHEMA: Schema = {
             "minItems": 1,
             "uniqueItems": True,
             "description": "Alignment levels, top first. Default: " + ", ".join(DEFAULT_LEVELS),
+        },
+        "lang": enum(
+            ["en", "zh"],
+            "Default language of human output (status, score, check text, report); "
+            "`--lang` overrides it. Default: the locale (LC_ALL/LANG starting zh), else en.",
+        ),
+        "people": {
+            "type": "object",
+            "description": "Who is who: person id (as written in `owner:` and `lead:`) -> "
+            "display name, or a mapping with the name and chat handles for notifications.",
+            "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": {
+                "oneOf": [
+                    text("Display name, e.g. 李娜."),
+                    obj(
+                        {
+                            "name": text("Display name, e.g. 李娜."),
+                            **{key: text(about) for key, about in PERSON_HANDLES.items()},
+                        },
+                        [],
+                        "A person: display name and contact handles.",
+                    ),
+                ]
+            },
         },
         "units": {
             "type": "array",
@@ -159,8 +185,8 @@ CONFIG_SCHEMA: Schema = {
                         "type": "string",
                         "pattern": DURATION_PATTERN,
                         "description": "Data older than this is reported, e.g. 7d, 48h, 2w.",
-                        "x-message": "{field} {shown} is not a duration",
-                        "x-hint": "write 7d, 48h or 2w",
+                        "x-message": N_("{field} {shown} is not a duration"),
+                        "x-hint": N_("write 7d, 48h or 2w"),
                     },
                 },
                 ["name", "path"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from okrctl.core.i18n import N_
 from okrctl.core.numbers import NUMBER_HINT, NUMBER_PATTERN
 from okrctl.core.vocabulary import Aggregate, Direction, Layout, Period, values
 
@@ -35,8 +36,8 @@ def ident(what: str) -> Schema:
         "pattern": ID_PATTERN,
         "description": f"{what}. Letters, digits, '_', '.' and '-', starting with a letter "
         "or digit. Plain numbers are read as written (1.10 stays '1.10').",
-        "x-message": "{field} {shown} is not a valid id",
-        "x-hint": "start with a letter or digit and use only letters, digits, '_', '.' and '-'",
+        "x-message": N_("{field} {shown} is not a valid id"),
+        "x-hint": N_("start with a letter or digit and use only letters, digits, '_', '.' and '-'"),
     }
 
 
@@ -45,7 +46,7 @@ def num(description: str) -> Schema:
     return {
         "description": description + " A number, or text such as 45%, 1,200,000, 1.2M, 200万, 3亿.",
         "anyOf": [{"type": "number"}, {"type": "string", "pattern": NUMBER_PATTERN}],
-        "x-message": "{field} {shown} is not a number",
+        "x-message": N_("{field} {shown} is not a number"),
         "x-hint": NUMBER_HINT,
     }
 
@@ -63,8 +64,8 @@ def ref(description: str) -> Schema:
         "type": "string",
         "pattern": REF_PATTERN,
         "description": description,
-        "x-message": "{field} {shown} is not a reference",
-        "x-hint": "write OBJECTIVE or OBJECTIVE/KR, e.g. CO-1/users",
+        "x-message": N_("{field} {shown} is not a reference"),
+        "x-hint": N_("write OBJECTIVE or OBJECTIVE/KR, e.g. CO-1/users"),
     }
 
 
@@ -83,8 +84,8 @@ def flag(description: str) -> Schema:
     return {
         "type": "boolean",
         "description": description,
-        "x-message": "{field} must be true or false, got {shown}",
-        "x-hint": "YAML 1.2 reads yes/no/on/off as text; write true or false",
+        "x-message": N_("{field} must be true or false, got {shown}"),
+        "x-hint": N_("YAML 1.2 reads yes/no/on/off as text; write true or false"),
     }
 
 
@@ -94,8 +95,8 @@ def date(description: str) -> Schema:
         "type": "string",
         "pattern": DATE_PATTERN,
         "description": description + " An ISO date, YYYY-MM-DD.",
-        "x-message": "{field} {shown} is not a date",
-        "x-hint": "write YYYY-MM-DD, e.g. 2026-10-01",
+        "x-message": N_("{field} {shown} is not a date"),
+        "x-hint": N_("write YYYY-MM-DD, e.g. 2026-10-01"),
     }
 
 
@@ -120,8 +121,8 @@ def metric() -> Schema:
         "type": "string",
         "pattern": METRIC_PATTERN,
         "description": "SOURCE:METRIC, where SOURCE is a `metrics` entry of okrctl.yaml.",
-        "x-message": "{field} {shown} is not a metric reference",
-        "x-hint": "write SOURCE:METRIC, e.g. crm:users_total",
+        "x-message": N_("{field} {shown} is not a metric reference"),
+        "x-hint": N_("write SOURCE:METRIC, e.g. crm:users_total"),
     }
 
 
@@ -134,3 +135,13 @@ def obj(properties: dict[str, Schema], required: list[str], description: str) ->
         "required": required,
         "additionalProperties": False,
     }
+
+
+# the contact handles a person may have in okrctl.yaml's `people:`, for notifications
+PERSON_HANDLES = {
+    "wecom": "WeCom (企业微信) user id.",
+    "feishu": "Feishu / Lark (飞书) user id.",
+    "dingtalk": "DingTalk (钉钉) user id.",
+    "slack": "Slack member id.",
+    "email": "E-mail address.",
+}

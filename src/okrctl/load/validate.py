@@ -13,6 +13,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from okrctl.core.diagnostics import did_you_mean
+from okrctl.core.i18n import N_, msg
 from okrctl.core.numbers import describe
 from okrctl.load.schemadef import SCHEMAS
 from okrctl.load.yamlread import YamlList, YamlMap
@@ -146,6 +147,16 @@ def _explain_all(data: Any, schema: dict[str, Any]) -> Iterator[SchemaIssue]:
                 yield issue
 
 
+def _x_message(schema: dict[str, Any], field: str, instance: Any) -> str:
+    """The schema node's ``x-message`` about ``instance`` in ``field``, as a message."""
+    return msg(schema["x-message"], field=field, shown=describe(instance))
+
+
+def _hint(schema: dict[str, Any]) -> tuple[str | None, bool]:
+    """The ``x-hint`` of a schema node as a message, and ``at_key`` False."""
+    return (msg(schema["x-hint"]) if schema.get("x-hint") else None), False
+
+
 def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
     path: Path = tuple(error.absolute_path)
     where = _entry_name(root, path)
@@ -160,29 +171,35 @@ def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
                 continue
             hint = None
             if key == "<<":
-                hint = "merge keys (<<) are not supported; use the file's `defaults:`"
+                hint = msg("merge keys (<<) are not supported; use the file's `defaults:`")
             elif key.isdigit():
-                hint = (
+                hint = msg(
                     "inside { } or [ ] a comma separates entries, so 1,600,000 splits; "
                     "quote it: '1,600,000'"
                 )
             elif allowed:
-                hint = "allowed keys: " + ", ".join(allowed)
+                hint = msg("allowed keys: {keys}", keys=", ".join(allowed))
             yield SchemaIssue(
                 "S002",
                 (*path, key),
-                f"{where}unknown key '{key}'{did_you_mean(key, allowed)}",
+                msg(
+                    "{where}unknown key '{key}'{suggestion}",
+                    where=where,
+                    key=key,
+                    suggestion=did_you_mean(key, allowed),
+                ),
                 hint,
                 True,
             )
         return
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        yield SchemaIssue("S001", path, f"{where}missing required key '{missing}'", None, False)
+        text = msg("{where}missing required key '{key}'", where=where, key=missing)
+        yield SchemaIssue("S001", path, text, None, False)
         return
     if kind in ("anyOf", "oneOf", "pattern", "type", "format") and "x-message" in schema:
-        text = schema["x-message"].format(field=field, shown=describe(instance))
-        yield SchemaIssue("S001", path, where + text, schema.get("x-hint"), False)
+        text = msg("{where}{text}", where=where, text=_x_message(schema, field, instance))
+        yield SchemaIssue("S001", path, text, *_hint(schema))
         return
     if kind == "enum":
         options = [str(o) for o in error.validator_value]
@@ -190,7 +207,14 @@ def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
         yield SchemaIssue(
             "S001",
             path,
-            f"{where}{field} {describe(instance)} must be one of {', '.join(options)}{guess}",
+            msg(
+                "{where}{field} {shown} must be one of {options}{suggestion}",
+                where=where,
+                field=field,
+                shown=describe(instance),
+                options=", ".join(options),
+                suggestion=guess,
+            ),
             None,
             False,
         )
@@ -234,13 +258,13 @@ def _field_name(path: Path) -> str:
 def _entry_name(root: Any, path: Path) -> str:
     """``objective 'MKT-1': `` for the innermost entry on the path, or ''."""
     names = {
-        "objectives": "objective",
-        "key_results": "key result",
+        "objectives": N_("objective"),
+        "key_results": N_("key result"),
         "kpis": "KPI",
-        "scorecards": "scorecard",
-        "units": "unit",
-        "cycles": "cycle",
-        "metrics": "metric source",
+        "scorecards": N_("scorecard"),
+        "units": N_("unit"),
+        "cycles": N_("cycle"),
+        "metrics": N_("metric source"),
     }
     found = ""
     node = root
@@ -257,10 +281,10 @@ def _entry_name(root: Any, path: Path) -> str:
             ident = node.get("id", node.get("name"))
             if isinstance(ident, str):
                 shown = f"{parent_id}/{ident}" if kind == "key result" and parent_id else ident
-                found = f"{kind} '{shown}': "
+                found = msg("{kind} '{id}': ", kind=msg(kind), id=shown)
                 parent_id = ident
             else:
-                found = f"{kind} #{part + 1}: "
+                found = msg("{kind} #{number}: ", kind=msg(kind), number=part + 1)
     return found
 
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from okrctl.core.i18n import msg
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
@@ -85,7 +86,7 @@ class DuckSource:
         except CsvError as exc:
             self._unusable(DataProblem(exc.code, exc.line, exc.message, exc.hint))
         except OSError as exc:
-            self._unusable(DataProblem("D010", 0, f"cannot read the file: {exc}"))
+            self._unusable(DataProblem("D010", 0, msg("cannot read the file: {exc}", exc=exc)))
 
     def __del__(self) -> None:
         if self._tmp:
@@ -159,12 +160,15 @@ class DuckSource:
         then dirty, and the exact reader locates the rows."""
         import duckdb
 
-        try:
-            self._con.execute(statement(self._scan(rejects=False)))
-        except duckdb.Error:
-            self._con.execute(statement(self._scan(rejects=True)))
-            if self._clear_rejects():
-                self._dirty = True
+        from okrctl.core.feedback import track
+
+        with track(f"reading {self.config.path} (DuckDB)"):
+            try:
+                self._con.execute(statement(self._scan(rejects=False)))
+            except duckdb.Error:
+                self._con.execute(statement(self._scan(rejects=True)))
+                if self._clear_rejects():
+                    self._dirty = True
 
     def _clear_rejects(self) -> int:
         """Forget the rows the last scan kept aside; how many there were."""

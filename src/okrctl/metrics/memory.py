@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from okrctl.core.feedback import track
+from okrctl.core.i18n import msg
 from okrctl.load.config import MetricSource
 from okrctl.metrics.csvread import CsvError, open_dialect, read_records
 from okrctl.metrics.rows import RowReader, resolve_layout
@@ -22,6 +24,8 @@ from okrctl.metrics.source import (
 
 # (line, date, value, dimension values)
 Row = tuple[int, dt.date, float, tuple[str, ...]]
+
+ROWS_PER_TICK = 8192  # rows read between two updates of a progress bar
 
 
 class TableSource:
@@ -57,7 +61,9 @@ class TableSource:
             self._file_problem(DataProblem(exc.code, exc.line, exc.message, exc.hint))
         except OSError as exc:
             self._file_problem(
-                DataProblem("D010", 0, f"cannot read the file: {exc.strerror or exc}")
+                DataProblem(
+                    "D010", 0, msg("cannot read the file: {value}", value=exc.strerror or exc)
+                )
             )
 
     # -- loading -------------------------------------------------------------------------
@@ -86,8 +92,11 @@ class TableSource:
             self._dimensions = tuple(layout.names[i] for i in layout.dimensions)
         reader = RowReader(config, self.path, layout, self._accept, self._duplicates)
         try:
-            for record in records:
-                reader.read(record.line, record.cells)
+            with track(f"reading {self.path}") as advance:
+                for count, record in enumerate(records, 1):
+                    reader.read(record.line, record.cells)
+                    if count % ROWS_PER_TICK == 0:
+                        advance(ROWS_PER_TICK)
         finally:
             self._problems.extend(reader.problems)
             self._rejected.extend(reader.rejected)

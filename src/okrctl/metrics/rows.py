@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from okrctl.core import vocabulary
+from okrctl.core.i18n import msg
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.source import DataProblem, Rejected
@@ -75,7 +76,12 @@ def resolve_layout(config: MetricSource, header: list[str]) -> Layout | DataProb
             return DataProblem(
                 "D004",
                 1,
-                f"header has no {role} column '{names[role]}' (columns: {', '.join(stripped)})",
+                msg(
+                    "header has no {role} column '{value}' (columns: {value2})",
+                    role=role,
+                    value=names[role],
+                    value2=", ".join(stripped),
+                ),
                 f"map it with `columns: {{{role}: {mapped}}}` on the source"
                 + (", or declare `layout: wide`" if role != "date" else ""),
             )

@@ -1,4 +1,8 @@
-"""`okrctl check` as text: one line per diagnostic (file:line:col), hints, a summary."""
+"""`okrctl check` as text: one line per diagnostic (file:line:col), hints, a summary.
+
+In ``--lang zh`` the message, the hint and the summary are Chinese; the place, the
+severity word, the code and the rule name stay as they are, so editors' and CI's problem
+matchers read every line alike (docs/i18n.md)."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import IO
 
 from okrctl.core.codes import CODES
 from okrctl.core.diagnostics import Diagnostic, Severity
+from okrctl.core.i18n import localize, tr, trn
 from okrctl.render.escape import one_line
 from okrctl.rules.runner import CheckResult, Summary
 
@@ -18,28 +23,36 @@ def _place(d: Diagnostic) -> str:
     return f"{one_line(d.file)}:{d.line}:{d.column}"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _pct(part: int, whole: int, rate: float | None, lang: str) -> str:
+    return tr("n/a", lang) if rate is None else f"{rate * 100:.1f}% ({part}/{whole})"
 
 
-def _pct(part: int, whole: int, rate: float | None) -> str:
-    return "n/a" if rate is None else f"{rate * 100:.1f}% ({part}/{whole})"
-
-
-def summary_line(result: CheckResult) -> str:
+def summary_line(result: CheckResult, lang: str = "en") -> str:
+    """``2 errors, 1 warning in 9 files: ...; alignment 90.0% (9/10), coverage ...``."""
     s: Summary = result.summary
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
     infos = result.count(Severity.INFO)
-    findings = [_plural(errors, "error"), _plural(warnings, "warning")]
+    findings = [
+        trn("{n} error", "{n} errors", errors, lang),
+        trn("{n} warning", "{n} warnings", warnings, lang),
+    ]
     if infos:
-        findings.append(_plural(infos, "note"))
-    head = ", ".join(findings) if errors or warnings or infos else "no problems"
-    scope = " (in changed files and what they affect)" if result.changed_only else ""
-    return (
-        f"{head}{scope} in {_plural(s.files, 'file')}: {_plural(s.objectives, 'objective')}, "
-        f"{s.key_results} KRs, {_plural(s.kpis, 'KPI')}, {_plural(s.scorecards, 'scorecard')}; "
-        f"alignment {_pct(s.aligned, s.below_top, s.alignment_rate)}, "
-        f"coverage {_pct(s.covered_krs, s.top_krs, s.coverage)}"
+        findings.append(trn("{n} note", "{n} notes", infos, lang))
+    head = tr(", ", lang).join(findings) if errors or warnings or infos else tr("no problems", lang)
+    scope = tr(" (in changed files and what they affect)", lang) if result.changed_only else ""
+    return tr(
+        "{findings}{scope} in {files}: {objectives}, {krs}, {kpis}, {scorecards}; "
+        "alignment {alignment}, coverage {coverage}",
+        lang,
+        findings=head,
+        scope=scope,
+        files=trn("{n} file", "{n} files", s.files, lang),
+        objectives=trn("{n} objective", "{n} objectives", s.objectives, lang),
+        krs=trn("{n} KR", "{n} KRs", s.key_results, lang),
+        kpis=trn("{n} KPI", "{n} KPIs", s.kpis, lang),
+        scorecards=trn("{n} scorecard", "{n} scorecards", s.scorecards, lang),
+        alignment=_pct(s.aligned, s.below_top, s.alignment_rate, lang),
+        coverage=_pct(s.covered_krs, s.top_krs, s.coverage, lang),
     )
 
 
@@ -47,21 +60,31 @@ def _rule_name(code: str) -> str:
     return CODES[code][0] if code in CODES else code
 
 
-def diagnostic_line(d: Diagnostic) -> str:
+def diagnostic_line(d: Diagnostic, lang: str = "en") -> str:
     """``file:line:col: severity CODE message [rule-name]``, on one line."""
-    return f"{_place(d)}: {d.severity.label} {d.code} {one_line(d.message)} [{_rule_name(d.code)}]"
+    message = one_line(localize(d.message, lang))
+    return f"{_place(d)}: {d.severity.label} {d.code} {message} [{_rule_name(d.code)}]"
 
 
-def render_plain(result: CheckResult, out: IO[str], *, quiet: bool = False) -> None:
+def hint_line(d: Diagnostic, lang: str = "en") -> str:
+    """``    hint: ...`` under a diagnostic (its hint must be set)."""
+    return "    " + tr("hint: {hint}", lang, hint=one_line(localize(d.hint, lang)))
+
+
+def render_plain(
+    result: CheckResult, out: IO[str], *, quiet: bool = False, lang: str = "en"
+) -> None:
     for d in result.diagnostics:
-        out.write(diagnostic_line(d) + "\n")
+        out.write(diagnostic_line(d, lang) + "\n")
         if d.hint and not quiet:
-            out.write(f"    hint: {one_line(d.hint)}\n")
+            out.write(hint_line(d, lang) + "\n")
     if not quiet:
-        out.write(summary_line(result) + "\n")
+        out.write(summary_line(result, lang) + "\n")
 
 
-def render_rich(result: CheckResult, out: IO[str], *, quiet: bool = False, color: bool) -> None:
+def render_rich(
+    result: CheckResult, out: IO[str], *, quiet: bool = False, color: bool, lang: str = "en"
+) -> None:
     from rich.text import Text
 
     from okrctl.render.console import make_console
@@ -73,11 +96,11 @@ def render_rich(result: CheckResult, out: IO[str], *, quiet: bool = False, color
         line.append(": ")
         line.append(d.severity.label, style=_STYLES[d.severity])
         line.append(f" {d.code} ", style="dim")
-        line.append(one_line(d.message))
+        line.append(one_line(localize(d.message, lang)))
         line.append(f" [{_rule_name(d.code)}]", style="dim")
         console.print(line)
         if d.hint and not quiet:
-            console.print(Text("    hint: " + one_line(d.hint), style="dim"))
+            console.print(Text(hint_line(d, lang), style="dim"))
     if not quiet:
         errors = result.count(Severity.ERROR)
         warnings = result.count(Severity.WARNING)
@@ -86,5 +109,5 @@ def render_rich(result: CheckResult, out: IO[str], *, quiet: bool = False, color
         )
         text = Text()
         text.append(mark + " ", style=style)
-        text.append(summary_line(result))
+        text.append(summary_line(result, lang))
         console.print(text)

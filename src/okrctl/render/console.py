@@ -27,3 +27,18 @@ def make_console(
         width=wide,
         height=None if wide is None else 50,
     )
+
+
+def output_width(out: IO[str]) -> int | None:
+    """The width, in cells, to fit output for people to: ``COLUMNS`` when set (also in a
+    pipe or a CI log), else the terminal's width, else None (no limit)."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if out.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from okrctl.core.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
-from okrctl.core.shown import number, numbers, percent, percents, scale_for
+from okrctl.core.shown import number, numbers, percent, percents
 from okrctl.core.vocabulary import Direction, KRKind
 from okrctl.evaluate.explain import Explanation, KpiExplanation, KRExplanation, ObjectiveExplanation
 from okrctl.metrics.rejected import row_note
@@ -158,7 +158,6 @@ def _kr(x: KRExplanation, out: IO[str]) -> None:
             current, baseline, target = numbers(
                 [r.current, r.baseline, r.target],
                 percent=pct,
-                scale=scale_for(r.target) if not pct else None,
             )
             out.write(
                 f"p = (current - baseline) / (target - baseline) = ({current} "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from okrctl.core.i18n import text
+from okrctl.core.i18n import text, tr
 from okrctl.core.progress import Status
 from okrctl.core.shown import number, percent
 from okrctl.metrics.rejected import by_file, count_note, row_note
@@ -175,7 +175,7 @@ def _level(r: Report, level: str, objectives: list[ObjectiveEntry], lang: str) -
         band = _t("band_committed" if o.committed else "band_aspirational", lang)
         cells = [
             f"<strong>{_e(o.id)}</strong> {_e(o.title)}{_marked(o.rejected, lang)}",
-            _e(o.owner or ""),
+            _e(r.names.person(o.owner)),
             band,
             _e(percent(o.progress)),
             _e(percent(o.score)),
@@ -185,7 +185,7 @@ def _level(r: Report, level: str, objectives: list[ObjectiveEntry], lang: str) -
         for k in o.key_results:
             rows.append(_kr_row(k, lang))
             charts.append(_kr_chart(r, k, lang))
-    html = [f"<h3>{_t('level', lang)}: {_e(level)}</h3>"]
+    html = [f"<h3>{_t('level', lang)}: {_e(tr(level, lang))}</h3>"]
     html.append(_table(headings(columns.OBJECTIVES, lang), rows, {3, 4}))
     if any(charts):
         html.append('<div class="charts">' + "".join(charts) + "</div>")
@@ -206,7 +206,7 @@ def _kpis(r: Report, lang: str) -> list[str]:
         _row(
             [
                 f"{_e(k.id)} {_e(k.title)}{_marked(k.rejected, lang, k.note)}",
-                _e(k.owner or ""),
+                _e(r.names.person(k.owner)),
                 _num(k.actual, k.percent, lang),
                 _num(k.target, k.percent, lang),
                 _e(percent(k.attainment)),
@@ -373,7 +373,7 @@ def _scorecards(r: Report, lang: str) -> list[str]:
     rows = [
         _row(
             [
-                _e(c.owner or c.unit or ""),
+                _e(r.names.person(c.owner) if c.owner else r.names.unit(c.unit)),
                 _e(percent(c.okr_score)),
                 _e(percent(c.kpi_score)),
                 _e(percent(c.total)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import IO
 
-from okrctl.core.i18n import text
+from okrctl.core.i18n import text, tr
 from okrctl.core.progress import Status
 from okrctl.core.shown import number, percent
 from okrctl.metrics.rejected import by_file, count_note, row_note
@@ -142,7 +142,7 @@ def _objectives(r: Report, lang: str) -> list[str]:
             rows.append(
                 [
                     f"**{markdown(o.id)}** {markdown(o.title)}{_marked(o.rejected, lang)}",
-                    markdown(o.owner or ""),
+                    markdown(r.names.person(o.owner)),
                     band,
                     percent(o.progress),
                     percent(o.score),
@@ -150,7 +150,7 @@ def _objectives(r: Report, lang: str) -> list[str]:
                 ]
             )
             rows += [_kr_cells(k, lang) for k in o.key_results]
-        lines += ["", f"### {text('level', lang)}: {markdown(level)}", ""]
+        lines += ["", f"### {text('level', lang)}: {markdown(tr(level, lang))}", ""]
         lines += _table(headings(columns.OBJECTIVES, lang), rows, lang)
     return lines
 
@@ -167,7 +167,7 @@ def _kpis(r: Report, lang: str) -> list[str]:
             [
                 [
                     f"{markdown(k.id)} {markdown(k.title)}{_marked(k.rejected, lang, k.note)}",
-                    markdown(k.owner or ""),
+                    markdown(r.names.person(k.owner)),
                     _num(k.actual, k.percent, lang),
                     _num(k.target, k.percent, lang),
                     percent(k.attainment),
@@ -351,7 +351,7 @@ def _scorecards(r: Report, lang: str) -> list[str]:
             [t("owner"), "OKR", "KPI", t("total"), t("rating"), t("bonus")],
             [
                 [
-                    markdown(c.owner or c.unit or ""),
+                    markdown(r.names.person(c.owner) if c.owner else r.names.unit(c.unit)),
                     percent(c.okr_score),
                     percent(c.kpi_score),
                     percent(c.total),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from okrctl.core.i18n import text
+from okrctl.core.i18n import text, tr
+from okrctl.core.model import Names
 from okrctl.core.progress import Status
 from okrctl.core.shown import number, percent
 from okrctl.metrics.rejected import by_file, count_note, row_note
@@ -107,7 +108,9 @@ def _summary(r: Report, lang: str) -> Parts:
     return parts
 
 
-def _level_table(level: str, objectives: list[ObjectiveEntry], lang: str) -> Any:
+def _level_table(
+    level: str, objectives: list[ObjectiveEntry], lang: str, names: Names | None = None
+) -> Any:
     from rich.table import Table
     from rich.text import Text
 
@@ -116,7 +119,7 @@ def _level_table(level: str, objectives: list[ObjectiveEntry], lang: str) -> Any
 
     table = Table(
         box=None,
-        title=f"{t('level')}: {one_line(level)}",
+        title=f"{t('level')}: {one_line(tr(level, lang))}",
         title_justify="left",
         header_style="bold",
         pad_edge=False,
@@ -132,7 +135,7 @@ def _level_table(level: str, objectives: list[ObjectiveEntry], lang: str) -> Any
             percent(o.score),
             "",
             _status(o.status, lang),
-            one_line(o.owner or ""),
+            one_line((names or Names()).person(o.owner)),
         )
         for k in o.key_results:
             table.add_row(
@@ -148,7 +151,7 @@ def _level_table(level: str, objectives: list[ObjectiveEntry], lang: str) -> Any
 
 
 def _objectives(r: Report, lang: str) -> Parts:
-    tables = [_level_table(level, objectives, lang) for level, objectives in r.levels]
+    tables = [_level_table(level, objectives, lang, r.names) for level, objectives in r.levels]
     return [_rule(text("objectives", lang)), *tables]
 
 

@@ -8,6 +8,8 @@ from collections.abc import Collection
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.core.i18n import N_, tr
+from okrctl.core.model import Names
 from okrctl.core.shown import percent
 from okrctl.evaluate.scoring import BalancedCard, Card, MeasureScore, ScoreReport, Synergy
 from okrctl.metrics.rejected import by_file, row_note, warnings_for
@@ -20,12 +22,14 @@ from okrctl.render.status_style import REJECTED_MARK as MARK
 SCORE_FORMAT_VERSION = 1
 
 
-def _who(card: Card) -> str:
-    return card.owner or card.unit or ""
+def _who(card: Card, names: Names | None = None) -> str:
+    if names is None:
+        return card.owner or card.unit or ""
+    return names.person(card.owner) if card.owner else names.unit(card.unit)
 
 
-def _name(card: Card) -> str:
-    return card.id if card.declared else "(default)"
+def _name(card: Card, lang: str = "en") -> str:
+    return card.id if card.declared else tr("(default)", lang)
 
 
 def _multiplier(value: float | None) -> str:
@@ -277,16 +281,24 @@ def _synergy_md(items: list[Synergy], affected: set[str]) -> list[str]:
     return lines
 
 
-def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool) -> None:
-    """Write the scorecards to ``out`` as terminal tables (styled when ``color``); scores
-    are shown as percentages."""
+def render_text(
+    report: ScoreReport,
+    out: IO[str],
+    *,
+    color: bool,
+    synergy: bool,
+    lang: str = "en",
+    names: Names | None = None,
+) -> None:
+    """Write the scorecards to ``out`` as terminal tables (styled when ``color``) in
+    ``lang``, people and units by their ``names``; scores are shown as percentages."""
     from rich.table import Table
     from rich.text import Text
 
     console = make_console(out, color=color)
     table = Table(
         box=None,
-        title=f"Scorecards, {report.cycle}, as of {report.as_of}",
+        title=tr("Scorecards, {cycle}, as of {date}", lang, cycle=report.cycle, date=report.as_of),
         title_justify="left",
         title_style="bold",
         header_style="bold",
@@ -294,20 +306,20 @@ def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool
     )
     noted = bool(report.warnings)
     for name, justify in (
-        ("scorecard", "left"),
-        ("owner / unit", "left"),
+        (N_("scorecard"), "left"),
+        (N_("owner / unit"), "left"),
         ("OKR", "right"),
         ("KPI", "right"),
-        ("total", "right"),
-        ("rating", "left"),
-        ("bonus", "right"),
-        *((("note", "left"),) if noted else ()),
+        (N_("total"), "right"),
+        (N_("rating"), "left"),
+        (N_("bonus"), "right"),
+        *(((N_("note"), "left"),) if noted else ()),
     ):
-        table.add_column(name, justify=justify, no_wrap=name != "note")
+        table.add_column(tr(name, lang), justify=justify, no_wrap=name != "note")
     for c in report.cards:
         table.add_row(
-            one_line(_name(c)),
-            one_line(_who(c)),
+            one_line(_name(c, lang)),
+            one_line(_who(c, names)),
             percent(c.okr_score),
             percent(c.kpi_score),
             percent(c.total),
@@ -317,19 +329,25 @@ def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool
         )
     console.print(table)
     for b in report.balanced:
-        _balanced_text(console, b)
+        _balanced_text(console, b, lang)
     if synergy and report.synergy:
         console.print()
         syn = Table(
             box=None,
-            title="OKR–KPI synergy",
+            title=tr("OKR–KPI synergy", lang),
             title_justify="left",
             title_style="bold",
             header_style="bold",
             pad_edge=False,
         )
-        for name in ("objective", "completion", "KPI attainment", "aligned goals", "note"):
-            syn.add_column(name, no_wrap=name != "note")
+        for name in (
+            N_("objective"),
+            N_("completion"),
+            N_("KPI attainment"),
+            N_("aligned goals"),
+            N_("note"),
+        ):
+            syn.add_column(tr(name, lang), no_wrap=name != "note")
         affected = _affected(report)
         for s in report.synergy:
             syn.add_row(
@@ -344,7 +362,7 @@ def render_text(report: ScoreReport, out: IO[str], *, color: bool, synergy: bool
         console.print(Text(f"! {one_line(warning.message)}", style="yellow"))
 
 
-def _balanced_text(console: Any, b: BalancedCard) -> None:
+def _balanced_text(console: Any, b: BalancedCard, lang: str = "en") -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -355,18 +373,24 @@ def _balanced_text(console: Any, b: BalancedCard) -> None:
         pad_edge=False,
         title_justify="left",
         title_style="bold",
-        title=f"Balanced scorecard {one_line(b.scorecard.id)}: "
-        f"{percent(b.total)} ({one_line(b.rating or '—')})",
+        title=tr(
+            "Balanced scorecard {id}: {total} ({rating})",
+            lang,
+            id=one_line(b.scorecard.id),
+            total=percent(b.total),
+            rating=one_line(b.rating or "—"),
+        ),
     )
-    for name in ("perspective", "weight", "score", "measures"):
-        table.add_column(name, no_wrap=name != "measures")
+    for name in (N_("perspective"), N_("weight"), N_("score"), N_("measures")):
+        table.add_column(tr(name, lang), no_wrap=name != "measures")
     for p in b.perspectives:
         measures = ", ".join(one_line(_measure(m)) for m in p.measures)
-        table.add_row(
-            one_line(p.title or p.name), percent(p.weight), percent(p.score), measures or "—"
-        )
+        title = p.title or tr(p.name, lang)
+        table.add_row(one_line(title), percent(p.weight), percent(p.score), measures or "—")
     console.print(table)
     for warning in b.warnings:
         console.print(Text(f"! {one_line(warning)}", style="yellow"))
     if b.rejected:
-        console.print(Text(f"{MARK} rests on rejected input (below)", style="yellow"))
+        console.print(
+            Text(tr("{mark} rests on rejected input (below)", lang, mark=MARK), style="yellow")
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import IO
 
+from okrctl.core.i18n import tr
 from okrctl.core.progress import Status
 from okrctl.core.shown import percent
 from okrctl.evaluate.scoring import BalancedCard
@@ -49,17 +50,26 @@ def _note(rejected: tuple[Rejected, ...]) -> str:
     return f"  ({one_line(note)})" if note else ""
 
 
-def render_text(card: BalancedCard, out: IO[str]) -> None:
-    out.write(f"strategy map of {one_line(card.scorecard.id)}: {percent(card.total)}\n")
+def render_text(card: BalancedCard, out: IO[str], lang: str = "en") -> None:
+    """The strategy map as text in ``lang``: perspectives with their measures' scores and
+    status words, then the links."""
+    title = tr(
+        "strategy map of {id}: {total}",
+        lang,
+        id=one_line(card.scorecard.id),
+        total=percent(card.total),
+    )
+    out.write(title + "\n")
     for p in card.perspectives:
-        out.write(f"\n{one_line(p.title or p.name)} ({percent(p.weight)}): {percent(p.score)}\n")
+        name = one_line(p.title or tr(p.name, lang))
+        out.write(f"\n{name} ({percent(p.weight)}): {percent(p.score)}\n")
         for m in p.measures:
             out.write(
                 f"  {SYMBOLS[m.status]} {one_line(m.id)}  {one_line(m.title)}  "
-                f"{percent(m.score)}  {m.status.word}{_note(m.rejected)}\n"
+                f"{percent(m.score)}  {tr(m.status.word, lang)}{_note(m.rejected)}\n"
             )
     if card.scorecard.links:
-        out.write("\nlinks (driver -> result):\n")
+        out.write("\n" + tr("links (driver -> result):", lang) + "\n")
         for link in card.scorecard.links:
             out.write(f"  {one_line(link.driver)} -> {one_line(link.result)}\n")
     footnotes = _footnotes(card)
@@ -117,32 +127,48 @@ def render_dot(card: BalancedCard, out: IO[str]) -> None:
     out.write("\n".join(lines) + "\n")
 
 
-def render_why(results: list[WhyResult], out: IO[str]) -> None:
+def render_why(results: list[WhyResult], out: IO[str], lang: str = "en") -> None:
+    """Why a measure is red or yellow, in ``lang``: the drivers upstream that are off
+    track, nearest first."""
     for result in results:
         m = result.measure
         out.write(
-            f"{one_line(m.id)} ({one_line(result.perspective)}, scorecard "
-            f"{one_line(result.scorecard)}): {percent(m.score)}, {m.status.word}\n"
+            tr(
+                "{id} ({perspective}, scorecard {scorecard}): {score}, {status}",
+                lang,
+                id=one_line(m.id),
+                perspective=one_line(tr(result.perspective, lang)),
+                scorecard=one_line(result.scorecard),
+                score=percent(m.score),
+                status=tr(m.status.word, lang),
+            )
+            + "\n"
         )
         if m.rejected:
             note = one_line(row_note(m.rejected) or "")
-            out.write(f"  its number rests on rejected input: {note}\n")
+            out.write(
+                "  " + tr("its number rests on rejected input: {note}", lang, note=note) + "\n"
+            )
         if m.status not in (Status.YELLOW, Status.RED):
-            out.write("  it is not off track; its drivers, for reference:\n")
+            out.write("  " + tr("it is not off track; its drivers, for reference:", lang) + "\n")
         if not result.drivers:
-            out.write("  no strategy-map link leads into it: nothing upstream to look at\n")
+            nothing = tr("no strategy-map link leads into it: nothing upstream to look at", lang)
+            out.write(f"  {nothing}\n")
             continue
         if m.status in (Status.YELLOW, Status.RED):
             if result.off_track:
-                out.write("  drivers off track, nearest first:\n")
+                out.write("  " + tr("drivers off track, nearest first:", lang) + "\n")
             else:
-                out.write("  every driver upstream is on track: look at the measure itself\n")
+                calm = tr("every driver upstream is on track: look at the measure itself", lang)
+                out.write(f"  {calm}\n")
         shown = result.off_track if m.status in (Status.YELLOW, Status.RED) else result.drivers
         for d in shown:
             out.write(
                 f"  {'  ' * (d.depth - 1)}{SYMBOLS[d.status]} {one_line(d.id)} "
-                f"({one_line(d.perspective)}) {percent(d.score)} {d.status.word}"
-                f", drives {one_line(d.drives)}{_note(d.rejected)}\n"
+                f"({one_line(tr(d.perspective, lang))}) {percent(d.score)} "
+                f"{tr(d.status.word, lang)}"
+                + tr(", drives {drives}", lang, drives=one_line(d.drives))
+                + f"{_note(d.rejected)}\n"
             )
     found = warnings_for(
         [

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from okrctl.core.i18n import text
+from okrctl.core.model import Names
 from okrctl.core.numbers import duration_days
 from okrctl.core.progress import (
     ASPIRATIONAL_PASS,
@@ -156,6 +157,7 @@ class Report:
     # goal id (OBJ, OBJ/KR, KPI) -> input its number misses, for the sections that list
     # goals by id (risks, forecast, balanced scorecard)
     rejected_by_goal: dict[str, tuple[Rejected, ...]] = field(default_factory=dict)
+    names: Names = field(default_factory=Names)  # display names of people and units
 
 
 def _freshness(workspace: Workspace, as_of: dt.date) -> list[Freshness]:
@@ -304,6 +306,7 @@ def build_report(
     goals = [*((o.id, o.rejected) for o in objectives), *inputs]
     return Report(
         org=workspace.config.org,
+        names=workspace.config.names(),
         cycle=cycle_id,
         start=cycle.start,
         end=cycle.end,

@@ -7,16 +7,13 @@ from collections.abc import Iterator
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
-from okrctl.core.model import Kpi, Objective, Ref, Scorecard
-from okrctl.rules.context import Context, supported_krs
+from okrctl.core.i18n import N_, msg
+from okrctl.core.model import Kpi, Objective, Ref
+from okrctl.rules.context import Context, kind_word, named, supported_krs
 from okrctl.rules.registry import rule
 
 MAX_KRS = 5
 MAX_OBJECTIVES_PER_OWNER = 5
-
-
-def _kind(entry: object) -> str:
-    return {"Objective": "objective", "Kpi": "KPI", "Scorecard": "scorecard"}[type(entry).__name__]
 
 
 @rule("A001")
@@ -29,16 +26,19 @@ def duplicate_id(ctx: Context) -> Iterator[Diagnostic]:
     Fix: rename one. The message names both places.
     """
     for first, second in ctx.duplicates:
-        line, column = second.at("id")
         fline, _ = first.at("id")
         yield make(
             "A001",
             second.file,
-            line,
-            column,
-            f"{_kind(second)} id '{second.id}' is already used by the {_kind(first)} at "
-            f"{first.file}:{fline}",
-            "ids are unique across all goal files; rename one of them",
+            *second.at("id"),
+            msg(
+                "{kind} id '{id}' is already used by the {other} at {place}",
+                kind=kind_word(second),
+                id=second.id,
+                other=kind_word(first),
+                place=f"{first.file}:{fline}",
+            ),
+            msg("ids are unique across all goal files; rename one of them"),
         )
 
 
@@ -61,26 +61,17 @@ def duplicate_kr_id(ctx: Context) -> Iterator[Diagnostic]:
                     kr.file,
                     line,
                     column,
-                    f"key result id '{kr.id}' is used twice in objective '{objective.id}' "
-                    f"(first at line {seen[kr.id]})",
-                    "rename one of them",
+                    msg(
+                        "key result id '{id}' is used twice in objective '{objective}' "
+                        "(first at line {line})",
+                        id=kr.id,
+                        objective=objective.id,
+                        line=seen[kr.id],
+                    ),
+                    msg("rename one of them"),
                 )
             else:
                 seen[kr.id] = line
-
-
-def _unresolved(ctx: Context, ref: Ref) -> str | None:
-    objective, kr = ctx.resolve(ref)
-    if objective is None:
-        return f"'{ref}' resolves to nothing: there is no objective '{ref.objective}'" + (
-            did_you_mean(ref.objective, ctx.objectives)
-        )
-    if ref.kr is not None and kr is None:
-        return (
-            f"'{ref}' resolves to nothing: objective '{ref.objective}' has no key result "
-            f"'{ref.kr}'" + did_you_mean(ref.kr, [k.id for k in objective.key_results])
-        )
-    return None
 
 
 @rule("A003")
@@ -93,16 +84,24 @@ def unresolved_reference(ctx: Context) -> Iterator[Diagnostic]:
     """
     for objective in ctx.all_objectives():
         if objective.aligns_to is not None:
-            problem = _unresolved(ctx, objective.aligns_to)
+            problem = ctx.unresolved(objective.aligns_to)
             if problem:
                 yield make(
-                    "A003", objective.file, *objective.at("aligns_to"), f"aligns_to {problem}"
+                    "A003",
+                    objective.file,
+                    *objective.at("aligns_to"),
+                    msg("aligns_to {problem}", problem=problem),
                 )
     for kpi in ctx.all_kpis():
         if kpi.supports is not None:
-            problem = _unresolved(ctx, kpi.supports)
+            problem = ctx.unresolved(kpi.supports)
             if problem:
-                yield make("A003", kpi.file, *kpi.at("supports"), f"supports {problem}")
+                yield make(
+                    "A003",
+                    kpi.file,
+                    *kpi.at("supports"),
+                    msg("supports {problem}", problem=problem),
+                )
 
 
 @rule("A004")
@@ -122,8 +121,12 @@ def missing_alignment(ctx: Context) -> Iterator[Diagnostic]:
                 "A004",
                 objective.file,
                 *objective.at("id"),
-                f"objective '{objective.id}' at level {ctx.level(objective)} aligns to nothing",
-                "add `aligns_to: OBJECTIVE/KR` naming the goal one level up it serves",
+                msg(
+                    "objective '{id}' at level {level} aligns to nothing",
+                    id=objective.id,
+                    level=ctx.level(objective),
+                ),
+                msg("add `aligns_to: OBJECTIVE/KR` naming the goal one level up it serves"),
             )
 
 
@@ -147,9 +150,15 @@ def parent_level(ctx: Context) -> Iterator[Diagnostic]:
                 "A005",
                 objective.file,
                 *objective.at("aligns_to"),
-                f"objective '{objective.id}' ({ctx.level(objective)}) aligns to "
-                f"'{parent.id}' at level {ctx.level(parent)}, which is not above it",
-                "align to a goal at a higher level",
+                msg(
+                    "objective '{id}' ({level}) aligns to '{parent}' at level {parent_level}, "
+                    "which is not above it",
+                    id=objective.id,
+                    level=ctx.level(objective),
+                    parent=parent.id,
+                    parent_level=ctx.level(parent),
+                ),
+                msg("align to a goal at a higher level"),
             )
 
 
@@ -174,10 +183,17 @@ def parent_cycle(ctx: Context) -> Iterator[Diagnostic]:
                 "A006",
                 objective.file,
                 *objective.at("aligns_to"),
-                f"objective '{objective.id}' ({mine.id}) aligns to '{parent.id}' in cycle "
-                f"{theirs.id} ({theirs.start}..{theirs.end}), which does not contain "
-                f"{mine.id} ({mine.start}..{mine.end})",
-                "align to a goal of the same cycle, or of one that spans it",
+                msg(
+                    "objective '{id}' ({cycle}) aligns to '{parent}' in cycle {theirs} "
+                    "({theirs_span}), which does not contain {cycle} ({span})",
+                    id=objective.id,
+                    cycle=mine.id,
+                    parent=parent.id,
+                    theirs=theirs.id,
+                    theirs_span=f"{theirs.start}..{theirs.end}",
+                    span=f"{mine.start}..{mine.end}",
+                ),
+                msg("align to a goal of the same cycle, or of one that spans it"),
             )
 
 
@@ -206,8 +222,8 @@ def alignment_loop(ctx: Context) -> Iterator[Diagnostic]:
             "A007",
             objective.file,
             *objective.at("aligns_to"),
-            "alignment loop: " + " -> ".join([*path, objective.id]),
-            "one of these objectives must align to a goal higher up",
+            msg("alignment loop: {loop}", loop=" -> ".join([*path, objective.id])),
+            msg("one of these objectives must align to a goal higher up"),
         )
 
 
@@ -227,19 +243,18 @@ def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
     if not _units_configured(ctx):
         return
     units = ctx.config.units
-    entries: list[Objective | Kpi | Scorecard] = [
-        *ctx.all_objectives(),
-        *ctx.all_kpis(),
-        *ctx.all_scorecards(),
-    ]
-    for entry in entries:
+    for entry in ctx.all_goals():
         if entry.unit is not None and entry.unit not in units:
             yield make(
                 "A008",
                 entry.file,
                 *entry.at("unit"),
-                f"{_kind(entry)} '{entry.id}' names unit '{entry.unit}', which is not in "
-                f"okrctl.yaml{did_you_mean(entry.unit, units)}",
+                msg(
+                    "{goal} names unit '{unit}', which is not in okrctl.yaml{suggestion}",
+                    goal=named(entry),
+                    unit=entry.unit,
+                    suggestion=did_you_mean(entry.unit, units),
+                ),
             )
 
 
@@ -253,31 +268,31 @@ def unknown_cycle(ctx: Context) -> Iterator[Diagnostic]:
     Fix: ``cycle: 2026-Q4`` on the goal, or once in the file's ``defaults:``.
     """
     cycles = ctx.config.cycles
-    entries: list[Objective | Kpi | Scorecard] = [
-        *ctx.all_objectives(),
-        *ctx.all_kpis(),
-        *ctx.all_scorecards(),
-    ]
-    for entry in entries:
+    for entry in ctx.all_goals():
         if entry.cycle is None:
             if len(cycles) != 1:
                 yield make(
                     "A009",
                     entry.file,
                     *entry.at("id"),
-                    f"{_kind(entry)} '{entry.id}' has no cycle"
-                    + (" and okrctl.yaml defines none" if not cycles else ""),
-                    "set `cycle:` on it or in the file's `defaults:`"
+                    msg("{goal} has no cycle", goal=named(entry))
                     if cycles
-                    else "add `cycles:` to okrctl.yaml",
+                    else msg("{goal} has no cycle and okrctl.yaml defines none", goal=named(entry)),
+                    msg("set `cycle:` on it or in the file's `defaults:`")
+                    if cycles
+                    else msg("add `cycles:` to okrctl.yaml"),
                 )
         elif entry.cycle not in cycles:
             yield make(
                 "A009",
                 entry.file,
                 *entry.at("cycle"),
-                f"{_kind(entry)} '{entry.id}' names cycle '{entry.cycle}', which okrctl.yaml "
-                f"does not define{did_you_mean(entry.cycle, cycles)}",
+                msg(
+                    "{goal} names cycle '{cycle}', which okrctl.yaml does not define{suggestion}",
+                    goal=named(entry),
+                    cycle=entry.cycle,
+                    suggestion=did_you_mean(entry.cycle, cycles),
+                ),
             )
 
 
@@ -299,8 +314,14 @@ def unknown_level(ctx: Context) -> Iterator[Diagnostic]:
                 "A010",
                 objective.file,
                 *objective.at("level"),
-                f"objective '{objective.id}' has level '{objective.level}', which is not one "
-                f"of {', '.join(levels)}{did_you_mean(objective.level, levels)}",
+                msg(
+                    "objective '{id}' has level '{level}', which is not one of "
+                    "{levels}{suggestion}",
+                    id=objective.id,
+                    level=objective.level,
+                    levels=", ".join(levels),
+                    suggestion=did_you_mean(objective.level, levels),
+                ),
             )
         elif ctx.level(objective) is None and not (
             objective.unit and ctx.config.units and objective.unit not in ctx.config.units
@@ -309,9 +330,11 @@ def unknown_level(ctx: Context) -> Iterator[Diagnostic]:
                 "A010",
                 objective.file,
                 *objective.at("id"),
-                f"objective '{objective.id}' has no level: it names no unit with a level and "
-                "no `level:`",
-                "set `unit:` or `level:` (on the objective or in the file's `defaults:`)",
+                msg(
+                    "objective '{id}' has no level: it names no unit with a level and no `level:`",
+                    id=objective.id,
+                ),
+                msg("set `unit:` or `level:` (on the objective or in the file's `defaults:`)"),
             )
 
 
@@ -338,9 +361,16 @@ def cross_unit_alignment(ctx: Context) -> Iterator[Diagnostic]:
                 "A011",
                 objective.file,
                 *objective.at("aligns_to"),
-                f"objective '{objective.id}' ({objective.unit}) aligns to '{parent.id}' of unit "
-                f"'{parent.unit}', outside its chain ({' > '.join(reversed(chain))})",
-                "align to a goal of your own unit chain, or turn off A011",
+                msg(
+                    "objective '{id}' ({unit}) aligns to '{parent}' of unit '{parent_unit}', "
+                    "outside its chain ({chain})",
+                    id=objective.id,
+                    unit=objective.unit,
+                    parent=parent.id,
+                    parent_unit=parent.unit,
+                    chain=" > ".join(reversed(chain)),
+                ),
+                msg("align to a goal of your own unit chain, or turn off A011"),
             )
 
 
@@ -365,9 +395,11 @@ def uncovered_kr(ctx: Context) -> Iterator[Diagnostic]:
                     "A012",
                     kr.file,
                     *kr.at("id"),
-                    f"top-level key result '{kr.path}' has no supporting goal or KPI",
-                    f"add `aligns_to: {kr.path}` to an objective below, or "
-                    f"`supports: {kr.path}` to a KPI",
+                    msg("top-level key result '{kr}' has no supporting goal or KPI", kr=kr.path),
+                    msg(
+                        "add `aligns_to: {kr}` to an objective below, or `supports: {kr}` to a KPI",
+                        kr=kr.path,
+                    ),
                 )
 
 
@@ -387,17 +419,21 @@ def kr_count(ctx: Context) -> Iterator[Diagnostic]:
                 "A013",
                 objective.file,
                 *objective.at("id"),
-                f"objective '{objective.id}' has no key results",
-                "add 2 to 5 measurable key results",
+                msg("objective '{id}' has no key results", id=objective.id),
+                msg("add 2 to 5 measurable key results"),
             )
         elif count > MAX_KRS:
             yield make(
                 "A013",
                 objective.file,
                 *objective.at("key_results", key=True),
-                f"objective '{objective.id}' has {count} key results; more than {MAX_KRS} "
-                "dilutes focus",
-                "keep the 3 to 5 that matter most",
+                msg(
+                    "objective '{id}' has {count} key results; more than {most} dilutes focus",
+                    id=objective.id,
+                    count=count,
+                    most=MAX_KRS,
+                ),
+                msg("keep the 3 to 5 that matter most"),
             )
 
 
@@ -420,11 +456,22 @@ def owner_overload(ctx: Context) -> Iterator[Diagnostic]:
                 "A014",
                 extra.file,
                 *extra.at("owner"),
-                f"owner '{owner}' has {len(objectives)} objectives in cycle "
-                f"{cycle or '(none)'}; more than {MAX_OBJECTIVES_PER_OWNER} is too many to "
-                "pursue",
-                "merge or hand over some of them",
+                msg(
+                    "owner '{owner}' has {count} objectives in cycle {cycle}; more than {most} "
+                    "is too many to pursue",
+                    owner=owner,
+                    count=len(objectives),
+                    cycle=cycle or "(none)",
+                    most=MAX_OBJECTIVES_PER_OWNER,
+                ),
+                msg("merge or hand over some of them"),
             )
+
+
+_TO_DRAFT = {
+    "aligns_to": N_("{goal} aligns to '{ref}', which is a draft"),
+    "supports": N_("{goal} supports '{ref}', which is a draft"),
+}
 
 
 @rule("A015")
@@ -448,5 +495,5 @@ def aligned_to_draft(ctx: Context) -> Iterator[Diagnostic]:
                 "A015",
                 entry.file,
                 *entry.at(key),
-                f"{_kind(entry)} '{entry.id}' {key.replace('_', ' ')} '{ref}', which is a draft",
+                msg(_TO_DRAFT[key], goal=named(entry), ref=str(ref)),
             )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
+from okrctl.core.i18n import msg
 from okrctl.core.model import Kpi, Link, Objective, Scorecard
 from okrctl.rules.context import Context
 from okrctl.rules.registry import rule
@@ -55,9 +56,14 @@ def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
                         card.file,
                         measure.line,
                         measure.column,
-                        f"scorecard '{card.id}' perspective '{perspective.name}': measure "
-                        f"'{measure.id}' is not a KPI or objective"
-                        + did_you_mean(measure.id, known),
+                        msg(
+                            "scorecard '{id}' perspective '{name}': measure '{measure}' is not a "
+                            "KPI or objective{suggestion}",
+                            id=card.id,
+                            name=perspective.name,
+                            measure=measure.id,
+                            suggestion=did_you_mean(measure.id, known),
+                        ),
                     )
         for measure in card.kpis:
             if measure.id not in ctx.kpis:
@@ -66,8 +72,12 @@ def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
                     card.file,
                     measure.line,
                     measure.column,
-                    f"scorecard '{card.id}': '{measure.id}' is not a KPI"
-                    f"{did_you_mean(measure.id, ctx.kpis)}",
+                    msg(
+                        "scorecard '{id}': '{id2}' is not a KPI{suggestion}",
+                        id=card.id,
+                        id2=measure.id,
+                        suggestion=did_you_mean(measure.id, ctx.kpis),
+                    ),
                 )
         for index, objective_id in enumerate(card.objectives):
             if objective_id not in ctx.objectives:
@@ -75,8 +85,12 @@ def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
                     "B001",
                     card.file,
                     *_item_at(card, "objectives", index),
-                    f"scorecard '{card.id}': '{objective_id}' is not an objective"
-                    f"{did_you_mean(objective_id, ctx.objectives)}",
+                    msg(
+                        "scorecard '{id}': '{objective_id}' is not an objective{suggestion}",
+                        id=card.id,
+                        objective_id=objective_id,
+                        suggestion=did_you_mean(objective_id, ctx.objectives),
+                    ),
                 )
         for link in card.links:
             for end in (link.driver, link.result):
@@ -87,18 +101,32 @@ def unknown_measure(ctx: Context) -> Iterator[Diagnostic]:
                         card.file,
                         link.line,
                         link.column,
-                        f"scorecard '{card.id}': link end '{end}' is not a measure of this "
-                        f"scorecard{did_you_mean(end, pool)}",
+                        msg(
+                            "scorecard '{id}': link end '{end}' is not a measure of this "
+                            "scorecard{suggestion}",
+                            id=card.id,
+                            end=end,
+                            suggestion=did_you_mean(end, pool),
+                        ),
                     )
+    yield from _unknown_balancing(ctx)
+
+
+def _unknown_balancing(ctx: Context) -> Iterator[Diagnostic]:
+    """B001 for a KPI's ``balanced_by`` that names nothing."""
     for kpi in ctx.all_kpis():
         for index, other in enumerate(kpi.balanced_by):
-            if other not in known:
+            if other not in ctx.entries:
                 yield make(
                     "B001",
                     kpi.file,
                     *_item_at(kpi, "balanced_by", index),
-                    f"KPI '{kpi.id}' is balanced_by '{other}', which does not exist"
-                    f"{did_you_mean(other, ctx.kpis)}",
+                    msg(
+                        "KPI '{id}' is balanced_by '{other}', which does not exist{suggestion}",
+                        id=kpi.id,
+                        other=other,
+                        suggestion=did_you_mean(other, ctx.kpis),
+                    ),
                 )
 
 
@@ -124,10 +152,22 @@ def link_direction(ctx: Context) -> Iterator[Diagnostic]:
                     card.file,
                     link.line,
                     link.column,
-                    f"scorecard '{card.id}': link {link.driver} ({low}) -> {link.result} "
-                    f"({high}) points down the strategy map",
-                    f"write it as [{link.result}, {link.driver}] if {link.result} drives "
-                    f"{link.driver}; the chain runs {' <- '.join(order)}",
+                    msg(
+                        "scorecard '{id}': link {driver} ({low}) -> {result} ({high}) points down "
+                        "the strategy map",
+                        id=card.id,
+                        driver=link.driver,
+                        low=low,
+                        result=link.result,
+                        high=high,
+                    ),
+                    msg(
+                        "write it as [{result}, {driver}] if {result} drives {driver}; the chain "
+                        "runs {value}",
+                        result=link.result,
+                        driver=link.driver,
+                        value=" <- ".join(order),
+                    ),
                 )
 
 
@@ -203,15 +243,19 @@ def empty_perspective(ctx: Context) -> Iterator[Diagnostic]:
                     card.file,
                     perspective.line,
                     perspective.column,
-                    f"scorecard '{card.id}': perspective '{perspective.name}' has no measures",
+                    msg(
+                        "scorecard '{id}': perspective '{name}' has no measures",
+                        id=card.id,
+                        name=perspective.name,
+                    ),
                 )
         if not card.perspectives:
             yield make(
                 "B004",
                 card.file,
                 *card.at("kind"),
-                f"balanced scorecard '{card.id}' has no perspectives",
-                "add perspectives: financial, customer, internal_process, learning_growth",
+                msg("balanced scorecard '{id}' has no perspectives", id=card.id),
+                msg("add perspectives: financial, customer, internal_process, learning_growth"),
             )
 
 
@@ -234,7 +278,11 @@ def unbalanced_scorecard(ctx: Context) -> Iterator[Diagnostic]:
                 card.file,
                 weighted[0].line,
                 weighted[0].column,
-                f"scorecard '{card.id}' puts all its weight on perspective '{weighted[0].name}'",
+                msg(
+                    "scorecard '{id}' puts all its weight on perspective '{name}'",
+                    id=card.id,
+                    name=weighted[0].name,
+                ),
             )
 
 
@@ -271,9 +319,13 @@ def unbalanced_kpi(ctx: Context) -> Iterator[Diagnostic]:
                     "B006",
                     kpi.file,
                     *kpi.at("id"),
-                    f"KPI '{kpi.id}' has no balancing measure: every measure of scorecard "
-                    f"'{card.id}' is in one perspective",
-                    "add `balanced_by: OTHER-KPI`, or a measure from another perspective",
+                    msg(
+                        "KPI '{id}' has no balancing measure: every measure of scorecard '{id2}' "
+                        "is in one perspective",
+                        id=kpi.id,
+                        id2=card.id,
+                    ),
+                    msg("add `balanced_by: OTHER-KPI`, or a measure from another perspective"),
                 )
 
 
@@ -296,6 +348,10 @@ def unknown_perspective(ctx: Context) -> Iterator[Diagnostic]:
                 "B007",
                 entry.file,
                 *entry.at("perspective"),
-                f"'{entry.id}' has perspective '{entry.perspective}', which is not configured"
-                f"{did_you_mean(entry.perspective, names)}",
+                msg(
+                    "'{id}' has perspective '{perspective}', which is not configured{suggestion}",
+                    id=entry.id,
+                    perspective=entry.perspective,
+                    suggestion=did_you_mean(entry.perspective, names),
+                ),
             )

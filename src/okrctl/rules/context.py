@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from okrctl.core.diagnostics import did_you_mean
+from okrctl.core.i18n import N_, msg
 from okrctl.core.model import Cycle, KeyResult, Kpi, Objective, Ref, Scorecard
 from okrctl.load.config import Config
 from okrctl.load.repository import Repository
@@ -15,6 +17,17 @@ if TYPE_CHECKING:
     from okrctl.metrics.engine import MetricData
 
 Entry = Objective | Kpi | Scorecard
+
+
+def kind_word(entry: object) -> str:
+    """The kind of a goal as a word translated when shown."""
+    word = {"Objective": N_("objective"), "Kpi": "KPI", "Scorecard": N_("scorecard")}
+    return msg(word[type(entry).__name__])
+
+
+def named(entry: Entry) -> str:
+    """``objective 'MKT-1'``, translated when shown."""
+    return msg("{kind} '{id}'", kind=kind_word(entry), id=entry.id)
 
 
 @dataclass
@@ -71,6 +84,31 @@ class Context:
 
     def all_scorecards(self) -> list[Scorecard]:
         return self.scorecard_list
+
+    def all_goals(self) -> list[Entry]:
+        """Every objective, KPI and scorecard, in that order."""
+        return [*self.objective_list, *self.kpi_list, *self.scorecard_list]
+
+    def unresolved(self, ref: Ref) -> str | None:
+        """Why ``ref`` (``aligns_to``, ``supports``) resolves to nothing, or None."""
+        objective, kr = self.resolve(ref)
+        if objective is None:
+            return msg(
+                "'{ref}' resolves to nothing: there is no objective '{objective}'{suggestion}",
+                ref=str(ref),
+                objective=ref.objective,
+                suggestion=did_you_mean(ref.objective, self.objectives),
+            )
+        if ref.kr is not None and kr is None:
+            return msg(
+                "'{ref}' resolves to nothing: objective '{objective}' has no key result "
+                "'{kr}'{suggestion}",
+                ref=str(ref),
+                objective=ref.objective,
+                kr=ref.kr,
+                suggestion=did_you_mean(ref.kr, [k.id for k in objective.key_results]),
+            )
+        return None
 
     def level(self, objective: Objective) -> str | None:
         """The objective's level: its own ``level``, else its unit's."""

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
+from okrctl.core.i18n import msg
 from okrctl.core.model import Cycle, KeyResult, Kpi
 from okrctl.core.numbers import duration_days
 from okrctl.core.progress import settle
@@ -18,6 +19,7 @@ from okrctl.load.written import as_written
 from okrctl.metrics.engine import CHECKINS
 from okrctl.metrics.source import Answer, Rejected, Request, Source
 from okrctl.rules.context import Context
+from okrctl.rules.metrics import label
 from okrctl.rules.registry import documented, rule
 
 documented(
@@ -119,10 +121,6 @@ def _measured(ctx: Context) -> Iterator[KeyResult | Kpi]:
     return (item for item, _ in _measured_in(ctx))
 
 
-def _label(item: KeyResult | Kpi) -> str:
-    return f"key result '{item.path}'" if isinstance(item, KeyResult) else f"KPI '{item.id}'"
-
-
 def data_file_problems(ctx: Context) -> Iterator[Diagnostic]:
     """The problems found inside every metric file a goal reads, each under its own code
     (D001 to D010, documented one by one), located by file and line. Not a rule of its
@@ -199,8 +197,13 @@ def unknown_metric(ctx: Context) -> Iterator[Diagnostic]:
             "D013",
             item.file,
             *item.at("metric"),
-            f"{_label(item)} reads metric '{item.metric.name}', which does not occur in "
-            f"{source.path}{did_you_mean(item.metric.name, known)}",
+            msg(
+                "{item} reads metric '{name}', which does not occur in {path}{suggestion}",
+                item=label(item),
+                name=item.metric.name,
+                path=source.path,
+                suggestion=did_you_mean(item.metric.name, known),
+            ),
             (
                 f"metrics in {source.path}: "
                 + ", ".join(listed[:12])
@@ -239,7 +242,7 @@ def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
             continue  # D004 says why
         if unread is None and request.metric not in _known_metrics(ctx, source_name, source):
             continue  # D013
-        head = f"{_label(item)}: {item.metric} has no"
+        head = f"{label(item)}: {item.metric} has no"
         if unread is not None:
             message = f"{head} rows: {source.path} could not be read: {unread.problem.message}"
             hint = unread.problem.hint
@@ -285,8 +288,14 @@ def unknown_column(ctx: Context) -> Iterator[Diagnostic]:
                     "D004",
                     item.file,
                     *item.at("where"),
-                    f"{_label(item)} filters on column '{column}', which "
-                    f"{source.path} does not have{did_you_mean(column, dims)}",
+                    msg(
+                        "{item} filters on column '{column}', which {path} does not "
+                        "have{suggestion}",
+                        item=label(item),
+                        column=column,
+                        path=source.path,
+                        suggestion=did_you_mean(column, dims),
+                    ),
                     "dimension columns: " + (", ".join(dims) or "none"),
                 )
 
@@ -321,9 +330,16 @@ def stale_data(ctx: Context) -> Iterator[Diagnostic]:
                 ctx.config.file,
                 spec.line,
                 spec.column,
-                f"metric source '{name}' is stale: its newest row is {latest}, "
-                f"{age} days before {ctx.as_of} (stale_after {spec.stale_after})",
-                f"refresh {spec.path}",
+                msg(
+                    "metric source '{name}' is stale: its newest row is {latest}, {age} days "
+                    "before {as_of} (stale_after {stale_after})",
+                    name=name,
+                    latest=latest,
+                    age=age,
+                    as_of=ctx.as_of,
+                    stale_after=spec.stale_after,
+                ),
+                msg("refresh {path}", path=spec.path),
             )
 
 
@@ -355,11 +371,19 @@ def baseline_never_available(ctx: Context) -> Iterator[Diagnostic]:
                 "D011",
                 kr.file,
                 *kr.at("id"),
-                f"key result '{kr.path}' has no baseline: none is given and no check-in is "
-                f"dated on or before its cycle start {cycle.start}; check-ins are dated inside "
-                "the cycle, so its progress stays unknown",
-                f"write `baseline:` (the value on {cycle.start}), or record it dated the "
-                f"first day: okrctl checkin {kr.path} VALUE --date {cycle.start}",
+                msg(
+                    "key result '{path}' has no baseline: none is given and no check-in is dated "
+                    "on or before its cycle start {start}; check-ins are dated inside the cycle, "
+                    "so its progress stays unknown",
+                    path=kr.path,
+                    start=cycle.start,
+                ),
+                msg(
+                    "write `baseline:` (the value on {start}), or record it dated the first day: "
+                    "okrctl checkin {path} VALUE --date {start}",
+                    start=cycle.start,
+                    path=kr.path,
+                ),
             )
         elif answer.dates:
             yield make(
@@ -370,8 +394,11 @@ def baseline_never_available(ctx: Context) -> Iterator[Diagnostic]:
                 f"rows in {cycle.id}"
                 + (" matching its `where`" if kr.where else "")
                 + f" but none on or before its start {cycle.start}",
-                f"write `baseline:` (the value on {cycle.start}), or export the metric's "
-                "rows from before the cycle start",
+                msg(
+                    "write `baseline:` (the value on {start}), or export the metric's rows from "
+                    "before the cycle start",
+                    start=cycle.start,
+                ),
             )
 
 
@@ -436,9 +463,17 @@ def data_baseline_equals_target(ctx: Context) -> Iterator[Diagnostic]:
                 "D012",
                 kr.file,
                 *kr.at("target"),
-                f"key result '{kr.path}': its baseline from data ({source}{on}, at or before "
-                f"the start of {cycle.id}) equals its target {as_written(kr, 'target')}: "
-                "progress is undefined",
-                "to keep a level rather than move it, use `at_least:` or `at_most:`; else "
-                "set a target that differs from the value at the cycle start",
+                msg(
+                    "key result '{path}': its baseline from data ({source}{on}, at or before the "
+                    "start of {id}) equals its target {kr}: progress is undefined",
+                    path=kr.path,
+                    source=source,
+                    on=on,
+                    id=cycle.id,
+                    kr=as_written(kr, "target"),
+                ),
+                msg(
+                    "to keep a level rather than move it, use `at_least:` or `at_most:`; else "
+                    "set a target that differs from the value at the cycle start"
+                ),
             )

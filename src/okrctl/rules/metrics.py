@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
 from okrctl.core.fileio import regular_size
+from okrctl.core.i18n import msg
 from okrctl.core.model import KeyResult, Kpi
 from okrctl.core.vocabulary import Layout
 from okrctl.rules.context import Context
@@ -19,8 +20,11 @@ def _measured(ctx: Context) -> Iterator[KeyResult | Kpi]:
     yield from ctx.all_kpis()
 
 
-def _label(item: KeyResult | Kpi) -> str:
-    return f"key result '{item.path}'" if isinstance(item, KeyResult) else f"KPI '{item.id}'"
+def label(item: KeyResult | Kpi) -> str:
+    """``key result 'CO-1/users'`` or ``KPI 'KPI-SALES'``, translated when shown."""
+    if isinstance(item, KeyResult):
+        return msg("key result '{id}'", id=item.path)
+    return msg("KPI '{id}'", id=item.id)
 
 
 @rule("M001")
@@ -39,8 +43,13 @@ def unknown_metric_source(ctx: Context) -> Iterator[Diagnostic]:
                 "M001",
                 item.file,
                 *item.at("metric"),
-                f"{_label(item)} reads metric source '{item.metric.source}', which okrctl.yaml "
-                f"does not configure{did_you_mean(item.metric.source, sources)}",
+                msg(
+                    "{item} reads metric source '{source}', which okrctl.yaml does not "
+                    "configure{suggestion}",
+                    item=label(item),
+                    source=item.metric.source,
+                    suggestion=did_you_mean(item.metric.source, sources),
+                ),
                 "add it under `metrics:` in okrctl.yaml"
                 if not sources
                 else "configured sources: " + ", ".join(sources),
@@ -67,7 +76,11 @@ def metric_file_missing(ctx: Context) -> Iterator[Diagnostic]:
                 ctx.config.file,
                 source.line,
                 source.column,
-                f"metric source '{source.name}': file '{source.path}' does not exist",
+                msg(
+                    "metric source '{name}': file '{path}' does not exist",
+                    name=source.name,
+                    path=source.path,
+                ),
             )
 
 
@@ -92,6 +105,9 @@ def filter_on_wide_source(ctx: Context) -> Iterator[Diagnostic]:
                 "M003",
                 item.file,
                 *item.at("where"),
-                f"{_label(item)} filters a wide-layout source '{source.name}', which has no "
-                "dimension columns",
+                msg(
+                    "{item} filters a wide-layout source '{name}', which has no dimension columns",
+                    item=label(item),
+                    name=source.name,
+                ),
             )

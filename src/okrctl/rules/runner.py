@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.core.i18n import msg
 from okrctl.load.config import CONFIG_NAME
 from okrctl.load.repository import Repository, load_repository
 from okrctl.rules.context import Context, alignment_stats
@@ -46,6 +47,7 @@ class CheckResult:
     summary: Summary
     config_broken: bool
     changed_only: bool = False
+    lang: str | None = None  # okrctl.yaml's `lang:`, the default language of the text
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -92,7 +94,11 @@ def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diag
                     CONFIG_NAME,
                     line,
                     column,
-                    f"rules: '{word}' is not a rule code or name{did_you_mean(word, names)}",
+                    msg(
+                        "rules: '{word}' is not a rule code or name{suggestion}",
+                        word=word,
+                        suggestion=did_you_mean(word, names),
+                    ),
                 )
             )
             continue
@@ -180,4 +186,5 @@ def check(
         summary=summarise(repo, ctx),
         config_broken=config_broken,
         changed_only=changed_since is not None,
+        lang=repo.config.lang,
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, Severity
+from okrctl.core.i18n import msg
 from okrctl.core.model import KeyResult, Kpi
 from okrctl.core.progress import settle
 from okrctl.core.vocabulary import KRKind
@@ -28,12 +29,16 @@ def _sum_problem(weights: Sequence[float | None]) -> str | None:
     if not given:
         return None
     if len(given) != len(weights):
-        return f"{len(given)} of {len(weights)} have a weight; give all or none"
+        return msg(
+            "{given} of {count} have a weight; give all or none",
+            given=len(given),
+            count=len(weights),
+        )
     if any(w <= 0 for w in given):
-        return "a weight is zero or negative"
+        return msg("a weight is zero or negative")
     total = sum(given)
     if abs(total - 1) > TOLERANCE:
-        return f"weights sum to {_pct(total)}, not 100%"
+        return msg("weights sum to {total}, not 100%", total=_pct(total))
     return None
 
 
@@ -55,8 +60,8 @@ def kr_weights(ctx: Context) -> Iterator[Diagnostic]:
                 "W001",
                 first.file,
                 *first.at("weight"),
-                f"key results of '{objective.id}': {problem}",
-                "weights of one objective's key results sum to 1 (e.g. 0.5, 0.3, 0.2)",
+                msg("key results of '{id}': {problem}", id=objective.id, problem=problem),
+                msg("weights of one objective's key results sum to 1 (e.g. 0.5, 0.3, 0.2)"),
             )
 
 
@@ -80,8 +85,13 @@ def kpi_weights(ctx: Context) -> Iterator[Diagnostic]:
                 "W002",
                 first.file,
                 *first.at("weight"),
-                f"KPIs of owner '{owner}' in cycle {cycle or '(none)'} "
-                f"({', '.join(k.id for k in kpis)}): {problem}",
+                msg(
+                    "KPIs of owner '{owner}' in cycle {value} ({value2}): {problem}",
+                    owner=owner,
+                    value=cycle or "(none)",
+                    value2=", ".join(k.id for k in kpis),
+                    problem=problem,
+                ),
             )
 
 
@@ -102,7 +112,7 @@ def scorecard_weights(ctx: Context) -> Iterator[Diagnostic]:
                     "W003",
                     card.file,
                     *card.at("perspectives", key=True),
-                    f"perspectives of scorecard '{card.id}': {problem}",
+                    msg("perspectives of scorecard '{id}': {problem}", id=card.id, problem=problem),
                 )
         for perspective in card.perspectives:
             problem = _sum_problem([m.weight for m in perspective.measures])
@@ -112,12 +122,20 @@ def scorecard_weights(ctx: Context) -> Iterator[Diagnostic]:
                     card.file,
                     perspective.line,
                     perspective.column,
-                    f"measures of perspective '{perspective.name}' in '{card.id}': {problem}",
+                    msg(
+                        "measures of perspective '{name}' in '{id}': {problem}",
+                        name=perspective.name,
+                        id=card.id,
+                        problem=problem,
+                    ),
                 )
         problem = _sum_problem([m.weight for m in card.kpis])
         if problem:
             yield make(
-                "W003", card.file, *card.at("kpis"), f"KPIs of scorecard '{card.id}': {problem}"
+                "W003",
+                card.file,
+                *card.at("kpis"),
+                msg("KPIs of scorecard '{id}': {problem}", id=card.id, problem=problem),
             )
 
 
@@ -146,15 +164,40 @@ def baseline_equals_target(ctx: Context) -> Iterator[Diagnostic]:
                 "W004",
                 kr.file,
                 *kr.at("target"),
-                f"key result '{kr.path}' has the same baseline and target ({both}): "
-                "progress is undefined",
-                "to keep a level rather than move it, use `at_least:` or `at_most:`",
+                msg(
+                    "key result '{path}' has the same baseline and target ({both}): progress is "
+                    "undefined",
+                    path=kr.path,
+                    both=both,
+                ),
+                msg("to keep a level rather than move it, use `at_least:` or `at_most:`"),
             )
 
 
 def _krs(ctx: Context) -> Iterator[KeyResult]:
     for objective in ctx.all_objectives():
         yield from objective.key_results
+
+
+def _band_problems(kpi: Kpi) -> Iterator[Diagnostic]:
+    """W005 about a KPI's ``bands``: out of order, or given beside ``scoring``."""
+    if not kpi.bands:
+        return
+    lows = [low for low, _ in kpi.bands]
+    if lows != sorted(lows) or len(set(lows)) != len(lows):
+        yield make(
+            "W005",
+            kpi.file,
+            *kpi.at("bands"),
+            msg("KPI '{id}': bands must be in ascending order of attainment", id=kpi.id),
+        )
+    if "scoring" in kpi.lc:
+        yield make(
+            "W005",
+            kpi.file,
+            *kpi.at("bands", key=True),
+            msg("KPI '{id}' has both `scoring` and `bands`; use one", id=kpi.id),
+        )
 
 
 @rule("W005")
@@ -178,52 +221,53 @@ def kpi_scoring(ctx: Context) -> Iterator[Diagnostic]:
                 "W005",
                 kpi.file,
                 *where,
-                f"KPI '{kpi.id}': full_at {_pct(full_at)} must be above 0 (the score is "
-                "attainment / full_at)",
+                msg(
+                    "KPI '{id}': full_at {full_at} must be above 0 (the score is attainment / "
+                    "full_at)",
+                    id=kpi.id,
+                    full_at=_pct(full_at),
+                ),
             )
         elif zero_below >= full_at and not kpi.bands:
             yield make(
                 "W005",
                 kpi.file,
                 *where,
-                f"KPI '{kpi.id}': zero_below {_pct(zero_below)}"
-                f"{'' if kpi.zero_below is not None else ' (the default)'} is not below "
-                f"full_at {_pct(full_at)}{'' if kpi.full_at is not None else ' (the default)'}",
+                msg(
+                    "KPI '{id}': zero_below {zero_below}{value} is not below full_at "
+                    "{full_at}{value2}",
+                    id=kpi.id,
+                    zero_below=_pct(zero_below),
+                    value="" if kpi.zero_below is not None else " (the default)",
+                    full_at=_pct(full_at),
+                    value2="" if kpi.full_at is not None else " (the default)",
+                ),
             )
         if kpi.cap is not None and kpi.cap <= 0:
-            yield make("W005", kpi.file, *where, f"KPI '{kpi.id}': cap must be above 0")
+            yield make("W005", kpi.file, *where, msg("KPI '{id}': cap must be above 0", id=kpi.id))
         elif kpi.cap is not None and kpi.cap < 1:
             yield make(
                 "W005",
                 kpi.file,
                 *where,
-                f"KPI '{kpi.id}': cap {_pct(kpi.cap)} is below full marks (100%): attainment "
-                "at full_at would never score full",
-                "cap limits over-achievement: use 1.0 or more, e.g. 120%",
+                msg(
+                    "KPI '{id}': cap {cap} is below full marks (100%): attainment at full_at would"
+                    " never score full",
+                    id=kpi.id,
+                    cap=_pct(kpi.cap),
+                ),
+                msg("cap limits over-achievement: use 1.0 or more, e.g. 120%"),
             )
-        if kpi.bands:
-            lows = [low for low, _ in kpi.bands]
-            if lows != sorted(lows) or len(set(lows)) != len(lows):
-                yield make(
-                    "W005",
-                    kpi.file,
-                    *kpi.at("bands"),
-                    f"KPI '{kpi.id}': bands must be in ascending order of attainment",
-                )
-            if "scoring" in kpi.lc:
-                yield make(
-                    "W005",
-                    kpi.file,
-                    *kpi.at("bands", key=True),
-                    f"KPI '{kpi.id}' has both `scoring` and `bands`; use one",
-                )
+        yield from _band_problems(kpi)
         if kpi.target == 0:
             yield make(
                 "W005",
                 kpi.file,
                 *kpi.at("target"),
-                f"KPI '{kpi.id}' has target 0: attainment (actual / target) is undefined",
-                "for 'zero incidents' use a key result with `at_most: 0`",
+                msg(
+                    "KPI '{id}' has target 0: attainment (actual / target) is undefined", id=kpi.id
+                ),
+                msg("for 'zero incidents' use a key result with `at_most: 0`"),
             )
 
 
@@ -242,7 +286,11 @@ def okr_kpi_weights(ctx: Context) -> Iterator[Diagnostic]:
             "W006",
             config.file,
             *config.positions.get("scoring", (1, 1)),
-            f"scoring okr_weight {config.okr_weight:g} + kpi_weight {config.kpi_weight:g} is not 1",
+            msg(
+                "scoring okr_weight {okr_weight:g} + kpi_weight {kpi_weight:g} is not 1",
+                okr_weight=config.okr_weight,
+                kpi_weight=config.kpi_weight,
+            ),
         )
     for card in ctx.all_scorecards():
         okr = card.okr_weight if card.okr_weight is not None else config.okr_weight
@@ -254,7 +302,12 @@ def okr_kpi_weights(ctx: Context) -> Iterator[Diagnostic]:
                 "W006",
                 card.file,
                 *card.at("okr_weight" if card.okr_weight is not None else "kpi_weight"),
-                f"scorecard '{card.id}': okr_weight {okr:g} + kpi_weight {kpi:g} is not 1",
+                msg(
+                    "scorecard '{id}': okr_weight {okr:g} + kpi_weight {kpi:g} is not 1",
+                    id=card.id,
+                    okr=okr,
+                    kpi=kpi,
+                ),
             )
 
 
@@ -279,15 +332,20 @@ def plan_checkpoints(ctx: Context) -> Iterator[Diagnostic]:
                     "W007",
                     kr.file,
                     *kr.at("plan"),
-                    f"plan of '{kr.path}' must list each date once, in order",
+                    msg("plan of '{path}' must list each date once, in order", path=kr.path),
                 )
             if cycle is not None and (dates[0] < cycle.start or dates[-1] > cycle.end):
                 yield make(
                     "W007",
                     kr.file,
                     *kr.at("plan"),
-                    f"plan of '{kr.path}' has checkpoints outside cycle {cycle.id} "
-                    f"({cycle.start}..{cycle.end})",
+                    msg(
+                        "plan of '{path}' has checkpoints outside cycle {id} ({start}..{end})",
+                        path=kr.path,
+                        id=cycle.id,
+                        start=cycle.start,
+                        end=cycle.end,
+                    ),
                 )
 
 
@@ -306,8 +364,12 @@ def status_thresholds(ctx: Context) -> Iterator[Diagnostic]:
             "W008",
             config.file,
             *config.positions.get("status", (1, 1)),
-            f"status thresholds at_risk {config.at_risk:g} and on_track {config.on_track:g} "
-            "must satisfy 0 < at_risk < on_track",
+            msg(
+                "status thresholds at_risk {at_risk:g} and on_track {on_track:g} must satisfy 0 < "
+                "at_risk < on_track",
+                at_risk=config.at_risk,
+                on_track=config.on_track,
+            ),
         )
 
 
@@ -327,19 +389,25 @@ def rating_bands(ctx: Context) -> Iterator[Diagnostic]:
     mins = [m for m, _ in config.ratings]
     names = [r for _, r in config.ratings]
     if len(set(mins)) != len(mins) or len(set(names)) != len(names):
-        yield make("W009", config.file, line, 1, "scoring.ratings repeat a minimum or a rating")
+        yield make(
+            "W009", config.file, line, 1, msg("scoring.ratings repeat a minimum or a rating")
+        )
     if mins and min(mins) > 0:
         yield make(
             "W009",
             config.file,
             line,
             1,
-            f"scoring.ratings leave totals below {min(mins):g} without a rating",
-            "add a last band {min: 0, rating: D}",
+            msg("scoring.ratings leave totals below {mins:g} without a rating", mins=min(mins)),
+            msg("add a last band {min: 0, rating: D}"),
         )
     if config.bonus_by_rating is not None and config.bonus_formula is not None:
         yield make(
-            "W009", config.file, line, 1, "scoring.bonus has both by_rating and formula; use one"
+            "W009",
+            config.file,
+            line,
+            1,
+            msg("scoring.bonus has both by_rating and formula; use one"),
         )
     if config.bonus_by_rating:
         unknown = sorted(set(config.bonus_by_rating) - set(names))
@@ -349,7 +417,10 @@ def rating_bands(ctx: Context) -> Iterator[Diagnostic]:
                 config.file,
                 line,
                 1,
-                f"scoring.bonus.by_rating names ratings that do not exist: {', '.join(unknown)}",
+                msg(
+                    "scoring.bonus.by_rating names ratings that do not exist: {value}",
+                    value=", ".join(unknown),
+                ),
             )
 
 
@@ -371,6 +442,9 @@ def aspirational_full_at(ctx: Context) -> Iterator[Diagnostic]:
             "W010",
             config.file,
             *config.positions.get("scoring", (1, 1)),
-            f"scoring aspirational_full_at {_pct(full_at)} must be above 0% and at most 100%",
-            "for example 0.7, or remove it to score objectives by their progress",
+            msg(
+                "scoring aspirational_full_at {full_at} must be above 0% and at most 100%",
+                full_at=_pct(full_at),
+            ),
+            msg("for example 0.7, or remove it to score objectives by their progress"),
         )
