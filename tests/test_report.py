@@ -454,3 +454,28 @@ def test_terminal_report_prints_markup_literally(copies: Path, tmp_path: Path) -
         ).stdout
         plain = re.sub(r"\x1b\[[0-9;]*m", "", term)
         assert plain.count(hostile) == 2, plain  # the KPI table and the risks
+
+
+def _cells(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_terminal_report_puts_each_number_under_its_own_header(copies: Path, lang: str) -> None:
+    """An objective's score sits under Score (得分); a key result's value against its
+    target under Current / Target (当前值 / 目标值), never under Score."""
+    lines = report(copies / "education", "-f", "term", "--lang", lang).splitlines()
+    score, value = text("score", lang), f"{text('current', lang)} / {text('target', lang)}"
+    header = next(i for i, line in enumerate(lines) if line.startswith(text("goal", lang)))
+    head = lines[header]
+    score_at, value_at = _cells(head[: head.index(score)]), _cells(head[: head.index(value)])
+    assert score_at < value_at
+    objective, kr = lines[header + 1], lines[header + 2]  # CO-1 and CO-1/users
+    assert objective.startswith("CO-1") and kr.lstrip().startswith("users")
+    progress_end = objective.index("49%") + 3
+    assert _cells(objective[: objective.index("49%", progress_end)]) == score_at
+    found = re.search(r"\S+ / \S+", kr[kr.index("53%") :])
+    assert found is not None and found.group().endswith(("2.00M", "200万", "200.00万"))
+    assert _cells(kr[: kr.index(found.group())]) == value_at

@@ -191,5 +191,5 @@ def rules(
         return
     for _, info in sorted(all_rules().items()):
         sys.stdout.write(
-            f"{info.code}  {info.severity.label:<7}  {info.name:<24}  {info.summary}\n"
+            f"{info.code}  {info.severity.label:<7}  {info.name:<24}  {info.plain_summary}\n"
         )

@@ -11,6 +11,7 @@ import typer
 
 from okrctl.cli.base import DebugOption, RepoOption, app
 from okrctl.cli.errors import EXIT_FINDINGS, EXIT_USAGE, handle_errors
+from okrctl.core.plural import counted
 
 if TYPE_CHECKING:
     from okrctl.edit.fmt import Formatted
@@ -74,7 +75,7 @@ def fmt(
         sys.stderr.write(f"okrctl: skipped {one_line(name)}: {one_line(reason)}\n")
     done = "would be reformatted" if check else "reformatted"
     sys.stdout.write(
-        f"{len(result.changed)} file(s) {done}, {len(result.unchanged)} "
+        f"{counted(len(result.changed), 'file')} {done}, {len(result.unchanged)} "
         f"unchanged, {len(result.skipped)} skipped\n"
     )
     if result.skipped:
@@ -393,7 +394,7 @@ def roll(
     if dropped:
         out.write(f"align by hand: {', '.join(dropped)} (their parents stay in {source})\n")
     if dry_run:
-        out.write(f"dry run: {len(plan.files)} file(s) would be written\n")
+        out.write(f"dry run: {counted(len(plan.files), 'file')} would be written\n")
         return
     write_roll(workspace.config.root, plan, force=force)
-    out.write(f"wrote {len(plan.files)} file(s); next: okrctl check\n")
+    out.write(f"wrote {counted(len(plan.files), 'file')}; next: okrctl check\n")

@@ -18,6 +18,7 @@ from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import locked, write_atomic
 from okrctl.core.model import Kpi, Objective, Ref
+from okrctl.core.plural import counted
 from okrctl.edit import goalsplice
 from okrctl.edit.fmt import KEY_RESULT, KPI, OBJECTIVE, _yaml
 from okrctl.load.goalfile import parse_goal_file
@@ -34,7 +35,7 @@ class InvalidEntry(Exception):
     """The entry would make the repository invalid; nothing was written."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(f"{len(diagnostics)} problem(s)")
+        super().__init__(counted(len(diagnostics), "problem"))
         self.diagnostics = diagnostics
 
 

@@ -41,6 +41,7 @@ _SOURCES = (  # the code a cached parse depends on, relative to the okrctl packa
     "core/numbers.py",
     "core/diagnostics.py",
     "core/codes.py",
+    "core/encodings.py",
     "rules/registry.py",
     "rules/loading.py",
 )

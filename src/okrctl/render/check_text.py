@@ -6,6 +6,7 @@ from typing import IO
 
 from okrctl.core.codes import CODES
 from okrctl.core.diagnostics import Diagnostic, Severity
+from okrctl.core.plural import counted
 from okrctl.render.escape import one_line
 from okrctl.rules.runner import CheckResult, Summary
 
@@ -18,10 +19,6 @@ def _place(d: Diagnostic) -> str:
     return f"{one_line(d.file)}:{d.line}:{d.column}"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _pct(part: int, whole: int, rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.1f}% ({part}/{whole})"
 
@@ -30,14 +27,15 @@ def summary_line(result: CheckResult) -> str:
     s: Summary = result.summary
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
     infos = result.count(Severity.INFO)
-    findings = [_plural(errors, "error"), _plural(warnings, "warning")]
+    findings = [counted(errors, "error"), counted(warnings, "warning")]
     if infos:
-        findings.append(_plural(infos, "note"))
+        findings.append(counted(infos, "note"))
     head = ", ".join(findings) if errors or warnings or infos else "no problems"
     scope = " (in changed files and what they affect)" if result.changed_only else ""
     return (
-        f"{head}{scope} in {_plural(s.files, 'file')}: {_plural(s.objectives, 'objective')}, "
-        f"{s.key_results} KRs, {_plural(s.kpis, 'KPI')}, {_plural(s.scorecards, 'scorecard')}; "
+        f"{head}{scope} in {counted(s.files, 'file')}: {counted(s.objectives, 'objective')}, "
+        f"{counted(s.key_results, 'KR')}, {counted(s.kpis, 'KPI')}, "
+        f"{counted(s.scorecards, 'scorecard')}; "
         f"alignment {_pct(s.aligned, s.below_top, s.alignment_rate)}, "
         f"coverage {_pct(s.covered_krs, s.top_krs, s.coverage)}"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from okrctl.core.plural import counted
 from okrctl.core.progress import Status
 from okrctl.core.shown import pair, percent
 from okrctl.evaluate.status import Row, StatusTree
@@ -101,7 +102,7 @@ def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = N
     )
     console.print(
         Text(
-            f"{len(shown)} rows: {counts or 'none'}; ┃ marks the expected pace",
+            f"{counted(len(shown), 'row')}: {counts or 'none'}; ┃ marks the expected pace",
             style="dim",
         )
     )

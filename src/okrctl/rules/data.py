@@ -12,6 +12,7 @@ from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
 from okrctl.core.model import Cycle, KeyResult, Kpi, KRKind
 from okrctl.core.numbers import duration_days
+from okrctl.core.plural import counted
 from okrctl.core.progress import settle
 from okrctl.load.written import as_written
 from okrctl.metrics.engine import CHECKINS
@@ -321,7 +322,7 @@ def stale_data(ctx: Context) -> Iterator[Diagnostic]:
                 spec.line,
                 spec.column,
                 f"metric source '{name}' is stale: its newest row is {latest}, "
-                f"{age} days before {ctx.as_of} (stale_after {spec.stale_after})",
+                f"{counted(age, 'day')} before {ctx.as_of} (stale_after {spec.stale_after})",
                 f"refresh {spec.path}",
             )
 

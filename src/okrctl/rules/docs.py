@@ -49,4 +49,5 @@ def rules_markdown() -> str:
 
 
 def rule_text(info: RuleInfo) -> str:
-    return f"{info.code} {info.name} ({info.severity.label}, {info.family})\n\n{info.doc}\n"
+    """A rule's documentation for a terminal: plain text, no Markdown markup."""
+    return f"{info.code} {info.name} ({info.severity.label}, {info.family})\n\n{info.plain_doc}\n"
