@@ -29,6 +29,14 @@ class CheckFormat(enum.StrEnum):
 @app.command()
 @handle_errors
 def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Report only on these files or folders (goal files, okrctl.yaml, metric "
+            "files); the whole repository is still loaded for the cross-file rules.",
+            show_default=False,
+        ),
+    ] = None,
     repo: RepoOption = None,
     format: Annotated[
         CheckFormat | None,
@@ -88,7 +96,12 @@ def check(
 
     day = parse_day(as_of, "--as-of") if as_of else None
     result = run_check(
-        start, changed_since=changed_since, use_cache=not no_cache, data=not no_data, as_of=day
+        start,
+        changed_since=changed_since,
+        use_cache=not no_cache,
+        data=not no_data,
+        as_of=day,
+        paths=paths or None,
     )
     chosen = format or (
         CheckFormat.github if os.environ.get("GITHUB_ACTIONS") else CheckFormat.text

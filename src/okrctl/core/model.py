@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from okrctl.core.diagnostics import Diagnostic
+from okrctl.core.diagnostics import Diagnostic, Suppression
 
 Positions = Mapping[str, tuple[int, int, int, int]]
 # Records keep each field's four numbers packed into one int: the cache holds hundreds of
@@ -251,6 +251,8 @@ class GoalFile(NamedTuple):
     kpis: tuple[Kpi, ...]
     scorecards: tuple[Scorecard, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # its ``# okrctl: disable=...`` comments (docs/rules.md, "Suppressions")
+    suppressions: tuple[Suppression, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ _SOURCES = (  # the code a cached parse depends on, relative to the okrctl packa
     "load/schemadef.py",
     "load/goalfile.py",
     "load/goalvalues.py",
+    "load/suppressions.py",
     "load/written.py",
     "core/model.py",
     "core/numbers.py",

@@ -30,6 +30,7 @@ from okrctl.load.schemaparts import (
     num,
     obj,
     ref,
+    rule_settings,
     text,
     where,
 )
@@ -265,12 +266,6 @@ GOALS_SCHEMA: Schema = {
     },
 }
 
-_SEVERITY_SETTING = {
-    "type": "string",
-    "enum": ["off", "info", "warning", "error"],
-    "description": "off turns the rule off; the others re-grade it.",
-}
-
 CONFIG_SCHEMA: Schema = {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": f"{SCHEMA_BASE}/okrctl.schema.json",
@@ -447,11 +442,7 @@ CONFIG_SCHEMA: Schema = {
             "description": "Balanced Scorecard perspectives, top of the strategy map first. "
             "Default: " + ", ".join(DEFAULT_PERSPECTIVES),
         },
-        "rules": {
-            "type": "object",
-            "description": "Turn rules off or re-grade them, by code (A011) or name.",
-            "additionalProperties": _SEVERITY_SETTING,
-        },
+        "rules": rule_settings(),
     },
 }
 

@@ -208,7 +208,15 @@ def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
         )
         return
     if kind in ("anyOf", "oneOf") and error.context:
-        best = min(error.context, key=lambda e: len(list(e.absolute_path)) * -1)
+        # the deepest failure; at one depth, the branch of the value's own type (an unknown
+        # key in a mapping says more than "must be a string")
+        best = min(
+            error.context,
+            key=lambda e: (
+                len(list(e.absolute_path)) * -1,
+                e.validator in ("type", "enum") and isinstance(e.instance, dict),
+            ),
+        )
         yield from _explain(best, root)
         return
     yield SchemaIssue("S001", path, f"{where}{field}: {error.message}", None, False)

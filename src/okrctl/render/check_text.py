@@ -32,6 +32,8 @@ def summary_line(result: CheckResult) -> str:
         findings.append(counted(infos, "note"))
     head = ", ".join(findings) if errors or warnings or infos else "no problems"
     scope = " (in changed files and what they affect)" if result.changed_only else ""
+    if result.paths:
+        scope += " (in " + ", ".join(one_line(p) for p in result.paths) + ")"
     return (
         f"{head}{scope} in {counted(s.files, 'file')}: {counted(s.objectives, 'objective')}, "
         f"{counted(s.key_results, 'KR')}, {counted(s.kpis, 'KPI')}, "

@@ -11,9 +11,6 @@ from okrctl.core.model import Kpi, Objective, Ref, Scorecard
 from okrctl.rules.context import Context, supported_krs
 from okrctl.rules.registry import rule
 
-MAX_KRS = 5
-MAX_OBJECTIVES_PER_OWNER = 5
-
 
 def _kind(entry: object) -> str:
     return {"Objective": "objective", "Kpi": "KPI", "Scorecard": "scorecard"}[type(entry).__name__]
@@ -373,13 +370,15 @@ def uncovered_kr(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule("A013")
 def kr_count(ctx: Context) -> Iterator[Diagnostic]:
-    """An objective with no key result (nothing measures it) or more than five (focus is
-    lost).
+    """An objective with no key result (nothing measures it) or more than ``max`` (5
+    unless okrctl.yaml sets it; focus is lost).
 
     Anti-pattern: an objective with eight key results, or none.
 
-    Fix: two to five key results per objective.
+    Fix: two to five key results per objective; a team that works with more sets
+    ``rules: {A013: {max: 7}}``.
     """
+    most = ctx.config.rule_option("A013", "max")
     for objective in ctx.all_objectives():
         count = len(objective.key_results)
         if count == 0:
@@ -390,38 +389,41 @@ def kr_count(ctx: Context) -> Iterator[Diagnostic]:
                 f"objective '{objective.id}' has no key results",
                 "add 2 to 5 measurable key results",
             )
-        elif count > MAX_KRS:
+        elif count > most:
             yield make(
                 "A013",
                 objective.file,
                 *objective.at("key_results", key=True),
-                f"objective '{objective.id}' has {count} key results; more than {MAX_KRS} "
+                f"objective '{objective.id}' has {count} key results; more than {most} "
                 "dilutes focus",
-                "keep the 3 to 5 that matter most",
+                f"keep the {most} that matter most"
+                + ("" if most != 5 else ", or set `rules: {A013: {max: N}}` in okrctl.yaml"),
             )
 
 
 @rule("A014")
 def owner_overload(ctx: Context) -> Iterator[Diagnostic]:
-    """One owner holds more than five objectives in a cycle.
+    """One owner holds more than ``max`` objectives in a cycle (5 unless okrctl.yaml
+    sets it).
 
     Anti-pattern: one team lead owning seven objectives in 2026-Q4.
 
     Fix: fewer objectives, or share ownership.
     """
+    most = ctx.config.rule_option("A014", "max")
     owned: dict[tuple[str, str], list[Objective]] = defaultdict(list)
     for objective in ctx.all_objectives():
         if objective.owner and not objective.draft:
             owned[(objective.owner, objective.cycle or "")].append(objective)
     for (owner, cycle), objectives in owned.items():
-        if len(objectives) > MAX_OBJECTIVES_PER_OWNER:
-            extra = objectives[MAX_OBJECTIVES_PER_OWNER]
+        if len(objectives) > most:
+            extra = objectives[most]
             yield make(
                 "A014",
                 extra.file,
                 *extra.at("owner"),
                 f"owner '{owner}' has {len(objectives)} objectives in cycle "
-                f"{cycle or '(none)'}; more than {MAX_OBJECTIVES_PER_OWNER} is too many to "
+                f"{cycle or '(none)'}; more than {most} is too many to "
                 "pursue",
                 "merge or hand over some of them",
             )
