@@ -12,9 +12,11 @@ from typing import Annotated, Any
 import typer
 
 from okrctl import __version__
+from okrctl.cli import complete
 
 app = typer.Typer(
-    add_completion=False,
+    # --install-completion / --show-completion; the values come from cli/complete.py
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -92,6 +94,7 @@ CycleOption = Annotated[
         "--cycle",
         help="Cycle to report on. Default: the shortest one containing the as-of date.",
         show_default=False,
+        autocompletion=complete.cycles,
     ),
 ]
 AsOfOption = Annotated[
@@ -106,7 +109,12 @@ AsOfOption = Annotated[
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never use color.")]
 UnitOption = Annotated[
     str | None,
-    typer.Option("--unit", help="Only this unit and the units below it.", show_default=False),
+    typer.Option(
+        "--unit",
+        help="Only this unit and the units below it.",
+        show_default=False,
+        autocompletion=complete.units,
+    ),
 ]
 
 

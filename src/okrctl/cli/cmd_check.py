@@ -26,17 +26,20 @@ class CheckFormat(enum.StrEnum):
     sarif = "sarif"
 
 
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Report only on these files or folders (goal files, okrctl.yaml, metric "
+        "files); the whole repository is still loaded for the cross-file rules.",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 @handle_errors
 def check(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Report only on these files or folders (goal files, okrctl.yaml, metric "
-            "files); the whole repository is still loaded for the cross-file rules.",
-            show_default=False,
-        ),
-    ] = None,
+    paths: PathsArgument = None,
     repo: RepoOption = None,
     format: Annotated[
         CheckFormat | None,

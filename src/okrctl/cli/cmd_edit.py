@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from okrctl.cli import complete
 from okrctl.cli.base import DebugOption, RepoOption, app
 from okrctl.cli.errors import EXIT_FINDINGS, EXIT_USAGE, handle_errors
 from okrctl.core.plural import counted
@@ -202,7 +203,10 @@ def new_objective(
 @new_app.command("kr")
 @handle_errors
 def new_kr(
-    objective: Annotated[str, typer.Argument(metavar="OBJ", help="The objective.")],
+    objective: Annotated[
+        str,
+        typer.Argument(metavar="OBJ", help="The objective.", autocompletion=complete.objectives),
+    ],
     ident: Annotated[
         str | None, typer.Option("--id", help="Key result id.", show_default=False)
     ] = None,
@@ -326,8 +330,14 @@ def init(
 @app.command()
 @handle_errors
 def roll(
-    source: Annotated[str, typer.Argument(metavar="FROM", help="The cycle that ends.")],
-    target: Annotated[str, typer.Argument(metavar="TO", help="The cycle to start.")],
+    source: Annotated[
+        str,
+        typer.Argument(metavar="FROM", help="The cycle that ends.", autocompletion=complete.cycles),
+    ],
+    target: Annotated[
+        str,
+        typer.Argument(metavar="TO", help="The cycle to start.", autocompletion=complete.cycles),
+    ],
     repo: RepoOption = None,
     include: Annotated[
         list[str] | None,
