@@ -194,6 +194,12 @@ def test_html_renders_in_a_real_browser(copies: Path, tmp_path: Path) -> None:
     assert "Quarterly review" in dom.stdout
     assert "1.53M / 2.00M" in dom.stdout and "49%" in dom.stdout  # the numbers render
     assert dom.stdout.count("<svg") >= 10  # the charts are there
+    # real charts: dates on x, values with units on y, a legend, titles over them
+    assert ">Oct 1</text>" in dom.stdout and ">Dec 1</text>" in dom.stdout
+    assert ">2.00M</text>" in dom.stdout and ">users</text>" in dom.stdout
+    for word in ("Baseline", "Target", "Expected", "Actual", "Forecast"):
+        assert f">{word}</text>" in dom.stdout
+    assert "<strong>Paid users from 200k to 500k</strong>" in dom.stdout
     console = [
         line
         for line in dom.stderr.splitlines()
@@ -202,7 +208,7 @@ def test_html_renders_in_a_real_browser(copies: Path, tmp_path: Path) -> None:
     assert console == []
     shot = tmp_path / "report.png"
     subprocess.run(
-        [*flags, f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri()],
+        [*flags, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()],
         capture_output=True,
         timeout=120,
     )
@@ -479,3 +485,44 @@ def test_terminal_report_puts_each_number_under_its_own_header(copies: Path, lan
     found = re.search(r"\S+ / \S+", kr[kr.index("53%") :])
     assert found is not None and found.group().endswith(("2.00M", "200万", "200.00万"))
     assert _cells(kr[: kr.index(found.group())]) == value_at
+
+
+def test_html_charts_are_deterministic_and_clip_a_runaway_forecast(copies: Path) -> None:
+    """The same review twice is the same bytes (no dates or random ids in the SVG); every
+    chart's ids are its own; a forecast far beyond the target is clipped to the axes."""
+    first, second = (
+        report(copies / "education", "-f", "html"),
+        report(copies / "education", "-f", "html"),
+    )
+    assert first == second
+    assert "<?xml" not in first and "<metadata>" not in first and "Matplotlib" not in first
+    ids = re.findall(r'\bid="([^"]+)"', first)
+    assert len(ids) == len(set(ids))
+    import datetime as dt
+
+    from okrctl.core.progress import Status
+    from okrctl.evaluate.forecast import Forecast
+    from okrctl.render.report_plot import draw
+    from okrctl.review.report import KREntry
+
+    day = dt.date(2026, 10, 1)
+    runaway = KREntry(
+        path="CO-1/users",
+        id="users",
+        title="Users",
+        status=Status.GREEN,
+        progress=0.5,
+        expected=0.5,
+        current=150.0,
+        target=200.0,
+        baseline=100.0,
+        percent=False,
+        unit_label="users",
+        series=((day, 100.0), (dt.date(2026, 11, 15), 150.0)),
+        forecast=Forecast(1e9, None, None, 1.0, None, 6.0),
+        note=None,
+    )
+    svg = draw(runaway, day, dt.date(2026, 12, 31), "en")
+    assert "clip-path" in svg and 'id="k' in svg
+    assert ">1e9" not in svg and "1,000,000,000" not in svg  # the axis did not stretch
+    assert ">200</text>" in svg or ">200.0</text>" in svg
