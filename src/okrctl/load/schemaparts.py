@@ -155,7 +155,11 @@ def _rule_setting(code: str) -> Schema:
         }
         for name, option in OPTIONS.get(code, {}).items()
     }
+    from okrctl.core.codes import CODES
+
+    about = f"{code} ({CODES[code][0]})" if code else "a rule"
     return {
+        "description": f"Settings of {about}: a severity, or its severity and options.",
         "anyOf": [
             SEVERITY_SETTING,
             {
