@@ -167,7 +167,7 @@ def _rule_setting(code: str) -> Schema:
                 "properties": {"severity": SEVERITY_SETTING, **options},
                 "additionalProperties": False,
             },
-        ]
+        ],
     }
 
 
