@@ -74,7 +74,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k tr -k trn:1,2 -k msg -k N_ --no-location \
 		--sort-output --omit-header -o build/okrctl.pot .
 	$(BIN)/pybabel -q update -i build/okrctl.pot -d $(LOCALE) -D okrctl --no-wrap \
-		--omit-header --no-fuzzy-matching --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel -q compile -d $(LOCALE) -D okrctl --statistics
 
 bench: $(STAMP)

@@ -12,8 +12,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from okrctl.core.errors import UsageError
 from okrctl.cli.base import choose_language
+from okrctl.core.errors import UsageError
 from okrctl.core.i18n import localize, msg, tr, trn
 
 ROOT = Path(__file__).parents[1]

@@ -627,3 +627,37 @@ def test_duplicates_in_a_large_file_are_located_with_bounded_memory(
     found = [(d.code, d.line) for d in result.diagnostics if d.code == "D001"]
     assert found == [("D001", 1502), ("D001", 1503)]
     assert 0 < most <= 2  # the two duplicated keys, never the 1,500 others
+
+
+@pytest.mark.parametrize(
+    ("declared", "written", "looks"),
+    [("utf-8", "gb18030", "GB18030"), ("gb18030", "utf-8", "UTF-8")],
+)
+def test_a_wrong_encoding_declaration_names_the_encoding_the_file_looks_like(
+    make_repo: MakeRepo, engine: str, declared: str, written: str, looks: str
+) -> None:
+    """`encoding: utf-8` on a GB18030 export (or the reverse, which would read as mojibake
+    without any error): D007 at the file, saying what the bytes look like, with the fix;
+    never a raw codec error or a crash, with either engine."""
+    config = FIN_CONFIG % f", columns: {{date: 日期}}, encoding: {declared}"
+    root = make_repo({"goals/a.yaml": FIN_GOALS}, config=config)
+    body = "日期,营业收入\n2026-10-31,120\n2026-11-30,150\n"
+    (root / "metrics" / "fin.csv").write_bytes(body.encode(written))
+    result = run_okrctl("check", "-f", "json", "--as-of", "2026-12-31", "-C", str(root))
+    assert result.returncode == 1, result.stderr
+    (d007,) = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "D007"]
+    assert d007["file"] == "metrics/fin.csv" and d007["line"] == 1
+    assert d007["message"].startswith(f"the file is not {declared} as its source declares")
+    assert d007["message"].endswith(f"this looks like {looks}")
+    assert d007["hint"].startswith(f"declare `encoding: {written}` on the source")
+    assert "codec" not in d007["message"]
+
+
+def test_a_gb18030_goal_file_is_named_as_such(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/a.yaml": MINIMAL_GOAL.replace("Grow", "增长").encode("gb18030")})
+    result = run_okrctl("check", "-C", str(root), "--no-data")
+    assert (
+        "error Y003 file is not UTF-8: byte 0xd4 cannot be decoded; this looks like "
+        "GB18030" in result.stdout
+    )
+    assert "`iconv -f gb18030 -t utf-8`" in result.stdout

@@ -303,7 +303,7 @@ def test_explain_lists_the_rows_it_skipped(repo: Path) -> None:
     )
     kr = okrctl(repo, "explain", "FIN-1/revenue")
     # October's value: November is refused, and the line says so
-    assert "= 1.2M (last data 2026-10-31, 1 dates)  (1 cell rejected: metrics/fin.csv line 4)" in kr
+    assert "= 1.2M (last data 2026-10-31, 1 date)  (1 cell rejected: metrics/fin.csv line 4)" in kr
     assert kr.endswith(
         "rows left out (see okrctl check):\n"
         "  metrics/fin.csv:4  2026-11-30  '#N/A'  column '营业收入': '#N/A' is not a "

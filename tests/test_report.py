@@ -194,6 +194,12 @@ def test_html_renders_in_a_real_browser(copies: Path, tmp_path: Path) -> None:
     assert "Quarterly review" in dom.stdout
     assert "1.53M / 2M" in dom.stdout and "49%" in dom.stdout  # the numbers render
     assert dom.stdout.count("<svg") >= 10  # the charts are there
+    # real charts: dates on x, values with units on y, a legend, titles over them
+    assert ">Oct 1</text>" in dom.stdout and ">Dec 1</text>" in dom.stdout
+    assert ">2.00M</text>" in dom.stdout and ">users</text>" in dom.stdout
+    for word in ("Baseline", "Target", "Expected", "Actual", "Forecast"):
+        assert f">{word}</text>" in dom.stdout
+    assert "<strong>Paid users from 200k to 500k</strong>" in dom.stdout
     console = [
         line
         for line in dom.stderr.splitlines()
@@ -202,7 +208,7 @@ def test_html_renders_in_a_real_browser(copies: Path, tmp_path: Path) -> None:
     assert console == []
     shot = tmp_path / "report.png"
     subprocess.run(
-        [*flags, f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri()],
+        [*flags, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()],
         capture_output=True,
         timeout=120,
     )
@@ -454,3 +460,69 @@ def test_terminal_report_prints_markup_literally(copies: Path, tmp_path: Path) -
         ).stdout
         plain = re.sub(r"\x1b\[[0-9;]*m", "", term)
         assert plain.count(hostile) == 2, plain  # the KPI table and the risks
+
+
+def _cells(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_terminal_report_puts_each_number_under_its_own_header(copies: Path, lang: str) -> None:
+    """An objective's score sits under Score (得分); a key result's value against its
+    target under Current / Target (当前值 / 目标值), never under Score."""
+    lines = report(copies / "education", "-f", "term", "--lang", lang).splitlines()
+    score, value = text("score", lang), f"{text('current', lang)} / {text('target', lang)}"
+    header = next(i for i, line in enumerate(lines) if line.startswith(text("goal", lang)))
+    head = lines[header]
+    score_at, value_at = _cells(head[: head.index(score)]), _cells(head[: head.index(value)])
+    assert score_at < value_at
+    objective, kr = lines[header + 1], lines[header + 2]  # CO-1 and CO-1/users
+    assert objective.startswith("CO-1") and kr.lstrip().startswith("users")
+    progress_end = objective.index("49%") + 3
+    assert _cells(objective[: objective.index("49%", progress_end)]) == score_at
+    found = re.search(r"\S+ / \S+", kr[kr.index("53%") :])
+    assert found is not None and found.group().endswith(("2M", "200万"))
+    assert _cells(kr[: kr.index(found.group())]) == value_at
+
+
+def test_html_charts_are_deterministic_and_clip_a_runaway_forecast(copies: Path) -> None:
+    """The same review twice is the same bytes (no dates or random ids in the SVG); every
+    chart's ids are its own; a forecast far beyond the target is clipped to the axes."""
+    first, second = (
+        report(copies / "education", "-f", "html"),
+        report(copies / "education", "-f", "html"),
+    )
+    assert first == second
+    assert "<?xml" not in first and "<metadata>" not in first and "Matplotlib" not in first
+    ids = re.findall(r'\bid="([^"]+)"', first)
+    assert len(ids) == len(set(ids))
+    import datetime as dt
+
+    from okrctl.core.progress import Status
+    from okrctl.evaluate.forecast import Forecast
+    from okrctl.render.report_plot import draw
+    from okrctl.review.report import KREntry
+
+    day = dt.date(2026, 10, 1)
+    runaway = KREntry(
+        path="CO-1/users",
+        id="users",
+        title="Users",
+        status=Status.GREEN,
+        progress=0.5,
+        expected=0.5,
+        current=150.0,
+        target=200.0,
+        baseline=100.0,
+        percent=False,
+        unit_label="users",
+        series=((day, 100.0), (dt.date(2026, 11, 15), 150.0)),
+        forecast=Forecast(1e9, None, None, 1.0, None, 6.0),
+        note=None,
+    )
+    svg = draw(runaway, day, dt.date(2026, 12, 31), "en")
+    assert "clip-path" in svg and 'id="k' in svg
+    assert ">1e9" not in svg and "1,000,000,000" not in svg  # the axis did not stretch
+    assert ">200</text>" in svg or ">200.0</text>" in svg

@@ -41,7 +41,7 @@ def test_dry_run_writes_nothing(edu: Path) -> None:
     result = run_okrctl("roll", "2026-Q4", "2027-Q1", "--dry-run", "-C", str(edu))
     assert result.returncode == 0
     assert "carry CO-1 " in result.stdout and "leave MKT-1 (committed)" in result.stdout
-    assert "dry run: 4 file(s) would be written" in result.stdout
+    assert "dry run: 4 files would be written" in result.stdout
     # a sum over the cycle is not re-based on a last value: its given baseline is kept
     assert (
         "    users: baseline 0 -> 0 (the given baseline, kept: an `aggregate: sum` key result "
@@ -170,7 +170,7 @@ def test_dry_run_lists_every_baseline_and_target_with_its_source(make_repo: Make
         "    deals: baseline 0 -> 0 (the given baseline, kept: no check-in in 2026-Q4 up to "
         "2026-12-31)\n"
         "    deals: target 10 unchanged\n"
-        "dry run: 1 file(s) would be written\n"
+        "dry run: 1 file would be written\n"
     )
     assert not (root / "goals" / "2027-Q1").exists()
 
@@ -358,7 +358,7 @@ def test_comments_of_the_carried_file_survive(make_repo: MakeRepo) -> None:
     text = (root / "goals" / "2027-Q1" / "company.yaml").read_text(encoding="utf-8")
     assert text == CARRIED
     assert "    mentions: reached, left behind\n" in out
-    assert "    revenue: plan 1 checkpoint(s) -> none (its dates are in 2026-Q4)\n" in out
+    assert "    revenue: plan 1 checkpoint -> none (its dates are in 2026-Q4)\n" in out
     assert "leave CO-2 (committed)\n" in out
     check = run_okrctl("check", "-f", "json", "--as-of", "2027-01-05", "-C", str(root))
     errors = [d for d in json.loads(check.stdout)["diagnostics"] if d["severity"] == "error"]
@@ -381,9 +381,7 @@ def test_a_draft_objective_is_left_behind_and_said_so(make_repo: MakeRepo) -> No
     root = _grow(make_repo, GROW.replace("    title: Grow\n", "    title: Grow\n    draft: true\n"))
     out = _roll(root, "--dry-run")
     assert out == (
-        "values observed up to 2026-12-31\n"
-        "leave CO-1 (draft)\n"
-        "dry run: 0 file(s) would be written\n"
+        "values observed up to 2026-12-31\nleave CO-1 (draft)\ndry run: 0 files would be written\n"
     )
 
 

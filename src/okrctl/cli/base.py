@@ -13,10 +13,12 @@ from typing import Annotated, Any
 import typer
 
 from okrctl import __version__
+from okrctl.cli import complete
 from okrctl.core.errors import UsageError
 
 app = typer.Typer(
-    add_completion=False,
+    # --install-completion / --show-completion; the values come from cli/complete.py
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -128,6 +130,7 @@ CycleOption = Annotated[
         "--cycle",
         help="Cycle to report on. Default: the shortest one containing the as-of date.",
         show_default=False,
+        autocompletion=complete.cycles,
     ),
 ]
 AsOfOption = Annotated[
@@ -143,7 +146,10 @@ NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never use color
 UnitOption = Annotated[
     str | None,
     typer.Option(
-        "--unit", help="Only this unit (id or name) and the units below it.", show_default=False
+        "--unit",
+        help="Only this unit (id or name) and the units below it.",
+        show_default=False,
+        autocompletion=complete.units,
     ),
 ]
 LangOption = Annotated[

@@ -34,9 +34,20 @@ class CheckFormat(enum.StrEnum):
     sarif = "sarif"
 
 
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Report only on these files or folders (goal files, okrctl.yaml, metric "
+        "files); the whole repository is still loaded for the cross-file rules.",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 @handle_errors
 def check(
+    paths: PathsArgument = None,
     repo: RepoOption = None,
     format: Annotated[
         CheckFormat | None,
@@ -101,7 +112,12 @@ def check(
 
     day = parse_day(as_of, "--as-of")
     result = run_check(
-        start, changed_since=changed_since, use_cache=not no_cache, data=not no_data, as_of=day
+        start,
+        changed_since=changed_since,
+        use_cache=not no_cache,
+        data=not no_data,
+        as_of=day,
+        paths=paths or None,
     )
     from okrctl.cli.base import choose_language
 
@@ -207,5 +223,5 @@ def rules(
         return
     for _, info in sorted(all_rules().items()):
         sys.stdout.write(
-            f"{info.code}  {info.severity.label:<7}  {info.name:<24}  {info.summary}\n"
+            f"{info.code}  {info.severity.label:<7}  {info.name:<24}  {info.plain_summary}\n"
         )

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from okrctl.cli import complete
 from okrctl.cli.base import DebugOption, RepoOption, app, parse_day
 from okrctl.cli.errors import EXIT_FINDINGS, EXIT_USAGE, handle_errors
+from okrctl.core.plural import counted
 
 if TYPE_CHECKING:
     from okrctl.edit.fmt import Formatted
@@ -74,7 +76,7 @@ def fmt(
         sys.stderr.write(f"okrctl: skipped {one_line(name)}: {one_line(reason)}\n")
     done = "would be reformatted" if check else "reformatted"
     sys.stdout.write(
-        f"{len(result.changed)} file(s) {done}, {len(result.unchanged)} "
+        f"{counted(len(result.changed), 'file')} {done}, {len(result.unchanged)} "
         f"unchanged, {len(result.skipped)} skipped\n"
     )
     if result.skipped:
@@ -201,7 +203,10 @@ def new_objective(
 @new_app.command("kr")
 @handle_errors
 def new_kr(
-    objective: Annotated[str, typer.Argument(metavar="OBJ", help="The objective.")],
+    objective: Annotated[
+        str,
+        typer.Argument(metavar="OBJ", help="The objective.", autocompletion=complete.objectives),
+    ],
     ident: Annotated[
         str | None, typer.Option("--id", help="Key result id.", show_default=False)
     ] = None,
@@ -325,8 +330,14 @@ def init(
 @app.command()
 @handle_errors
 def roll(
-    source: Annotated[str, typer.Argument(metavar="FROM", help="The cycle that ends.")],
-    target: Annotated[str, typer.Argument(metavar="TO", help="The cycle to start.")],
+    source: Annotated[
+        str,
+        typer.Argument(metavar="FROM", help="The cycle that ends.", autocompletion=complete.cycles),
+    ],
+    target: Annotated[
+        str,
+        typer.Argument(metavar="TO", help="The cycle to start.", autocompletion=complete.cycles),
+    ],
     repo: RepoOption = None,
     include: Annotated[
         list[str] | None,
@@ -393,7 +404,7 @@ def roll(
     if dropped:
         out.write(f"align by hand: {', '.join(dropped)} (their parents stay in {source})\n")
     if dry_run:
-        out.write(f"dry run: {len(plan.files)} file(s) would be written\n")
+        out.write(f"dry run: {counted(len(plan.files), 'file')} would be written\n")
         return
     write_roll(workspace.config.root, plan, force=force)
-    out.write(f"wrote {len(plan.files)} file(s); next: okrctl check\n")
+    out.write(f"wrote {counted(len(plan.files), 'file')}; next: okrctl check\n")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from okrctl.cli import complete
 from okrctl.cli.base import AsOfOption, DebugOption, RepoOption, app, parse_day
 from okrctl.cli.cmd_progress import StatusFormat
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
@@ -79,7 +80,11 @@ def diff(
 def goal_history(
     ident: Annotated[
         str,
-        typer.Argument(metavar="ID", help="An objective, key result (OBJ/KR), KPI or scorecard."),
+        typer.Argument(
+            metavar="ID",
+            help="An objective, key result (OBJ/KR), KPI or scorecard.",
+            autocompletion=complete.goals,
+        ),
     ],
     repo: RepoOption = None,
     as_of: AsOfOption = None,

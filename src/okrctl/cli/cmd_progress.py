@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from okrctl.cli import complete
 from okrctl.cli.base import (
     AsOfOption,
     CycleOption,
@@ -143,7 +144,9 @@ def explain(
     ident: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="An objective (CO-1), a key result (CO-1/users) or a KPI."
+            metavar="ID",
+            help="An objective (CO-1), a key result (CO-1/users) or a KPI.",
+            autocompletion=complete.goals,
         ),
     ],
     repo: RepoOption = None,
@@ -166,7 +169,12 @@ def explain(
 @app.command()
 @handle_errors
 def checkin(
-    ident: Annotated[str, typer.Argument(metavar="OBJ/KR", help="The key result.")],
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="OBJ/KR", help="The key result.", autocompletion=complete.key_results
+        ),
+    ],
     value: Annotated[
         str,
         typer.Argument(

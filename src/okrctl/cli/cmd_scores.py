@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from okrctl.cli import complete
 from okrctl.cli.base import (
     AsOfOption,
     CycleOption,
@@ -128,7 +129,9 @@ def why(
     ident: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="A measure of a balanced scorecard (KPI or objective id)."
+            metavar="ID",
+            help="A measure of a balanced scorecard (KPI or objective id).",
+            autocompletion=complete.goals,
         ),
     ],
     repo: RepoOption = None,

@@ -7,6 +7,8 @@ diagnostic by okrctl.yaml's ``rules:`` (``okrctl.rules.runner.apply_settings``).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from okrctl.core.diagnostics import Diagnostic, Severity
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -43,6 +45,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "C006": ("duplicate-config-id", ERROR),
     "C007": ("unknown-rule", WARNING),
     "C008": ("glob-matches-nothing", WARNING),
+    "C009": ("unused-suppression", WARNING),
     "D001": ("duplicate-row", ERROR),
     "D002": ("bad-number", ERROR),
     "D003": ("bad-date", ERROR),
@@ -85,6 +88,33 @@ CODES: dict[str, tuple[str, Severity]] = {
     "Y010": ("utf16-file", WARNING),
     "Y011": ("empty-file", WARNING),
 }
+
+
+class RuleOption(NamedTuple):
+    """A rule's setting in okrctl.yaml beside its severity: ``rules: {A013: {max: 7}}``.
+    Every option is a whole number of at least ``minimum``."""
+
+    default: int
+    minimum: int
+    description: str
+
+
+# code -> option name -> option; the JSON Schema of okrctl.yaml and docs/rules.md are
+# generated from this table, and the rules read their values through Context.option
+OPTIONS: dict[str, dict[str, RuleOption]] = {
+    "A013": {"max": RuleOption(5, 1, "the most key results an objective may have")},
+    "A014": {"max": RuleOption(5, 1, "the most objectives one owner may hold in a cycle")},
+}
+
+
+def code_of(word: str) -> str | None:
+    """The code a rules: key names, by code (any case) or by name; None for neither."""
+    if word.upper() in CODES:
+        return word.upper()
+    for code, (name, _) in CODES.items():
+        if name == word:
+            return code
+    return None
 
 
 def make(

@@ -67,3 +67,20 @@ def did_you_mean(word: str, candidates: object) -> str:
     if not close:
         close = [lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), 1, 0.6)]
     return msg("; did you mean '{word}'?", word=close[0]) if close else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A ``# okrctl: disable=A012`` comment (docs/rules.md, "Suppressions"): the rule
+    codes or names it names (``words``, each with its 1-based column), the line of the
+    comment, and the line it silences (``target``; 0 for ``disable-file``, the whole
+    file)."""
+
+    line: int
+    target: int
+    words: tuple[tuple[str, int], ...]
+
+    @property
+    def whole_file(self) -> bool:
+        """True for ``disable-file``: every line of the file."""
+        return self.target == 0

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from okrctl.core.diagnostics import Diagnostic
+from okrctl.core.diagnostics import Diagnostic, Suppression
 from okrctl.core.vocabulary import (
     Aggregate,
     Direction,
@@ -275,6 +275,8 @@ class GoalFile(NamedTuple):
     kpis: tuple[Kpi, ...]
     scorecards: tuple[Scorecard, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # its ``# okrctl: disable=...`` comments (docs/rules.md, "Suppressions")
+    suppressions: tuple[Suppression, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

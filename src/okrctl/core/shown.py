@@ -50,6 +50,24 @@ def _compact(value: float, extra: int, lang: str) -> str:
     )
 
 
+def scale_for(value: float | None, lang: str = "en") -> tuple[float, str]:
+    """The divisor and suffix of the locale's compact form for ``value`` (CLDR's short
+    patterns through Babel), so a chart's ticks share one scale: 2,000,000 -> (1e6, "M")
+    in English, (1e4, "万") in Chinese; (1, "") below COMPACT_FROM, for None and for
+    non-finite values."""
+    if value is None or not math.isfinite(value) or abs(value) < COMPACT_FROM:
+        return 1.0, ""
+    from babel import Locale
+
+    patterns = Locale.parse(_LOCALES.get(lang, "en")).compact_decimal_formats["short"]["other"]
+    magnitude = min(10 ** (len(str(int(abs(value)))) - 1), max(int(k) for k in patterns))
+    pattern = patterns[str(magnitude)].pattern
+    zeros = pattern.count("0")
+    if not pattern.strip("0"):
+        return 1.0, ""
+    return magnitude / 10 ** (zeros - 1), pattern.replace("0", "").strip()
+
+
 def _one(value: float | None, percent: bool, extra: int, lang: str) -> str:
     """``value`` with ``extra`` digits more than it needs on its own."""
     if value is None:

@@ -18,6 +18,7 @@ from typing import Any
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import check_writable, locked, write_atomic
 from okrctl.core.numbers import parse_number
+from okrctl.core.plural import agreeing, counted
 from okrctl.core.resources import resource_dir
 
 STAGES = ("startup", "growth", "mature")
@@ -300,7 +301,8 @@ def write(target: Path, stage: str, industry: str, today: dt.date, *, force: boo
     existing = [path for path in files if (target / path).exists()]
     if existing and not force:
         raise UsageError(
-            f"{len(existing)} file(s) already exist in {target}: "
+            f"{counted(len(existing), 'file')} already "
+            f"{agreeing(len(existing), 'exists', 'exist')} in {target}: "
             + ", ".join(existing[:5])
             + (" ..." if len(existing) > 5 else ""),
             hint="choose an empty folder, or pass --force to overwrite them",

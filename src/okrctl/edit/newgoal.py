@@ -18,13 +18,14 @@ from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import locked, write_atomic
 from okrctl.core.model import Kpi, Objective, Ref
+from okrctl.core.plural import counted
 from okrctl.edit import goalsplice
 from okrctl.edit.fmt import KEY_RESULT, KPI, OBJECTIVE, _yaml
 from okrctl.load.goalfile import parse_goal_file
 from okrctl.load.repository import Repository, load_repository
 from okrctl.load.schemadef import ID_PATTERN
 from okrctl.rules.context import Context
-from okrctl.rules.runner import apply_settings, run_rules
+from okrctl.rules.runner import run_rules, settle
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 MODELINE = "# yaml-language-server: $schema={}schemas/goals.schema.json\n"
@@ -34,7 +35,7 @@ class InvalidEntry(Exception):
     """The entry would make the repository invalid; nothing was written."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(f"{len(diagnostics)} problem(s)")
+        super().__init__(counted(len(diagnostics), "problem"))
         self.diagnostics = diagnostics
 
 
@@ -245,10 +246,10 @@ def _validate(repo: Repository, path: str, data: bytes) -> None:
     after = Repository(repo.config, tuple(files), repo.discovery)
 
     def errors(r: Repository) -> set[tuple[str, str, str]]:
-        found = apply_settings(r, run_rules(r, Context.build(r)))
+        found = settle(r, run_rules(r, Context.build(r)), None)
         return {(d.code, d.file, d.message) for d in found if d.severity is Severity.ERROR}
 
     introduced = errors(after) - errors(repo)
     if introduced:
-        found = apply_settings(after, run_rules(after, Context.build(after)))
+        found = settle(after, run_rules(after, Context.build(after)), None)
         raise InvalidEntry([d for d in found if (d.code, d.file, d.message) in introduced])

@@ -31,6 +31,7 @@ from okrctl.core.errors import UsageError
 from okrctl.core.fileio import check_writable, locked, read_limited, write_atomic
 from okrctl.core.model import Cycle, Objective
 from okrctl.core.numbers import Relative
+from okrctl.core.plural import agreeing, counted
 from okrctl.core.vocabulary import Aggregate, GoalType, KRKind
 from okrctl.edit import rollfile
 from okrctl.evaluate.evaluator import Evaluator, KRResult
@@ -244,7 +245,7 @@ def _carry_kr(node: Any, result: KRResult, cycles: _Cycles) -> list[Change]:
             Change(
                 kr.id,
                 "plan",
-                f"{len(kr.plan)} checkpoint(s)",
+                counted(len(kr.plan), "checkpoint"),
                 "none",
                 f"its dates are in {cycles.source.id}",
             )
@@ -350,7 +351,7 @@ def write_roll(root: Path, plan: RollPlan, *, force: bool) -> None:
         existing = [p for p in plan.files if (root / p).exists()]
         if existing and not force:
             raise UsageError(
-                f"{', '.join(existing)} already exist(s)",
+                f"{', '.join(existing)} already {agreeing(len(existing), 'exists', 'exist')}",
                 hint="pass --force to overwrite, or --dry-run to see the plan",
             )
         for path in plan.files:

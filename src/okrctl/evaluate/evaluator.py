@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from okrctl.core.model import Cycle, KeyResult, Kpi, Objective
+from okrctl.core.plural import counted
 from okrctl.core.progress import (
     Status,
     Thresholds,
@@ -465,7 +466,7 @@ def _kpi_note(
         return None
     labels = ", ".join(period_label(p) for p in missing)
     return (
-        f"score of {len(used) - len(missing)} of {len(used)} periods: "
+        f"score of {len(used) - len(missing)} of {counted(len(used), 'period')}: "
         f"{labels} {'has' if len(missing) == 1 else 'have'} no usable data"
     )
 

@@ -69,11 +69,11 @@ def context(repo: Repository, *, validate: bool = True) -> Context:
         )
     ctx = Context.build(repo)
     if validate:
-        from okrctl.rules.runner import apply_settings, run_rules
+        from okrctl.rules.runner import run_rules, settle
 
         errors = [
             d
-            for d in apply_settings(repo, run_rules(repo, ctx))
+            for d in settle(repo, run_rules(repo, ctx), None)
             if d.severity is Severity.ERROR and reaches_the_numbers(d)
         ]
         if errors:

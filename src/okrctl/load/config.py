@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from okrctl.core.codes import make
-from okrctl.core.diagnostics import Diagnostic, Severity
+from okrctl.core.diagnostics import Diagnostic, Severity, Suppression
 from okrctl.core.errors import ConfigError
 from okrctl.core.i18n import msg
 from okrctl.core.model import Cycle, Names, Person, Unit
@@ -65,6 +65,17 @@ class MetricSource:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleSetting:
+    """One entry of okrctl.yaml's ``rules:``: the severity word (``off``, ``warning``...;
+    None when only options are set), the options set, and where the key is written."""
+
+    severity: str | None
+    options: dict[str, Any]
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The repository's configuration, with the diagnostics found in okrctl.yaml."""
 
@@ -88,7 +99,8 @@ class Config:
     # opt-in rescale of aspirational objectives' scores (docs/formulas.md, "Grading")
     aspirational_full_at: float | None = None
     perspectives: tuple[str, ...] = tuple(DEFAULT_PERSPECTIVES)
-    rule_settings: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # rules: by the word written (a code or a name)
+    rule_settings: dict[str, RuleSetting] = field(default_factory=dict)
     checkins: str = "metrics/checkins.csv"  # DEFAULT_CHECKINS
     checkins_line: int = 0
     ratings: tuple[tuple[float, str], ...] = DEFAULT_RATINGS
@@ -98,6 +110,8 @@ class Config:
     # where each top-level key of okrctl.yaml is written: (line, column), 1-based
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()
+    # its ``# okrctl: disable=...`` comments (docs/rules.md, "Suppressions")
+    suppressions: tuple[Suppression, ...] = ()
 
     @property
     def file(self) -> str:
@@ -114,6 +128,20 @@ class Config:
             {pid: p.name for pid, p in self.people.items() if p.name},
             {uid: u.name for uid, u in self.units.items() if u.name},
         )
+
+    def rule_option(self, code: str, name: str) -> int:
+        """The value of a rule's option (core/codes.py ``OPTIONS``): as okrctl.yaml's
+        ``rules:`` sets it under the rule's code or name, else its default. A value the
+        schema refuses (S001: not a whole number, below the minimum) never gets here: a
+        broken okrctl.yaml stops the rules."""
+        from okrctl.core.codes import OPTIONS, code_of
+
+        value: int = OPTIONS[code][name].default
+        for word, setting in self.rule_settings.items():
+            given = setting.options.get(name)
+            if code_of(word) == code and isinstance(given, int) and not isinstance(given, bool):
+                value = given
+        return value
 
     def level_rank(self, level: str | None) -> int | None:
         """0 for the top level; None for an unknown level."""
@@ -145,7 +173,18 @@ def load_config(start: Path) -> Config:
 
 def parse_config(root: Path, data: bytes) -> Config:
     """The configuration in ``data`` (okrctl.yaml's bytes, perhaps from a git revision)
-    for the repository at ``root``; problems become diagnostics, never exceptions."""
+    for the repository at ``root``, with its suppression comments; problems become
+    diagnostics, never exceptions."""
+    from dataclasses import replace
+
+    from okrctl.load.suppressions import find_suppressions
+
+    config = _parse_config(root, data)
+    suppressions = find_suppressions(data)
+    return replace(config, suppressions=suppressions) if suppressions else config
+
+
+def _parse_config(root: Path, data: bytes) -> Config:
     value, problems = read_yaml(data)
     diagnostics = [make(p.code, CONFIG_NAME, p.line, p.column, p.message, p.hint) for p in problems]
     if not isinstance(value, YamlMap):
@@ -234,11 +273,7 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
         perspectives=tuple(p for p in perspectives if isinstance(p, str))
         if isinstance(perspectives, list) and perspectives
         else tuple(DEFAULT_PERSPECTIVES),
-        rule_settings={
-            key: (value, rules.lc[key][0], rules.lc[key][1])
-            for key, value in rules.items()
-            if isinstance(value, str)
-        },
+        rule_settings=_rule_settings(rules),
         checkins=checkins if isinstance(checkins, str) else DEFAULT_CHECKINS,
         ratings=_ratings(scoring.get("ratings")),
         bonus_by_rating=_numbers(_mapping(scoring.get("bonus")).get("by_rating")),
@@ -247,6 +282,22 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
         checkins_line=checkins_line,
         diagnostics=tuple(diagnostics),
     )
+
+
+def _rule_settings(rules: YamlMap) -> dict[str, RuleSetting]:
+    """``rules:`` by the word written; a value of the wrong shape is left to the schema."""
+    out = {}
+    for key, value in rules.items():
+        line, column = rules.lc[key][0], rules.lc[key][1]
+        if isinstance(value, str):
+            out[key] = RuleSetting(value, {}, line, column)
+        elif isinstance(value, dict):
+            severity = value.get("severity")
+            options = {k: v for k, v in value.items() if k != "severity"}
+            out[key] = RuleSetting(
+                severity if isinstance(severity, str) else None, options, line, column
+            )
+    return out
 
 
 def _metric_sources(

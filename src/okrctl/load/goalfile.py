@@ -52,6 +52,7 @@ from okrctl.load.goalvalues import (
     where,
     written_as_percent,
 )
+from okrctl.load.suppressions import find_suppressions
 from okrctl.load.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.load.written import keep_text
 from okrctl.load.yamlread import YamlList, YamlMap, read_yaml
@@ -64,7 +65,14 @@ _NO_TEXTS: dict[str, str] = {}  # shared by the records with no number texts; ne
 
 
 def parse_goal_file(path: str, data: bytes) -> GoalFile:
-    """Read, validate and shape one goal file. Never raises for bad content."""
+    """Read, validate and shape one goal file, with its suppression comments. Never
+    raises for bad content."""
+    parsed = _parse(path, data)
+    suppressions = find_suppressions(data)
+    return parsed._replace(suppressions=suppressions) if suppressions else parsed
+
+
+def _parse(path: str, data: bytes) -> GoalFile:
     value, problems = read_yaml(data)
     diagnostics: list[Diagnostic] = [
         make(p.code, path, p.line, p.column, p.message, p.hint) for p in problems

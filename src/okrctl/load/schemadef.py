@@ -30,6 +30,7 @@ from okrctl.load.schemaparts import (
     ident,
     num,
     obj,
+    rule_settings,
     text,
 )
 
@@ -57,12 +58,6 @@ GOALS_SCHEMA: Schema = {
         "kpis": {"type": "array", "items": KPI, "description": "KPIs."},
         "scorecards": {"type": "array", "items": SCORECARD, "description": "Scorecards."},
     },
-}
-
-_SEVERITY_SETTING = {
-    "type": "string",
-    "enum": ["off", "info", "warning", "error"],
-    "description": "off turns the rule off; the others re-grade it.",
 }
 
 CONFIG_SCHEMA: Schema = {
@@ -265,11 +260,7 @@ CONFIG_SCHEMA: Schema = {
             "description": "Balanced Scorecard perspectives, top of the strategy map first. "
             "Default: " + ", ".join(DEFAULT_PERSPECTIVES),
         },
-        "rules": {
-            "type": "object",
-            "description": "Turn rules off or re-grade them, by code (A011) or name.",
-            "additionalProperties": _SEVERITY_SETTING,
-        },
+        "rules": rule_settings(),
     },
 }
 

@@ -145,3 +145,55 @@ PERSON_HANDLES = {
     "slack": "Slack member id.",
     "email": "E-mail address.",
 }
+SEVERITY_SETTING: Schema = {
+    "type": "string",
+    "enum": ["off", "info", "warning", "error"],
+    "description": "off turns the rule off; the others re-grade it.",
+}
+
+
+def _rule_setting(code: str) -> Schema:
+    """A rule's setting: a severity word, or a mapping of its severity and its options
+    (core/codes.py ``OPTIONS``; docs/rules.md)."""
+    from okrctl.core.codes import OPTIONS
+
+    options = {
+        name: {
+            "type": "integer",
+            "minimum": option.minimum,
+            "description": f"{option.description[0].upper()}{option.description[1:]}. "
+            f"Default: {option.default}.",
+        }
+        for name, option in OPTIONS.get(code, {}).items()
+    }
+    from okrctl.core.codes import CODES
+
+    about = f"{code} ({CODES[code][0]})" if code else "a rule"
+    return {
+        "description": f"Settings of {about}: a severity, or its severity and options.",
+        "anyOf": [
+            SEVERITY_SETTING,
+            {
+                "type": "object",
+                "properties": {"severity": SEVERITY_SETTING, **options},
+                "additionalProperties": False,
+            },
+        ],
+    }
+
+
+def rule_settings() -> Schema:
+    """``rules:`` of okrctl.yaml: by code (A013) or name (kr-count), a severity or a mapping
+    ``{severity: warning, max: 7}`` of the severity and the rule's options."""
+    from okrctl.core.codes import CODES, OPTIONS
+
+    properties: Schema = {}
+    for code in OPTIONS:
+        properties[code] = properties[CODES[code][0]] = _rule_setting(code)
+    return {
+        "type": "object",
+        "description": "Turn rules off, re-grade them and set their options, by code (A013) "
+        "or name (kr-count): `A011: off`, or `A013: {severity: error, max: 7}`.",
+        "properties": properties,
+        "additionalProperties": _rule_setting(""),
+    }

@@ -157,6 +157,37 @@ def _hint(schema: dict[str, Any]) -> tuple[str | None, bool]:
     return (msg(schema["x-hint"]) if schema.get("x-hint") else None), False
 
 
+def _unknown_keys(
+    path: Path, where: str, instance: dict[str, Any], allowed: list[str]
+) -> Iterator[SchemaIssue]:
+    """An S002 for each key of ``instance`` the schema does not allow, with a hint."""
+    for key in instance:
+        if key in allowed:
+            continue
+        hint = None
+        if key == "<<":
+            hint = msg("merge keys (<<) are not supported; use the file's `defaults:`")
+        elif key.isdigit():
+            hint = msg(
+                "inside { } or [ ] a comma separates entries, so 1,600,000 splits; "
+                "quote it: '1,600,000'"
+            )
+        elif allowed:
+            hint = msg("allowed keys: {keys}", keys=", ".join(allowed))
+        yield SchemaIssue(
+            "S002",
+            (*path, key),
+            msg(
+                "{where}unknown key '{key}'{suggestion}",
+                where=where,
+                key=key,
+                suggestion=did_you_mean(key, allowed),
+            ),
+            hint,
+            True,
+        )
+
+
 def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
     path: Path = tuple(error.absolute_path)
     where = _entry_name(root, path)
@@ -165,32 +196,7 @@ def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     kind = error.validator
     if kind == "additionalProperties" and isinstance(instance, dict):
-        allowed = list(schema.get("properties", {}))
-        for key in instance:
-            if key in allowed:
-                continue
-            hint = None
-            if key == "<<":
-                hint = msg("merge keys (<<) are not supported; use the file's `defaults:`")
-            elif key.isdigit():
-                hint = msg(
-                    "inside { } or [ ] a comma separates entries, so 1,600,000 splits; "
-                    "quote it: '1,600,000'"
-                )
-            elif allowed:
-                hint = msg("allowed keys: {keys}", keys=", ".join(allowed))
-            yield SchemaIssue(
-                "S002",
-                (*path, key),
-                msg(
-                    "{where}unknown key '{key}'{suggestion}",
-                    where=where,
-                    key=key,
-                    suggestion=did_you_mean(key, allowed),
-                ),
-                hint,
-                True,
-            )
+        yield from _unknown_keys(path, where, instance, list(schema.get("properties", {})))
         return
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
@@ -232,7 +238,15 @@ def _explain(error: Any, root: Any) -> Iterator[SchemaIssue]:
         )
         return
     if kind in ("anyOf", "oneOf") and error.context:
-        best = min(error.context, key=lambda e: len(list(e.absolute_path)) * -1)
+        # the deepest failure; at one depth, the branch of the value's own type (an unknown
+        # key in a mapping says more than "must be a string")
+        best = min(
+            error.context,
+            key=lambda e: (
+                len(list(e.absolute_path)) * -1,
+                e.validator in ("type", "enum") and isinstance(e.instance, dict),
+            ),
+        )
         yield from _explain(best, root)
         return
     yield SchemaIssue("S001", path, f"{where}{field}: {error.message}", None, False)

@@ -22,6 +22,7 @@ from yaml._yaml import CParser
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from okrctl.core.encodings import DETECTED, looks_like
 from okrctl.load.fields import NAME_KEYS
 from okrctl.load.yamlproblems import MAX_ALIAS_EXPANSION as MAX_ALIAS_EXPANSION
 from okrctl.load.yamlproblems import MAX_DEPTH as MAX_DEPTH
@@ -133,13 +134,16 @@ def decode(data: bytes) -> tuple[str | None, list[ReadProblem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _line_col_of_byte(data, exc.start)
+        guess = looks_like(data, "utf-8")
         return None, [
             ReadProblem(
                 "Y003",
-                f"file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+                f"file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded"
+                + (f"; this looks like {DETECTED[guess]}" if guess else ""),
                 line,
                 column,
-                "save it as UTF-8 (GB18030 is read for metric CSV files, not for YAML)",
+                "save it as UTF-8 (GB18030 is read for metric CSV files, not for YAML)"
+                + (f", e.g. `iconv -f {guess} -t utf-8`" if guess else ""),
             )
         ]
     return _check_text(text, problems)

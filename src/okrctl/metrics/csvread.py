@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from okrctl.core.encodings import DETECTED, family, looks_like
 from okrctl.core.fileio import open_regular
 
 SNIFF_BYTES = 1 << 20
@@ -26,6 +27,43 @@ class CsvError(Exception):
         self.line = line
         self.hint = hint
         self.code = code
+
+
+def wrong_encoding(declared: str, data: bytes, line: int, detail: str) -> CsvError:
+    """D007 for bytes that do not read in the declared encoding, naming the encoding they
+    look like (``this looks like GB18030``) when they read in one okrctl detects."""
+    guess = looks_like(data, declared)
+    if guess is None:
+        return CsvError(
+            f"bytes that are not {declared} ({detail})",
+            line,
+            "declare the source's `encoding:` as the export writes it",
+            "D007",
+        )
+    return CsvError(
+        f"the file is not {declared} as its source declares ({detail}): this looks like "
+        f"{DETECTED[guess]}",
+        line,
+        f"declare `encoding: {guess}` on the source, or remove `encoding:` and okrctl detects it",
+        "D007",
+    )
+
+
+def _check_declared(head: bytes, name: str) -> None:
+    """Refuse a declared encoding the file's first bytes contradict (D007): bytes that do
+    not decode in it, or UTF-8 text declared as something else, which would read as
+    mojibake (中文 as 涓枃) without an error."""
+    try:
+        codecs.getincrementaldecoder(name)().decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        line = head.count(b"\n", 0, exc.start) + 1
+        raise wrong_encoding(name, head, line, f"byte 0x{head[exc.start]:02x}") from None
+    except UnicodeError:
+        return  # a codec's own complaint (utf-16 without a BOM): reading says it
+    if family(name) != "utf-8" and looks_like(head, name) == "utf-8":
+        first = next(i for i, byte in enumerate(head) if byte > 0x7F)
+        line = head.count(b"\n", 0, first) + 1
+        raise wrong_encoding(name, head, line, f"its text is valid UTF-8 from line {line}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +98,7 @@ def detect_encoding(head: bytes, declared: str | None) -> tuple[str, list[Notice
             ) from None
         if name in ("utf-8", "utf8") and head.startswith(codecs.BOM_UTF8):
             name = "utf-8-sig"
+        _check_declared(head, name)
         return name, []
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
@@ -97,6 +136,12 @@ def detect_encoding(head: bytes, declared: str | None) -> tuple[str, list[Notice
             )
         )
     return encoding, notices
+
+
+def decode_failed(exc: UnicodeDecodeError, encoding: str, line: int) -> CsvError:
+    """D007 for a decoding error met while reading, at ``line`` (where the read stood)."""
+    data = bytes(exc.object)
+    return wrong_encoding(encoding, data[exc.start :], line, f"byte 0x{data[exc.start]:02x}")
 
 
 def sniff_delimiter(sample: str, declared: str | None) -> str:
@@ -141,7 +186,10 @@ def read_records(path: Path, dialect: Dialect) -> tuple[list[str], Iterator[Reco
     except StopIteration:
         text.close()
         raise CsvError("file is empty: not even a header", 1, "export with a header row") from None
-    except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own (utf-16: no BOM)
+    except UnicodeDecodeError as exc:
+        text.close()
+        raise decode_failed(exc, dialect.encoding, 1) from None
+    except UnicodeError as exc:  # a codec's own (utf-16: no BOM)
         text.close()
         raise CsvError(
             f"cannot read the header as {dialect.encoding}: {exc}",
@@ -165,10 +213,11 @@ def read_records(path: Path, dialect: Dialect) -> tuple[list[str], Iterator[Reco
                     raise CsvError(
                         f"malformed CSV: {exc}", last + 1, "check the quotes on this line"
                     ) from None
+                except UnicodeDecodeError as exc:
+                    raise decode_failed(exc, dialect.encoding, last + 1) from None
                 except UnicodeError as exc:
-                    reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
                     raise CsvError(
-                        f"bytes that are not {dialect.encoding}: {reason}",
+                        f"bytes that are not {dialect.encoding}: {exc}",
                         last + 1,
                         "declare the source's `encoding:`",
                         "D007",

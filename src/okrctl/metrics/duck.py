@@ -29,7 +29,7 @@ from typing import Any
 from okrctl.core.i18n import msg
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
-from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
+from okrctl.metrics.csvread import CsvError, Dialect, decode_failed, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
 from okrctl.metrics.duck_sql import (
     filter_conditions,
@@ -107,10 +107,13 @@ class DuckSource:
                 return
             self._problems.append(problem)
         readable = self._file
-        if dialect.encoding not in ("utf-8", "utf-8-sig"):
-            readable = Path(self._transcode(dialect.encoding))
-        with readable.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle, delimiter=dialect.delimiter), None)
+        try:
+            if dialect.encoding not in ("utf-8", "utf-8-sig"):
+                readable = Path(self._transcode(dialect.encoding))
+            with readable.open(encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader(handle, delimiter=dialect.delimiter), None)
+        except UnicodeDecodeError as exc:  # past the first bytes open_dialect looked at
+            raise decode_failed(exc, dialect.encoding, 0) from None
         if not header:
             raise CsvError("file is empty: not even a header", 1, "export with a header row")
         self._readable = readable

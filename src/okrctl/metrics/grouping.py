@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import replace
 
+from okrctl.core.plural import agreeing, counted
 from okrctl.metrics.cells import suggest_date_format
 from okrctl.metrics.rows import EXCEL_ERRORS, EXCEL_HINT, VALUE_HINT
 from okrctl.metrics.source import DataProblem
@@ -32,19 +33,25 @@ def _cells(problems: list[DataProblem]) -> str:
 def _phrase(code: str, problems: list[DataProblem]) -> str:
     first, n = problems[0], len(problems)
     if code == "D001":
-        return f"{n} duplicate rows"
+        return f"{counted(n, 'duplicate row')}"
     if code == "D002":
-        return f"{n} values are not finite numbers: {_cells(problems)}"
+        return (
+            f"{counted(n, 'value')} "
+            f"{agreeing(n, 'is not a finite number', 'are not finite numbers')}: {_cells(problems)}"
+        )
     if code == "D003":
         what = "ISO dates (YYYY-MM-DD)"
         if "does not match date_format" in first.message:
             what = "in " + first.message.split("does not match ", 1)[-1]
-        return f"{n} dates are not {what}: {_cells(problems)}"
+        return f"{counted(n, 'date')} {agreeing(n, 'is', 'are')} not {what}: {_cells(problems)}"
     if code == "D008":
-        return f"{n} values are empty"
+        return f"{counted(n, 'value')} {agreeing(n, 'is', 'are')} empty"
     if first.column > 1:
-        return f"{n} values sit under a column without a name: {_cells(problems)}"
-    return f"{n} rows have more or fewer fields than the header"
+        return (
+            f"{counted(n, 'value')} {agreeing(n, 'sits', 'sit')} under a column without a name: "
+            f"{_cells(problems)}"
+        )
+    return f"{counted(n, 'row')} {agreeing(n, 'has', 'have')} more or fewer fields than the header"
 
 
 def _hint(code: str, problems: list[DataProblem], date_hint: str | None) -> str | None:

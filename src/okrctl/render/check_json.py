@@ -20,6 +20,7 @@ def as_dict(result: CheckResult) -> dict[str, Any]:
         "version": JSON_FORMAT_VERSION,
         "okrctl": __version__,
         "changed_only": result.changed_only,
+        "paths": list(result.paths),
         "summary": {
             "files": s.files,
             "objectives": s.objectives,

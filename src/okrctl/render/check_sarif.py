@@ -38,9 +38,10 @@ def as_sarif(result: CheckResult) -> dict[str, Any]:
             {
                 "id": code,
                 "name": info.name,
-                "shortDescription": {"text": info.summary},
-                "fullDescription": {"text": info.doc},
-                "help": {"text": info.doc},
+                # text is plain (SARIF 3.11.2); markdown keeps the docstring's code spans
+                "shortDescription": {"text": info.plain_summary},
+                "fullDescription": {"text": info.plain_doc},
+                "help": {"text": info.plain_doc, "markdown": info.doc},
                 "defaultConfiguration": {"level": _LEVELS[info.severity]},
                 "properties": {"tags": [info.family]},
             }

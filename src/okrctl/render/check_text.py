@@ -40,6 +40,8 @@ def summary_line(result: CheckResult, lang: str = "en") -> str:
         findings.append(trn("{n} note", "{n} notes", infos, lang))
     head = tr(", ", lang).join(findings) if errors or warnings or infos else tr("no problems", lang)
     scope = tr(" (in changed files and what they affect)", lang) if result.changed_only else ""
+    if result.paths:
+        scope += tr(" (in {paths})", lang, paths=", ".join(one_line(p) for p in result.paths))
     return tr(
         "{findings}{scope} in {files}: {objectives}, {krs}, {kpis}, {scorecards}; "
         "alignment {alignment}, coverage {coverage}",

@@ -36,16 +36,28 @@ def _post(post: GoalPost) -> str:
     return f"{post.reason}: {post.field} {old} -> {new}{who}"
 
 
-def summary(diff: GoalDiff) -> str:
-    counts: dict[str, int] = {}
+def shown_fields(change: Change) -> list[FieldChange]:
+    """The field changes listed on their own: a change a goal-post line already shows
+    (with both values) is not repeated above it. A post on ``target`` stands for the
+    fields that write a target: a range's ``low``/``high``, a ``relative`` target."""
+    covered = {post.field for post in change.goalposts}
+    if "target" in covered:
+        covered |= {"low", "high", "relative"}
+    return [f for f in change.fields if f.field not in covered]
+
+
+def counts(diff: GoalDiff) -> str:
+    """``2 added, 0 removed, 1 changed; 1 goal-post move``."""
+    tally: dict[str, int] = {}
     for change in diff.changes:
-        counts[change.kind] = counts.get(change.kind, 0) + 1
-    parts = [f"{counts.get(k, 0)} {k}" for k in ("added", "removed", "changed")]
+        tally[change.kind] = tally.get(change.kind, 0) + 1
+    parts = [f"{tally.get(k, 0)} {k}" for k in ("added", "removed", "changed")]
     posts = len(diff.goalposts)
-    return (
-        f"{', '.join(parts)}; {posts} goal-post move{'s' if posts != 1 else ''} "
-        f"({diff.base} -> {diff.head})"
-    )
+    return f"{', '.join(parts)}; {posts} goal-post move{'s' if posts != 1 else ''}"
+
+
+def summary(diff: GoalDiff) -> str:
+    return f"{counts(diff)} ({diff.base} -> {diff.head})"
 
 
 def render_text(diff: GoalDiff, out: IO[str]) -> None:
@@ -58,7 +70,7 @@ def render_text(diff: GoalDiff, out: IO[str]) -> None:
         )
         if change.moved_from:
             out.write(f"    moved from {one_line(change.moved_from)}\n")
-        for f in change.fields:
+        for f in shown_fields(change):
             old, new = field_value(f.old, f.old_written), field_value(f.new, f.new_written)
             out.write(f"    {f.field}: {one_line(old)} -> {one_line(new)}\n")
         for post in change.goalposts:
@@ -75,16 +87,33 @@ def _md_change(change: Change) -> list[str]:
     ]
     if change.moved_from:
         lines.append(f"  - moved from {markdown_code(change.moved_from)}")
-    for f in change.fields:
+    for f in shown_fields(change):
         old, new = field_value(f.old, f.old_written), field_value(f.new, f.new_written)
         lines.append(f"  - {markdown(f.field)}: {markdown(old)} → {markdown(new)}")
     for post in change.goalposts:
-        lines.append(f"  - ⚠️ **goal post moved**: {markdown(_post(post))}")
+        # the arrow joins the escaped parts: escaping "->" would show "-&gt;" where the
+        # comment is read as text (notification previews, e-mail)
+        lines.append(f"  - ⚠️ **goal post moved**: {_md_post(post)}")
     return lines
 
 
+def _md_post(post: GoalPost) -> str:
+    """A goal-post move in Markdown: the user's text escaped, okrctl's arrow not."""
+    who = ""
+    if post.author is not None:
+        who = f" by {markdown(post.author.name)}, {markdown(post.author.when[:10])}" + (
+            f" ({markdown(post.author.commit)})" if post.author.commit else ""
+        )
+    old, new = field_value(post.old, post.old_written), field_value(post.new, post.new_written)
+    return f"{markdown(post.reason)}: {markdown(post.field)} {markdown(old)} → {markdown(new)}{who}"
+
+
+def _md_summary(diff: GoalDiff) -> str:
+    return f"{markdown(counts(diff))} ({markdown(diff.base)} → {markdown(diff.head)})"
+
+
 def render_markdown(diff: GoalDiff, out: IO[str]) -> None:
-    lines = ["### Goal changes", "", markdown(summary(diff)), ""]
+    lines = ["### Goal changes", "", _md_summary(diff), ""]
     posts = [c for c in diff.changes if c.goalposts]
     if posts:
         lines += ["#### ⚠️ Goal posts moved after the cycle started", ""]

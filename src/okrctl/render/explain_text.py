@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from okrctl.core.plural import counted
 from okrctl.core.progress import ASPIRATIONAL_PASS, COMMITTED_PASS, FINAL_AT_RISK, Status
 from okrctl.core.shown import number, numbers, percent, percents
 from okrctl.core.vocabulary import Direction, KRKind
@@ -105,7 +106,7 @@ def _current(x: KRExplanation, out: IO[str]) -> None:
         + (f" where {one_line(where)}" if where else "")
         + f" from {req.start} to {req.end} = {_n(r.current, kr.percent)}"
         + (
-            f" (last data {r.answer.last_date}, {r.answer.dates} dates)"
+            f" (last data {r.answer.last_date}, {counted(r.answer.dates, 'date')})"
             if r.answer.last_date
             else ""
         )

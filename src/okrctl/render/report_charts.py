@@ -4,73 +4,55 @@ the expected pace, and a balanced scorecard's strategy map."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from okrctl.core.i18n import text
-from okrctl.core.progress import Status
 from okrctl.core.shown import percent
 from okrctl.evaluate.scoring import BalancedCard
 from okrctl.render.escape import html_text as _e
-from okrctl.render.status_style import FILLS
+from okrctl.render.status_style import COLOR, FILLS
 from okrctl.review.report import KREntry
-
-COLOR = {
-    Status.GREEN: "#2e7d32",
-    Status.YELLOW: "#b7791f",
-    Status.RED: "#c62828",
-    Status.GREY: "#757575",
-}
 
 
 def chart(k: KREntry, start: dt.date, end: dt.date, lang: str) -> str:
-    """A KR's series against its target and the expected pace, as inline SVG."""
-    width, height, pad = 320, 96, 8
-    values = [v for _, v in k.series]
-    values += [v for v in (k.target, k.baseline) if v is not None]
-    if k.forecast is not None:
-        values.append(k.forecast.landing_value)
-    if not values:
+    """A key result's chart as inline SVG, drawn by matplotlib (render/report_plot.py):
+    the cycle's dates on x, values with units on y, baseline, target, expected pace,
+    forecast to the cycle end and the observed points. "" when the key result has no
+    value to draw (no series, no baseline, no target). Inside ``sketching()`` a
+    placeholder of the same count instead, for the size budget."""
+    if not k.series and k.target is None and k.baseline is None:
         return ""
-    low, high = min(values), max(values)
-    if not high > low:  # a flat line; above 2**53, high + 1 is still high
-        margin = max(1.0, abs(high) / 100)
-        high, low = high + margin, low - margin
-    span = max((end - start).days, 1)
+    if _SKETCH.active:
+        _SKETCH.count += 1
+        return _PLACEHOLDER
+    from okrctl.render.report_plot import draw
 
-    def x(day: dt.date) -> float:
-        return pad + (width - 2 * pad) * min(max((day - start).days, 0), span) / span
+    return draw(k, start, end, lang)
 
-    def y(value: float) -> float:
-        return height - pad - (height - 2 * pad) * (value - low) / (high - low)
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{_e(k.path)}">',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fafafa"/>',
-    ]
-    if k.target is not None:
-        parts.append(
-            f'<line x1="{pad}" x2="{width - pad}" y1="{y(k.target):.1f}" '
-            f'y2="{y(k.target):.1f}" stroke="#555" stroke-dasharray="5 3"/>'
-        )
-    if k.baseline is not None and k.target is not None:
-        parts.append(
-            f'<line x1="{x(start):.1f}" y1="{y(k.baseline):.1f}" x2="{x(end):.1f}" '
-            f'y2="{y(k.target):.1f}" stroke="#999" stroke-dasharray="1 3"/>'
-        )
-    if k.series:
-        points = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in k.series)
-        parts.append(
-            f'<polyline fill="none" stroke="{COLOR[k.status]}" stroke-width="2" points="{points}"/>'
-        )
-        if k.forecast is not None:
-            last_day, last_value = k.series[-1]
-            parts.append(
-                f'<line x1="{x(last_day):.1f}" y1="{y(last_value):.1f}" '
-                f'x2="{x(end):.1f}" y2="{y(k.forecast.landing_value):.1f}" '
-                f'stroke="{COLOR[k.status]}" stroke-dasharray="2 2"/>'
-            )
-    parts.append("</svg>")
-    return "".join(parts)
+_PLACEHOLDER = "<svg></svg>"
+
+
+class _Sketch:
+    """Whether charts are only counted (``sketching``), and how many were asked for."""
+
+    active = False
+    count = 0
+
+
+_SKETCH = _Sketch()
+
+
+@contextmanager
+def sketching() -> Iterator[_Sketch]:
+    """Within: ``chart`` counts the charts a page would hold and draws none (drawing is
+    ~20 ms a chart; the size budget measures a page of 40,000 key results first)."""
+    _SKETCH.active, _SKETCH.count = True, 0
+    try:
+        yield _SKETCH
+    finally:
+        _SKETCH.active = False
 
 
 def strategy_map(card: BalancedCard, lang: str) -> str:

@@ -23,8 +23,9 @@ from okrctl.review.cycle import ChangeEntry
 from okrctl.review.report import KREntry, ObjectiveEntry, Report
 
 CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;
-margin:2rem auto;max-width:60rem;color:#222;line-height:1.45}
+body{font-family:system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",
+"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;
+margin:2rem auto;max-width:76rem;padding:0 1.5rem;color:#222;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
 th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .45rem;text-align:left;vertical-align:top}
@@ -33,8 +34,9 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .green{color:#2e7d32}.yellow{color:#b7791f}.red{color:#c62828}.grey{color:#757575}
 .warn{background:#fff3c4;padding:.4rem .6rem;border-radius:4px}
 .rejected{background:#fff3c4;font-size:.85rem;white-space:nowrap}.note{color:#666;font-size:.85rem}
-.charts{display:flex;flex-wrap:wrap;gap:.8rem}.chart{width:330px}
-.chart p{margin:.1rem 0;font-size:.85rem}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(30rem,1fr));gap:1rem 1.5rem}
+.chart{margin:0;break-inside:avoid}.chart svg{display:block;width:100%;height:auto}
+.chart figcaption{margin:0 0 .2rem;font-size:.9rem}.chart .note{margin-left:.4rem}
 svg text{font-family:inherit}
 @page{size:A4;margin:15mm}
 @media print{body{margin:0;max-width:none}section{break-before:page}
@@ -161,10 +163,11 @@ def _kr_chart(r: Report, k: KREntry, lang: str) -> str:
     if not svg:
         return ""
     return (
-        f'<div class="chart">{svg}<p>{_e(k.path)}: '
+        f'<figure class="chart"><figcaption><strong>{_e(k.title or k.path)}</strong>'
+        f'<span class="note">{_e(k.path)}</span><br>'
         f"{_num(k.current, k.percent, lang)} / "
         f"{_num(k.target, k.percent, lang)} "
-        f"{_status(k.status, lang)}</p></div>"
+        f"{_status(k.status, lang)}</figcaption>{svg}</figure>"
     )
 
 

@@ -124,7 +124,10 @@ def _level_table(
         header_style="bold",
         pad_edge=False,
     )
-    for name in (t("goal"), t("progress"), t("score"), "", t("status"), t("owner")):
+    # an objective has a score, a key result a value against its target: each under its
+    # own header, the other cell left empty
+    value = f"{t('current')} / {t('target')}"
+    for name in (t("goal"), t("progress"), t("score"), value, "", t("status"), t("owner")):
         table.add_column(name, no_wrap=name != t("goal"))
     for o in objectives:
         title = _marked(f"{o.id}  {one_line(o.title)}", o.rejected, lang)
@@ -134,6 +137,7 @@ def _level_table(
             percent(o.progress),
             percent(o.score),
             "",
+            "",
             _status(o.status, lang),
             one_line((names or Names()).person(o.owner)),
         )
@@ -141,6 +145,7 @@ def _level_table(
             table.add_row(
                 _marked(f"  {one_line(k.id)}  {one_line(k.title)}", k.rejected, lang),
                 percent(k.progress),
+                "",
                 f"{number(k.current, percent=k.percent, lang=lang)} / "
                 f"{number(k.target, percent=k.percent, lang=lang)}",
                 Text(sparkline([v for _, v in k.series]), style=COLORS[k.status]),

@@ -29,3 +29,11 @@ FILLS = {
 # after a number in a compact list (strategy maps, scorecard measures): it rests on input
 # okrctl left out; the footnotes below say which
 REJECTED_MARK = "*"
+
+# the line colour of each status in the HTML review's charts
+COLOR = {
+    Status.GREEN: "#2e7d32",
+    Status.YELLOW: "#b7791f",
+    Status.RED: "#c62828",
+    Status.GREY: "#757575",
+}

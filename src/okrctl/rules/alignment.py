@@ -12,9 +12,6 @@ from okrctl.core.model import Kpi, Objective, Ref
 from okrctl.rules.context import Context, kind_word, named, supported_krs
 from okrctl.rules.registry import rule
 
-MAX_KRS = 5
-MAX_OBJECTIVES_PER_OWNER = 5
-
 
 @rule("A001")
 def duplicate_id(ctx: Context) -> Iterator[Diagnostic]:
@@ -227,10 +224,6 @@ def alignment_loop(ctx: Context) -> Iterator[Diagnostic]:
         )
 
 
-def _units_configured(ctx: Context) -> bool:
-    return bool(ctx.config.units)
-
-
 @rule("A008")
 def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
     """A goal names a unit that okrctl.yaml's ``units`` does not list (checked when units
@@ -240,7 +233,7 @@ def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
 
     Fix: use a unit id from okrctl.yaml, or add the unit there.
     """
-    if not _units_configured(ctx):
+    if not ctx.config.units:
         return
     units = ctx.config.units
     for entry in ctx.all_goals():
@@ -349,7 +342,7 @@ def cross_unit_alignment(ctx: Context) -> Iterator[Diagnostic]:
     Fix: align to a goal of a unit above you, or move the goal. Turn the rule off where
     matrix alignment is normal.
     """
-    if not _units_configured(ctx):
+    if not ctx.config.units:
         return
     for objective in ctx.all_objectives():
         parent = ctx.parent(objective)
@@ -405,13 +398,16 @@ def uncovered_kr(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule("A013")
 def kr_count(ctx: Context) -> Iterator[Diagnostic]:
-    """An objective with no key result (nothing measures it) or more than five (focus is
-    lost).
+    """An objective with no key result (nothing measures it) or more than ``max`` (5
+    unless okrctl.yaml sets it; focus is lost).
 
     Anti-pattern: an objective with eight key results, or none.
 
-    Fix: two to five key results per objective.
+    Fix: two to five key results per objective; a team that works with more sets
+    ``rules: {A013: {max: 7}}``.
     """
+    most = ctx.config.rule_option("A013", "max")
+    tip = msg(", or set `{it}` in okrctl.yaml", it="rules: {A013: {max: N}}") if most == 5 else ""
     for objective in ctx.all_objectives():
         count = len(objective.key_results)
         if count == 0:
@@ -422,7 +418,7 @@ def kr_count(ctx: Context) -> Iterator[Diagnostic]:
                 msg("objective '{id}' has no key results", id=objective.id),
                 msg("add 2 to 5 measurable key results"),
             )
-        elif count > MAX_KRS:
+        elif count > most:
             yield make(
                 "A013",
                 objective.file,
@@ -431,27 +427,29 @@ def kr_count(ctx: Context) -> Iterator[Diagnostic]:
                     "objective '{id}' has {count} key results; more than {most} dilutes focus",
                     id=objective.id,
                     count=count,
-                    most=MAX_KRS,
+                    most=most,
                 ),
-                msg("keep the 3 to 5 that matter most"),
+                msg("keep the {most} that matter most{tip}", most=most, tip=tip),
             )
 
 
 @rule("A014")
 def owner_overload(ctx: Context) -> Iterator[Diagnostic]:
-    """One owner holds more than five objectives in a cycle.
+    """One owner holds more than ``max`` objectives in a cycle (5 unless okrctl.yaml
+    sets it).
 
     Anti-pattern: one team lead owning seven objectives in 2026-Q4.
 
     Fix: fewer objectives, or share ownership.
     """
+    most = ctx.config.rule_option("A014", "max")
     owned: dict[tuple[str, str], list[Objective]] = defaultdict(list)
     for objective in ctx.all_objectives():
         if objective.owner and not objective.draft:
             owned[(objective.owner, objective.cycle or "")].append(objective)
     for (owner, cycle), objectives in owned.items():
-        if len(objectives) > MAX_OBJECTIVES_PER_OWNER:
-            extra = objectives[MAX_OBJECTIVES_PER_OWNER]
+        if len(objectives) > most:
+            extra = objectives[most]
             yield make(
                 "A014",
                 extra.file,
@@ -462,7 +460,7 @@ def owner_overload(ctx: Context) -> Iterator[Diagnostic]:
                     owner=owner,
                     count=len(objectives),
                     cycle=cycle or "(none)",
-                    most=MAX_OBJECTIVES_PER_OWNER,
+                    most=most,
                 ),
                 msg("merge or hand over some of them"),
             )

@@ -331,11 +331,11 @@ def stale_data(ctx: Context) -> Iterator[Diagnostic]:
                 spec.line,
                 spec.column,
                 msg(
-                    "metric source '{name}' is stale: its newest row is {latest}, {age} days "
+                    "metric source '{name}' is stale: its newest row is {latest}, {age} "
                     "before {as_of} (stale_after {stale_after})",
                     name=name,
                     latest=latest,
-                    age=age,
+                    age=msg("{n} day", n=age) if age == 1 else msg("{n} days", n=age),
                     as_of=ctx.as_of,
                     stale_after=spec.stale_after,
                 ),

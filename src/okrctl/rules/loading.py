@@ -246,6 +246,18 @@ documented(
     """,
 )
 documented(
+    "C009",
+    """A ``# okrctl: disable=CODE`` comment that silences nothing: no finding of that
+    rule on its line (or, for ``disable-file``, in its file), or a word that is not a rule
+    code or name. Reported only for rules that ran (``--no-data`` skips the D rules).
+
+    Anti-pattern: ``# okrctl: disable=A013`` left on an objective after its key results
+    were cut to four.
+
+    Fix: remove the comment, or correct the code it names.
+    """,
+)
+documented(
     "C008",
     """A ``goals`` glob matches no file.
 

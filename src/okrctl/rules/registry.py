@@ -10,6 +10,7 @@ re-graded like any other.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,10 +49,32 @@ class RuleInfo:
 
     @property
     def summary(self) -> str:
-        """The first sentence of the documentation."""
+        """The first sentence of the documentation, as written (Markdown: ``code`` spans
+        kept). A full stop after an abbreviation (``e.g.``, ``i.e.``) ends no sentence."""
         paragraph = " ".join(self.doc.strip().split("\n\n")[0].split())
-        sentence, dot, _ = paragraph.partition(". ")
-        return (sentence + "." if dot else sentence) or self.name
+        end = _SENTENCE_END.search(paragraph)
+        return (paragraph[: end.start() + 1] if end else paragraph) or self.name
+
+    @property
+    def plain_summary(self) -> str:
+        """``summary`` as plain text, for a terminal or a SARIF ``text``."""
+        return plain(self.summary)
+
+    @property
+    def plain_doc(self) -> str:
+        """The documentation as plain text: code spans without their backticks."""
+        return plain(self.doc)
+
+
+# a full stop, then a space, not closing one of the abbreviations the docstrings use
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bcf)(?<!\bvs)\.(?= )")
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+
+
+def plain(text: str) -> str:
+    """Docstring Markdown as plain text: ````aligns_to```` and ```aligns_to``` become
+    ``aligns_to`` (the span's inner spaces of a padded span dropped)."""
+    return _CODE_SPAN.sub(lambda m: m.group(2).strip() if m.group(2).strip() else m.group(2), text)
 
 
 RULES: dict[str, RuleInfo] = {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +50,8 @@ class CheckResult:
     config_broken: bool
     changed_only: bool = False
     lang: str | None = None  # okrctl.yaml's `lang:`, the default language of the text
+    # the files and folders `okrctl check PATH...` reports on, relative to the root
+    paths: tuple[str, ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -84,7 +88,7 @@ def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diag
     grades: dict[str, Severity | None] = {}
     extra: list[Diagnostic] = []
     rules = all_rules()
-    for word, (value, line, column) in repo.config.rule_settings.items():
+    for word, setting in repo.config.rule_settings.items():
         info = lookup(word)
         if info is None:
             names = [*rules, *(r.name for r in rules.values())]
@@ -92,8 +96,8 @@ def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diag
                 make(
                     "C007",
                     CONFIG_NAME,
-                    line,
-                    column,
+                    setting.line,
+                    setting.column,
                     msg(
                         "rules: '{word}' is not a rule code or name{suggestion}",
                         word=word,
@@ -102,6 +106,9 @@ def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diag
                 )
             )
             continue
+        value = setting.severity
+        if value is None:
+            continue  # options only: the default severity stays
         if value != "off" and value.strip().upper() not in Severity.__members__:
             continue  # the schema reports the unknown severity (S001)
         grades[info.code] = None if value == "off" else Severity.parse(value)
@@ -114,6 +121,17 @@ def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diag
             diagnostic = diagnostic.regraded(grade)
         out.append(diagnostic)
     return out
+
+
+def settle(
+    repo: Repository, diagnostics: list[Diagnostic], ran: Callable[[str], bool] | None
+) -> list[Diagnostic]:
+    """``diagnostics`` as the repository wants them reported: suppression comments
+    applied (and those that silence nothing reported, for the rules ``ran`` says ran;
+    None: none), then okrctl.yaml's ``rules:`` settings."""
+    from okrctl.rules.suppress import suppress
+
+    return apply_settings(repo, suppress(repo, diagnostics, ran))
 
 
 def summarise(repo: Repository, ctx: Context | None) -> Summary:
@@ -148,7 +166,11 @@ def diagnose(
 
         ctx.data = MetricData(repo.config, share=share)
         ctx.as_of = as_of
-    return ctx, apply_settings(repo, run_rules(repo, ctx))
+    if ctx is None:
+        ran = None
+    else:
+        ran = (lambda code: True) if data else (lambda code: not code.startswith("D"))
+    return ctx, settle(repo, run_rules(repo, ctx), ran)
 
 
 def check(
@@ -158,15 +180,19 @@ def check(
     use_cache: bool = True,
     data: bool = True,
     as_of: dt.date | None = None,
+    paths: list[Path] | None = None,
 ) -> CheckResult:
     """Validate the repository around ``start``.
 
     With ``changed_since`` (a git revision) the whole graph is still validated, but only
     the diagnostics the change answers for are reported (changescope.py says which). With
     ``data`` the metric files the goals read are checked too (as of ``as_of``, default
-    today).
+    today). With ``paths`` (files or folders, as given on the command line) only the
+    diagnostics in them are reported; one outside the repository, missing, or a file
+    okrctl does not read is a ``UsageError``.
     """
     repo = load_repository(start, use_cache=use_cache)
+    chosen = None if paths is None else selection(repo, paths)
     day = as_of or dt.date.today()
     ctx, diagnostics = diagnose(repo, data=data, as_of=day)
     if changed_since is not None:
@@ -176,6 +202,8 @@ def check(
         shared = ctx.data if ctx is not None else None
         _, before = diagnose(scope.base, data=data, as_of=day, share=shared)
         diagnostics = scope.select(repo, diagnostics, before)
+    if chosen is not None:
+        diagnostics = [d for d in diagnostics if _within(d.file, chosen)]
     diagnostics.sort(key=Diagnostic.sort_key)
     config_broken = any(
         d.severity is Severity.ERROR and d.file == CONFIG_NAME for d in repo.config.diagnostics
@@ -187,4 +215,41 @@ def check(
         config_broken=config_broken,
         changed_only=changed_since is not None,
         lang=repo.config.lang,
+        paths=chosen or (),
     )
+
+
+def _within(file: str, chosen: tuple[str, ...]) -> bool:
+    return any(c == "." or file == c or file.startswith(c + "/") for c in chosen)
+
+
+def selection(repo: Repository, paths: list[Path]) -> tuple[str, ...]:
+    """``paths`` (relative to the working directory) as repository-relative posix paths;
+    "." for the root. Each must exist inside the repository; a file must be one okrctl
+    reads: a goal file, okrctl.yaml, or a metric source's file."""
+    from okrctl.core.errors import UsageError
+
+    root = repo.root.resolve()
+    known = {f.path for f in repo.files} | {CONFIG_NAME, repo.config.checkins}
+    known |= {source.path for source in repo.config.metrics.values()}
+    out = []
+    for given in paths:
+        shown = str(given)  # the CLI escapes what it prints (cli/errors.py)
+        path = Path(os.path.abspath(given))
+        if not path.exists():
+            raise UsageError(f"{shown}: no such file or folder")
+        try:
+            relative = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(
+                f"{shown} is outside the goals repository at {root}",
+                hint="name files inside the repository, or pass -C to choose another",
+            ) from None
+        if path.is_file() and relative not in known:
+            raise UsageError(
+                f"{shown} is not a file okrctl checks: not a goal file, okrctl.yaml or a "
+                "metric file",
+                hint="the `goals:` globs of okrctl.yaml decide which YAML files are goal files",
+            )
+        out.append(relative)
+    return tuple(out)
