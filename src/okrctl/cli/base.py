@@ -119,3 +119,15 @@ def lazy(target: str) -> Callable[..., Any]:
         return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
     return call
+
+
+def say_frozen(frozen: str | None) -> None:
+    """Tell the reader that a closed cycle's numbers are the frozen ones (on standard
+    error, so every output format stays as it is)."""
+    if frozen:
+        from okrctl.render.escape import one_line
+
+        sys.stderr.write(
+            f"okrctl: closed cycle: frozen numbers from {one_line(frozen)} "
+            "(`okrctl close CYCLE --verify` compares them with today's data)\n"
+        )

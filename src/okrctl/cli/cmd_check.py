@@ -68,6 +68,14 @@ def check(
             show_default=False,
         ),
     ] = None,
+    no_freshness: Annotated[
+        bool,
+        typer.Option(
+            "--no-freshness",
+            help="Do not judge the age of the data (D006): for pull-request jobs; the "
+            "scheduled job judges freshness.",
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Validate goal files: schema, alignment, weights, references, metrics, scorecards.
@@ -88,7 +96,12 @@ def check(
 
     day = parse_day(as_of, "--as-of") if as_of else None
     result = run_check(
-        start, changed_since=changed_since, use_cache=not no_cache, data=not no_data, as_of=day
+        start,
+        changed_since=changed_since,
+        use_cache=not no_cache,
+        data=not no_data,
+        as_of=day,
+        freshness=not no_freshness,
     )
     chosen = format or (
         CheckFormat.github if os.environ.get("GITHUB_ACTIONS") else CheckFormat.text

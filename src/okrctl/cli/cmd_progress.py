@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,9 +18,16 @@ from okrctl.cli.base import (
     UnitOption,
     app,
     lazy,
+    say_frozen,
     use_color,
 )
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from okrctl.core.model import Cycle
+    from okrctl.evaluate.workspace import Workspace
 
 
 class StatusFormat(enum.StrEnum):
@@ -64,6 +71,22 @@ def status(
         bool,
         typer.Option("--behind", help="Only what is behind pace; exit 1 when anything is red."),
     ] = False,
+    owed: Annotated[
+        bool,
+        typer.Option(
+            "--owed",
+            help="Only key results whose last check-in is older than their checkin_every, "
+            "by owner; exit 1 when any.",
+        ),
+    ] = False,
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale",
+            help="Only key results whose last data point is older than their cadence "
+            "(checkin_every, else the source's stale_after), by owner; exit 1 when any.",
+        ),
+    ] = False,
     by: Annotated[
         StatusGrouping,
         typer.Option("--by", help="alignment (the cascade) or perspective (Balanced Scorecard)."),
@@ -91,6 +114,9 @@ def status(
         except ValueError:
             raise UsageError(f"--status {word!r}: use green, yellow, red or grey") from None
     workspace, chosen, when = open_view(repo, cycle, as_of, unit)
+    if owed or stale:
+        _due(workspace, chosen, when, format, owed=owed, stale=stale)
+        return
     evaluation = evaluate(workspace.ctx, workspace.data, chosen, when)
     tree = (build_by_perspective if by is StatusGrouping.perspective else build)(
         workspace.ctx,
@@ -104,6 +130,9 @@ def status(
             behind=behind,
         ),
     )
+    tree.frozen = workspace.frozen
+    if format is StatusFormat.json:
+        say_frozen(workspace.frozen)
     renderers = {  # the renderer of each format, imported when chosen
         StatusFormat.json: lambda: lazy("okrctl.render.status_json:render")(tree, sys.stdout),
         StatusFormat.text: lambda: lazy("okrctl.render.status_text:render")(
@@ -113,6 +142,26 @@ def status(
     renderers[format]()
     sys.stdout.flush()
     if behind and tree.counts.get("red"):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _due(
+    workspace: Workspace,
+    cycle: Cycle,
+    when: dt.date,
+    format: StatusFormat,
+    *,
+    owed: bool,
+    stale: bool,
+) -> None:
+    """`status --owed` / `--stale`: who owes what, by owner; exit 1 when anything is due."""
+    from okrctl.evaluate.rhythm import rhythm
+
+    result = rhythm(workspace, cycle, when)
+    name = "due_json" if format is StatusFormat.json else "due_text"
+    lazy(f"okrctl.render.rhythm_out:{name}")(result, sys.stdout, owed=owed, stale=stale)
+    sys.stdout.flush()
+    if (owed and result.owed) or (stale and result.stale):
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -166,9 +215,19 @@ def checkin(
         str | None,
         typer.Option("--note", help="A short note kept with the value.", show_default=False),
     ] = None,
+    confidence: Annotated[
+        str | None,
+        typer.Option(
+            "--confidence",
+            metavar="1-10",
+            help="How sure the owner is to reach the target: 1 (no chance) to 10 (certain).",
+            show_default=False,
+        ),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
-    """Record a manual value for a key result without a data feed."""
+    """Record a manual value for a key result without a data feed; a second check-in on
+    the same day keeps the first (the later one counts)."""
     import datetime as dt
 
     from okrctl.core.shown import number
@@ -180,9 +239,14 @@ def checkin(
     workspace = open_workspace((repo or Path.cwd()).resolve(), validate=False)
     today = dt.date.today()
     day = parse_day(date, "--date") if date else today
-    result = run_checkin(workspace, ident, value, day, note, today)
-    replaced = "" if result.replaced is None else f" (was {number(result.replaced)})"
+    result = run_checkin(workspace, ident, value, day, note, today, confidence)
+    earlier = (
+        ""
+        if result.earlier is None
+        else f" (after {number(result.earlier)} earlier that day, which is kept)"
+    )
+    sure = "" if result.confidence is None else f", confidence {result.confidence}/10"
     sys.stdout.write(
-        f"recorded {one_line(result.kr)} = {number(result.value)} on {result.day}"
-        f"{replaced} in {one_line(result.path)}\n"
+        f"recorded {one_line(result.kr)} = {number(result.value)} on {result.day}{sure}"
+        f"{earlier} in {one_line(result.path)}\n"
     )

@@ -19,6 +19,7 @@ from okrctl.cli.base import (
     UnitOption,
     app,
     lazy,
+    say_frozen,
     use_color,
 )
 from okrctl.cli.errors import handle_errors
@@ -82,6 +83,7 @@ def report(
     if language not in LANGUAGES:
         raise UsageError(f"--lang {lang!r}: use en or zh")
     workspace, chosen, when = open_view(repo, cycle, as_of, unit)
+    say_frozen(workspace.frozen)
     model = build_report(
         workspace,
         chosen.id,

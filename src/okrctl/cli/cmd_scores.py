@@ -17,6 +17,7 @@ from okrctl.cli.base import (
     RepoOption,
     UnitOption,
     app,
+    say_frozen,
     use_color,
 )
 from okrctl.cli.errors import handle_errors
@@ -44,6 +45,7 @@ def _evaluation(
 
     gc.disable()
     workspace, chosen, when = open_view(repo, cycle, as_of, unit)
+    say_frozen(workspace.frozen)
     return workspace, evaluate(workspace.ctx, workspace.data, chosen, when)
 
 

@@ -64,6 +64,7 @@ KEY_RESULT = (
     "weight",
     "unit_label",
     "plan",
+    "checkin_every",
     "draft",
 )
 KPI = (

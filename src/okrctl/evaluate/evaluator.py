@@ -51,6 +51,9 @@ class KRResult:
     # input the number misses: refused cells in the window (and of the baseline, when the
     # baseline comes from data)
     rejected: tuple[Rejected, ...] = ()
+    # the owner's confidence (1-10) given with the check-in that set ``current``: their
+    # judgement, never part of the computed status
+    confidence: int | None = None
 
     @property
     def shown(self) -> float | None:
@@ -163,6 +166,7 @@ class Evaluator:
         self.data = data
         self.as_of = as_of
         self.thresholds = Thresholds(self.config.on_track, self.config.at_risk)
+        self._confidences: dict[tuple[str, dt.date], int | None] | None = None
 
     # -- requests -------------------------------------------------------------------------
     def kr_request(self, kr: KeyResult, cycle: Cycle, series: bool = False) -> tuple[str, Request]:
@@ -324,6 +328,11 @@ class Evaluator:
         if progress is not None and progress < 0:
             note = "moved the wrong way"
         status, note = self._judge(kr, progress, expected, final, committed, note)
+        confidence = (
+            self.confidence(kr.path, answer.last_date)
+            if source == CHECKINS and answer.last_date is not None
+            else None
+        )
         return KRResult(
             kr,
             current,
@@ -337,7 +346,21 @@ class Evaluator:
             source,
             note,
             rejected,
+            confidence,
         )
+
+    def confidence(self, path: str, day: dt.date) -> int | None:
+        """The confidence of the check-in of ``path`` that counts on ``day`` (the day's
+        last row: metrics/checkins.py)."""
+        if self._confidences is None:
+            from okrctl.metrics.checkins import CheckinSource
+
+            source = self.data.source(CHECKINS)
+            rows = source.checkins() if isinstance(source, CheckinSource) else []
+            self._confidences = {
+                (c.kr, c.day): c.confidence for c in rows if c.superseded_by is None
+            }
+        return self._confidences.get((path, day))
 
     def _judge(
         self,
@@ -479,4 +502,7 @@ def evaluate(
     ]
     evaluator = Evaluator(ctx, data, as_of)
     objective_results, kpi_results = evaluator.run(objectives, kpis, series)
+    pin = getattr(data, "pin", None)  # a closed cycle's numbers (evaluate/frozen.py)
+    if pin is not None:
+        objective_results, kpi_results = pin(objective_results, kpi_results)
     return Evaluation(ctx.config, as_of, cycle, objective_results, kpi_results, data)

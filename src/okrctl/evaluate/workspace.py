@@ -21,6 +21,7 @@ class Workspace:
     repo: Repository
     ctx: Context
     data: MetricData
+    frozen: str | None = None  # the lock file whose numbers a closed cycle shows
 
     @property
     def config(self) -> Config:
@@ -94,7 +95,13 @@ def open_view(
     units = workspace.config.units
     if unit is not None and units and unit not in units:
         raise UsageError(f"no unit '{unit}'{did_you_mean(unit, units)}")
-    return workspace, cycle, report_date(cycle, day, today)
+    when = report_date(cycle, day, today)
+    from okrctl.evaluate.frozen import frozen_data
+
+    frozen = frozen_data(workspace.config, cycle.id, when)
+    if frozen is not None:  # a closed cycle: its numbers as `okrctl close` froze them
+        workspace.data, workspace.frozen = frozen, frozen.name
+    return workspace, cycle, when
 
 
 def parse_day(text: str, option: str) -> dt.date:

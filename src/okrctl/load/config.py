@@ -62,6 +62,16 @@ class MetricSource:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """An entry of ``people:``: a display name and chat handles by service (wecom,
+    feishu, dingtalk, slack, email)."""
+
+    id: str
+    name: str | None = None
+    handles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The repository's configuration, with the diagnostics found in okrctl.yaml."""
 
@@ -86,6 +96,7 @@ class Config:
     rule_settings: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     checkins: str = "metrics/checkins.csv"  # DEFAULT_CHECKINS
     checkins_line: int = 0
+    people: dict[str, Person] = field(default_factory=dict)
     ratings: tuple[tuple[float, str], ...] = DEFAULT_RATINGS
     bonus_by_rating: dict[str, float] | None = None
     bonus_formula: dict[str, float] | None = None
@@ -227,8 +238,27 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
         bonus_formula=_numbers(_mapping(scoring.get("bonus")).get("formula")),
         scoring_line=data.lc["scoring"][0] if "scoring" in data.lc else 0,
         checkins_line=checkins_line,
+        people=_people(data.get("people")),
         diagnostics=tuple(diagnostics),
     )
+
+
+def _people(raw: object) -> dict[str, Person]:
+    """``people:`` as Person records; entries of the wrong shape are left out (the schema
+    reports them)."""
+    if not isinstance(raw, YamlMap):
+        return {}
+    out = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or not isinstance(value, YamlMap):
+            continue
+        handles = {
+            k: v.strip()
+            for k, v in value.items()
+            if isinstance(k, str) and k != "name" and isinstance(v, str) and v.strip()
+        }
+        out[key] = Person(key, text(value.get("name")), handles)
+    return out
 
 
 def _metric_sources(

@@ -240,6 +240,7 @@ class _Builder:
             draft=flag(raw.get("draft")),
             percent=written_as_percent(raw, ("target", "baseline", "at_least", "at_most")),
             written=texts or _NO_TEXTS,
+            checkin_every=text(raw.get("checkin_every")),
         )
 
     def _kr_kind(

@@ -60,6 +60,14 @@ KEY_RESULT = obj(
         "title": text("What is measured, in words."),
         "description": text("Longer explanation, free text."),
         "owner": text("Who drives this key result, when not the objective's owner."),
+        "checkin_every": {
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "description": "Cadence of check-ins, e.g. 7d: a key result whose last "
+            "check-in or data point is older is owed (`okrctl status --owed`).",
+            "x-message": "{field} {shown} is not a duration",
+            "x-hint": "write 7d, 48h or 2w",
+        },
         "metric": metric(),
         "where": where(),
         "aggregate": enum(AGGREGATES, "How the metric's values in the window become one."),
@@ -379,6 +387,23 @@ CONFIG_SCHEMA: Schema = {
             "type": "string",
             "description": "CSV file `okrctl checkin` records manual values in, for key "
             "results without a data feed. Default: metrics/checkins.csv.",
+        },
+        "people": {
+            "type": "object",
+            "description": "People by id (the `owner:` of goals): display name and chat "
+            "handles `okrctl notify` @-mentions, e.g. li.na: {name: 李娜, wecom: LiNa}.",
+            "additionalProperties": obj(
+                {
+                    "name": text("Display name."),
+                    "wecom": text("WeCom user id (企业微信 userid) for <@userid>."),
+                    "feishu": text("Feishu/Lark open_id (ou_...) or user id for <at>."),
+                    "dingtalk": text("DingTalk mobile number or userId for @."),
+                    "slack": text("Slack member id (U...) for <@U...>."),
+                    "email": text("E-mail address."),
+                },
+                [],
+                "One person.",
+            ),
         },
         "status": obj(
             {

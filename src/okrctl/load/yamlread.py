@@ -63,6 +63,7 @@ TEXT_KEYS = frozenset(
         "path",
         "checkins",
         "unit_label",
+        "people",  # ids, names and chat handles (a DingTalk handle is a phone number)
     }
 )
 

@@ -43,9 +43,11 @@ def as_dict(tree: StatusTree) -> dict[str, Any]:
                 "note": row.note,
                 "context": row.context,
                 "rejected": [w.as_dict(goals=False) for w in warnings_for([("", row.rejected)])],
+                **({} if row.confidence is None else {"confidence": row.confidence}),
             }
             for row in tree.rows
         ],
+        **({} if tree.frozen is None else {"frozen": tree.frozen}),
     }
 
 

@@ -7,6 +7,7 @@ from typing import IO
 from okrctl.core.progress import Status
 from okrctl.core.shown import pair, percent
 from okrctl.evaluate.status import Row, StatusTree
+from okrctl.metrics.checkins import shown_confidence
 from okrctl.metrics.rejected import by_file
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
@@ -47,6 +48,8 @@ def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = N
 
     console = make_console(out, color=color, width=width)
     title = f"{tree.cycle} on {tree.as_of.isoformat()}" + (" (final)" if tree.final else "")
+    if tree.frozen:
+        title += f" - closed: frozen numbers from {one_line(tree.frozen)}"
     table = Table(
         box=None,
         show_header=True,
@@ -61,6 +64,10 @@ def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = N
     table.add_column("value", no_wrap=True, justify="right")
     table.add_column("%", no_wrap=True, justify="right")
     table.add_column("status", no_wrap=True)
+    # the owner's confidence: their judgement, a column apart from the computed status
+    sure = any(row.confidence is not None for row in tree.rows)
+    if sure:
+        table.add_column("confidence", no_wrap=True, justify="right")
     table.add_column("owner", no_wrap=True)
     for row in tree.rows:
         if row.kind == "perspective":
@@ -92,6 +99,7 @@ def render(tree: StatusTree, out: IO[str], *, color: bool, width: int | None = N
             ),
             Text(percent(row.progress), style=style),
             Text(row.word, style=COLORS[row.status]),
+            *([Text(shown_confidence(row.confidence), style=style)] if sure else []),
             Text(one_line(row.owner or ""), style="dim"),
         )
     console.print(table)
