@@ -66,6 +66,11 @@ def scrub(text: str, url: str) -> str:
     return text
 
 
+def wait(seconds: float) -> None:
+    """Wait before a retry (the one place tests replace)."""
+    time.sleep(seconds)
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     attempts: int
@@ -89,7 +94,7 @@ def post(
     timeout: float,
     retries: int,
     backoff: float,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> Delivery:
     """POST ``message``; retries ``retries`` times after the first attempt, waiting
     ``backoff`` x 2^n seconds (or the reply's Retry-After, at most 60 s). Raises
@@ -99,7 +104,7 @@ def post(
     delay = backoff
     for attempt in range(retries + 1):
         if attempt:
-            sleep(delay)
+            (sleep or wait)(delay)
         delay = backoff * 2**attempt  # before the next attempt, unless told otherwise
         request = urllib.request.Request(
             url,
