@@ -25,7 +25,12 @@ cycles:
 metrics:
   - {name: crm, path: metrics/crm.csv, stale_after: 7d}
 people:
-  li.na: {name: 李娜, wecom: LiNa, feishu: ou_7d8a6e6df7621556ce0d21922b676706ccs, dingtalk: "13800000000", slack: U024BE7LH}
+  li.na:
+    name: 李娜
+    wecom: LiNa
+    feishu: ou_7d8a6e6df7621556ce0d21922b676706ccs
+    dingtalk: "13800000000"
+    slack: U024BE7LH
   wang.fang: {name: 王芳}
 """
 
@@ -36,8 +41,17 @@ objectives:
     title: 成为在线教育前五 / Top-5 online education
     owner: li.na
     key_results:
-      - {id: users, title: Users from 1.0M to 2.0M, metric: "crm:users", baseline: 100万, target: 200万}
-      - {id: deals, title: Deals closed, target: 10, baseline: 0, checkin_every: 7d, owner: wang.fang}
+      - id: users
+        title: Users from 1.0M to 2.0M
+        metric: crm:users
+        baseline: 100万
+        target: 200万
+      - id: deals
+        title: Deals closed
+        target: 10
+        baseline: 0
+        checkin_every: 7d
+        owner: wang.fang
 """
 # on 2026-11-30 (61 of 92 days, e = 66.3%): users 1.2M is 20% (off track, below 0.7 x e =
 # 46.4%); deals 4 of 10 is 40% (off track too); the last deals check-in is 2026-11-01,
@@ -260,7 +274,7 @@ def test_slack_feishu_and_dingtalk_service_errors(repo: Path, receiver: Receiver
 
 def test_a_long_digest_is_split_to_the_wecom_limit(make_repo: MakeRepo, receiver: Receiver) -> None:
     krs = "".join(
-        f"      - {{id: kr{i}, title: 第{i}个关键结果 {'很长的标题' * 12}, target: 10, baseline: 0}}\n"
+        f"      - {{id: kr{i}, title: 第{i}个 {'很长的标题' * 12}, target: 10, baseline: 0}}\n"
         for i in range(60)
     )
     goals = GOALS.split("    key_results:\n")[0] + "    key_results:\n" + krs
