@@ -26,6 +26,16 @@ class CheckFormat(enum.StrEnum):
     sarif = "sarif"
 
 
+NoFreshnessOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-freshness",
+        help="Do not judge the age of the data (D006): for pull-request jobs; the "
+        "scheduled job judges freshness.",
+    ),
+]
+
+
 @app.command()
 @handle_errors
 def check(
@@ -68,14 +78,7 @@ def check(
             show_default=False,
         ),
     ] = None,
-    no_freshness: Annotated[
-        bool,
-        typer.Option(
-            "--no-freshness",
-            help="Do not judge the age of the data (D006): for pull-request jobs; the "
-            "scheduled job judges freshness.",
-        ),
-    ] = False,
+    no_freshness: NoFreshnessOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Validate goal files: schema, alignment, weights, references, metrics, scorecards.

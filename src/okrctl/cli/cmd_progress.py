@@ -18,7 +18,6 @@ from okrctl.cli.base import (
     UnitOption,
     app,
     lazy,
-    say_frozen,
     use_color,
 )
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from okrctl.core.model import Cycle
+    from okrctl.core.progress import Status
     from okrctl.evaluate.workspace import Workspace
 
 
@@ -38,6 +38,24 @@ class StatusFormat(enum.StrEnum):
 class StatusGrouping(enum.StrEnum):
     alignment = "alignment"
     perspective = "perspective"
+
+
+OwedOption = Annotated[
+    bool,
+    typer.Option(
+        "--owed",
+        help="Only key results whose last check-in is older than their checkin_every, "
+        "by owner; exit 1 when any.",
+    ),
+]
+StaleOption = Annotated[
+    bool,
+    typer.Option(
+        "--stale",
+        help="Only key results whose last data point is older than their cadence "
+        "(checkin_every, else the source's stale_after), by owner; exit 1 when any.",
+    ),
+]
 
 
 @app.command()
@@ -71,22 +89,8 @@ def status(
         bool,
         typer.Option("--behind", help="Only what is behind pace; exit 1 when anything is red."),
     ] = False,
-    owed: Annotated[
-        bool,
-        typer.Option(
-            "--owed",
-            help="Only key results whose last check-in is older than their checkin_every, "
-            "by owner; exit 1 when any.",
-        ),
-    ] = False,
-    stale: Annotated[
-        bool,
-        typer.Option(
-            "--stale",
-            help="Only key results whose last data point is older than their cadence "
-            "(checkin_every, else the source's stale_after), by owner; exit 1 when any.",
-        ),
-    ] = False,
+    owed: OwedOption = False,
+    stale: StaleOption = False,
     by: Annotated[
         StatusGrouping,
         typer.Option("--by", help="alignment (the cascade) or perspective (Balanced Scorecard)."),
@@ -100,19 +104,12 @@ def status(
     """Progress of every goal as a tree: company -> department -> team -> individual."""
     import gc
 
-    from okrctl.core.errors import UsageError
-    from okrctl.core.progress import Status
     from okrctl.evaluate.evaluator import evaluate
     from okrctl.evaluate.status import Filters, build, build_by_perspective
     from okrctl.evaluate.workspace import open_view
 
     gc.disable()
-    statuses = set()
-    for word in only_status or []:
-        try:
-            statuses.add(Status(word.lower()))
-        except ValueError:
-            raise UsageError(f"--status {word!r}: use green, yellow, red or grey") from None
+    statuses = _statuses(only_status or [])
     workspace, chosen, when = open_view(repo, cycle, as_of, unit)
     if owed or stale:
         _due(workspace, chosen, when, format, owed=owed, stale=stale)
@@ -130,9 +127,7 @@ def status(
             behind=behind,
         ),
     )
-    tree.frozen = workspace.frozen
-    if format is StatusFormat.json:
-        say_frozen(workspace.frozen)
+    tree.frozen = workspace.frozen  # a closed cycle says so in both formats
     renderers = {  # the renderer of each format, imported when chosen
         StatusFormat.json: lambda: lazy("okrctl.render.status_json:render")(tree, sys.stdout),
         StatusFormat.text: lambda: lazy("okrctl.render.status_text:render")(
@@ -143,6 +138,19 @@ def status(
     sys.stdout.flush()
     if behind and tree.counts.get("red"):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _statuses(words: list[str]) -> set[Status]:
+    from okrctl.core.errors import UsageError
+    from okrctl.core.progress import Status
+
+    statuses = set()
+    for word in words:
+        try:
+            statuses.add(Status(word.lower()))
+        except ValueError:
+            raise UsageError(f"--status {word!r}: use green, yellow, red or grey") from None
+    return statuses
 
 
 def _due(

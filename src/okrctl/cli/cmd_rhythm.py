@@ -189,8 +189,17 @@ def close_cycle(
         )
         return
     closed = close(workspace, cycle, dt.date.today(), force=force)
+    counts = ", ".join(
+        f"{n} {label}"
+        for label, n in (
+            ("key results", closed.counts.get("key_results", 0)),
+            ("objectives", closed.counts.get("objectives", 0)),
+            ("KPIs", closed.counts.get("kpis", 0)),
+            ("scorecards", closed.counts.get("scorecards", 0)),
+        )
+    )
     sys.stdout.write(
-        f"closed {one_line(closed.cycle)}: {closed.values} values frozen in "
+        f"closed {one_line(closed.cycle)}: the numbers of {counts} frozen in "
         f"{one_line(closed.path)}"
         + (f" at commit {closed.commit[:12]}" if closed.commit else "")
         + "; commit the file to keep them\n"

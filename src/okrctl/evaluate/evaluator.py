@@ -328,11 +328,6 @@ class Evaluator:
         if progress is not None and progress < 0:
             note = "moved the wrong way"
         status, note = self._judge(kr, progress, expected, final, committed, note)
-        confidence = (
-            self.confidence(kr.path, answer.last_date)
-            if source == CHECKINS and answer.last_date is not None
-            else None
-        )
         return KRResult(
             kr,
             current,
@@ -346,21 +341,16 @@ class Evaluator:
             source,
             note,
             rejected,
-            confidence,
+            self.confidence(kr.path, answer.last_date) if source == CHECKINS else None,
         )
 
-    def confidence(self, path: str, day: dt.date) -> int | None:
-        """The confidence of the check-in of ``path`` that counts on ``day`` (the day's
-        last row: metrics/checkins.py)."""
+    def confidence(self, path: str, day: dt.date | None) -> int | None:
+        """The confidence of the check-in of ``path`` that counts on ``day``."""
         if self._confidences is None:
-            from okrctl.metrics.checkins import CheckinSource
+            from okrctl.metrics.checkins import confidences
 
-            source = self.data.source(CHECKINS)
-            rows = source.checkins() if isinstance(source, CheckinSource) else []
-            self._confidences = {
-                (c.kr, c.day): c.confidence for c in rows if c.superseded_by is None
-            }
-        return self._confidences.get((path, day))
+            self._confidences = confidences(self.data.source(CHECKINS))
+        return None if day is None else self._confidences.get((path, day))
 
     def _judge(
         self,

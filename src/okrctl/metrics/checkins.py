@@ -172,3 +172,10 @@ def latest_checkins(rows: Sequence[Checkin]) -> dict[str, Checkin]:
         if known is None or (checkin.day, checkin.line) >= (known.day, known.line):
             out[checkin.kr] = checkin
     return out
+
+
+def confidences(source: object) -> dict[tuple[str, dt.date], int | None]:
+    """The confidence of the check-in that counts, by (key result, day): the day's last
+    row (``source`` is the check-ins source, or None when there is no file)."""
+    rows = source.checkins() if isinstance(source, CheckinSource) else []
+    return {(c.kr, c.day): c.confidence for c in rows if c.superseded_by is None}

@@ -31,7 +31,7 @@ MAX_ROWS = 200  # rows cited per value; `rows_total` counts them all
 class Closed:
     path: str
     cycle: str
-    values: int  # numbers frozen
+    counts: dict[str, int]  # goals frozen, by group (key_results, objectives, ...)
     commit: str | None
 
 
@@ -73,7 +73,13 @@ def close(workspace: Workspace, cycle: Cycle, today: dt.date, *, force: bool) ->
         document = freeze(workspace, cycle, as_of, today)
         (root / "reviews").mkdir(exist_ok=True)
         write_atomic(root / name, json_out.dumps(document, indent=1) + "\n", root=root)
-    return Closed(name, cycle.id, len(document["answers"]), document["commit"])
+    counted = document["numbers"]
+    return Closed(
+        name,
+        cycle.id,
+        {group: len(counted[group]) for group in counted},
+        document["commit"],
+    )
 
 
 def _own(evaluation: Evaluation, cycle: Cycle) -> Evaluation:

@@ -78,6 +78,7 @@ def _ancestors(ctx: Context, ids: set[str], kpi_ids: list[str]) -> list[str]:
             parent = ctx.objectives.get(kpi.supports.objective)
             if parent is not None:
                 start.append(parent)
+                out.setdefault(parent.id, None)  # the objective the KPI evidences
     for objective in start:
         seen = {objective.id}
         parent = ctx.parent(objective)
