@@ -133,3 +133,15 @@ def test_freshness_is_left_out_of_pull_request_checks(repo: Path) -> None:
     assert "D006" in judged.stdout and "metric source 'crm' is stale" in judged.stdout
     skipped = run_okrctl("check", "--no-freshness", *day)
     assert "D006" not in skipped.stdout
+
+
+def test_the_report_shows_confidence_next_to_progress(repo: Path) -> None:
+    args = ["report", "--as-of", "2026-11-30", "--no-git", "-C", str(repo)]
+    md = run_okrctl(*args, "-f", "md")
+    assert md.returncode == 0, md.stderr
+    assert "| 40% · confidence 7/10 |" in md.stdout
+    zh = run_okrctl(*args, "-f", "md", "--lang", "zh").stdout
+    assert "40% · 信心 7/10" in zh
+    report = json.loads(run_okrctl(*args, "-f", "json").stdout)
+    krs = {k["id"]: k for o in report["objectives"] for k in o["key_results"]}
+    assert krs["CO-1/deals"]["confidence"] == 7 and "confidence" not in krs["CO-1/users"]

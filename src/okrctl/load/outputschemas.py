@@ -214,6 +214,13 @@ _KR_ROW = _record(
     },
     "A key result.",
 )
+# present only when the value comes from a check-in with a confidence (not required)
+_KR_ROW["properties"]["confidence"] = {
+    "type": "integer",
+    "minimum": 1,
+    "maximum": 10,
+    "description": "The owner's confidence (1-10) given with the check-in behind `current`.",
+}
 
 REPORT_SCHEMA: Schema = {
     "$schema": "http://json-schema.org/draft-07/schema#",

@@ -51,6 +51,7 @@ def _kr(k: KREntry) -> dict[str, Any]:
         "forecast": _forecast(k.forecast),
         "note": k.note,
         "rejected": _rejected(k.rejected),
+        **({} if k.confidence is None else {"confidence": k.confidence}),
     }
 
 

@@ -32,3 +32,11 @@ def walk(table: Mapping[str, Callable[..., list[T]]], *args: object) -> list[T]:
     for name in SECTIONS:
         parts += table[name](*args)
     return parts
+
+
+def sure(confidence: int | None, lang: str) -> str:
+    """The owner's confidence after a key result's progress: `` · confidence 7/10``
+    (``信心``), empty when the check-in gave none; kept apart from the status."""
+    if confidence is None:
+        return ""
+    return f" · {'信心' if lang == 'zh' else 'confidence'} {confidence}/10"
