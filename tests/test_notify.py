@@ -339,3 +339,12 @@ def test_no_webhook_is_a_usage_error(repo: Path) -> None:
     code, out, err = _notify(repo, "--channel", "wecom")
     assert (code, out) == (2, "")
     assert "no webhook address" in err and "OKRCTL_WEBHOOK" in err
+
+
+@pytest.mark.parametrize(
+    "url", [f"ftp://host/x?key={KEY}", f"http://host/x?key={KEY} y", f"http://host:port/?key={KEY}"]
+)
+def test_a_bad_webhook_address_is_refused_masked(repo: Path, url: str) -> None:
+    code, out, err = _notify(repo, "--channel", "wecom", "--webhook", url)
+    assert (code, out) == (2, "")
+    assert KEY not in err and "Traceback" not in err

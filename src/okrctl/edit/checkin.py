@@ -22,9 +22,8 @@ from okrctl.edit import csvedit
 from okrctl.evaluate.workspace import Workspace
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_date
-from okrctl.metrics.checkins import parse_confidence
+from okrctl.metrics.checkins import CheckinSource, parse_confidence
 from okrctl.metrics.engine import checkins_source
-from okrctl.metrics.memory import TableSource
 
 HEADER = ["date", "metric", "value", "confidence", "note"]
 _DONE = {"done": 1.0, "true": 1.0, "yes": 1.0, "not-done": 0.0, "false": 0.0, "no": 0.0}
@@ -132,7 +131,7 @@ def _readable(root: Path, spec: MetricSource) -> csvedit.CsvText:
     name = spec.path
     broken = [
         p
-        for p in TableSource(spec, root).problems()
+        for p in CheckinSource(spec, root).problems()
         if p.code in ("D001", "D002", "D003", "D004", "D007", "D009", "D010")
     ]
     hint = "fix the check-ins file first; nothing was written"

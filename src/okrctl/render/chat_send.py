@@ -37,7 +37,10 @@ class WebhookError(OkrctlError):
 def secrets(url: str) -> list[str]:
     """The parts of ``url`` that are credentials: query values, user info, and path
     segments that are not plain words (a Feishu hook id, a Slack token path)."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return [url]
     found = [v for _, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=False)]
     if parts.username:
         found.append(parts.username)
@@ -49,10 +52,14 @@ def secrets(url: str) -> list[str]:
 
 def mask(url: str) -> str:
     """``url`` safe to print: ``https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***``."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number, a malformed host
+        return "(a malformed URL)"
     host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
+    if port:
+        host += f":{port}"
     path = "/".join(s if not s or _WORD.match(s) else "***" for s in parts.path.split("/"))
     query = "&".join(f"{k}=***" for k, _ in urllib.parse.parse_qsl(parts.query))
     return one_line(f"{parts.scheme}://{host}{path}" + (f"?{query}" if query else ""))
@@ -78,8 +85,17 @@ class Delivery:
 
 
 def check_url(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """Refuse (exit 2, masked) what is not an http(s) URL that can be sent as is."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = urllib.parse.urlsplit("")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url)
+    ):
         raise WebhookError(
             f"--webhook {mask(url)!r} is not an http(s) URL",
             hint="give the webhook address the chat service showed when the bot was added",
@@ -129,6 +145,10 @@ def post(
             raise WebhookError(
                 f"{shown} refused the message: {last}",
                 hint=_hint(channel, status),
+            ) from None
+        except ValueError:  # an URL http.client refuses; its message would show the key
+            raise WebhookError(
+                f"{shown} is not a URL that can be sent", hint="check the webhook address"
             ) from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             reason = getattr(error, "reason", error)
