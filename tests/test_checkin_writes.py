@@ -53,8 +53,8 @@ OCTOBER = [f"2026-10-{day:02d}" for day in range(1, 21)]
 @pytest.mark.slow
 @pytest.mark.parametrize("existing", [False, True], ids=["new-rows", "same-day-rows"])
 def test_twenty_check_ins_at_once_all_land(make_repo: MakeRepo, existing: bool) -> None:
-    # new-rows: each process adds a row (an append); same-day-rows: each replaces the row
-    # of its day (a read-modify-write of the whole file)
+    # new-rows: each process adds a row to a fresh file; same-day-rows: each adds a
+    # second check-in of its day, which keeps the first
     old_rows = [f"{day},CO-1/deals,0," for day in OCTOBER] if existing else []
     root = _repo(make_repo, "\n".join(["date,metric,value,note", *old_rows, ""]).encode())
     # 20 real processes, started together; the one for day d records the value d
@@ -73,10 +73,9 @@ def test_twenty_check_ins_at_once_all_land(make_repo: MakeRepo, existing: bool) 
     lines = (root / "metrics" / "checkins.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "date,metric,value,note"
     want = [f"{day},CO-1/deals,{value}," for value, day in enumerate(OCTOBER, start=1)]
-    if existing:
-        assert lines[1:] == want  # every row replaced where it stood
-    else:
-        assert sorted(lines[1:]) == want  # in the order the processes took the lock
+    # in the order the processes took the lock, after the rows that were there
+    assert lines[1 : len(old_rows) + 1] == old_rows
+    assert sorted(lines[len(old_rows) + 1 :]) == want
     # and no lock file is left behind
     assert sorted(p.name for p in (root / "metrics").iterdir()) == ["checkins.csv", "crm.csv"]
 
@@ -146,15 +145,10 @@ def test_unknown_columns_order_endings_and_bom_are_kept(
     appended = original + f"2026-10-25,CO-1/deals,7,,{eol}".encode()
     assert path.read_bytes() == appended
 
-    # the same day again: that row is replaced where it stands, every other byte kept,
-    # its author too (the note is the new one)
+    # the same day again: a second row at the end, the first one kept as it was
     code, out, _ = _checkin(root, "CO-1/deals", "3", "--date", "2026-10-05", "--note", "redo")
-    assert code == 0 and "(was 2)" in out
-    replaced = appended.replace(
-        b'2026-10-05,CO-1/deals,2,"first, small",wang.fang',
-        b"2026-10-05,CO-1/deals,3,redo,wang.fang",
-    )
-    assert path.read_bytes() == replaced
+    assert code == 0 and "(after 2 earlier that day, which is kept)" in out
+    assert path.read_bytes() == appended + f"2026-10-05,CO-1/deals,3,redo,{eol}".encode()
     assert run_okrctl("check", "-C", str(root)).returncode == 0
     # the latest check-in is the one of 2026-10-25: 7
     assert _current(root, "CO-1/deals", "2026-10-31") == 7
@@ -187,7 +181,7 @@ def test_a_new_file_is_created_with_the_header(make_repo: MakeRepo) -> None:
     root = _repo(make_repo, None)
     assert _checkin(root, "CO-1/deals", "2", "--date", "2026-10-02", "--note", "=1+1")[0] == 0
     data = (root / "metrics" / "checkins.csv").read_bytes()
-    assert data == b"date,metric,value,note\n2026-10-02,CO-1/deals,2,'=1+1\n"
+    assert data == b"date,metric,value,confidence,note\n2026-10-02,CO-1/deals,2,,'=1+1\n"
     mask = os.umask(0)
     os.umask(mask)
     assert (root / "metrics" / "checkins.csv").stat().st_mode & 0o777 == 0o666 & ~mask
@@ -250,18 +244,18 @@ def _full_disk(monkeypatch: pytest.MonkeyPatch, folder: Path, after: int) -> Non
 
 
 @pytest.mark.parametrize(
-    "args",
+    "original",
     [
-        ["CO-1/deals", "9", "--date", "2026-10-25"],  # appended
-        ["CO-1/deals", "9", "--date", "2026-10-05"],  # replaces a row: a rewrite
+        b"date,metric,value,note\r\n2026-10-05,CO-1/deals,2,\r\n",  # appended
+        b"date,metric,value,note\r\n2026-10-05,CO-1/deals,2,",  # no last line break: a rewrite
     ],
     ids=["append", "rewrite"],
 )
 @pytest.mark.parametrize("after", [0, 7], ids=["nothing-stored", "part-stored"])
 def test_a_full_disk_leaves_the_file_whole_and_exits_2(
-    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch, args: list[str], after: int
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch, original: bytes, after: int
 ) -> None:
-    original = b"date,metric,value,note\r\n2026-10-05,CO-1/deals,2,\r\n"
+    args = ["CO-1/deals", "9", "--date", "2026-10-05"]
     root = _repo(make_repo, original)
     _full_disk(monkeypatch, root / "metrics", after)
     code, out, err = _checkin(root, *args)
@@ -274,18 +268,66 @@ def test_a_full_disk_leaves_the_file_whole_and_exits_2(
     assert sorted(p.name for p in (root / "metrics").iterdir()) == ["checkins.csv", "crm.csv"]
 
 
-def test_a_replaced_check_in_keeps_its_other_cells(make_repo: MakeRepo) -> None:
-    # the same day again: the value changes; the author and the note of that row stay
+def test_same_day_check_ins_keep_both_notes_and_the_later_counts(make_repo: MakeRepo) -> None:
     root = _repo(
         make_repo,
-        b'date,metric,value,note,author\r\n2026-10-03,CO-1/deals,7,"multi, comma",bob\r\n',
+        b"date,metric,value,confidence,note,author\r\n"
+        b'2026-10-03,CO-1/deals,7,,"multi, comma",bob\r\n',
     )
     path = root / "metrics" / "checkins.csv"
-    assert _checkin(root, "CO-1/deals", "13", "--date", "2026-10-03")[0] == 0
-    assert path.read_bytes() == (
-        b'date,metric,value,note,author\r\n2026-10-03,CO-1/deals,13,"multi, comma",bob\r\n'
+    code, out, err = _checkin(
+        root,
+        "CO-1/deals",
+        "4",
+        "--date",
+        "2026-10-03",
+        "--note",
+        "call went badly",
+        "--confidence",
+        "3",
     )
-    assert _checkin(root, "CO-1/deals", "14", "--date", "2026-10-03", "--note", "new")[0] == 0
-    assert path.read_bytes() == (
-        b"date,metric,value,note,author\r\n2026-10-03,CO-1/deals,14,new,bob\r\n"
+    assert (code, err) == (0, "")
+    assert out == (
+        "recorded CO-1/deals = 4 on 2026-10-03, confidence 3/10 (after 7 earlier that day, "
+        "which is kept) in metrics/checkins.csv\n"
     )
+    assert path.read_bytes() == (
+        b"date,metric,value,confidence,note,author\r\n"
+        b'2026-10-03,CO-1/deals,7,,"multi, comma",bob\r\n'
+        b"2026-10-03,CO-1/deals,4,3,call went badly,\r\n"
+    )
+    # both rows are valid (no duplicate error), the later one is the day's value
+    assert run_okrctl("check", "-C", str(root)).returncode == 0
+    assert _current(root, "CO-1/deals", "2026-10-31") == 4
+    listed = run_okrctl("checkins", "CO-1/deals", "-C", str(root))
+    assert listed.returncode == 0, listed.stderr
+    assert "multi, comma" in listed.stdout and "call went badly" in listed.stdout
+    assert "superseded by line 3" in listed.stdout
+    # explain cites both rows of the day, the earlier one marked superseded
+    explained = run_okrctl("explain", "CO-1/deals", "-C", str(root), "--as-of", "2026-10-31")
+    assert "metrics/checkins.csv:2  2026-10-03  7  [note: multi, comma; superseded by line 3: " in (
+        explained.stdout
+    )
+    assert "metrics/checkins.csv:3  2026-10-03  4  [confidence 3/10; note: call went badly]" in (
+        explained.stdout
+    )
+
+
+@pytest.mark.parametrize("text", ["0", "11", "7.5", "high", "0.7"])
+def test_a_confidence_off_the_scale_is_refused(make_repo: MakeRepo, text: str) -> None:
+    original = b"date,metric,value,confidence,note\n"
+    root = _repo(make_repo, original)
+    code, out, err = _checkin(root, "CO-1/deals", "2", "--confidence", text, "--date", "2026-10-02")
+    assert (code, out) == (2, "")
+    assert (
+        "--confidence" in err and "1 (no chance) to 10 (certain)" in err
+    ) or "not a number" in err
+    assert (root / "metrics" / "checkins.csv").read_bytes() == original
+
+
+def test_a_hand_written_confidence_off_the_scale_is_a_finding(make_repo: MakeRepo) -> None:
+    root = _repo(make_repo, b"date,metric,value,confidence,note\n2026-10-02,CO-1/deals,2,12,\n")
+    result = run_okrctl("check", "-C", str(root), "--as-of", "2026-10-05")
+    assert result.returncode == 1
+    assert "metrics/checkins.csv:2:25: error D002" in result.stdout
+    assert "confidence '12' is outside the scale" in result.stdout

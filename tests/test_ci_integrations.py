@@ -17,7 +17,7 @@ def _load(path: Path) -> object:
 def test_pre_commit_hook() -> None:
     (hook,) = _load(ROOT / ".pre-commit-hooks.yaml")  # type: ignore[misc]
     assert hook["id"] == "okrctl-check"
-    assert hook["entry"] == "okrctl check" and hook["language"] == "python"
+    assert hook["entry"] == "okrctl check --no-freshness" and hook["language"] == "python"
     assert hook["pass_filenames"] is False  # cross-file: never per-file batches
     assert hook["require_serial"] is True
     files = re.compile(hook["files"])

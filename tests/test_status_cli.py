@@ -235,7 +235,7 @@ def startup(tmp_path: Path) -> Path:
     return target
 
 
-def test_checkin_records_and_replaces(startup: Path) -> None:
+def test_checkin_records_and_keeps_a_same_day_check_in(startup: Path) -> None:
     result = run_okrctl(
         "checkin",
         "FUND/vc-meetings",
@@ -256,8 +256,9 @@ def test_checkin_records_and_replaces(startup: Path) -> None:
     again = run_okrctl(
         "checkin", "FUND/vc-meetings", "8", "--date", "2026-11-21", "-C", str(startup)
     )
-    assert "(was 7)" in again.stdout
-    assert (startup / "metrics" / "checkins.csv").read_text().count("2026-11-21,FUND/vc") == 1
+    assert "(after 7 earlier that day, which is kept)" in again.stdout
+    # both rows stay; the later one is the day's value
+    assert (startup / "metrics" / "checkins.csv").read_text().count("2026-11-21,FUND/vc") == 2
     out = run_okrctl("status", "-C", str(startup), "--as-of", "2026-11-21", "-f", "json").stdout
     assert _row(json.loads(out), "FUND/vc-meetings")["current"] == 8
     assert run_okrctl("check", "-C", str(startup), "--strict").returncode == 0
@@ -429,9 +430,8 @@ def test_a_cycle_kpi_pro_rates_its_open_cycle(make_repo: MakeRepo, engine: str) 
 
 def test_two_check_ins_on_one_day_are_never_summed(make_repo: MakeRepo, engine: str) -> None:
     # both engine settings: the check-ins file is read exactly whatever its size
-    # a hand edit left two rows for CO-1/deals on 11-20 with different notes: the note is
-    # not a dimension, so they are duplicates: check reports the second (D001), and status
-    # shows the first, 3 (of a target of 10: 30%), never 3 + 4 = 7
+    # two check-ins of CO-1/deals on 11-20 with different notes: both are kept (no D001),
+    # and the later one is the day's value: 4 (of a target of 10: 40%), never 3 + 4 = 7
     root = make_repo(
         {
             "goals/a.yaml": """\
@@ -448,10 +448,10 @@ def test_two_check_ins_on_one_day_are_never_summed(make_repo: MakeRepo, engine: 
     )
     check = run_okrctl("check", "-f", "json", "--as-of", "2026-11-30", "-C", str(root))
     found = [(d["code"], d["file"], d["line"]) for d in json.loads(check.stdout)["diagnostics"]]
-    assert ("D001", "metrics/checkins.csv", 3) in found
+    assert not [f for f in found if f[1] == "metrics/checkins.csv"]
     _, out, _ = status("-C", str(root), "--as-of", "2026-11-30", "-f", "json")
     kr = json.loads(out)["rows"][1]
-    assert (kr["current"], kr["progress"]) == (3, 0.3)
+    assert (kr["current"], kr["progress"]) == (4, 0.4)
 
 
 def test_a_default_check_ins_link_out_of_the_repository_is_not_read(

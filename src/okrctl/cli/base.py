@@ -199,3 +199,15 @@ def choose_language(option: str | None, configured: str | None) -> str:
     if configured is not None and parse_language(configured):
         return parse_language(configured) or "en"
     return default_language()
+
+
+def say_frozen(frozen: str | None) -> None:
+    """Tell the reader that a closed cycle's numbers are the frozen ones (on standard
+    error, so every output format stays as it is)."""
+    if frozen:
+        from okrctl.render.escape import one_line
+
+        sys.stderr.write(
+            f"okrctl: closed cycle: frozen numbers from {one_line(frozen)} "
+            "(`okrctl close CYCLE --verify` compares them with today's data)\n"
+        )

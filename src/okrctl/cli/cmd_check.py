@@ -15,6 +15,7 @@ from okrctl.cli.base import (
     LangOption,
     RepoOption,
     app,
+    choose_language,
     parse_day,
     show_progress,
     use_color,
@@ -40,6 +41,14 @@ PathsArgument = Annotated[
         help="Report only on these files or folders (goal files, okrctl.yaml, metric "
         "files); the whole repository is still loaded for the cross-file rules.",
         show_default=False,
+    ),
+]
+NoFreshnessOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-freshness",
+        help="Do not judge the age of the data (D006): for pull-request jobs; the "
+        "scheduled job judges freshness.",
     ),
 ]
 
@@ -88,6 +97,7 @@ def check(
         ),
     ] = None,
     lang: LangOption = None,
+    no_freshness: NoFreshnessOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Validate goal files: schema, alignment, weights, references, metrics, scorecards.
@@ -118,9 +128,8 @@ def check(
         data=not no_data,
         as_of=day,
         paths=paths or None,
+        freshness=not no_freshness,
     )
-    from okrctl.cli.base import choose_language
-
     language = choose_language(lang, result.lang)
     _render(result, chosen, quiet=quiet, no_color=no_color, lang=language)
     sys.stdout.flush()

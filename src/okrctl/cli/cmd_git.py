@@ -50,6 +50,14 @@ def diff(
             show_default=False,
         ),
     ] = None,
+    with_impact: Annotated[
+        bool,
+        typer.Option(
+            "--impact",
+            help="Also the status and progress or score before and after, on the same data, "
+            "of each goal the change touches and the objectives above it.",
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """What a change does to the goals: added, removed, re-parented, targets, weights;
@@ -63,11 +71,22 @@ def diff(
     root = find_root((repo or Path.cwd()).resolve())
     day = parse_day(as_of, "--as-of") or dt.date.today()
     result = goal_diff(root, base, head, day)
-    {
-        DiffFormat.text: diff_out.render_text,
-        DiffFormat.md: diff_out.render_markdown,
-        DiffFormat.json: diff_out.render_json,
-    }[format](result, sys.stdout)
+    if with_impact:
+        from okrctl.render import impact_out
+        from okrctl.review.impact import impact
+
+        impacts = impact(root, base, head, day, result)
+        {
+            DiffFormat.text: impact_out.render_text,
+            DiffFormat.md: impact_out.render_markdown,
+            DiffFormat.json: impact_out.render_json,
+        }[format](result, impacts, sys.stdout)
+    else:
+        {
+            DiffFormat.text: diff_out.render_text,
+            DiffFormat.md: diff_out.render_markdown,
+            DiffFormat.json: diff_out.render_json,
+        }[format](result, sys.stdout)
     sys.stdout.flush()
     if (fail_on is FailOn.goalpost and result.goalposts) or (
         fail_on is FailOn.any and result.changes

@@ -19,6 +19,7 @@ from okrctl.cli.base import (
     RepoOption,
     UnitOption,
     app,
+    choose_language,
     lazy,
     parse_day,
     show_progress,
@@ -27,7 +28,11 @@ from okrctl.cli.base import (
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from okrctl.core.model import Cycle
     from okrctl.core.progress import Status
+    from okrctl.evaluate.workspace import Workspace
 
 
 class StatusFormat(enum.StrEnum):
@@ -55,6 +60,28 @@ def _statuses(words: list[str]) -> frozenset[Status]:
             )
         statuses.add(parsed)
     return frozenset(statuses)
+
+
+GroupingOption = Annotated[
+    StatusGrouping,
+    typer.Option("--by", help="alignment (the cascade) or perspective (Balanced Scorecard)."),
+]
+OwedOption = Annotated[
+    bool,
+    typer.Option(
+        "--owed",
+        help="Only key results whose last check-in is older than their checkin_every, "
+        "by owner; exit 1 when any.",
+    ),
+]
+StaleOption = Annotated[
+    bool,
+    typer.Option(
+        "--stale",
+        help="Only key results whose last data point is older than their cadence "
+        "(checkin_every, else the source's stale_after), by owner; exit 1 when any.",
+    ),
+]
 
 
 @app.command()
@@ -90,10 +117,9 @@ def status(
         bool,
         typer.Option("--behind", help="Only what is behind pace; exit 1 when anything is red."),
     ] = False,
-    by: Annotated[
-        StatusGrouping,
-        typer.Option("--by", help="alignment (the cascade) or perspective (Balanced Scorecard)."),
-    ] = StatusGrouping.alignment,
+    owed: OwedOption = False,
+    stale: StaleOption = False,
+    by: GroupingOption = StatusGrouping.alignment,
     format: Annotated[StatusFormat, typer.Option("--format", "-f", help="Output format.")] = (
         StatusFormat.text
     ),
@@ -104,7 +130,6 @@ def status(
     """Progress of every goal as a tree: company -> department -> team -> individual."""
     import gc
 
-    from okrctl.cli.base import choose_language
     from okrctl.evaluate.evaluator import evaluate
     from okrctl.evaluate.status import Filters, build, build_by_perspective
     from okrctl.evaluate.workspace import open_view, resolve_owner, resolve_unit
@@ -117,11 +142,15 @@ def status(
     language = choose_language(lang, workspace.config.lang)
     unit = None if unit is None else resolve_unit(workspace.config, unit)
     owner = None if owner is None else resolve_owner(workspace.config, workspace.ctx, owner)
+    if owed or stale:
+        _due(workspace, chosen, when, format, owed=owed, stale=stale)
+        return
     evaluation = evaluate(workspace.ctx, workspace.data, chosen, when)
     filters = Filters(unit, owner, level, statuses, depth, behind)
     grouped = build_by_perspective if by is StatusGrouping.perspective else build
     tree = grouped(workspace.ctx, evaluation, filters)
     tree.names = workspace.config.names()
+    tree.frozen = workspace.frozen  # a closed cycle says so in both formats
     renderers = {  # the renderer of each format, imported when chosen
         StatusFormat.json: lambda: lazy("okrctl.render.status_json:render")(tree, sys.stdout),
         StatusFormat.text: lambda: lazy("okrctl.render.status_text:render")(
@@ -135,6 +164,26 @@ def status(
     renderers[format]()
     sys.stdout.flush()
     if behind and tree.counts.get("red"):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _due(
+    workspace: Workspace,
+    cycle: Cycle,
+    when: dt.date,
+    format: StatusFormat,
+    *,
+    owed: bool,
+    stale: bool,
+) -> None:
+    """`status --owed` / `--stale`: who owes what, by owner; exit 1 when anything is due."""
+    from okrctl.evaluate.rhythm import rhythm
+
+    result = rhythm(workspace, cycle, when)
+    name = "due_json" if format is StatusFormat.json else "due_text"
+    lazy(f"okrctl.render.rhythm_out:{name}")(result, sys.stdout, owed=owed, stale=stale)
+    sys.stdout.flush()
+    if (owed and result.owed) or (stale and result.stale):
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -196,9 +245,19 @@ def checkin(
         str | None,
         typer.Option("--note", help="A short note kept with the value.", show_default=False),
     ] = None,
+    confidence: Annotated[
+        str | None,
+        typer.Option(
+            "--confidence",
+            metavar="1-10",
+            help="How sure the owner is to reach the target: 1 (no chance) to 10 (certain).",
+            show_default=False,
+        ),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
-    """Record a manual value for a key result without a data feed."""
+    """Record a manual value for a key result without a data feed; a second check-in on
+    the same day keeps the first (the later one counts)."""
     import datetime as dt
 
     from okrctl.core.shown import number
@@ -210,9 +269,14 @@ def checkin(
     workspace = open_workspace((repo or Path.cwd()).resolve(), validate=False)
     today = dt.date.today()
     day = parse_day(date, "--date") or today
-    result = run_checkin(workspace, ident, value, day, note, today)
-    replaced = "" if result.replaced is None else f" (was {number(result.replaced)})"
+    result = run_checkin(workspace, ident, value, day, note, today, confidence)
+    earlier = (
+        ""
+        if result.earlier is None
+        else f" (after {number(result.earlier)} earlier that day, which is kept)"
+    )
+    sure = "" if result.confidence is None else f", confidence {result.confidence}/10"
     sys.stdout.write(
-        f"recorded {one_line(result.kr)} = {number(result.value)} on {result.day}"
-        f"{replaced} in {one_line(result.path)}\n"
+        f"recorded {one_line(result.kr)} = {number(result.value)} on {result.day}{sure}"
+        f"{earlier} in {one_line(result.path)}\n"
     )

@@ -21,6 +21,7 @@ from okrctl.cli.base import (
     app,
     lazy,
     parse_day,
+    say_frozen,
     show_progress,
     use_color,
 )
@@ -83,6 +84,7 @@ def report(
     workspace, chosen, when = open_view(repo, cycle, parse_day(as_of, "--as-of"), unit)
     language = choose_language(lang, workspace.config.lang)
     unit = None if unit is None else resolve_unit(workspace.config, unit)
+    say_frozen(workspace.frozen)
     model = build_report(
         workspace,
         chosen.id,

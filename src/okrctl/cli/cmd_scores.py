@@ -20,6 +20,7 @@ from okrctl.cli.base import (
     UnitOption,
     app,
     parse_day,
+    say_frozen,
     show_progress,
     use_color,
 )
@@ -48,6 +49,7 @@ def _evaluation(
 
     gc.disable()
     workspace, chosen, when = open_view(repo, cycle, parse_day(as_of, "--as-of"), unit)
+    say_frozen(workspace.frozen)
     return workspace, evaluate(workspace.ctx, workspace.data, chosen, when)
 
 

@@ -8,6 +8,7 @@ from okrctl.cli import cmd_scores  # noqa: F401 - score, why, map
 from okrctl.cli import cmd_report  # noqa: F401 - report
 from okrctl.cli import cmd_git  # noqa: F401 - diff, history
 from okrctl.cli import cmd_edit  # noqa: F401 - fmt, new, init, roll
+from okrctl.cli import cmd_rhythm  # noqa: F401 - checkins, notify, close
 from okrctl.cli.base import app
 
 # isort: on

@@ -127,6 +127,7 @@ class KeyResult(NamedTuple):
     # how numbers are written where numbers.plain_text would show them otherwise
     # (``target: 200万``); keys are field names, ``low``/``high`` for a range, ``plan.N``
     written: Mapping[str, str] = {}  # never mutated
+    checkin_every: str | None = None  # cadence of check-ins, a duration such as 7d
 
     def at(self, name: str | None = None, *, key: bool = False) -> tuple[int, int]:
         """(line, column), 1-based, of field ``name``'s value (its key with ``key``), else

@@ -1,10 +1,10 @@
 """`okrctl checkin OBJ/KR VALUE`: record a manual value in the check-ins CSV.
 
 Everything is validated before anything is written, under the file's lock (so check-ins
-made at the same time all land). Only the check-in's own row changes: a new row is added at
-the end (an append when the file ends with a line break), a same-day row of the key result
-is replaced where it stands (the file rewritten atomically); columns okrctl does not know,
-row order, line endings, quoting and a byte-order mark stay as they were.
+made at the same time all land). A check-in is always a new row at the end (an append when
+the file ends with a line break): a second check-in on the same day keeps the first, and
+the later one counts (docs/metrics.md, "Check-ins"); columns okrctl does not know, row
+order, line endings, quoting and a byte-order mark stay as they were.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from okrctl.edit.csvedit import neutralise
 from okrctl.evaluate.workspace import Workspace
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_date
+from okrctl.metrics.checkins import CheckinSource, parse_confidence
 from okrctl.metrics.engine import checkins_source
-from okrctl.metrics.memory import TableSource
 
-HEADER = ["date", "metric", "value", "note"]
+HEADER = ["date", "metric", "value", "confidence", "note"]
 _DONE = {"done": 1.0, "true": 1.0, "yes": 1.0, "not-done": 0.0, "false": 0.0, "no": 0.0}
 
 
@@ -37,7 +37,8 @@ class CheckinResult:
     kr: str
     day: dt.date
     value: float
-    replaced: float | None
+    earlier: float | None  # the day's earlier check-in, kept in the file
+    confidence: int | None = None
 
 
 def checkin(
@@ -47,7 +48,19 @@ def checkin(
     day: dt.date,
     note: str | None,
     today: dt.date,
+    confidence_text: str | None = None,
 ) -> CheckinResult:
+    """Record ``value_text`` for the key result ``ident`` on ``day``, with an optional
+    note and confidence (whole number 1-10, docs/metrics.md "Check-ins"). Raises
+    UsageError for anything it refuses; nothing is written then."""
+    try:
+        confidence = None if confidence_text is None else parse_confidence(confidence_text)
+    except ValueError as exc:
+        raise UsageError(
+            f"--confidence: {exc}", hint="e.g. --confidence 7 (1 = no chance, 10 = certain)"
+        ) from None
+    if confidence_text is not None and confidence is None:
+        raise UsageError("--confidence is empty", hint="e.g. --confidence 7")
     ctx = workspace.ctx
     ref = Ref.parse(ident)
     objective = ctx.objectives.get(ref.objective)
@@ -96,16 +109,17 @@ def checkin(
         "date": day.isoformat(),
         "metric": kr.path,
         "value": _plain(value),
+        "confidence": "" if confidence is None else str(confidence),
         "note": neutralise(note or ""),
     }
     with locked([path], root=root):
         if path.exists():
-            replaced = _record(root, spec, cells, day)
+            earlier = _record(root, spec, cells)
         else:
             first = csvedit.row([cells[h] for h in HEADER], "\n")
             write_atomic(path, ",".join(HEADER) + "\n" + first, root=root)
-            replaced = None
-    return CheckinResult(spec.path, kr.path, day, value, replaced)
+            earlier = None
+    return CheckinResult(spec.path, kr.path, day, value, earlier, confidence)
 
 
 def _readable(root: Path, spec: MetricSource) -> csvedit.CsvText:
@@ -113,7 +127,7 @@ def _readable(root: Path, spec: MetricSource) -> csvedit.CsvText:
     name = spec.path
     broken = [
         p
-        for p in TableSource(spec, root).problems()
+        for p in CheckinSource(spec, root).problems()
         if p.code in ("D001", "D002", "D003", "D004", "D007", "D009", "D010")
     ]
     hint = "fix the check-ins file first; nothing was written"
@@ -130,48 +144,36 @@ def _readable(root: Path, spec: MetricSource) -> csvedit.CsvText:
     return text
 
 
-def _record(root: Path, spec: MetricSource, cells: dict[str, str], day: dt.date) -> float | None:
-    """Write the check-in into the existing file, changing only its own row: a same-day
-    row of the key result is replaced where it stands (other same-day rows of it are
-    removed), else the row is added at the end. Returns the value it replaced."""
+def _record(root: Path, spec: MetricSource, cells: dict[str, str]) -> float | None:
+    """Add the check-in at the end of the existing file (an append when it ends with a line
+    break), changing no other row. Returns the value of the day's earlier check-in, which
+    stays in the file (the later one counts: docs/metrics.md, "Check-ins")."""
     name = spec.path
     text = _readable(root, spec)
     header = [h.strip() for h in text.header]
-    if cells["note"] and "note" not in header:
-        raise UsageError(
-            f"{name} has no note column (columns: {', '.join(header)})",
-            hint="add `note` to its header, or leave out --note; nothing was written",
-        )
+    for role in ("note", "confidence"):
+        if cells[role] and role not in header:
+            raise UsageError(
+                f"{name} has no {role} column (columns: {', '.join(header)})",
+                hint=f"add `{role}` to its header, or leave out --{role}; nothing was written",
+            )
     index = {role: header.index(role) for role in HEADER if role in header}
     row = [""] * len(header)  # columns okrctl does not know stay empty in a new row
     for role, position in index.items():
         row[position] = cells[role]
+    day = dt.date.fromisoformat(cells["date"])
     same = [r for r in text.records[1:] if _same(r.cells, index, day, cells["metric"])]
     path = root / name
-    if not same:
-        ending = text.ending()
-        if text.lines[-1].endswith(("\n", "\r")):
-            append(path, text.row(row, ending).encode("utf-8"), root=root)
-            return None
+    ending = text.ending()
+    if text.lines[-1].endswith(("\n", "\r")):
+        append(path, text.row(row, ending).encode("utf-8"), root=root)
+    else:
         text.lines[-1] += ending
         text.lines.append(text.row(row, ""))
         write_atomic(path, text.data(), root=root)
+    if not same:
         return None
-    first, last = same[0], same[-1]
-    # the replaced row keeps what okrctl was not asked to change: the cells of columns it
-    # does not know (author, ...), and its note unless --note gives a new one
-    kept: set[str] = {role for role in ("date", "metric", "value") if role in index}
-    if cells["note"]:
-        kept.add("note")
-    for position, old in enumerate(last.cells[: len(row)]):
-        if position not in {index[role] for role in kept}:
-            row[position] = old
-    written = text.row(row, text.ending(first.end - 1))
-    for record in reversed(same[1:]):
-        del text.lines[record.start : record.end]
-    text.lines[first.start : first.end] = [written]
-    write_atomic(path, text.data(), root=root)
-    old = last.cells[index["value"]].strip()
+    old = same[-1].cells[index["value"]].strip()
     try:
         return parse_number(old) if old else None
     except NumberError:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from okrctl import __version__
 from okrctl.core.errors import UsageError
 from okrctl.core.fileio import check_writable, locked, write_atomic
 from okrctl.core.numbers import parse_number
@@ -27,35 +28,68 @@ SOURCE = "data"
 _COMPANY = "company"  # the id of the top unit
 
 WORKFLOW = """\
-# Checks the goals on every push and pull request (docs: okrctl docs/ci.md)
+# Goals in CI (okrctl docs/ci.md). Pull requests: the check (data freshness left to the
+# weekly job) and one goal-diff comment, updated in place, showing each change's impact
+# on status. Weekly: data freshness, and a digest to chat (set the OKRCTL_WEBHOOK secret
+# and, if not WeCom, the OKRCTL_CHANNEL variable: feishu, dingtalk, slack or webhook).
 name: goals
-on: [push, pull_request]
+on:
+  push:
+    branches: [main]
+  pull_request:
+  schedule:
+    - cron: "0 1 * * 1"  # Mondays 01:00 UTC (09:00 in China)
+  workflow_dispatch:
 permissions:
   contents: read
+  pull-requests: write
 jobs:
-  okrctl:
+  check:
+    if: github.event_name == 'push' || github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
         with:
-          fetch-depth: 0
+          fetch-depth: 0  # okrctl diff needs the history
+      - uses: okrctl/okrctl@v1
+        with:
+          strict: "true"
+          diff-comment: "true"
+          impact: "true"
+          fail-on-goalpost: "true"
+  rhythm:
+    if: github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
       - run: python -m pip install okrctl
-      - run: okrctl check --strict
+      - name: Digest to chat
+        env:
+          OKRCTL_WEBHOOK: ${{ secrets.OKRCTL_WEBHOOK }}
+          OKRCTL_CHANNEL: ${{ vars.OKRCTL_CHANNEL || 'wecom' }}
+        run: |
+          if [ -z "$OKRCTL_WEBHOOK" ]; then
+            echo "::notice::add the OKRCTL_WEBHOOK secret to post the weekly digest"
+          else
+            okrctl notify --channel "$OKRCTL_CHANNEL"
+          fi
+      - name: Data freshness and owed check-ins
+        run: |
+          okrctl check --strict
+          okrctl status --owed --stale
 """
 
-PRE_COMMIT = """\
+# pre-commit installs okrctl itself from the hook's repository (language: python), so the
+# hook works without okrctl on PATH; docs/ci.md shows the `repo: local` alternative.
+PRE_COMMIT = f"""\
 repos:
-  - repo: local
+  - repo: https://github.com/okrctl/okrctl
+    rev: v{__version__}
     hooks:
       - id: okrctl-check
-        name: okrctl check
-        entry: okrctl check
-        language: system
-        pass_filenames: false
-        files: '(^|/)(okrctl\\.yaml|[^/]+\\.ya?ml|[^/]+\\.csv)$'
 """
 
 

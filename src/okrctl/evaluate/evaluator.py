@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from okrctl.core.model import Cycle, KeyResult, Kpi, Objective
 from okrctl.core.plural import counted
@@ -37,90 +36,16 @@ from okrctl.core.vocabulary import (
     Unknown,
     values,
 )
+from okrctl.evaluate.results import Evaluation as Evaluation
+from okrctl.evaluate.results import KpiResult as KpiResult
+from okrctl.evaluate.results import KRResult as KRResult
+from okrctl.evaluate.results import ObjectiveResult as ObjectiveResult
+from okrctl.evaluate.results import PeriodResult as PeriodResult
 from okrctl.load.config import Config
 from okrctl.metrics.engine import CHECKINS, MetricData
 from okrctl.metrics.rejected import row_note, unique
 from okrctl.metrics.source import NO_DATA, Answer, Rejected, Request
 from okrctl.rules.context import Context
-
-
-@dataclass(frozen=True, slots=True)
-class KRResult:
-    kr: KeyResult
-    current: float | None
-    baseline: float | None
-    baseline_from_data: bool
-    target: float | None  # the effective target (relative targets applied)
-    progress: float | None  # raw p: may exceed 1 or be negative
-    expected: float
-    status: Status
-    answer: Answer
-    source: str | None  # metric source name, or "checkins"
-    note: str | None = None  # why the progress is unknown, or a flag
-    # input the number misses: refused cells in the window (and of the baseline, when the
-    # baseline comes from data)
-    rejected: tuple[Rejected, ...] = ()
-
-    @property
-    def shown(self) -> float | None:
-        """Progress as displayed: the raw value, but 0 when it moved the wrong way."""
-        return None if self.progress is None else max(self.progress, 0.0)
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectiveResult:
-    objective: Objective
-    cycle: Cycle
-    as_of: dt.date
-    final: bool
-    progress: float | None
-    partial: bool
-    expected: float
-    status: Status
-    key_results: tuple[KRResult, ...]
-
-    @property
-    def rejected(self) -> tuple[Rejected, ...]:
-        """Input the progress misses: that of its key results."""
-        return unique(r for k in self.key_results if not k.kr.draft for r in k.rejected)
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodResult:
-    start: dt.date
-    end: dt.date
-    closed: bool
-    actual: float | None
-    target: float  # pro-rated for an open period of a cumulative KPI
-    attainment: float | None
-    score: float | None
-    answer: Answer
-
-
-@dataclass(frozen=True, slots=True)
-class KpiResult:
-    kpi: Kpi
-    cycle: Cycle
-    as_of: dt.date
-    actual: float | None  # of the latest period used
-    target: float | None  # of that period (pro-rated while it is open)
-    attainment: float | None
-    score: float | None
-    status: Status
-    periods: tuple[PeriodResult, ...]
-    source: str | None
-    note: str | None = None  # why the score is unknown, or which periods it leaves out
-    rejected: tuple[Rejected, ...] = ()  # input the periods in the score miss
-
-
-@dataclass
-class Evaluation:
-    config: Config
-    as_of: dt.date
-    cycle: Cycle
-    objectives: dict[str, ObjectiveResult] = field(default_factory=dict)
-    kpis: dict[str, KpiResult] = field(default_factory=dict)
-    data: MetricData | None = None
 
 
 def default_cycle(config: Config, today: dt.date) -> Cycle | None:
@@ -177,6 +102,7 @@ class Evaluator:
         self.data = data
         self.as_of = as_of
         self.thresholds = Thresholds(self.config.on_track, self.config.at_risk)
+        self._confidences: dict[tuple[str, dt.date], int | None] | None = None
 
     # -- requests -------------------------------------------------------------------------
     def kr_request(self, kr: KeyResult, cycle: Cycle, series: bool = False) -> tuple[str, Request]:
@@ -351,7 +277,16 @@ class Evaluator:
             source,
             note,
             rejected,
+            self.confidence(kr.path, answer.last_date) if source == CHECKINS else None,
         )
+
+    def confidence(self, path: str, day: dt.date | None) -> int | None:
+        """The confidence of the check-in of ``path`` that counts on ``day``."""
+        if self._confidences is None:
+            from okrctl.metrics.checkins import confidences
+
+            self._confidences = confidences(self.data.source(CHECKINS))
+        return None if day is None else self._confidences.get((path, day))
 
     def _judge(
         self,
@@ -493,4 +428,7 @@ def evaluate(
     ]
     evaluator = Evaluator(ctx, data, as_of)
     objective_results, kpi_results = evaluator.run(objectives, kpis, series)
+    pin = getattr(data, "pin", None)  # a closed cycle's numbers (evaluate/frozen.py)
+    if pin is not None:
+        objective_results, kpi_results = pin(objective_results, kpi_results)
     return Evaluation(ctx.config, as_of, cycle, objective_results, kpi_results, data)

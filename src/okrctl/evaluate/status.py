@@ -44,6 +44,7 @@ class Row:
     last: bool = False  # last child of its parent (for the tree guides)
     guides: tuple[bool, ...] = ()  # for each ancestor depth: does a sibling follow below?
     rejected: tuple[Rejected, ...] = ()  # input its number misses
+    confidence: int | None = None  # the owner's 1-10 judgement from the last check-in
 
     @property
     def data_note(self) -> str | None:
@@ -80,6 +81,7 @@ class StatusTree:
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[DataWarning] = field(default_factory=list)  # input the rows' numbers miss
     names: Names = field(default_factory=Names)  # display names of people and units
+    frozen: str | None = None  # the lock file the numbers come from (a closed cycle)
 
     def finish(self) -> StatusTree:
         """Count the statuses and collect the warnings of the rows shown."""
@@ -214,6 +216,7 @@ def _row(ctx: Context, node: _Node) -> Row:
             percent=kr.percent,
             note=result.note,
             rejected=result.rejected,
+            confidence=result.confidence,
         )
     assert isinstance(result, KpiResult)
     kpi = result.kpi

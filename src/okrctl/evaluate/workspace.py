@@ -21,6 +21,7 @@ class Workspace:
     repo: Repository
     ctx: Context
     data: MetricData
+    frozen: str | None = None  # the lock file whose numbers a closed cycle shows
 
     @property
     def config(self) -> Config:
@@ -93,7 +94,13 @@ def open_view(
     cycle = choose_cycle(workspace.config, cycle_id, day or today)
     if unit is not None:
         resolve_unit(workspace.config, unit)
-    return workspace, cycle, report_date(cycle, day, today)
+    when = report_date(cycle, day, today)
+    from okrctl.evaluate.frozen import frozen_data
+
+    frozen = frozen_data(workspace.config, cycle.id, when)
+    if frozen is not None:  # a closed cycle: its numbers as `okrctl close` froze them
+        workspace.data, workspace.frozen = frozen, frozen.name
+    return workspace, cycle, when
 
 
 def _choose(kind: str, option: str, word: str, names: dict[str, str]) -> str:

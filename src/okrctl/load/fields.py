@@ -17,6 +17,7 @@ from okrctl.core.i18n import N_
 from okrctl.core.numbers import NUMBER_PATTERN, RELATIVE_PATTERN
 from okrctl.core.vocabulary import Aggregate, Direction, GoalType, Period, ScorecardKind, values
 from okrctl.load.schemaparts import (
+    DURATION_PATTERN,
     ID_PATTERN,
     Schema,
     date,
@@ -188,6 +189,18 @@ KEY_RESULT_FIELDS = (
     _number("weight", frac("Share of the objective; weights of one objective sum to 1.")),
     _number("plan", _PLAN),
     _text("unit_label", "How values are shown, e.g. '%', '元', 'users'.", compared=False),
+    _field(
+        "checkin_every",
+        {
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "description": "Cadence of check-ins, e.g. 7d: a key result whose last "
+            "check-in or data point is older is owed (`okrctl status --owed`).",
+            "x-message": N_("{field} {shown} is not a duration"),
+            "x-hint": N_("write 7d, 48h or 2w"),
+        },
+        read=Read.TEXT,
+    ),
     _DRAFT,
 )
 

@@ -142,8 +142,21 @@ STATUS_SCHEMA: Schema = {
                         "of a row that matched the filters.",
                     },
                     "rejected": ROW_REJECTED,
+                    "confidence": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 10,
+                        "description": "The owner's confidence (1 no chance .. 10 certain) "
+                        "given with the check-in behind `current`; absent when none. A "
+                        "judgement, kept apart from the computed status.",
+                    },
                 },
             },
+        },
+        "frozen": {
+            "type": "string",
+            "description": "Present when the cycle is closed: the lock file "
+            "(reviews/CYCLE.lock.json) whose frozen numbers are shown.",
         },
     },
 }
@@ -201,6 +214,13 @@ _KR_ROW = _record(
     },
     "A key result.",
 )
+# present only when the value comes from a check-in with a confidence (not required)
+_KR_ROW["properties"]["confidence"] = {
+    "type": "integer",
+    "minimum": 1,
+    "maximum": 10,
+    "description": "The owner's confidence (1-10) given with the check-in behind `current`.",
+}
 
 REPORT_SCHEMA: Schema = {
     "$schema": "http://json-schema.org/draft-07/schema#",

@@ -42,7 +42,7 @@ _C_COMPOSE_BOUND = 2000
 # Goal fields say so in their catalogue row (load/fields.py); these are okrctl.yaml's
 # (and "measures", a scorecard perspective's list of ids).
 CONFIG_NAME_KEYS = frozenset(
-    {"parent", "lead", "org", "name", "levels", "measures", "goals", "path", "checkins"}
+    {"parent", "lead", "org", "name", "levels", "measures", "goals", "path", "checkins", "people"}
 )
 TEXT_KEYS = NAME_KEYS | CONFIG_NAME_KEYS
 

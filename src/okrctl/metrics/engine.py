@@ -99,9 +99,14 @@ class MetricData:
             ) from None
         if size is None and spec.name == CHECKINS:
             return None  # no check-ins yet
-        # check-ins are typed by people, a few rows a week: always read exactly, so two
-        # rows of one key result on one day are a duplicate (D001), never a sum
-        if size is not None and size > self.large and spec.name != CHECKINS:
+        # check-ins are typed by people, a few rows a week: always read exactly; several
+        # rows of one key result on one day are all kept and the last one counts, never a
+        # sum (metrics/checkins.py)
+        if spec.name == CHECKINS:
+            from okrctl.metrics.checkins import CheckinSource
+
+            return CheckinSource(spec, self.config.root)
+        if size is not None and size > self.large:
             from okrctl.metrics.duck import DuckSource
 
             return DuckSource(spec, self.config.root)

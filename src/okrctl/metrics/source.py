@@ -94,6 +94,8 @@ class UsedRow:
     day: dt.date
     value: float
     dimensions: tuple[tuple[str, str], ...]
+    remark: str | None = None  # a check-in's confidence and note, or why it does not count
+    superseded: bool = False  # a check-in replaced by a later one of the same day
 
 
 class Source(Protocol):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.core import json_out
 from okrctl.core.codes import CODES
 from okrctl.core.diagnostics import Severity
-from okrctl.render import json_out
 from okrctl.rules.runner import CheckResult
 
 JSON_FORMAT_VERSION = 1

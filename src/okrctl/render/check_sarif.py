@@ -6,8 +6,8 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from okrctl import __version__
+from okrctl.core import json_out
 from okrctl.core.diagnostics import Severity
-from okrctl.render import json_out
 from okrctl.rules.registry import all_rules
 from okrctl.rules.runner import CheckResult
 

@@ -6,7 +6,7 @@ import json
 from typing import IO, Any
 
 from okrctl import __version__
-from okrctl.render import json_out
+from okrctl.core import json_out
 from okrctl.render.escape import markdown, markdown_code, one_line
 from okrctl.review.diff import Change, FieldChange, GoalDiff, GoalPost
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 import html
 import re
 
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029{_BIDI}]")
+from okrctl.core.unsafe import UNSAFE as UNSAFE
 
 
 def _shown(match: re.Match[str]) -> str:

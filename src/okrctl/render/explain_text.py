@@ -59,6 +59,7 @@ def _rows(out: IO[str], path: str | None, rows: tuple[UsedRow, ...], heading: st
         out.write(
             f"  {one_line(path or '')}:{row.line}  {row.day}  {_n(row.value)}"
             + (f"  ({one_line(dims)})" if dims else "")
+            + (f"  [{one_line(row.remark)}]" if row.remark else "")
             + "\n"
         )
     if len(rows) > MAX_ROWS:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.core import json_out
 from okrctl.core.shown import number
 from okrctl.metrics.rejected import by_file, row_note
 from okrctl.metrics.source import Rejected
-from okrctl.render import json_out
 from okrctl.render.diff_out import field_dict, field_value
 from okrctl.render.escape import one_line
 from okrctl.review.history import History

@@ -15,7 +15,7 @@ from okrctl.render.diff_out import field_value
 from okrctl.render.escape import html_text
 from okrctl.render.report_charts import chart, strategy_map
 from okrctl.render.report_columns import headings
-from okrctl.render.report_sections import walk
+from okrctl.render.report_sections import sure, walk
 from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import status_key
@@ -149,7 +149,7 @@ def _kr_row(k: KREntry, lang: str) -> str:
             f"{_e(k.id)} {_e(k.title)}{_marked(k.rejected, lang)}",
             "",
             f"{_num(k.current, k.percent, lang)} / {_num(k.target, k.percent, lang)}",
-            _e(percent(k.progress)),
+            _e(percent(k.progress) + sure(k.confidence, lang)),
             "",
             _status(k.status, lang, k.current is not None),
         ],

@@ -6,10 +6,10 @@ import datetime as dt
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.core import json_out
 from okrctl.evaluate.forecast import Forecast
 from okrctl.metrics.rejected import warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.render import json_out
 from okrctl.render.diff_out import field_dict
 from okrctl.render.report_sections import SECTIONS
 from okrctl.review.report import KREntry, Report
@@ -51,6 +51,7 @@ def _kr(k: KREntry) -> dict[str, Any]:
         "forecast": _forecast(k.forecast),
         "note": k.note,
         "rejected": _rejected(k.rejected),
+        **({} if k.confidence is None else {"confidence": k.confidence}),
     }
 
 

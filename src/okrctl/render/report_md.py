@@ -14,7 +14,7 @@ from okrctl.render import report_columns as columns
 from okrctl.render.diff_out import field_value
 from okrctl.render.escape import markdown
 from okrctl.render.report_columns import headings
-from okrctl.render.report_sections import walk
+from okrctl.render.report_sections import sure, walk
 from okrctl.render.score_out import synergy_mark
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import status_key
@@ -68,7 +68,7 @@ def _kr_cells(k: KREntry, lang: str) -> list[str]:
         f"↳ {markdown(k.id)} {markdown(k.title)}{_marked(k.rejected, lang)}",
         "",
         "",
-        percent(k.progress),
+        percent(k.progress) + sure(k.confidence, lang),
         "",
         _status(k.status, lang, k.current is not None),
     ]

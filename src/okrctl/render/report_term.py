@@ -12,7 +12,7 @@ from okrctl.metrics.rejected import by_file, count_note, row_note
 from okrctl.metrics.source import Rejected
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
-from okrctl.render.report_sections import walk
+from okrctl.render.report_sections import sure, walk
 from okrctl.render.status_style import REJECTED_MARK as MARK
 from okrctl.render.status_style import SYMBOLS, status_key
 from okrctl.render.status_style import TERMINAL_COLORS as COLORS
@@ -144,7 +144,7 @@ def _level_table(
         for k in o.key_results:
             table.add_row(
                 _marked(f"  {one_line(k.id)}  {one_line(k.title)}", k.rejected, lang),
-                percent(k.progress),
+                percent(k.progress) + sure(k.confidence, lang),
                 "",
                 f"{number(k.current, percent=k.percent, lang=lang)} / "
                 f"{number(k.target, percent=k.percent, lang=lang)}",

@@ -8,13 +8,13 @@ from collections.abc import Collection
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.core import json_out
 from okrctl.core.i18n import N_, tr
 from okrctl.core.model import Names
 from okrctl.core.shown import percent
 from okrctl.evaluate.scoring import BalancedCard, Card, MeasureScore, ScoreReport, Synergy
 from okrctl.metrics.rejected import by_file, row_note, warnings_for
 from okrctl.metrics.source import Rejected
-from okrctl.render import json_out
 from okrctl.render.console import make_console
 from okrctl.render.escape import csv_cell, markdown, one_line
 from okrctl.render.status_style import REJECTED_MARK as MARK

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import IO, Any
 
 from okrctl import __version__
+from okrctl.core import json_out
 from okrctl.evaluate.status import StatusTree
 from okrctl.metrics.rejected import warnings_for
-from okrctl.render import json_out
 
 STATUS_FORMAT_VERSION = 1
 
@@ -43,9 +43,11 @@ def as_dict(tree: StatusTree) -> dict[str, Any]:
                 "note": row.note,
                 "context": row.context,
                 "rejected": [w.as_dict(goals=False) for w in warnings_for([("", row.rejected)])],
+                **({} if row.confidence is None else {"confidence": row.confidence}),
             }
             for row in tree.rows
         ],
+        **({} if tree.frozen is None else {"frozen": tree.frozen}),
     }
 
 

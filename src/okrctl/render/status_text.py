@@ -16,6 +16,7 @@ from okrctl.core.i18n import N_, localize, tr, trn
 from okrctl.core.progress import Status
 from okrctl.core.shown import pair, percent
 from okrctl.evaluate.status import Row, StatusTree
+from okrctl.metrics.checkins import shown_confidence
 from okrctl.metrics.rejected import by_file
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
@@ -26,9 +27,9 @@ BAR = 12
 GAP = 2  # cells between columns
 MIN_TITLE = 12  # cells of a title kept before a column is dropped
 # the columns after the goal, in order; the ones dropped first on a narrow terminal first
-COLUMNS = (N_("progress"), N_("value"), "%", N_("status"), N_("owner"))
-DROP_ORDER = ("owner", "value")
-RIGHT = frozenset({"value", "%"})
+COLUMNS = (N_("progress"), N_("value"), "%", N_("status"), N_("confidence"), N_("owner"))
+DROP_ORDER = ("owner", "confidence", "value")
+RIGHT = frozenset({"value", "%", "confidence"})
 
 
 def bar(progress: float | None, expected: float | None) -> str:
@@ -104,6 +105,8 @@ def _lines(tree: StatusTree, lang: str) -> list[_Line]:
                 "value": Text(shown, style=style),
                 "%": Text(percent(row.progress), style=style),
                 "status": Text(tr(row.word, lang), style=COLORS[row.status]),
+                # the owner's judgement, a column apart from the computed status
+                "confidence": Text(shown_confidence(row.confidence), style=style),
                 "owner": Text(one_line(tree.names.person(row.owner)), style="dim"),
             }
         lines.append(line)
@@ -130,7 +133,8 @@ def _layout(
     for drop in DROP_ORDER:
         if width - sum(widths[k] + GAP for k in kept) >= need:
             break
-        kept.remove(drop)
+        if drop in kept:
+            kept.remove(drop)
     room = width - sum(widths[k] + GAP for k in kept)
     return kept, {"goal": max(1, min(full, room)), **widths}
 
@@ -169,8 +173,12 @@ def render(
     title = tr("{cycle} on {date}", lang, cycle=tree.cycle, date=tree.as_of.isoformat())
     if tree.final:
         title += tr(" (final)", lang)
+    if tree.frozen:
+        title += tr(" - closed: frozen numbers from {lock}", lang, lock=one_line(tree.frozen))
     lines = _lines(tree, lang)
-    headers = {"goal": tr("goal", lang)} | {k: tr(k, lang) for k in COLUMNS}
+    sure = any(row.confidence is not None for row in tree.rows)
+    shown_columns = [k for k in COLUMNS if k != "confidence" or sure]
+    headers = {"goal": tr("goal", lang)} | {k: tr(k, lang) for k in shown_columns}
     kept, widths = _layout(lines, headers, width)
     head = _Line(Text(headers["goal"]), 0, {k: Text(headers[k]) for k in kept})
     console.print(_fitted(Text(title, style="bold"), width))

@@ -49,6 +49,7 @@ class KREntry:
     forecast: Forecast | None
     note: str | None
     rejected: tuple[Rejected, ...] = ()  # input its number misses
+    confidence: int | None = None  # the owner's 1-10 judgement from the last check-in
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +197,7 @@ def _kr_entry(result: KRResult, end: dt.date, as_of: dt.date, cap: float) -> KRE
         forecast(result, end, min(as_of, end), cap),
         result.note,
         result.rejected,
+        result.confidence,
     )
 
 

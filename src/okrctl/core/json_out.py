@@ -13,7 +13,7 @@ import math
 from typing import IO, Any
 
 from okrctl.core.progress import settle
-from okrctl.render.escape import UNSAFE
+from okrctl.core.unsafe import UNSAFE
 
 
 def clean(value: Any) -> Any:
@@ -29,7 +29,7 @@ def clean(value: Any) -> Any:
 
 def dumps(value: Any, *, indent: int | None = None) -> str:
     """JSON text of ``value``: UTF-8 characters kept, except the line separators and bidi
-    controls (render/escape.py), written as ``\\uNNNN`` so that the document read in a
+    controls (core/unsafe.py), written as ``\\uNNNN`` so that the document read in a
     terminal or CI log cannot be visually reordered; the value is unchanged."""
     text = json.dumps(clean(value), ensure_ascii=False, indent=indent, allow_nan=False)
     return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
