@@ -33,7 +33,7 @@ class Seen(NamedTuple):
     digest: bytes
 
 
-def stat_key(path: Path) -> tuple[int, int, int] | None:
+def stat_key(path: Path | str) -> tuple[int, int, int] | None:
     """(size, mtime_ns, inode) of ``path`` following links, or None when it cannot be
     stat'ed (reading it later says why)."""
     try:
@@ -54,8 +54,9 @@ def survey(
     """
     manifest: dict[str, Seen] = {}
     changed: set[str] = set()
+    base = str(root)
     for path in paths:
-        key = stat_key(root / path)
+        key = stat_key(os.path.join(base, path))
         before = known.get(path)
         if key is None:
             manifest[path] = Seen(-1, -1, -1, b"")
