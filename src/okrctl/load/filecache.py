@@ -12,6 +12,7 @@ never unpickled.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -131,8 +132,13 @@ def cached_file(root: Path, path: str, digest: bytes) -> GoalFile | None:
     key = machine_key()
     if key is None:
         return None
-    store = _Store(root, key)
+    store = _store_for(root, key)
     return store.get(store.name(path, digest))
+
+
+@functools.lru_cache(maxsize=4)
+def _store_for(root: Path, key: bytes) -> _Store:
+    return _Store(root, key)
 
 
 def prune_unused(root: Path, live: Iterable[tuple[str, bytes]]) -> None:

@@ -140,14 +140,15 @@ class Neighbours:
     """Inverted maps over an index: which files define an id, name it, hold an owner
     group; each objective's parents; the files of the scorecards naming an id."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, extra: Mapping[str, Facts] | None = None) -> None:
         self.index = index
         self.defined: dict[str, set[str]] = defaultdict(set)
         self.naming: dict[str, set[str]] = defaultdict(set)
         self.group: dict[str, set[str]] = defaultdict(set)
         self.parents: dict[str, set[str]] = defaultdict(set)
         self.cards_naming: dict[str, set[str]] = defaultdict(set)
-        for path, facts in index.facts.items():
+        records = list(index.facts.items()) + list((extra or {}).items())
+        for path, facts in records:
             for entry in facts.entries:
                 self.defined[entry.id].add(path)
                 for ref in entry.refs:
@@ -178,7 +179,10 @@ def affected(
     (their did-you-mean may change); one that changes the perspectives scorecards define
     affects the goals that name a perspective.
     """
-    both = (Neighbours(old), Neighbours(new))
+    # one map over the new index and the changed files' old records answers for both
+    # sides at once (a union: never fewer files than either side would name)
+    union = Neighbours(new, old_facts)
+    both = (union,)
     defines: set[str] = set()
     names: set[str] = set()
     groups: set[str] = set()
@@ -189,11 +193,12 @@ def affected(
                 names.update(entry.refs)
                 if entry.group is not None:
                     groups.add(entry.group)
-    for side in both:
-        for entry_id in list(defines):
-            if len(side.defined.get(entry_id, ())) > 1:
-                for path in side.defined[entry_id]:
-                    names.update(r for e in side.index.facts[path].entries for r in e.refs)
+    for entry_id in list(defines):
+        if len(union.defined.get(entry_id, ())) > 1:
+            for path in union.defined[entry_id]:
+                for facts in (new.facts.get(path), old.facts.get(path)):
+                    for entry in facts.entries if facts is not None else ():
+                        names.update(entry.refs)
     out = set(changed)
     for side in both:
         for entry_id in defines | names:
@@ -218,8 +223,8 @@ def _naming_unknown(index: Index) -> set[str]:
     }
 
 
-def _closed(files: set[str], both: tuple[Neighbours, Neighbours]) -> set[str]:
-    new = both[1].index
+def _closed(files: set[str], both: tuple[Neighbours, ...]) -> set[str]:
+    new = both[-1].index
     todo = list(files)
     while todo:
         facts = new.facts.get(todo.pop())
