@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
 from okrctl.core.model import Kpi, Objective, Ref, Scorecard
-from okrctl.rules.context import Context, supported_krs
+from okrctl.rules.context import Context
 from okrctl.rules.registry import rule
 
 MAX_KRS = 5
@@ -190,7 +190,9 @@ def alignment_loop(ctx: Context) -> Iterator[Diagnostic]:
     Fix: break the loop; one of them must align to a goal higher up.
     """
     reported: set[str] = set()
-    for objective in ctx.objectives.values():
+    for objective in ctx.all_objectives():
+        if not ctx.is_first(objective):
+            continue
         path = [objective.id]
         current = ctx.parent(objective)
         while current is not None and current.id not in path:
@@ -202,11 +204,15 @@ def alignment_loop(ctx: Context) -> Iterator[Diagnostic]:
         if loop & reported:
             continue
         reported |= loop
+        # reported once, at the member defined first, whichever member was met first
+        start = path.index(min(path, key=ctx.order))
+        path = path[start:] + path[:start]
+        first = ctx.objectives[path[0]]
         yield make(
             "A007",
-            objective.file,
-            *objective.at("aligns_to"),
-            "alignment loop: " + " -> ".join([*path, objective.id]),
+            first.file,
+            *first.at("aligns_to"),
+            "alignment loop: " + " -> ".join([*path, path[0]]),
             "one of these objectives must align to a goal higher up",
         )
 
@@ -355,7 +361,7 @@ def uncovered_kr(ctx: Context) -> Iterator[Diagnostic]:
     Fix: align a department objective to it (``aligns_to: CO-1/paid``) or point a KPI's
     ``supports`` at it.
     """
-    supported = supported_krs(ctx)
+    supported = ctx.supported_krs()
     for objective in ctx.all_objectives():
         if objective.draft or not ctx.is_top(objective):
             continue

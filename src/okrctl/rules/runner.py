@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
-from okrctl.load.config import CONFIG_NAME
+from okrctl.load.config import CONFIG_NAME, Config, load_config
 from okrctl.load.repository import Repository, load_repository
 from okrctl.rules.context import Context, alignment_stats
 from okrctl.rules.registry import all_rules, lookup
@@ -155,13 +155,19 @@ def check(
 ) -> CheckResult:
     """Validate the repository around ``start``.
 
+    Without ``changed_since`` the check is incremental (rules/incremental.py): only what
+    changed since the last run is parsed and judged again, unless ``use_cache`` is off.
     With ``changed_since`` (a git revision) the whole graph is still validated, but only
     the diagnostics the change answers for are reported (changescope.py says which). With
     ``data`` the metric files the goals read are checked too (as of ``as_of``, default
     today).
     """
-    repo = load_repository(start, use_cache=use_cache)
     day = as_of or dt.date.today()
+    if changed_since is None:
+        config = load_config(start)
+        if not config.has_errors():
+            return _check_all(config, use_cache=use_cache, data=data, as_of=day)
+    repo = load_repository(start, use_cache=use_cache)
     ctx, diagnostics = diagnose(repo, data=data, as_of=day)
     if changed_since is not None:
         from okrctl.git.scope import ChangeScope
@@ -170,7 +176,7 @@ def check(
         shared = ctx.data if ctx is not None else None
         _, before = diagnose(scope.base, data=data, as_of=day, share=shared)
         diagnostics = scope.select(repo, diagnostics, before)
-    diagnostics.sort(key=Diagnostic.sort_key)
+    diagnostics.sort(key=full_order)
     config_broken = any(
         d.severity is Severity.ERROR and d.file == CONFIG_NAME for d in repo.config.diagnostics
     )
@@ -180,4 +186,29 @@ def check(
         summary=summarise(repo, ctx),
         config_broken=config_broken,
         changed_only=changed_since is not None,
+    )
+
+
+def full_order(diagnostic: Diagnostic) -> tuple[str, int, int, str, str, int, str]:
+    """The order diagnostics are reported in: place, code and message, then severity and
+    hint, so that any two runs finding the same diagnostics print them alike."""
+    return (*diagnostic.sort_key(), int(diagnostic.severity), diagnostic.hint or "")
+
+
+def _check_all(config: Config, *, use_cache: bool, data: bool, as_of: dt.date) -> CheckResult:
+    """`okrctl check` of a repository whose okrctl.yaml is sound, through the recorded
+    state of the last run (rules/incremental.py)."""
+    from okrctl.load.repository import discover
+    from okrctl.rules.incremental import run
+
+    paths, problems = discover(config)
+    outcome = run(config, paths, data=data, as_of=as_of, use_cache=use_cache)
+    repo = Repository(config, (), tuple(problems))
+    diagnostics = apply_settings(repo, [*config.diagnostics, *problems, *outcome.diagnostics])
+    diagnostics.sort(key=full_order)
+    return CheckResult(
+        root=config.root,
+        diagnostics=tuple(diagnostics),
+        summary=Summary(*outcome.totals),
+        config_broken=False,
     )
