@@ -93,7 +93,7 @@ def number_macro(view: TextView, decimal: str) -> str:
             ELSE NULL END;
         CREATE OR REPLACE TEMP MACRO okr_cast(a) AS CASE
             WHEN contains(a, '_') OR contains(a, '+-') OR contains(a, '-+') THEN NULL
-            ELSE okr_ranged(TRY_CAST(a AS DOUBLE), a) END;
+            ELSE TRY_CAST(a AS DOUBLE) END;
         CREATE OR REPLACE TEMP MACRO okr_exponent(p) AS CASE
             WHEN length(p) BETWEEN 1 AND 7 AND ltrim(p, '+-0123456789') = ''
             THEN TRY_CAST(p AS INTEGER) END;
@@ -120,12 +120,14 @@ def number_macro(view: TextView, decimal: str) -> str:
 NUMBER_STEPS = (
     ("u", "okr_text(c{i})"),
     ("f", "okr_cast(u{i})"),
+    ("f", "okr_ranged(f{i}, u{i})"),
     ("a", "CASE WHEN f{i} IS NULL AND u{i} IS NOT NULL THEN trim(u{i}, " + BLANKS + ") END"),
     ("a", "okr_unsigned(a{i})"),
     ("a", "okr_ungrouped(a{i})"),
     ("a", "okr_suffixed(a{i})"),
     ("a", "okr_scaled(a{i})"),
-    ("x", "coalesce(f{i}, okr_cast(a{i}))"),
+    ("y", "okr_cast(a{i})"),
+    ("x", "coalesce(f{i}, okr_ranged(y{i}, a{i}))"),
 )
 
 
