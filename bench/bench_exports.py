@@ -5,7 +5,8 @@ GROUP BY over the export's clean twin, both as whole processes in one run.
 
 The clean twin is bench/generate_metrics.py's long dump (UTF-8, LF, ISO dates, plain
 numbers); the export holds the same values as a finance system writes them: GB18030,
-CRLF, Chinese headers mapped with `columns:`, dates `2026/1/5` read with `date_format`,
+CRLF, Chinese headers mapped with `columns:` (the dimension keeps its name, `channel`,
+which the goals filter on), dates `2026/1/5` read with `date_format`,
 and values as quoted thousands (`"1,234.50"`) or `12.3456万`. Both repositories must give
 the same status JSON; prints medians, the ratio (target <= 2.5) and okrctl's peak memory
 (target < 1 GiB). Rows: days x metrics x 14 channels x 0.98 (365 x 400: 2.0M; x 2000:
@@ -29,8 +30,6 @@ sys.path.insert(0, str(HERE))
 from bench_status import REFERENCE, peak_mb, run  # noqa: E402
 from generate_metrics import generate  # noqa: E402
 
-HEADER = "日期,指标,数值,渠道"
-
 
 def export_twin(clean: Path, out: Path) -> None:
     """Write ``out``, the repository ``clean`` with its dump in the export's forms."""
@@ -48,7 +47,7 @@ def export_twin(clean: Path, out: Path) -> None:
                  CASE WHEN hash(metric, date, channel) % 2 = 0
                       THEN format('{{:,.2f}}', value)
                       ELSE format('{{:.6f}}', value / 10000) || '万' END AS "数值",
-                 channel AS "渠道"
+                 channel
           FROM read_csv('{clean / "metrics" / "big.csv"}')
         ) TO '{utf8}' (HEADER, DELIMITER ',', QUOTE '"', FORCE_QUOTE ("数值"))
     """)

@@ -128,6 +128,8 @@ class DuckSource:
 
         self._con = duckdb.connect()
         self._con.execute("SET preserve_insertion_order = false")
+        # DuckDB draws a progress bar on stdout for long scans: it would corrupt the output
+        self._con.execute("SET enable_progress_bar = false")
         # every command stays under 1 GiB: DuckDB spills what does not fit to disk
         spill = Path(tempfile.gettempdir()) / "okrctl-duckdb"
         self._con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
