@@ -8,11 +8,12 @@ by okrctl's ``parse_date``, there are few), values DuckDB cannot read or reads a
 infinity (left out of the sums), values DuckDB reads where okrctl does not (``1_000``),
 rows with an empty date or value, text under unnamed columns, rows the parser refuses.
 
-Flagged value texts are checked one by one with ``parse_cell``: when okrctl reads one as
-a number (``45%``, ``200万``) or refuses one DuckDB counted, the exact Python reader takes
-over for the file (slower, never wrong). Otherwise the sums stand, and the same Python
-reader runs over the file without keeping its rows, to locate each refused cell by line
-with the codes and messages of the small-file engine.
+Value cells are read in SQL with okrctl's own grammar (metrics/duck_cells.py: ``45%``,
+``"1,234"``, ``200万``, ``¥5``, decimal commas). The few texts it leaves to Python are
+checked one by one with ``parse_cell``: when okrctl reads one as a number, the exact
+Python reader takes over for the file (slower, never wrong). Otherwise the sums stand,
+and the same Python reader runs over the file without keeping its rows, to locate each
+refused cell by line with the codes and messages of the small-file engine.
 """
 
 from __future__ import annotations
@@ -30,11 +31,11 @@ from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
+from okrctl.metrics.duck_cells import TextView, number_macro, sql_text
 from okrctl.metrics.duck_sql import (
     filter_conditions,
     odd_sql,
     recheck_condition,
-    sql_text,
     typed_sql,
     value_columns,
 )
@@ -79,6 +80,7 @@ class DuckSource:
         self._one_text_per_date = True
         self._metrics: set[str] | None = None
         self._dirty = False  # something to locate with the exact reader
+        self._newline: str | None = None
         try:
             self._dialect = open_dialect(self._file, config.encoding, config.delimiter)
             self._prepare()
@@ -113,6 +115,10 @@ class DuckSource:
         if not header:
             raise CsvError("file is empty: not even a header", 1, "export with a header row")
         self._readable = readable
+        with readable.open("rb") as handle:
+            head = handle.read(1 << 16)
+        # an export with bare CR line ends (old Mac tools): DuckDB is told, not left to guess
+        self._newline = "\\r" if b"\r" in head and b"\n" not in head else None
         layout = resolve_layout(self.config, header)
         if isinstance(layout, DataProblem):
             self._unusable(layout)
@@ -122,10 +128,13 @@ class DuckSource:
 
         self._con = duckdb.connect()
         self._con.execute("SET preserve_insertion_order = false")
+        # DuckDB draws a progress bar on stdout for long scans: it would corrupt the output
+        self._con.execute("SET enable_progress_bar = false")
         # every command stays under 1 GiB: DuckDB spills what does not fit to disk
         spill = Path(tempfile.gettempdir()) / "okrctl-duckdb"
         self._con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
         self._con.execute(f"SET temp_directory = {sql_text(str(spill))}")
+        self._con.execute(number_macro(TextView(), self.config.decimal))
 
     def _transcode(self, encoding: str) -> str:
         fd, name = tempfile.mkstemp(prefix="okrctl-", suffix=".csv")
@@ -151,6 +160,8 @@ class DuckSource:
             f"store_rejects = {'true' if rejects else 'false'}",
             f"columns = {{{spec}}}",
         ]
+        if self._newline:
+            options.append(f"new_line = {sql_text(self._newline)}")
         return f"read_csv({sql_text(str(self._readable))}, {', '.join(options)})"
 
     def _run(self, statement: Callable[[str], str]) -> None:
