@@ -59,6 +59,20 @@ class MetricSource:
     # whether a long file's other columns are dimensions (summed over per date); the
     # check-ins file's are notes about a value, never summed (docs/metrics.md)
     dimensions: bool = True
+    sheet: str | None = None  # the worksheet of an Excel workbook; None: the first one
+    # a database instead of a file (docs/metrics.md, "SQL warehouses"): ``url`` as written,
+    # ``${ENV}`` expanded only when connecting; ``table`` or ``query``; ``timeout`` seconds
+    url: str | None = None
+    table: str | None = None
+    query: str | None = None
+    timeout: float = 60.0
+
+    @property
+    def located(self) -> str:
+        """Where the source's data lives, for messages: its file, or its database table."""
+        if self.url is None:
+            return self.path
+        return f"table {self.table}" if self.table else "its query"
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,13 +248,17 @@ def _build(root: Path, data: YamlMap, diagnostics: list[Diagnostic]) -> Config:
 def _metric_sources(
     root: Path, data: YamlMap, diagnostics: list[Diagnostic]
 ) -> dict[str, MetricSource]:
-    """The metric sources of okrctl.yaml by name. A source without a name or path is
-    skipped (the schema reports it); a duplicate name is C006 (the first is kept); a path
-    that is unusable or outside the repository is C002 and the source is dropped; a
+    """The metric sources of okrctl.yaml by name. A source without a name, or without a
+    path or url, is skipped (the schema reports it); a duplicate name is C006 (the first is
+    kept); a path that is unusable or outside the repository is C002 and the source is
+    dropped, as is a database source okrctl cannot use (configsources.py); a
     ``stale_after`` beyond okrctl's range is S001. ``delimiter: tab`` means a tab."""
     metrics: dict[str, MetricSource] = {}
     for raw in entries(data, "metrics"):
         name, path = raw.get("name"), raw.get("path")
+        database = isinstance(raw.get("url"), str)
+        if database:
+            path = ""  # a database (configsources.py)
         if not isinstance(name, str) or not isinstance(path, str):
             continue
         if name in metrics:
@@ -253,6 +271,14 @@ def _metric_sources(
                 )
             )
             continue
+        _check_duration(raw, f"metric source '{name}'", diagnostics)
+        if database:
+            from okrctl.load.configsources import database_source
+
+            source = database_source(root, raw, name, diagnostics)
+            if source is not None:
+                metrics[name] = source
+            continue
         if not usable_path(
             root,
             path,
@@ -262,7 +288,6 @@ def _metric_sources(
             diagnostics,
         ):
             continue
-        _check_duration(raw, f"metric source '{name}'", diagnostics)
         columns = raw.get("columns")
         delimiter = text(raw.get("delimiter"))
         metrics[name] = MetricSource(
@@ -279,6 +304,7 @@ def _metric_sources(
             stale_after=text(raw.get("stale_after")),
             line=raw.line,
             column=raw.column,
+            sheet=text(raw.get("sheet")),
         )
     return metrics
 

@@ -20,6 +20,19 @@ LARGE_FILE_BYTES = 32 * 1024 * 1024
 CHECKINS = "checkins"
 
 
+# the file kinds by suffix (docs/metrics.md); every other file is read as CSV
+FILE_KINDS = {
+    **dict.fromkeys((".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"), "excel"),
+    **dict.fromkeys((".parquet", ".parq"), "parquet"),
+}
+
+
+def file_kind(path: str) -> str:
+    """``excel``, ``parquet`` or ``csv``: how the file at ``path`` is read, by its suffix."""
+    dot = path.rfind(".")
+    return FILE_KINDS.get(path[dot:].lower(), "csv") if dot >= 0 else "csv"
+
+
 def checkins_source(config: Config) -> MetricSource:
     """The manual check-ins file (`okrctl checkin`), read as a long-layout source whose
     metric names are key-result paths (OBJ/KR)."""
@@ -84,6 +97,10 @@ class MetricData:
         )
 
     def _make(self, spec: MetricSource) -> Source | None:
+        if spec.url is not None:
+            from okrctl.metrics.warehouse import WarehouseSource
+
+            return WarehouseSource(spec, self.config.root)
         path = self.config.root / spec.path
         if spec.name == CHECKINS and not inside(self.config.root, spec.path):
             return None  # a link out of the repository (C002)
@@ -98,6 +115,15 @@ class MetricData:
             ) from None
         if size is None and spec.name == CHECKINS:
             return None  # no check-ins yet
+        kind = file_kind(spec.path)
+        if kind == "excel":
+            from okrctl.metrics.excel import ExcelSource
+
+            return ExcelSource(spec, self.config.root)
+        if kind == "parquet":
+            from okrctl.metrics.parquet import ParquetSource
+
+            return ParquetSource(spec, self.config.root)
         # check-ins are typed by people, a few rows a week: always read exactly, so two
         # rows of one key result on one day are a duplicate (D001), never a sum
         if size is not None and size > self.large and spec.name != CHECKINS:
@@ -131,8 +157,25 @@ class MetricData:
                 continue
             problems = group_problems(source.problems())
             places = self._cell_places(name, problems)
+            spec = self.spec(name)
+            # cells of a sheet or table are placed by their column; CSV fields by character
+            exact = spec is not None and (spec.url is not None or file_kind(spec.path) != "csv")
             for problem in problems:
-                line, column = places.get((problem.line, problem.column), (problem.line, 1))
+                default = (problem.line, problem.column if exact else 1)
+                line, column = places.get((problem.line, problem.column), default)
+                if spec is not None and spec.url is not None:
+                    # a database has no lines: its problems stand at the source in okrctl.yaml
+                    out.append(
+                        make(
+                            problem.code,
+                            self.config.file,
+                            spec.line,
+                            spec.column,
+                            problem.message,
+                            problem.hint,
+                        )
+                    )
+                    continue
                 out.append(
                     make(
                         problem.code,
@@ -154,7 +197,7 @@ class MetricData:
             if problem.line and problem.column > 1:
                 wanted[problem.line].add(problem.column)
         spec = self.spec(name)
-        if not wanted or spec is None:
+        if not wanted or spec is None or spec.url is not None or file_kind(spec.path) != "csv":
             return {}
         from okrctl.metrics.csvread import CsvError, character_columns, open_dialect
 
