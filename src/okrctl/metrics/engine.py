@@ -61,8 +61,12 @@ class MetricData:
         *,
         large_file_bytes: int | None = None,
         share: MetricData | None = None,
+        strict: bool = True,
     ) -> None:
         self.config = config
+        # a database source that cannot be read stops the commands that compute (exit 2);
+        # `okrctl check` (strict False) reports it as a diagnostic instead
+        self.strict = strict
         # read at call time, so tests can run every file through DuckDB
         self.large = LARGE_FILE_BYTES if large_file_bytes is None else large_file_bytes
         self._open: dict[str, Source | None] = {}
@@ -146,6 +150,9 @@ class MetricData:
                 out.update({r.key: NO_DATA for r in batch})
                 continue
             out.update(source.answer(batch))
+            failure = getattr(source, "failure", None)  # a database source (warehouse.py)
+            if failure is not None and self.strict:
+                raise failure
         return out
 
     def diagnostics(self, names: Iterable[str]) -> list[Diagnostic]:
