@@ -165,61 +165,81 @@ class WarehouseSource:
         dims = set(self.dimensions())
         wanted: dict[tuple[str, object], Slot] = {}
         for request in requests:
-            slot = (request.metric, request.where)
-            if slot in self._totals:
+            key = (request.metric, request.where)
+            if key in self._totals:
                 continue
             usable = all(c in dims for c, _ in request.where) and (
                 layout.metric is not None or request.metric in layout.names
             )
             if not usable:  # a column the table lacks (D004 at the goal), or no such metric
-                self._totals[slot] = ([], [])
+                self._totals[key] = ([], [])
                 continue
             end = max(request.end, request.baseline_on or request.end)
-            old = wanted.get(slot)
-            wanted[slot] = Slot(request.metric, request.where, max(end, old.end if old else end))
+            old = wanted.get(key)
+            wanted[key] = Slot(request.metric, request.where, max(end, old.end if old else end))
         if not wanted:
             return
         slots = list(wanted.values())
         assert self._connection is not None
         dialect = self._connection.engine.dialect.name
-        rows = self._run(totals(self.config, self._names(layout), slots, dialect))
+        plan = totals(self.config, self._names(layout), slots, dialect)
+        rows = self._run(plan.statement)
         if rows is None:
             return
-        found: list[tuple[Totals, list[Rejected]]] = [([], []) for _ in slots]
-        for row in sorted(rows, key=lambda r: (r.slot, str(r.day))):
-            self._total(slots[row.slot], row, *found[row.slot])
-        for asked, result in zip(slots, found, strict=True):
-            self._totals[(asked.metric, asked.where)] = result
+        long = layout.metric is not None
+        by_metric: dict[object, list[Any]] = {}
+        for row in sorted(rows, key=lambda r: (r.day is not None, str(r.day))):
+            by_metric.setdefault(row.metric if long else None, []).append(row)
+        for slot in slots:
+            index = plan.part(slot, long)
+            series: Totals = []
+            rejected: list[Rejected] = []
+            for row in by_metric.get(slot.metric if long else None, []):
+                counts = (
+                    getattr(row, f"t{index}"),
+                    getattr(row, f"n{index}"),
+                    getattr(row, f"c{index}"),
+                )
+                self._total(slot, row.day, counts, series, rejected)
+            self._totals[(slot.metric, slot.where)] = (series, rejected)
 
-    def _total(self, slot: Slot, row: Any, series: Totals, rejected: list[Rejected]) -> None:
-        day = _date(row.day)
-        long = self.config.layout == "long"
+    def _total(
+        self,
+        slot: Slot,
+        when: object,
+        counts: tuple[Any, int, int],
+        series: Totals,
+        rejected: list[Rejected],
+    ) -> None:
+        """One date's total of ``slot`` (``counts``: sum, rows, values), or what was left
+        out of it."""
+        total, rows, values = counts
+        if not rows:
+            return
+        day = _date(when)
         dims = tuple((c, v[0]) for c, v in slot.where if len(v) == 1)
         if day is None:
-            problem = DataProblem(
-                "D003", 0, f"{row.n} rows of metric '{slot.metric}' have no date", cell=None
-            )
+            problem = DataProblem("D003", 0, f"{rows} rows of metric '{slot.metric}' have no date")
             rejected.append(Rejected(self.path, problem, slot.metric, None, dims))
             return
-        missing = row.n - row.counted
-        if long and missing:
+        if self.config.layout == "long" and rows > values:
             problem = DataProblem(
                 "D008",
                 0,
-                f"metric '{slot.metric}' on {day} has {missing} rows without a value",
+                f"metric '{slot.metric}' on {day} has {rows - values} rows without a value",
                 "an empty value is missing data, not zero",
             )
             rejected.append(Rejected(self.path, problem, slot.metric, day, dims))
-        if row.counted == 0 or row.total is None:
+        if values == 0 or total is None:
             return
-        total = float(row.total)
-        if not math.isfinite(total):
+        number = float(total)
+        if not math.isfinite(number):
             problem = DataProblem(
-                "D002", 0, f"metric '{slot.metric}' on {day}: the total is not finite ({total})"
+                "D002", 0, f"metric '{slot.metric}' on {day}: the total is not finite ({number})"
             )
             rejected.append(Rejected(self.path, problem, slot.metric, day, dims))
             return
-        series.append((day, total))
+        series.append((day, number))
 
     def metrics(self) -> set[str]:
         if self._metrics is None:

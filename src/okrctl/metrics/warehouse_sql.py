@@ -146,13 +146,30 @@ def read_only(connection: Connection) -> Iterator[Any]:
             conn.rollback()
 
 
+Where = tuple[tuple[str, tuple[str, ...]], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Slot:
     """One metric and filter okrctl needs per-date totals of, up to ``end``."""
 
     metric: str
-    where: tuple[tuple[str, tuple[str, ...]], ...]
+    where: Where
     end: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The statement that answers a set of slots in one scan, and how to read its rows:
+    each row is one date (and, long layout, one metric); ``parts[i]`` names the columns
+    ``t{i}`` (sum), ``n{i}`` (rows) and ``c{i}`` (values) of one filter (long layout) or
+    one metric column (wide layout)."""
+
+    statement: Any
+    parts: tuple[object, ...]
+
+    def part(self, slot: Slot, long: bool) -> int:
+        return self.parts.index(slot.where if long else slot.metric)
 
 
 def relation(spec: MetricSource, columns: Sequence[str] = ()) -> Any:
@@ -184,38 +201,53 @@ def day_of(source: Any, name: str, dialect: str) -> Any:
     return sa.cast(column, sa.Date)
 
 
-def totals(spec: MetricSource, names: dict[str, str], slots: Sequence[Slot], dialect: str) -> Any:
-    """ONE statement for all ``slots``: per slot and date (rows without a date: one group
-    with a NULL date), the sum of the values, the number of rows and of values. ``names``
-    maps date/metric/value (long layout; wide: date) to column names."""
+def totals(spec: MetricSource, names: dict[str, str], slots: Sequence[Slot], dialect: str) -> Plan:
+    """ONE statement for all ``slots``, scanning the table once: per date (and metric, in
+    the long layout) the sum, the number of rows and of values under each distinct filter
+    (long layout) or of each metric column (wide layout); rows without a date form one
+    group with a NULL date. ``names`` maps date/metric/value (long layout; wide: date) to
+    column names. What is fetched grows with metrics x dates x filters, never with rows."""
     import sqlalchemy as sa
 
+    long = spec.layout == "long"
+    parts: list[object] = list(dict.fromkeys(s.where if long else s.metric for s in slots))
     used = {names["date"]}
-    for slot in slots:
-        used |= {c for c, _ in slot.where}
-        used |= {names["metric"], names["value"]} if spec.layout == "long" else {slot.metric}
+    if long:
+        used |= {names["metric"], names["value"]}
+        used |= {c for where in parts for c, _ in where}  # type: ignore[attr-defined]
+    else:
+        used |= {str(p) for p in parts}
     source = relation(spec, sorted(used))
     day = day_of(source, names["date"], dialect)
-    parts = []
-    for index, slot in enumerate(slots):
-        value = source.c[names["value"] if spec.layout == "long" else slot.metric]
-        conditions = [sa.or_(day <= sa.literal(slot.end, sa.Date), day.is_(None))]
-        if spec.layout == "long":
-            conditions.append(source.c[names["metric"]] == sa.literal(slot.metric))
-        for column, allowed in slot.where:
-            conditions.append(source.c[column].in_([sa.literal(v) for v in allowed]))
-        parts.append(
-            sa.select(
-                sa.literal(index).label("slot"),
-                day.label("day"),
-                sa.func.sum(value).label("total"),
-                sa.func.count().label("n"),
-                sa.func.count(value).label("counted"),
-            )
-            .where(*conditions)
-            .group_by(day)
-        )
-    return sa.union_all(*parts) if len(parts) > 1 else parts[0]
+    end = max(s.end for s in slots)
+    keys = [day.label("day")]
+    conditions = [sa.or_(day <= sa.literal(end, sa.Date), day.is_(None))]
+    if long:
+        keys.insert(0, source.c[names["metric"]].label("metric"))
+        metrics = sorted({s.metric for s in slots})
+        conditions.append(source.c[names["metric"]].in_([sa.literal(m) for m in metrics]))
+    measures = []
+    for index, part in enumerate(parts):
+        value = source.c[names["value"] if long else str(part)]
+        filters: Where = part if long else ()  # type: ignore[assignment]
+        where = [
+            source.c[column].in_([sa.literal(v) for v in allowed]) for column, allowed in filters
+        ]
+        if where:
+            matched = sa.and_(*where)
+            measures += [
+                sa.func.sum(sa.case((matched, value))).label(f"t{index}"),
+                sa.func.count(sa.case((matched, 1))).label(f"n{index}"),
+                sa.func.count(sa.case((matched, value))).label(f"c{index}"),
+            ]
+        else:
+            measures += [
+                sa.func.sum(value).label(f"t{index}"),
+                sa.func.count().label(f"n{index}"),
+                sa.func.count(value).label(f"c{index}"),
+            ]
+    statement = sa.select(*keys, *measures).where(*conditions).group_by(*(k.element for k in keys))
+    return Plan(statement, tuple(parts))
 
 
 def shown(statement: Any, dialect: Any) -> str:
