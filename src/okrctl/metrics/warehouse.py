@@ -95,7 +95,7 @@ class WarehouseSource:
                 result = conn.execute(statement)
                 if keys:
                     return [str(k) for k in result.keys()]  # noqa: SIM118
-                return list(result.tuples().all())
+                return list(result.all())
         except WarehouseError as exc:
             self._fail(exc.code, f"{self._where()}: {exc.message}", exc.hint)
         except DBAPIError as exc:
