@@ -292,3 +292,27 @@ def test_missing_table_and_column_are_located_at_the_source(tmp_path: Path) -> N
     outside = sales_repo(tmp_path / "repo", "sqlite:////etc/passwd.db")
     checked = run_okrctl("check", "--as-of", AS_OF, cwd=outside)
     assert "okrctl.yaml:8:10: error C002" in checked.stdout
+
+
+def test_duckdb_queries_reach_no_file_but_the_database(tmp_path: Path) -> None:
+    query = "query: SELECT DATE '2026-10-05' AS date, 'revenue' AS metric, 1.0 AS value, "
+    root = sales_repo(
+        tmp_path / "repo",
+        "duckdb:///:memory:",
+        query + "column0 AS channel FROM read_csv('/etc/hostname', header = false)",
+    )
+    out = run_okrctl("check", "--as-of", AS_OF, cwd=root)
+    assert "okrctl.yaml:7:5: error D010" in out.stdout
+    assert "file system operations are disabled" in out.stdout
+
+
+def test_a_slow_duckdb_query_is_interrupted_by_its_timeout(tmp_path: Path) -> None:
+    query = (
+        "query: SELECT DATE '2026-10-05' AS date, 'revenue' AS metric, "
+        "CAST(count(*) AS DOUBLE) AS value, 'web' AS channel FROM range(100000000000)"
+    )
+    root = sales_repo(tmp_path / "repo", "duckdb:///:memory:", f"{query}\n    timeout: 500ms")
+    out = run_okrctl("status", "--as-of", AS_OF, cwd=root)
+    assert out.returncode == 2
+    assert "okrctl.yaml:7:5" in out.stderr and "D014" not in out.stderr
+    assert "interrupt" in out.stderr.lower()

@@ -103,13 +103,17 @@ def connect(spec: MetricSource, root: Path) -> Connection:
     else:
         file = database_file(spec.url)
         where = file or "an in-memory database"
+        if backend == "duckdb":
+            # no file but the database itself: a `query:` from a pull request cannot
+            # read_csv('/etc/...'), install extensions or write anywhere
+            kwargs["connect_args"] = {"config": {"enable_external_access": False}}
         if file is not None:
             path = str(root / file)
             if backend == "sqlite":
                 url = url.set(database=f"file:{path}?mode=ro", query={"uri": "true"})
             else:
                 url = url.set(database=path)
-                kwargs["connect_args"] = {"read_only": True}
+                kwargs["connect_args"]["read_only"] = True
     engine = sqlalchemy.create_engine(url, **kwargs)
     if backend == "sqlite":
 
