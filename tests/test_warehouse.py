@@ -7,6 +7,7 @@ that cannot be reached stops the numbers with exit 2 and never shows the passwor
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -316,3 +317,17 @@ def test_a_slow_duckdb_query_is_interrupted_by_its_timeout(tmp_path: Path) -> No
     assert out.returncode == 2
     assert "okrctl.yaml:7:5" in out.stderr and "D014" not in out.stderr
     assert "interrupt" in out.stderr.lower()
+
+
+def test_without_the_warehouse_extra_the_message_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [m for m in sys.modules if m == "sqlalchemy" or m.startswith("sqlalchemy.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "sqlalchemy", None)
+    monkeypatch.setitem(sys.modules, "sqlalchemy.exc", None)
+    root = sales_repo(tmp_path / "repo", "sqlite:///metrics/s.db")
+    out = run_okrctl("status", "--as-of", AS_OF, cwd=root)
+    assert out.returncode == 2
+    assert "okrctl.yaml:7:5" in out.stderr
+    assert "pip install 'okrctl[warehouse]'" in out.stderr

@@ -39,6 +39,8 @@ from okrctl.metrics.warehouse_sql import (
 )
 
 Totals = list[tuple[dt.date, float]]
+MISSING_EXTRA = "database sources need okrctl's warehouse extra, which is not installed"
+INSTALL_HINT = "pip install 'okrctl[warehouse]' (SQLAlchemy, psycopg, duckdb-engine)"
 MAX_METRICS = 100_000
 
 
@@ -98,6 +100,8 @@ class WarehouseSource:
                 return list(result.all())
         except WarehouseError as exc:
             self._fail(exc.code, f"{self._where()}: {exc.message}", exc.hint)
+        except ImportError as exc:  # the database's driver (psycopg, duckdb-engine)
+            self._fail("D014", f"{self._where()}: {MISSING_EXTRA} ({exc.name})", INSTALL_HINT)
         except DBAPIError as exc:
             self._database_error(exc)
         except SQLAlchemyError as exc:
@@ -130,6 +134,11 @@ class WarehouseSource:
 
     def _ensure_layout(self) -> Layout | None:
         if self._layout is None and self.failure is None:
+            try:
+                import sqlalchemy  # noqa: F401
+            except ImportError:
+                self._fail("D014", f"{self._where()}: {MISSING_EXTRA}", INSTALL_HINT)
+                return None
             rows = self._run(probe(self.config), keys=True)
             if rows is None:
                 return None
