@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 import random
 import sqlite3
@@ -17,6 +18,7 @@ import pytest
 from okrctl.metrics.excel import ExcelSource
 from okrctl.metrics.memory import TableSource
 from okrctl.metrics.parquet import ParquetSource
+from okrctl.metrics.parquet_duck import LargeParquetSource, typed_layout
 from okrctl.metrics.source import DataProblem, Request
 from okrctl.metrics.warehouse import WarehouseSource
 from test_metrics_data import _random_long, _random_requests, _source
@@ -94,3 +96,49 @@ def test_a_database_table_answers_as_its_csv_file(tmp_path: Path, seed: int) -> 
     assert warehouse.latest_date() == exact.latest_date()
     assert warehouse.dimensions() == exact.dimensions()
     assert len(warehouse.sent) == 4  # the columns, the totals, the metrics, the latest date
+
+
+def _typed_parquet(root: Path, rows: list[list[str]], name: str) -> None:
+    """The CSV's rows as a typed Parquet file: DATE dates, DOUBLE values, NULL for
+    empty cells; a cell that is neither a date nor a number makes the file untyped, so
+    only clean values and empty or unreadable ones (as NULL) are used here."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (date DATE, metric TEXT, value DOUBLE, channel TEXT)")
+    typed = []
+    for d, m, v, c in rows:
+        try:
+            day = dt.date.fromisoformat(d.strip()) if d.strip() else None
+        except ValueError:
+            day = None
+        try:
+            number = float(v) if v.strip() else None
+        except ValueError:
+            number = float("nan")
+        typed.append((day, m, number, c))
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", typed)
+    con.execute(f"COPY t TO '{root / name}' (FORMAT parquet)")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_large_typed_parquet_file_is_aggregated_by_duckdb_with_the_same_answers(
+    tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    dirt = 0.0 if seed < 2 else 0.15
+    spec = _source(tmp_path, _random_long(rng, 400, dirt=dirt))
+    rows = [r for r in _cells((tmp_path / "m.csv").read_bytes())[1:] if len(r) == 4]
+    if seed % 3 == 2:
+        rows += rows[:5]  # duplicated keys: the later rows are refused (D001)
+    _typed_parquet(tmp_path, rows, "m.parquet")
+    parquet = dataclasses.replace(spec, path="m.parquet")
+    typed = typed_layout(parquet, tmp_path / "m.parquet")
+    assert typed is not None
+    large, exact = LargeParquetSource(parquet, tmp_path, *typed), ParquetSource(parquet, tmp_path)
+    requests = _random_requests(rng, 40)
+    _same_answers(exact.answer(requests), large.answer(requests), requests)  # type: ignore[arg-type]
+    assert large.problems() == exact.problems()
+    assert (large.problems() != []) == (seed >= 2)
+    assert large.metrics() == exact.metrics()
+    assert large.latest_date() == exact.latest_date()
+    for request in requests[:10]:
+        assert large.rows(request) == exact.rows(request)

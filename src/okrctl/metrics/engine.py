@@ -127,6 +127,13 @@ class MetricData:
         if kind == "parquet":
             from okrctl.metrics.parquet import ParquetSource
 
+            if size is not None and size > self.large:
+                from okrctl.metrics.parquet_duck import LargeParquetSource, typed_layout
+
+                typed = typed_layout(spec, path)
+                if typed is not None:
+                    return LargeParquetSource(spec, self.config.root, *typed)
+
             return ParquetSource(spec, self.config.root)
         # check-ins are typed by people, a few rows a week: always read exactly, so two
         # rows of one key result on one day are a duplicate (D001), never a sum
