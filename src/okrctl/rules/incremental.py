@@ -265,7 +265,7 @@ def _attach_data(ctx: Context, data: bool, as_of: dt.date) -> None:
     if data:
         from okrctl.metrics.engine import MetricData
 
-        ctx.data = MetricData(ctx.config)
+        ctx.data = MetricData(ctx.config, strict=False)
         ctx.as_of = as_of
 
 

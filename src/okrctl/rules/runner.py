@@ -140,7 +140,7 @@ def diagnose(
     if ctx is not None and data:
         from okrctl.metrics.engine import MetricData
 
-        ctx.data = MetricData(repo.config, share=share)
+        ctx.data = MetricData(repo.config, share=share, strict=False)
         ctx.as_of = as_of
     return ctx, apply_settings(repo, run_rules(repo, ctx))
 
