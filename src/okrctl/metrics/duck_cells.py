@@ -7,17 +7,9 @@ A plain number goes through DuckDB's own cast (its few extra forms, ``1_000`` an
 regular expression and rebuilt as ``mantissa e exponent`` text, so the cast rounds the
 exact decimal value once, as ``float(Decimal(...))`` does. Values whose range check would
 be decided by the last digit are left unread here: the engine then asks ``parse_cell``.
-
-A GB18030 or GBK export is scanned as Latin-1 (``TextView``): every byte one character.
-The bytes that delimit CSV fields and records (``,`` ``;`` tab ``"`` CR LF) never occur
-inside a GB18030 character, so the fields come out whole; the texts that reach Python
-(metric names, dates, dimension values) are turned back, and what SQL compares them with
-is turned into the same view.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from okrctl.metrics.cells import CURRENCY_SIGNS
 
@@ -36,30 +28,9 @@ WHITESPACE = (
 # the ASCII part of it, which SQL trims; a cell with other whitespace is left to Python
 BLANKS = "' \t\n\x0b\x0c\r'"
 SUFFIX_SHIFTS = {"%": -2, "k": 3, "K": 3, "M": 6, "B": 9, "万": 4, "亿": 8}
-# encodings DuckDB reads through the Latin-1 view rather than a transcoded copy
-VIEWED = ("gb18030", "gbk", "gb2312", "cp936")
 
 
-@dataclass(frozen=True, slots=True)
-class TextView:
-    """How the scan sees text: ``encoding`` None means as it is (UTF-8); otherwise each
-    byte of the file in ``encoding`` is one Latin-1 character."""
-
-    encoding: str | None = None
-
-    def seen(self, text: str) -> str:
-        """``text`` as the scan holds it."""
-        return text if self.encoding is None else text.encode(self.encoding).decode("latin-1")
-
-    def real(self, text: str) -> str:
-        """The text the scan holds, decoded; ``UnicodeDecodeError`` for bytes that are not
-        the encoding (the exact reader then reports them)."""
-        if self.encoding is None:
-            return text
-        return text.encode("latin-1").decode(self.encoding)
-
-
-def number_macro(view: TextView, decimal: str) -> str:
+def number_macro(decimal: str) -> str:
     """SQL creating the macro ``okr_number(t)``: the finite number okrctl reads in the
     cell ``t``, or NULL (empty, not a number, or a text only Python decides: whitespace
     other than spaces around a suffix or sign, a range check decided by the last digit).
@@ -73,16 +44,16 @@ def number_macro(view: TextView, decimal: str) -> str:
     else:
         u = "t"
     shifts = " ".join(
-        f"WHEN ends_with(a, {sql_text(view.seen(s))}) THEN "
-        f"rtrim(left(a, -{len(view.seen(s))}), {BLANKS}) || 'e' || '{n:+d}'"
+        f"WHEN ends_with(a, {sql_text(s)}) THEN "
+        f"rtrim(left(a, -{len(s)}), {BLANKS}) || 'e' || '{n:+d}'"
         for s, n in SUFFIX_SHIFTS.items()
     )
     signs = " ".join(
-        f"WHEN starts_with(a, {sql_text(view.seen(y))}) THEN "
-        f"ltrim(substr(a, {len(view.seen(y)) + 1}), {BLANKS}) "
-        f"WHEN starts_with(a, {sql_text('-' + view.seen(y))}) "
-        f"OR starts_with(a, {sql_text('+' + view.seen(y))}) THEN "
-        f"left(a, 1) || ltrim(substr(a, {len(view.seen(y)) + 2}), {BLANKS})"
+        f"WHEN starts_with(a, {sql_text(y)}) THEN "
+        f"ltrim(substr(a, {len(y) + 1}), {BLANKS}) "
+        f"WHEN starts_with(a, {sql_text('-' + y)}) "
+        f"OR starts_with(a, {sql_text('+' + y)}) THEN "
+        f"left(a, 1) || ltrim(substr(a, {len(y) + 2}), {BLANKS})"
         for y in CURRENCY_SIGNS
     )
     grouped = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?([eE][+-]?[0-9]+)?"
