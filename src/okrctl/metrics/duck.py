@@ -19,6 +19,7 @@ refused cell by line with the codes and messages of the small-file engine.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,7 +29,7 @@ from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
-from okrctl.metrics.duck_scan import Scan, connect, transcode
+from okrctl.metrics.duck_scan import Scan, connect, head_copy, transcode
 from okrctl.metrics.duck_sql import (
     filter_conditions,
     odd_sql,
@@ -70,7 +71,7 @@ class DuckSource:
         self._exact: dict[bool, TableSource] = {}
         self._layout: Layout | None = None
         self._file = root / config.path
-        self._tmp: str | None = None
+        self._temporary: list[str] = []  # files this source wrote, deleted with it
         self._con: Any = None
         self._scan_of: Scan | None = None
         self._built = False
@@ -93,8 +94,8 @@ class DuckSource:
             self._fallback = TableSource(self.config, self.root)
 
     def __del__(self) -> None:
-        if self._tmp:
-            Path(self._tmp).unlink(missing_ok=True)
+        for name in self._temporary:
+            Path(name).unlink(missing_ok=True)
 
     # -- setting up ------------------------------------------------------------------------
     def _unusable(self, problem: DataProblem) -> None:
@@ -122,8 +123,8 @@ class DuckSource:
         self._layout = layout
         readable = self._file
         if encoding != "utf-8-sig":  # GB18030, GBK, UTF-16: DuckDB reads UTF-8 only
-            self._tmp = transcode(self._file, dialect.encoding)
-            readable = Path(self._tmp)
+            self._temporary.append(transcode(self._file, dialect.encoding))
+            readable = Path(self._temporary[-1])
         with readable.open("rb") as handle:
             head = handle.read(1 << 16)
         # an export with bare CR line ends (old Mac tools): DuckDB is told, not left to guess
@@ -153,7 +154,9 @@ class DuckSource:
     def _run(self, statement: Callable[[str], str]) -> None:
         """Run a scanning statement strictly (fastest: a clean file is the usual case); if
         DuckDB's parser refuses a row, run it again keeping such rows aside: the file is
-        then dirty, and the exact reader locates the rows."""
+        then dirty, and the exact reader locates the rows. Where the exact reader stops
+        at a malformed record (an unterminated quote runs to the end of the file), the
+        scan stops there too: it runs again over a copy of the lines before it."""
         import duckdb
 
         try:
@@ -162,6 +165,14 @@ class DuckSource:
             self._con.execute(statement(self._scan(rejects=True)))
             if self._clear_rejects():
                 self._dirty = True
+                stop = self._exact_reader(False).stopped_at
+                if stop is not None and self._scan_of is not None:
+                    self._temporary.append(head_copy(self._scan_of.path, stop))
+                    self._scan_of = dataclasses.replace(
+                        self._scan_of, path=Path(self._temporary[-1])
+                    )
+                    self._con.execute(statement(self._scan(rejects=True)))
+                    self._clear_rejects()
 
     def _clear_rejects(self) -> int:
         """Forget the rows the last scan kept aside; how many there were."""

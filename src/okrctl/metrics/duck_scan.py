@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,42 @@ def transcode(path: Path, encoding: str) -> str:
             while chunk := source.read(1 << 22):
                 target.write(decoder.decode(chunk).encode("utf-8"))
             target.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def line_offset(path: Path, line: int) -> int:
+    """The byte offset where physical line ``line`` (1-based) of ``path`` starts, lines
+    ending as Python's csv module counts them (CR LF, CR or LF); the file's size if it
+    has fewer lines. ``path`` is UTF-8, where CR and LF never occur inside a character."""
+    ends = re.compile(rb"\r\n|\r|\n")
+    count, base = 1, 0
+    if line <= 1:
+        return 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            if chunk.endswith(b"\r"):  # keep a CR LF in one chunk
+                chunk += handle.read(1)
+            for match in ends.finditer(chunk):
+                count += 1
+                if count == line:
+                    return base + match.end()
+            base += len(chunk)
+    return base
+
+
+def head_copy(path: Path, line: int) -> str:
+    """A temporary copy of the lines of ``path`` before ``line`` (the caller deletes it):
+    what the exact reader reads of a file whose record on ``line`` is malformed."""
+    remaining = line_offset(path, line)
+    fd, name = tempfile.mkstemp(prefix="okrctl-", suffix=".csv")
+    try:
+        with path.open("rb") as source, os.fdopen(fd, "wb") as target:
+            while remaining > 0 and (chunk := source.read(min(remaining, 1 << 22))):
+                target.write(chunk)
+                remaining -= len(chunk)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
