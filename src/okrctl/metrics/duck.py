@@ -29,7 +29,7 @@ from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
-from okrctl.metrics.duck_scan import Scan, connect, head_copy, transcode
+from okrctl.metrics.duck_scan import Scan, connect, head_copy, lf_copy, transcode
 from okrctl.metrics.duck_sql import (
     filter_conditions,
     odd_sql,
@@ -156,23 +156,36 @@ class DuckSource:
         DuckDB's parser refuses a row, run it again keeping such rows aside: the file is
         then dirty, and the exact reader locates the rows. Where the exact reader stops
         at a malformed record (an unterminated quote runs to the end of the file), the
-        scan stops there too: it runs again over a copy of the lines before it."""
+        scan stops there too: it runs again over a copy of the lines before it. A file
+        DuckDB's parser gives up on even then (a lone CR among CR LF line ends) is
+        scanned as a copy whose record ends are all LF."""
         import duckdb
 
         try:
             self._con.execute(statement(self._scan(rejects=False)))
+            return
         except duckdb.Error:
+            pass
+        try:
             self._con.execute(statement(self._scan(rejects=True)))
-            if self._clear_rejects():
-                self._dirty = True
-                stop = self._exact_reader(False).stopped_at
-                if stop is not None and self._scan_of is not None:
-                    self._temporary.append(head_copy(self._scan_of.path, stop))
-                    self._scan_of = dataclasses.replace(
-                        self._scan_of, path=Path(self._temporary[-1])
-                    )
-                    self._con.execute(statement(self._scan(rejects=True)))
-                    self._clear_rejects()
+        except duckdb.Error:
+            self._rescan(lf_copy, newline=None)
+            self._con.execute(statement(self._scan(rejects=True)))
+        if self._clear_rejects():
+            self._dirty = True
+            stop = self._exact_reader(False).stopped_at
+            if stop is not None:
+                self._rescan(lambda path: head_copy(path, stop))
+                self._con.execute(statement(self._scan(rejects=True)))
+                self._clear_rejects()
+
+    def _rescan(self, copy: Callable[[Path], str], **changes: Any) -> None:
+        """Scan from now on ``copy(path)``, a temporary copy of the file scanned so far."""
+        assert self._scan_of is not None
+        self._temporary.append(copy(self._scan_of.path))
+        self._scan_of = dataclasses.replace(
+            self._scan_of, path=Path(self._temporary[-1]), **changes
+        )
 
     def _clear_rejects(self) -> int:
         """Forget the rows the last scan kept aside; how many there were."""
