@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,41 @@ assert len({r.key for r in REQUESTS}) == len(REQUESTS)
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_engines_agree_on_broken_exports(tmp_path: Path, variant: str, encoding: str) -> None:
     body = VARIANTS[variant](_rows()).encode(ENCODINGS[encoding])
-    spec = _spec(tmp_path, body)
+    _assert_agree(_spec(tmp_path, body), tmp_path)
+
+
+# records as broken exports write them, each on its own date (no duplicates)
+BREAKS = [
+    '2026/11/{d},收入,"1,\r\n234",线上',  # CR LF inside a quoted cell
+    "2026/11/{d},收入,12\r3,线上",  # a lone CR inside a field
+    '2026/11/{d},"收\n入","1,234",线上',  # a quoted newline in a name
+    '2026/11/{d},利润,"2,345.5\r",门店',  # a CR at the end of a quoted cell
+    "2026/11/{d},利润,n/a,门店",  # no number
+]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_engines_agree_on_randomly_broken_exports(tmp_path: Path, seed: int) -> None:
+    """Random mixes of the breaks above, line ends (CR LF, LF, a few lone CRs),
+    encodings, a missing final newline and an unterminated quote: both engines read the
+    same numbers and locate the same problems, and DuckDB reads every such file itself."""
+    rng = random.Random(seed)
+    rows = _rows()
+    for day in range(1, rng.randrange(2, 6)):
+        rows.insert(rng.randrange(len(rows)), rng.choice(BREAKS).format(d=day))
+    if rng.random() < 0.25:
+        rows.insert(rng.randrange(len(rows)), '2026/11/20,收入,"1,234,线上')
+    newline = rng.choice(["\r\n", "\n"])
+    text = (
+        HEADER
+        + "".join(("\r" if rng.random() < 0.03 else newline) + row for row in rows)
+        + rng.choice([newline, ""])
+    )
+    body = text.encode(rng.choice(["gb18030", "utf-8", "utf-8-sig"]))
+    _assert_agree(_spec(tmp_path, body), tmp_path)
+
+
+def _assert_agree(spec: MetricSource, tmp_path: Path) -> None:
     table, duck = TableSource(spec, tmp_path), DuckSource(spec, tmp_path)
     python, duckdb = table.answer(REQUESTS), duck.answer(REQUESTS)
     for request in REQUESTS:

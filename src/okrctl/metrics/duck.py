@@ -152,13 +152,13 @@ class DuckSource:
         return exact(self._fallback)
 
     def _run(self, statement: Callable[[str], str]) -> None:
-        """Run a scanning statement strictly (fastest: a clean file is the usual case); if
-        DuckDB's parser refuses a row, run it again keeping such rows aside: the file is
-        then dirty, and the exact reader locates the rows. Where the exact reader stops
+        """Run a scanning statement strictly (fastest: a clean file is the usual case).
+        If DuckDB's parser refuses a row, the file is broken: where the exact reader stops
         at a malformed record (an unterminated quote runs to the end of the file), the
-        scan stops there too: it runs again over a copy of the lines before it. A file
-        DuckDB's parser gives up on even then (a lone CR among CR LF line ends) is
-        scanned as a copy whose record ends are all LF."""
+        scan stops there too, over a copy of the lines before it; the statement runs
+        again keeping refused rows aside (the exact reader locates them). A file DuckDB's
+        parser still gives up on (a lone CR among CR LF line ends) is scanned as a copy
+        whose record ends are all LF."""
         import duckdb
 
         try:
@@ -166,6 +166,10 @@ class DuckSource:
             return
         except duckdb.Error:
             pass
+        stop = self._exact_reader(False).stopped_at
+        if stop is not None:
+            self._dirty = True
+            self._rescan(lambda path: head_copy(path, stop))
         try:
             self._con.execute(statement(self._scan(rejects=True)))
         except duckdb.Error:
@@ -173,11 +177,6 @@ class DuckSource:
             self._con.execute(statement(self._scan(rejects=True)))
         if self._clear_rejects():
             self._dirty = True
-            stop = self._exact_reader(False).stopped_at
-            if stop is not None:
-                self._rescan(lambda path: head_copy(path, stop))
-                self._con.execute(statement(self._scan(rejects=True)))
-                self._clear_rejects()
 
     def _rescan(self, copy: Callable[[Path], str], **changes: Any) -> None:
         """Scan from now on ``copy(path)``, a temporary copy of the file scanned so far."""
