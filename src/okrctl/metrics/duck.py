@@ -32,7 +32,6 @@ from okrctl.metrics.duck_answers import answers_from_daily
 from okrctl.metrics.duck_scan import Scan, connect, head_copy, lf_copy, transcode
 from okrctl.metrics.duck_sql import (
     filter_conditions,
-    odd_sql,
     recheck_condition,
     typed_sql,
     value_columns,
@@ -133,8 +132,7 @@ class DuckSource:
         self._con = connect(self.config.decimal)
 
     def _scan(self, rejects: bool = True) -> str:
-        """The read_csv() call (metrics/duck_scan.py); with ``rejects``, rows DuckDB's
-        parser refuses are kept aside instead of failing."""
+        """The read_csv() call (``Scan.sql``)."""
         assert self._scan_of is not None
         return self._scan_of.sql(rejects)
 
@@ -151,8 +149,8 @@ class DuckSource:
                 self._fallback = TableSource(self.config, self.root)
         return exact(self._fallback)
 
-    def _run(self, statement: Callable[[str], str]) -> None:
-        """Run a scanning statement strictly (fastest: a clean file is the usual case).
+    def _run(self, statement: Callable[[str, bool], str], full: bool) -> None:
+        """Run ``statement(scan, full)`` strictly (fastest: a clean file is the usual case).
         If DuckDB's parser refuses a row, the file is broken: where the exact reader stops
         at a malformed record (an unterminated quote runs to the end of the file), the
         scan stops there too, over a copy of the lines before it; the statement runs
@@ -162,7 +160,7 @@ class DuckSource:
         import duckdb
 
         try:
-            self._con.execute(statement(self._scan(rejects=False)))
+            self._con.execute(statement(self._scan(rejects=False), full))
             return
         except duckdb.Error:
             pass
@@ -171,10 +169,10 @@ class DuckSource:
             self._dirty = True
             self._rescan(lambda path: head_copy(path, stop))
         try:
-            self._con.execute(statement(self._scan(rejects=True)))
+            self._con.execute(statement(self._scan(rejects=True), full))
         except duckdb.Error:
             self._rescan(lf_copy, newline=None)
-            self._con.execute(statement(self._scan(rejects=True)))
+            self._con.execute(statement(self._scan(rejects=True), full))
         if self._clear_rejects():
             self._dirty = True
 
@@ -246,8 +244,7 @@ class DuckSource:
     def _raw_long(self, filters: list[tuple[int, str]]) -> tuple[bool, bool]:
         """The table raw (m, ds, t<fid>, n<fid>, and counts of texts per column) per metric
         and date text. Counting non-empty cells per group costs next to nothing; a per-row
-        condition costs a tenth of the scan, so the scan has only the one for lenient
-        numbers."""
+        condition costs a tenth of the scan, so the scan has none."""
         layout = self._layout
         assert layout is not None and layout.metric is not None and layout.value is not None
         value = layout.value
@@ -262,26 +259,35 @@ class DuckSource:
         )
         others = [*layout.dimensions, *layout.unnamed]
         counts = "".join(f", count(c{i}) AS q{i}" for i in others)
-        odd = odd_sql(self.config.decimal, value)
-        self._run(
-            lambda scan: (
+        stray = [f"q{i} > 0" for i in layout.unnamed]
+        undated = " OR ".join(["m IS NOT NULL", "q_text > 0", *(f"q{i} > 0" for i in others)])
+        return self._raw(
+            lambda scan, full: (
                 f"""
             CREATE OR REPLACE TEMP TABLE raw AS
             SELECT c{layout.metric} AS m, c{layout.date} AS ds, {sums}, count(*) AS q_rows,
-                   count(c{value}) AS q_text,
-                   count_if(isfinite(x{value}) AND {odd}) AS q_odd{counts}
-            FROM {typed_sql(scan, layout, self.config.decimal)} GROUP BY ALL
-        """
-            )
-        )
-        stray = [f"q{i} > 0" for i in layout.unnamed]
-        undated = " OR ".join(["m IS NOT NULL", "q_text > 0", *(f"q{i} > 0" for i in others)])
-        return self._flagged(
-            "q_text > n0 OR q_odd > 0",  # n0 counts the finite values (filter 0: none)
+                   count(c{value}) AS q_text{counts}
+            FROM {typed_sql(scan, layout, full)} GROUP BY ALL
+            """
+            ),
+            "q_text > n0",  # n0 counts the values read (filter 0: none)
             " OR ".join(
                 [*stray, f"(ds IS NULL AND ({undated}))", "(ds IS NOT NULL AND q_rows > q_text)"]
             ),
         )
+
+    def _raw(
+        self, statement: Callable[[str, bool], str], recheck: str, dirt: str
+    ) -> tuple[bool, bool]:
+        """Create the table raw by ``statement(scan, full)`` with the quick number step,
+        and with the full chain only if that left value texts unread (``recheck`` over
+        raw): (a value text to recheck, something to locate)."""
+        for full in (False, True):
+            self._run(statement, full)
+            flags = self._flagged(recheck, dirt)
+            if not flags[0]:
+                break
+        return flags
 
     def _raw_wide(self) -> tuple[bool, bool]:
         """The table raw (ds, m<i> the total of column i, and counts of texts) per date text."""
@@ -289,34 +295,30 @@ class DuckSource:
         assert layout is not None
         self._con.execute("CREATE OR REPLACE TEMP TABLE names (k VARCHAR, m VARCHAR)")
         if layout.values:
-            self._con.execute(
-                "INSERT INTO names SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
-                [
-                    [f"m{i}" for i in layout.values],
-                    [layout.names[i] for i in layout.values],
-                ],
-            )
+            keys, names = [f"m{i}" for i in layout.values], [layout.names[i] for i in layout.values]
+            insert = "INSERT INTO names SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"
+            self._con.execute(insert, [keys, names])
         columns = "".join(
-            f", sum(v{i}) AS m{i}, count(c{i}) AS q_text{i}, count(v{i}) AS q_num{i}, "
-            f"count_if(isfinite(x{i}) AND {odd_sql(self.config.decimal, i)}) AS q_odd{i}"
+            f", sum(v{i}) AS m{i}, count(c{i}) AS q_text{i}, count(v{i}) AS q_num{i}"
             for i in layout.values
         )
         counts = "".join(f", count(c{i}) AS q{i}" for i in layout.unnamed)
-        self._run(
-            lambda scan: (
-                f"""
-            CREATE OR REPLACE TEMP TABLE raw AS
-            SELECT c{layout.date} AS ds{columns}{counts}
-            FROM {typed_sql(scan, layout, self.config.decimal)} GROUP BY ALL
-        """
-            )
-        )
-        recheck = [f"q_text{i} > q_num{i} OR q_odd{i} > 0" for i in layout.values]
+        recheck = [f"q_text{i} > q_num{i}" for i in layout.values]
         texts = [f"q_text{i} > 0" for i in layout.values]
         dirt = [f"q{i} > 0" for i in layout.unnamed]
         if texts:
             dirt.append(f"(ds IS NULL AND ({' OR '.join(texts)}))")
-        return self._flagged(" OR ".join(recheck) or "false", " OR ".join(dirt) or "false")
+        return self._raw(
+            lambda scan, full: (
+                f"""
+            CREATE OR REPLACE TEMP TABLE raw AS
+            SELECT c{layout.date} AS ds{columns}{counts}
+            FROM {typed_sql(scan, layout, full)} GROUP BY ALL
+            """
+            ),
+            " OR ".join(recheck) or "false",
+            " OR ".join(dirt) or "false",
+        )
 
     def _dates(self) -> None:
         """The table dates (ds, d): each distinct date text that okrctl reads as a date;
@@ -350,7 +352,7 @@ class DuckSource:
         rows = self._con.execute(f"""
             SELECT DISTINCT t, x FROM (
                 SELECT unnest([{texts}]) AS t, unnest([{numbers}]) AS x
-                FROM {typed_sql(self._scan(rejects=True), layout, decimal)}
+                FROM {typed_sql(self._scan(rejects=True), layout)}
                 WHERE {recheck_condition(layout, decimal)}
             ) WHERE t IS NOT NULL
         """).fetchall()

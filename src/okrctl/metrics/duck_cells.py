@@ -118,11 +118,17 @@ NUMBER_STEPS = (
 )
 
 
-def number_sql(scan: str, columns: tuple[int, ...]) -> str:
+# the quick step alone: the forms exports write most, at the cost of a plain cast
+QUICK_STEPS = (*NUMBER_STEPS[:3], ("x", "okr_ranged(f{i}, q{i})"))
+
+
+def number_sql(scan: str, columns: tuple[int, ...], full: bool = True) -> str:
     """SQL: ``scan`` with x<i>, the number okrctl reads in each value column i, or NULL
-    (the macros of ``number_macro`` must exist on the connection)."""
+    (the macros of ``number_macro`` must exist on the connection); with ``full`` False,
+    only the forms of the quick step are read (a scan that leaves value texts unread is
+    run again with the full chain)."""
     sql, defined = scan, set()
-    for name, step in NUMBER_STEPS:
+    for name, step in NUMBER_STEPS if full else QUICK_STEPS:
         exprs = ", ".join(f"{step.format(i=i)} AS {name}{i}" for i in columns)
         if name in defined:
             sql = f"(SELECT * REPLACE ({exprs}) FROM {sql})"
