@@ -83,6 +83,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_memory.py
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_warehouse.py
 
 clean:
 	rm -rf $(VENV) $(UV_HOME) .venv-latest .venv-lowest .pytest_cache .mypy_cache .ruff_cache

@@ -8,9 +8,10 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -302,3 +303,19 @@ def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
 
         monkeypatch.setattr(okrctl.metrics.engine, "LARGE_FILE_BYTES", 0)
     return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A throwaway PostgreSQL 15 server for the session (tests/pgserver.py); skipped,
+    saying why, only where PostgreSQL 15 is not installed."""
+    import pgserver
+
+    reason = pgserver.available()
+    if reason:
+        pytest.skip(reason)
+    server = pgserver.start()
+    try:
+        yield server
+    finally:
+        server.stop()

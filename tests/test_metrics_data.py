@@ -661,3 +661,87 @@ def test_a_gb18030_goal_file_is_named_as_such(make_repo: MakeRepo) -> None:
         "GB18030" in result.stdout
     )
     assert "`iconv -f gb18030 -t utf-8`" in result.stdout
+
+
+# how finance, CRM and ERP exports write a number (docs/metrics.md, "Cells")
+def _export_cell(rng: random.Random, number: int, decimal: str) -> str:
+    """``number`` (hundredths) as an export writes it; every form means the same value
+    to both engines, so the property below compares what each reads."""
+    whole, cents = divmod(abs(number), 100)
+    sign = "-" if number < 0 else ""
+    point = "," if decimal == "," else "."
+    forms = [
+        f"{sign}{whole}{point}{cents:02d}",
+        f'"{sign}{whole:,}.{cents:02d}"',  # quoted thousands: 1,234.50
+        f"{sign}{whole}{point}{cents:02d}%",
+        f"{sign}{whole}{point}{cents:02d}万",
+        f"{sign}{whole}{point}{cents:02d}亿",
+        f"{sign}{whole}{point}{cents:02d}K",
+        f"{sign}{whole}{point}{cents:02d}M",
+        f"{sign}¥{whole}{point}{cents:02d}",
+        f"￥{sign}{whole}{point}{cents:02d}",
+        f" {sign}{whole}{point}{cents:02d} 万",
+        f"{sign}{whole}.",
+    ]
+    if decimal == ",":  # 1.234,50
+        forms[1] = '"' + f"{sign}{whole:,}".replace(",", ".") + f',{cents:02d}"'
+        forms[-1] = f"{sign}{whole}"
+    return rng.choice(forms)
+
+
+EXPORT_DATES = {
+    "%Y/%m/%d": lambda d: f"{d.year}/{d.month}/{d.day}",
+    "%Y年%m月%d日": lambda d: f"{d.year}年{d.month}月{d.day}日",
+    "%Y-%m-%d %H:%M:%S": lambda d: f"{d.isoformat()} 00:00:00",
+}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_engines_agree_on_real_exports(tmp_path: Path, seed: int) -> None:
+    """GB18030 or UTF-8 (with or without BOM), CRLF, CR or LF line ends, Chinese headers,
+    quoted thousands, 万/亿/K/M, percentages, yuan signs, decimal commas and the date
+    forms of ``date_format``: both engines read the same numbers, and refuse the same
+    cells on the same lines. DuckDB reads all of them itself, in SQL: it never hands
+    such a file to the Python reader."""
+    rng = random.Random(seed)
+    decimal = "," if seed % 4 == 3 else "."
+    sep = ";" if decimal == "," else ","
+    date_format = list(EXPORT_DATES)[seed % 3]
+    lines = [sep.join(["日期", "指标", "数值", "渠道"])]
+    for offset in range(70):
+        day = dt.date(2026, 9, 20) + dt.timedelta(days=offset)
+        for metric in ("收入", "利润"):
+            for channel in ("线上", "门店"):
+                cell = _export_cell(rng, rng.randrange(-5000, 500000), decimal)
+                if rng.random() < 0.02:
+                    cell = rng.choice(["#N/A", "n/a", "--"])
+                lines.append(sep.join([EXPORT_DATES[date_format](day), metric, cell, channel]))
+    newline = ["\r\n", "\n", "\r"][seed % 3]
+    encoding = ["gb18030", "utf-8", "utf-8-sig"][seed % 3 if seed % 3 else 0]
+    body = (newline.join(lines) + newline).encode(encoding)
+    spec = _source(
+        tmp_path,
+        body,
+        columns={"date": "日期", "metric": "指标", "value": "数值"},
+        date_format=date_format,
+        decimal=decimal,
+        delimiter=sep,
+    )
+    rng2 = random.Random(seed)
+    requests = [
+        Request(
+            r.key,
+            rng2.choice(["收入", "利润"]),
+            rng2.choice([(), (("渠道", ("线上",)),), (("渠道", ("线上", "门店")),)]),
+            r.start,
+            r.end,
+            r.aggregate,
+            r.baseline_on,
+            r.series,
+        )
+        for r in _random_requests(rng2, 30)
+    ]
+    _assert_engines_agree(spec, tmp_path, requests)
+    duck = DuckSource(spec, tmp_path)
+    duck.answer(requests)
+    assert duck._fallback is None  # read in SQL, not by the Python reader

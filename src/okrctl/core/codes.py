@@ -59,6 +59,7 @@ CODES: dict[str, tuple[str, Severity]] = {
     "D011": ("baseline-never-available", WARNING),
     "D012": ("data-baseline-equals-target", WARNING),
     "D013": ("unknown-metric", ERROR),
+    "D014": ("database-unreachable", ERROR),
     "M001": ("unknown-metric-source", ERROR),
     "M002": ("metric-file-missing", WARNING),
     "M003": ("filter-on-wide-source", ERROR),

@@ -30,6 +30,7 @@ class KRExplanation:
     final: bool
     committed: bool
     rejected: tuple[Rejected, ...] = ()  # rows of the window left out, with why
+    queries: tuple[str, ...] = ()  # the SQL sent to a database source (values written in)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ class KpiExplanation:
     rows: tuple[UsedRow, ...]
     thresholds: tuple[float, float]
     rejected: tuple[Rejected, ...] = ()  # rows of its periods left out, with why
+    queries: tuple[str, ...] = ()  # the SQL sent to a database source (values written in)
 
 
 Explanation = KRExplanation | ObjectiveExplanation | KpiExplanation
@@ -79,6 +81,7 @@ def explain(workspace: Workspace, ident: str, as_of: dt.date) -> Explanation:
             tuple(rows),
             thresholds,
             unique(r for p in kpi_result.periods for r in p.answer.rejected),
+            _queries(source),
         )
     objective = ctx.objectives.get(ref.objective)
     if objective is None:
@@ -130,7 +133,13 @@ def explain(workspace: Workspace, ident: str, as_of: dt.date) -> Explanation:
         as_of >= cycle.end,
         objective.type is GoalType.COMMITTED,
         kr_result.rejected,
+        _queries(source),
     )
+
+
+def _queries(source: object) -> tuple[str, ...]:
+    """The SQL a database source sent (metrics/warehouse.py), each statement once."""
+    return tuple(dict.fromkeys(getattr(source, "sent", ())))
 
 
 def _relevant(rows: list[UsedRow], request: Request, result: KRResult) -> list[UsedRow]:

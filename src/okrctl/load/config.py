@@ -13,7 +13,7 @@ from okrctl.core.errors import ConfigError
 from okrctl.core.i18n import msg
 from okrctl.core.model import Cycle, Names, Person, Unit
 from okrctl.core.numbers import MAX_DURATION_DAYS, duration_days, parse_number
-from okrctl.core.vocabulary import Layout, Unknown, closed
+from okrctl.core.vocabulary import Layout, closed
 from okrctl.load.configpaths import CONFIG_NAME as CONFIG_NAME
 from okrctl.load.configpaths import find_root as find_root
 from okrctl.load.configpaths import goal_globs, usable_path
@@ -27,6 +27,7 @@ from okrctl.load.configsections import (
     text,
     unit_structure,
 )
+from okrctl.load.configsources import MetricSource as MetricSource
 from okrctl.load.schemadef import DEFAULT_LEVELS, DEFAULT_PERSPECTIVES, DURATION_PATTERN
 from okrctl.load.validate import RANGE_HINT, out_of_range, position, validate
 from okrctl.load.yamlread import YamlList, YamlMap, read_yaml
@@ -40,28 +41,6 @@ DEFAULT_RATINGS: tuple[tuple[float, str], ...] = (
 )
 FORMAT_VERSION = 1
 DEFAULT_GOALS = ("goals/**/*.yaml",)
-
-
-@dataclass(frozen=True, slots=True)
-class MetricSource:
-    """One entry of okrctl.yaml's ``metrics``: a CSV file (``path`` relative to the
-    repository) and how to read it (docs/metrics.md). ``delimiter`` None means detected;
-    ``stale_after`` is a duration text such as ``7d``; ``line``/``column`` are 1-based."""
-
-    name: str
-    path: str
-    layout: Layout | Unknown
-    columns: dict[str, str]
-    encoding: str | None
-    delimiter: str | None
-    decimal: str
-    date_format: str | None
-    stale_after: str | None
-    line: int
-    column: int
-    # whether a long file's other columns are dimensions (summed over per date); the
-    # check-ins file's are notes about a value, never summed (docs/metrics.md)
-    dimensions: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,13 +282,17 @@ def _rule_settings(rules: YamlMap) -> dict[str, RuleSetting]:
 def _metric_sources(
     root: Path, data: YamlMap, diagnostics: list[Diagnostic]
 ) -> dict[str, MetricSource]:
-    """The metric sources of okrctl.yaml by name. A source without a name or path is
-    skipped (the schema reports it); a duplicate name is C006 (the first is kept); a path
-    that is unusable or outside the repository is C002 and the source is dropped; a
+    """The metric sources of okrctl.yaml by name. A source without a name, or without a
+    path or url, is skipped (the schema reports it); a duplicate name is C006 (the first is
+    kept); a path that is unusable or outside the repository is C002 and the source is
+    dropped, as is a database source okrctl cannot use (configsources.py); a
     ``stale_after`` beyond okrctl's range is S001. ``delimiter: tab`` means a tab."""
     metrics: dict[str, MetricSource] = {}
     for raw in entries(data, "metrics"):
         name, path = raw.get("name"), raw.get("path")
+        database = isinstance(raw.get("url"), str)
+        if database:
+            path = ""  # a database (configsources.py)
         if not isinstance(name, str) or not isinstance(path, str):
             continue
         if name in metrics:
@@ -326,6 +309,14 @@ def _metric_sources(
                 )
             )
             continue
+        _check_duration(raw, f"metric source '{name}'", diagnostics)
+        if database:
+            from okrctl.load.configsources import database_source
+
+            source = database_source(root, raw, name, diagnostics)
+            if source is not None:
+                metrics[name] = source
+            continue
         if not usable_path(
             root,
             path,
@@ -335,7 +326,6 @@ def _metric_sources(
             diagnostics,
         ):
             continue
-        _check_duration(raw, f"metric source '{name}'", diagnostics)
         columns = raw.get("columns")
         delimiter = text(raw.get("delimiter"))
         metrics[name] = MetricSource(
@@ -352,6 +342,7 @@ def _metric_sources(
             stale_after=text(raw.get("stale_after")),
             line=raw.line,
             column=raw.column,
+            sheet=text(raw.get("sheet")),
         )
     return metrics
 

@@ -12,6 +12,7 @@ never unpickled.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -115,6 +116,44 @@ class _Store:
                 (self.directory / name).unlink(missing_ok=True)
 
 
+def content_digest(data: bytes) -> bytes:
+    """The hash a cache entry is named by (and the stat manifest records): 16 bytes."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def cached_file(root: Path, path: str, digest: bytes) -> GoalFile | None:
+    """The cached parse of ``path`` whose bytes hash to ``digest``, or None when the cache
+    has no such entry (or no key to trust one with)."""
+    key = machine_key()
+    if key is None:
+        return None
+    store = _store_for(root, key)
+    return store.get(store.name(path, digest))
+
+
+@functools.lru_cache(maxsize=4)
+def _store_for(root: Path, key: bytes) -> _Store:
+    return _Store(root, key)
+
+
+def prune_unused(root: Path, live: Iterable[tuple[str, bytes]]) -> None:
+    """Drop the parse cache's entries for file versions no longer in ``live`` (path,
+    content hash), once they outnumber the live ones."""
+    key = machine_key()
+    if key is None:
+        return
+    store = _Store(root, key)
+    live = list(live)
+    try:
+        if len(os.listdir(store.directory)) <= 2 * len(live) + 16:
+            return
+    except OSError:
+        return
+    for path, digest in live:
+        store.used.add(store.name(path, digest))
+    store.prune()
+
+
 def _parse_pickled(item: tuple[str, bytes]) -> bytes:
     """In a worker: parse, and hand back the pickle that both travels and gets cached."""
     from okrctl.load.goalfile import parse_goal_file
@@ -150,9 +189,15 @@ def _unreadable(path: str, exc: OSError) -> OkrctlError:
 
 
 def parse_files(
-    root: Path, paths: Iterable[str], *, use_cache: bool = True, jobs: int | None = None
+    root: Path,
+    paths: Iterable[str],
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    prune: bool = True,
 ) -> list[GoalFile]:
-    """GoalFile records for ``paths`` (repository-relative), in the same order."""
+    """GoalFile records for ``paths`` (repository-relative), in the same order. With
+    ``prune`` (``paths`` is every goal file) entries no file uses any more are dropped."""
 
     paths = list(paths)
     key = machine_key() if use_cache else None
@@ -172,7 +217,7 @@ def parse_files(
         except OSError as exc:
             raise _unreadable(path, exc) from None
         if store is not None:
-            names[path] = store.name(path, hashlib.blake2b(data, digest_size=16).digest())
+            names[path] = store.name(path, content_digest(data))
             hit = store.get(names[path])
             if hit is not None:
                 results[path] = hit
@@ -188,7 +233,7 @@ def parse_files(
                 if store is not None:
                     store.put(names[goal_file.path], payload)
                 advance(1)
-    if store is not None and todo:
+    if store is not None and todo and prune:
         store.prune()
     return [results[path] for path in paths if path in results]
 

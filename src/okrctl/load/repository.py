@@ -91,17 +91,24 @@ def _is_directory(entry: os.DirEntry[str], *, follow: bool) -> bool:
 
 
 def glob_paths(root: Path, pattern: str) -> set[Path]:
+    """What ``pattern`` matches below ``root`` (``glob_entries``)."""
+    return {Path(found) for found in glob_entries(root, pattern)}
+
+
+def glob_entries(root: Path, pattern: str) -> dict[str, os.DirEntry[str] | None]:
     """What ``pattern`` (``/``-separated; ``*``, ``?``, ``[...]`` within a name, ``**`` for
     any number of folders, not following links to folders) matches below ``root``.
 
     Unlike ``Path.glob``, a folder the pattern must look into but cannot read is an error
     (``OkrctlError``), never "no match": a gate must not pass having read nothing.
     Folders okrctl never reads (``.git``, ``node_modules``, ...) are not entered.
+    Each match (a path as text) comes with the directory entry it was listed by (None
+    when the pattern spells the name out), whose type is known without a system call.
     """
     parts = [p for p in pattern.split("/") if p not in ("", ".")]
     if parts and parts[-1] == "**":
         parts.append("*")  # "goals/**": everything below goals/
-    found: set[Path] = set()
+    found: dict[str, os.DirEntry[str] | None] = {}
     todo: list[tuple[Path, int]] = [(root, 0)]
     seen: set[tuple[Path, int]] = set()
     while todo:
@@ -110,7 +117,7 @@ def glob_paths(root: Path, pattern: str) -> set[Path]:
             continue
         seen.add((directory, index))
         if index == len(parts):
-            found.add(directory)
+            found.setdefault(str(directory), None)
             continue
         part, last = parts[index], index == len(parts) - 1
         if part == "**":
@@ -123,7 +130,7 @@ def glob_paths(root: Path, pattern: str) -> set[Path]:
             path = directory / part
             info = _look_up(path, root, pattern, follow=not last)
             if info is not None and last:
-                found.add(path)
+                found.setdefault(str(path), None)
             elif info is not None and stat.S_ISDIR(info.st_mode):
                 todo.append((path, index + 1))
             elif info is not None:
@@ -133,10 +140,17 @@ def glob_paths(root: Path, pattern: str) -> set[Path]:
             if not fnmatch.fnmatch(entry.name, part) or (entry.name in _SKIP_DIRS and not last):
                 continue
             if last:
-                found.add(directory / entry.name)
+                found[entry.path] = entry
             elif _is_directory(entry, follow=True):
                 todo.append((directory / entry.name, index + 1))
     return found
+
+
+def _is_folder(path: str, entry: os.DirEntry[str] | None) -> bool:
+    """Whether ``path`` is a folder (following links), from its entry when listed."""
+    if entry is not None:
+        return _is_directory(entry, follow=True)
+    return os.path.isdir(path)
 
 
 def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
@@ -147,44 +161,49 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
     root = config.root
     found: dict[str, None] = {}
     problems: list[Diagnostic] = []
-    directories: dict[Path, bool] = {}
+    directories: dict[str, bool] = {}
 
-    def stays_inside(path: Path) -> bool:
+    def stays_inside(text: str, entry: os.DirEntry[str] | None) -> bool:
         # resolving every file costs a syscall per path component; directories are few
-        if path.is_symlink():
-            real = Path(os.path.realpath(path))
+        if entry.is_symlink() if entry is not None else os.path.islink(text):
+            real = Path(os.path.realpath(text))
             return real == root or root in real.parents
-        folder = path.parent
+        folder = os.path.dirname(text)
         if folder not in directories:
             real = Path(os.path.realpath(folder))
             directories[folder] = real == root or root in real.parents
         return directories[folder]
 
+    prefix = len(str(root)) + 1
     for index, pattern in enumerate(config.goals):
         matched = 0
-        for path in sorted(glob_paths(root, pattern)):
-            relative = path.relative_to(root)
-            if any(part in _SKIP_DIRS for part in relative.parts[:-1]):
+        matches = glob_entries(root, pattern)
+        # in Path order (by name parts), compared as text: a path per file is costly
+        named = sorted(((p[prefix:], p) for p in matches), key=lambda m: m[0].split("/"))
+        for relative, text in named:
+            parts = relative.split("/")
+            if any(part in _SKIP_DIRS for part in parts[:-1]):
                 continue
-            if relative.as_posix() in (CONFIG_NAME, ".") or os.path.isdir(path):
+            entry = matches[text]
+            if relative in (CONFIG_NAME, "") or _is_folder(text, entry):
                 continue
             matched += 1
-            if not stays_inside(path):
+            if not stays_inside(text, entry):
                 problems.append(
                     make(
                         "C002",
-                        relative.as_posix(),
+                        relative,
                         0,
                         0,
                         msg(
                             "'{value}' is a link to a file outside the repository; it is not read",
-                            value=relative.as_posix(),
+                            value=relative,
                         ),
                         msg("goal files must live inside the repository"),
                     )
                 )
                 continue
-            found[relative.as_posix()] = None
+            found[relative] = None
         if matched == 0:
             problems.append(
                 make(

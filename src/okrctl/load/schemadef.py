@@ -8,6 +8,7 @@ Vendor keyword ``x-message`` gives the sentence okrctl prints when a value fails
 from __future__ import annotations
 
 from okrctl.core.i18n import N_
+from okrctl.load.configsources import TIMEOUT_PATTERN, URL_PATTERN
 from okrctl.load.fields import KPI, OBJECTIVE, SCORECARD
 from okrctl.load.schemaparts import AGGREGATES as AGGREGATES
 from okrctl.load.schemaparts import DATE_PATTERN as DATE_PATTERN
@@ -33,6 +34,33 @@ from okrctl.load.schemaparts import (
     rule_settings,
     text,
 )
+
+# a database source (docs/metrics.md, "SQL warehouses"); load/configsources.py reads it
+_DATABASE_SOURCE: Schema = {
+    "url": {
+        "type": "string",
+        "pattern": URL_PATTERN,
+        "description": "Database URL instead of `path`: postgresql://USER:${PASSWORD}@HOST/DB, "
+        "sqlite:///metrics/x.db or duckdb:///metrics/x.duckdb. ${NAME} is taken from the "
+        "environment when connecting: keep credentials out of the repository.",
+        "x-message": "{field} {shown} is not a database URL okrctl reads",
+        "x-hint": "start it with postgresql://, sqlite:/// or duckdb:///",
+    },
+    "table": text("Table (or view) of a database source, e.g. sales or analytics.sales."),
+    "query": text("SELECT of a database source whose rows are read like a table's."),
+    "timeout": {
+        "type": "string",
+        "pattern": TIMEOUT_PATTERN,
+        "description": "Longest a database source's query may run, e.g. 30s, 2m. Default 60s.",
+        "x-message": "{field} {shown} is not a duration",
+        "x-hint": "write 30s, 500ms, 2m or 1h",
+    },
+}
+_FILE_OR_DATABASE: Schema = {
+    "oneOf": [{"required": ["path"]}, {"required": ["url"]}],
+    "x-message": "a metric source needs either `path` (a file) or `url` (a database), not both",
+    "x-hint": "write `path: metrics/crm.csv`, or `url:` with `table:` or `query:`",
+}
 
 GOALS_SCHEMA: Schema = {
     "$schema": "http://json-schema.org/draft-07/schema#",
@@ -145,11 +173,16 @@ CONFIG_SCHEMA: Schema = {
         },
         "metrics": {
             "type": "array",
-            "description": "Metric dumps (CSV) exported from CRM, ERP, finance, HR.",
+            "description": "Metric data: files exported from CRM, ERP, finance, HR (CSV, "
+            "Excel, Parquet), or database tables and queries.",
             "items": obj(
                 {
                     "name": ident("Source name, used as SOURCE in SOURCE:METRIC"),
-                    "path": text("CSV file, relative to okrctl.yaml, inside the repository."),
+                    "path": text(
+                        "CSV, Excel (.xlsx, .xlsm, .xls, .ods) or Parquet file, relative to "
+                        "okrctl.yaml, inside the repository."
+                    ),
+                    "sheet": text("Worksheet of an Excel workbook; default: the first."),
                     "layout": enum(
                         LAYOUTS,
                         "long: date, metric, value, dimensions; wide: date, one column per metric.",
@@ -183,10 +216,12 @@ CONFIG_SCHEMA: Schema = {
                         "x-message": N_("{field} {shown} is not a duration"),
                         "x-hint": N_("write 7d, 48h or 2w"),
                     },
+                    **_DATABASE_SOURCE,
                 },
-                ["name", "path"],
-                "One metric source.",
-            ),
+                ["name"],
+                "One metric source: a file (`path`) or a database (`url`).",
+            )
+            | _FILE_OR_DATABASE,
         },
         "checkins": {
             "type": "string",

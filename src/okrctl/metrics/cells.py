@@ -17,13 +17,18 @@ _DECIMAL_COMMA_THOUSANDS = re.compile(r"[.\s\u00a0\u202f']")
 # ``5.`` and ``5.e3``: a decimal point with no digits after it, as some exports write
 # whole numbers (and as DuckDB reads them)
 _BARE_POINT = re.compile(r"(?<=[0-9])\.(?![0-9])")
+# a yuan sign after the sign (``-¥1,234``) or before it (``¥-1,234``), as finance exports
+# write amounts; the SQL reader of metrics/duck_cells.py mirrors this grammar
+_CURRENCY = re.compile(r"^([+-]?)[¥￥]\s*")
+CURRENCY_SIGNS = ("¥", "￥")
 
 
 def parse_cell(text: str, decimal: str = ".") -> float | None:
     """A number from a CSV cell; None for an empty cell (missing, never zero).
 
-    Accepts what goal files accept (``45%``, ``1,200,000``, ``1.2M``, ``200万``) and, for a
-    source with ``decimal: ","``, ``1.234,5`` and ``12,5%``.
+    Accepts what goal files accept (``45%``, ``1,200,000``, ``1.2M``, ``200万``), a yuan
+    sign (``¥1,234``, ``-￥5万``) and, for a source with ``decimal: ","``, ``1.234,5`` and
+    ``12,5%``. Raises ``CellError`` for anything else (docs/metrics.md, "Cells").
     """
     stripped = text.strip()
     if not stripped:
@@ -31,6 +36,8 @@ def parse_cell(text: str, decimal: str = ".") -> float | None:
     candidate = stripped
     if decimal == ",":
         candidate = _DECIMAL_COMMA_THOUSANDS.sub("", candidate).replace(",", ".")
+    if "¥" in candidate or "￥" in candidate:
+        candidate = _CURRENCY.sub(r"\1", candidate, count=1)
     candidate = _BARE_POINT.sub(".0", candidate)
     try:
         value = parse_number(candidate)

@@ -21,6 +21,19 @@ LARGE_FILE_BYTES = 32 * 1024 * 1024
 CHECKINS = "checkins"
 
 
+# the file kinds by suffix (docs/metrics.md); every other file is read as CSV
+FILE_KINDS = {
+    **dict.fromkeys((".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"), "excel"),
+    **dict.fromkeys((".parquet", ".parq"), "parquet"),
+}
+
+
+def file_kind(path: str) -> str:
+    """``excel``, ``parquet`` or ``csv``: how the file at ``path`` is read, by its suffix."""
+    dot = path.rfind(".")
+    return FILE_KINDS.get(path[dot:].lower(), "csv") if dot >= 0 else "csv"
+
+
 def checkins_source(config: Config) -> MetricSource:
     """The manual check-ins file (`okrctl checkin`), read as a long-layout source whose
     metric names are key-result paths (OBJ/KR)."""
@@ -49,8 +62,12 @@ class MetricData:
         *,
         large_file_bytes: int | None = None,
         share: MetricData | None = None,
+        strict: bool = True,
     ) -> None:
         self.config = config
+        # a database source that cannot be read stops the commands that compute (exit 2);
+        # `okrctl check` (strict False) reports it as a diagnostic instead
+        self.strict = strict
         # read at call time, so tests can run every file through DuckDB
         self.large = LARGE_FILE_BYTES if large_file_bytes is None else large_file_bytes
         self._open: dict[str, Source | None] = {}
@@ -85,6 +102,10 @@ class MetricData:
         )
 
     def _make(self, spec: MetricSource) -> Source | None:
+        if spec.url is not None:
+            from okrctl.metrics.warehouse import WarehouseSource
+
+            return WarehouseSource(spec, self.config.root)
         path = self.config.root / spec.path
         if spec.name == CHECKINS and not inside(self.config.root, spec.path):
             return None  # a link out of the repository (C002)
@@ -106,6 +127,22 @@ class MetricData:
             from okrctl.metrics.checkins import CheckinSource
 
             return CheckinSource(spec, self.config.root)
+        kind = file_kind(spec.path)
+        if kind == "excel":
+            from okrctl.metrics.excel import ExcelSource
+
+            return ExcelSource(spec, self.config.root)
+        if kind == "parquet":
+            from okrctl.metrics.parquet import ParquetSource
+
+            if size is not None and size > self.large:
+                from okrctl.metrics.parquet_duck import LargeParquetSource, typed_layout
+
+                typed = typed_layout(spec, path)
+                if typed is not None:
+                    return LargeParquetSource(spec, self.config.root, *typed)
+
+            return ParquetSource(spec, self.config.root)
         if size is not None and size > self.large:
             from okrctl.metrics.duck import DuckSource
 
@@ -126,6 +163,9 @@ class MetricData:
                 out.update({r.key: NO_DATA for r in batch})
                 continue
             out.update(source.answer(batch))
+            failure = getattr(source, "failure", None)  # a database source (warehouse.py)
+            if failure is not None and self.strict:
+                raise failure
         return out
 
     def diagnostics(self, names: Iterable[str]) -> list[Diagnostic]:
@@ -137,8 +177,25 @@ class MetricData:
                 continue
             problems = group_problems(source.problems())
             places = self._cell_places(name, problems)
+            spec = self.spec(name)
+            # cells of a sheet or table are placed by their column; CSV fields by character
+            exact = spec is not None and (spec.url is not None or file_kind(spec.path) != "csv")
             for problem in problems:
-                line, column = places.get((problem.line, problem.column), (problem.line, 1))
+                default = (problem.line, problem.column if exact else 1)
+                line, column = places.get((problem.line, problem.column), default)
+                if spec is not None and spec.url is not None:
+                    # a database has no lines: its problems stand at the source in okrctl.yaml
+                    out.append(
+                        make(
+                            problem.code,
+                            self.config.file,
+                            spec.line,
+                            spec.column,
+                            problem.message,
+                            problem.hint,
+                        )
+                    )
+                    continue
                 out.append(
                     make(
                         problem.code,
@@ -160,7 +217,7 @@ class MetricData:
             if problem.line and problem.column > 1:
                 wanted[problem.line].add(problem.column)
         spec = self.spec(name)
-        if not wanted or spec is None:
+        if not wanted or spec is None or spec.url is not None or file_kind(spec.path) != "csv":
             return {}
         from okrctl.metrics.csvread import CsvError, character_columns, open_dialect
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from okrctl.core.feedback import track
 from okrctl.core.i18n import msg
 from okrctl.load.config import MetricSource
-from okrctl.metrics.csvread import CsvError, open_dialect, read_records
+from okrctl.metrics.csvread import CsvError, Record, open_dialect, read_records
 from okrctl.metrics.rows import RowReader, resolve_layout
 from okrctl.metrics.source import (
     Answer,
@@ -29,7 +29,8 @@ ROWS_PER_TICK = 8192  # rows read between two updates of a progress bar
 
 
 class TableSource:
-    """Long or wide CSV, parsed and checked row by row (``metrics/rows.py``).
+    """Long or wide CSV, parsed and checked row by row (``metrics/rows.py``); the base of
+    the Excel and Parquet sources, which give the same reader their rows as text.
 
     With ``keep_rows=False`` only the problems and the rejected input are kept: the
     DuckDB engine reads a large file that way to locate what its scan flagged.
@@ -55,6 +56,8 @@ class TableSource:
         self._dimensions: tuple[str, ...] = ()
         self._latest: dt.date | None = None
         self._index: RejectedIndex | None = None
+        # the line of a record the csv module refuses: nothing from it on is read
+        self.stopped_at: int | None = None
         try:
             self._load(root / config.path)
         except CsvError as exc:
@@ -72,16 +75,27 @@ class TableSource:
         self._problems.append(problem)
         self._rejected.append(Rejected(self.path, problem, None, None, None))
 
-    def _load(self, path: Path) -> None:
+    def _records(self, path: Path) -> tuple[list[str], Iterable[Record]] | None:
+        """The header and the records of the file, each record with its line; None when
+        the file is not to be used (the problem recorded). Raises ``CsvError`` for a file
+        that cannot be read. Sources of other file kinds (metrics/excel.py,
+        metrics/parquet.py) give their rows as text cells here."""
         config = self.config
         dialect = open_dialect(path, config.encoding, config.delimiter)
         for notice in dialect.notices:
             problem = DataProblem("D007", notice.line, notice.message, notice.hint)
             if not config.encoding:
                 self._file_problem(problem)
-                return  # a lossy file is not used until its encoding is declared
+                return None  # a lossy file is not used until its encoding is declared
             self._problems.append(problem)
-        header, records = read_records(path, dialect)
+        return read_records(path, dialect)
+
+    def _load(self, path: Path) -> None:
+        config = self.config
+        read = self._records(path)
+        if read is None:
+            return
+        header, records = read
         layout = resolve_layout(config, header)
         if isinstance(layout, DataProblem):
             self._file_problem(layout)
@@ -97,6 +111,9 @@ class TableSource:
                     reader.read(record.line, record.cells)
                     if count % ROWS_PER_TICK == 0:
                         advance(ROWS_PER_TICK)
+        except CsvError as exc:
+            self.stopped_at = exc.line
+            raise
         finally:
             self._problems.extend(reader.problems)
             self._rejected.extend(reader.rejected)

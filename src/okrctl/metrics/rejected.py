@@ -27,6 +27,8 @@ _EN = {
     "line": ("line {lines}", "lines {lines}"),
     "more": "{shown}, ... ({n} in all)",
     "warning": "{what} in {file}{metric}, {lines}: see okrctl check",
+    "warning_table": "{what} in {file}{metric}: see okrctl check",
+    "short_table": "{what}: {file}",
     "unread": "{file} could not be read ({why}): see okrctl check",
     "short": "{what}: {file} {lines}",
     "short_unread": "{file} not read",
@@ -41,6 +43,8 @@ _ZH = {
     "line": ("第 {lines} 行", "第 {lines} 行"),
     "more": "{shown}……（共 {n} 行）",
     "warning": "{file}{metric}中有 {what}（{lines}），见 okrctl check",
+    "warning_table": "{file}{metric}中有 {what}，见 okrctl check",
+    "short_table": "{what}：{file}",
     "unread": "{file} 无法读取（{why}），见 okrctl check",
     "short": "{what}：{file} {lines}",
     "short_unread": "{file} 未能读取",
@@ -72,7 +76,8 @@ class DataWarning:
 
     @property
     def lines(self) -> tuple[int, ...]:
-        return tuple(sorted({r.problem.line for r in self.rejected}))
+        # a database's rows have no lines (metrics/warehouse.py): line 0 is not shown
+        return tuple(sorted({r.problem.line for r in self.rejected} - {0}))
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -125,7 +130,8 @@ class DataWarning:
             return str(words["unread"]).format(file=self.file, why=unread.problem.message)
         names = list(self.metrics[:3]) + (["..."] if len(self.metrics) > 3 else [])
         metric = str(words["metric"]).format(metric=", ".join(names)) if names else ""
-        return str(words["warning"]).format(
+        template = words["warning"] if self.lines else words["warning_table"]
+        return str(template).format(
             what=self._what(words), file=self.file, metric=metric, lines=self._lines(words)
         )
 
@@ -134,7 +140,8 @@ class DataWarning:
         words = _ZH if lang == "zh" else _EN
         if self.unread is not None:
             return str(words["short_unread"]).format(file=self.file)
-        return str(words["short"]).format(
+        template = words["short"] if self.lines else words["short_table"]
+        return str(template).format(
             what=self._what(words), file=self.file, lines=self._lines(words)
         )
 

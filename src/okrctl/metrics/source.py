@@ -67,7 +67,7 @@ class Rejected:
         return self.problem.code in WHOLE_FILE_CODES
 
 
-WHOLE_FILE_CODES = ("D004", "D007", "D010")
+WHOLE_FILE_CODES = ("D004", "D007", "D010", "D014")
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,14 +56,27 @@ def _rows(out: IO[str], path: str | None, rows: tuple[UsedRow, ...], heading: st
         return
     for row in rows[:MAX_ROWS]:
         dims = ", ".join(f"{k}={v}" for k, v in row.dimensions if v)
+        # a database's per-date totals have no line (metrics/warehouse.py)
+        where = one_line(path or "") + (f":{row.line}" if row.line else "")
         out.write(
-            f"  {one_line(path or '')}:{row.line}  {row.day}  {_n(row.value)}"
+            f"  {where}  {row.day}  {_n(row.value)}"
             + (f"  ({one_line(dims)})" if dims else "")
             + (f"  [{one_line(row.remark)}]" if row.remark else "")
             + "\n"
         )
     if len(rows) > MAX_ROWS:
         out.write(f"  ... and {len(rows) - MAX_ROWS} more rows\n")
+
+
+def _queries(out: IO[str], queries: tuple[str, ...]) -> None:
+    """The SQL sent to a database source, each line escaped for the terminal."""
+    if not queries:
+        return
+    out.write("\nSQL sent to the database (bound values written in):\n")
+    for query in queries:
+        for line in query.splitlines():
+            out.write(f"  {one_line(line)}\n")
+        out.write("\n")
 
 
 def _left_out(out: IO[str], rejected: tuple[Rejected, ...]) -> None:
@@ -184,6 +197,7 @@ def _kr(x: KRExplanation, out: IO[str]) -> None:
         + "\n"
     )
     _rows(out, x.source_path, x.rows, "rows used:")
+    _queries(out, x.queries)
     _left_out(out, x.rejected)
 
 
@@ -263,4 +277,5 @@ def _kpi(x: KpiExplanation, out: IO[str]) -> None:
     on, risk = x.thresholds
     out.write(f"status: green from {on:g}, yellow from {risk:g} -> {r.status.word}\n")
     _rows(out, x.source_path, x.rows, "rows used:")
+    _queries(out, x.queries)
     _left_out(out, x.rejected)

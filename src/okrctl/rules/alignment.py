@@ -9,7 +9,7 @@ from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, did_you_mean
 from okrctl.core.i18n import N_, msg
 from okrctl.core.model import Kpi, Objective, Ref
-from okrctl.rules.context import Context, kind_word, named, supported_krs
+from okrctl.rules.context import Context, kind_word, named
 from okrctl.rules.registry import rule
 
 
@@ -203,7 +203,9 @@ def alignment_loop(ctx: Context) -> Iterator[Diagnostic]:
     Fix: break the loop; one of them must align to a goal higher up.
     """
     reported: set[str] = set()
-    for objective in ctx.objectives.values():
+    for objective in ctx.all_objectives():
+        if not ctx.is_first(objective):
+            continue
         path = [objective.id]
         current = ctx.parent(objective)
         while current is not None and current.id not in path:
@@ -211,15 +213,18 @@ def alignment_loop(ctx: Context) -> Iterator[Diagnostic]:
             current = ctx.parent(current)
         if current is None or current.id != objective.id:
             continue
-        loop = frozenset(path)
-        if loop & reported:
+        if reported.intersection(path):
             continue
-        reported |= loop
+        reported.update(path)
+        # reported once, at the member defined first, whichever member was met first
+        start = path.index(min(path, key=ctx.order))
+        path = path[start:] + path[:start]
+        first = ctx.objectives[path[0]]
         yield make(
             "A007",
-            objective.file,
-            *objective.at("aligns_to"),
-            msg("alignment loop: {loop}", loop=" -> ".join([*path, objective.id])),
+            first.file,
+            *first.at("aligns_to"),
+            msg("alignment loop: {loop}", loop=" -> ".join([*path, path[0]])),
             msg("one of these objectives must align to a goal higher up"),
         )
 
@@ -378,7 +383,7 @@ def uncovered_kr(ctx: Context) -> Iterator[Diagnostic]:
     Fix: align a department objective to it (``aligns_to: CO-1/paid``) or point a KPI's
     ``supports`` at it.
     """
-    supported = supported_krs(ctx)
+    supported = ctx.supported_krs()
     for objective in ctx.all_objectives():
         if objective.draft or not ctx.is_top(objective):
             continue
@@ -481,17 +486,13 @@ def aligned_to_draft(ctx: Context) -> Iterator[Diagnostic]:
     Fix: publish the parent (remove ``draft: true``) or align elsewhere.
     """
     items: list[tuple[Objective | Kpi, Ref | None, str]] = [
-        (o, o.aligns_to, "aligns_to") for o in ctx.all_objectives()
+        *((o, o.aligns_to, "aligns_to") for o in ctx.all_objectives()),
+        *((k, k.supports, "supports") for k in ctx.all_kpis()),
     ]
-    items += [(k, k.supports, "supports") for k in ctx.all_kpis()]
     for entry, ref, key in items:
         if entry.draft or ref is None:
             continue
         parent, kr = ctx.resolve(ref)
         if (parent is not None and parent.draft) or (kr is not None and kr.draft):
-            yield make(
-                "A015",
-                entry.file,
-                *entry.at(key),
-                msg(_TO_DRAFT[key], goal=named(entry), ref=str(ref)),
-            )
+            found = msg(_TO_DRAFT[key], goal=named(entry), ref=str(ref))
+            yield make("A015", entry.file, *entry.at(key), found)

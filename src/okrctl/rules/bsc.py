@@ -338,9 +338,7 @@ def unknown_perspective(ctx: Context) -> Iterator[Diagnostic]:
     Fix: use one of okrctl.yaml's ``perspectives`` (default financial, customer,
     internal_process, learning_growth).
     """
-    names = set(ctx.config.perspectives)
-    for card in ctx.all_scorecards():
-        names.update(p.name for p in card.perspectives)
+    names = set(ctx.config.perspectives) | ctx.scorecard_perspectives()
     entries: list[Objective | Kpi] = [*ctx.all_objectives(), *ctx.all_kpis()]
     for entry in entries:
         if entry.perspective is not None and entry.perspective not in names:

@@ -1,9 +1,18 @@
-"""What every whole-graph rule needs: the repository and indexes over it, built once."""
+"""What every whole-graph rule needs: the repository and indexes over it, built once.
+
+A context is either whole (``Context.build``: every goal file loaded) or focused
+(``rules/incremental.py``: only the files an edit touches are iterated, while lookups by
+id reach every file through the cached index). Rules iterate ``all_*()`` and look others
+up by id; the few facts that span the whole graph (the key results something supports,
+the perspectives scorecards define, the order ids are defined in) come from methods that
+a focused context answers from the index, so a rule computes the same either way
+(docs/architecture.md, "Incremental check").
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,6 +24,7 @@ from okrctl.load.repository import Repository
 
 if TYPE_CHECKING:
     from okrctl.metrics.engine import MetricData
+    from okrctl.rules.index import Index
 
 Entry = Objective | Kpi | Scorecard
 
@@ -33,10 +43,11 @@ def named(entry: Entry) -> str:
 @dataclass
 class Context:
     repo: Repository
-    objectives: dict[str, Objective] = field(default_factory=dict)
-    kpis: dict[str, Kpi] = field(default_factory=dict)
-    scorecards: dict[str, Scorecard] = field(default_factory=dict)
-    entries: dict[str, Entry] = field(default_factory=dict)
+    # the first definition of each id, by kind; a focused context's are lazy mappings
+    objectives: Mapping[str, Objective] = field(default_factory=dict)
+    kpis: Mapping[str, Kpi] = field(default_factory=dict)
+    scorecards: Mapping[str, Scorecard] = field(default_factory=dict)
+    entries: Mapping[str, Entry] = field(default_factory=dict)
     duplicates: list[tuple[Entry, Entry]] = field(default_factory=list)
     objective_list: list[Objective] = field(default_factory=list)
     kpi_list: list[Kpi] = field(default_factory=list)
@@ -46,30 +57,74 @@ class Context:
     as_of: dt.date | None = None
     # indexes a rule family computes once and shares between its rules
     memo: dict[str, object] = field(default_factory=dict)
+    # a focused context answers whole-graph facts from the index (None: from the files)
+    index: Index | None = None
+    supported: set[str] | None = None
+    card_perspectives: set[str] | None = None
+    ordinal: Callable[[str], int] | None = None
     _parents: dict[str, Objective | None] = field(default_factory=dict)
     _ranks: dict[str, int | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, repo: Repository) -> Context:
         ctx = cls(repo)
+        objectives: dict[str, Objective] = {}
+        kpis: dict[str, Kpi] = {}
+        scorecards: dict[str, Scorecard] = {}
+        known: dict[str, Entry] = {}
+        ctx.objectives, ctx.kpis, ctx.scorecards, ctx.entries = objectives, kpis, scorecards, known
         for goal_file in repo.files:
             ctx.objective_list.extend(goal_file.objectives)
             ctx.kpi_list.extend(goal_file.kpis)
             ctx.scorecard_list.extend(goal_file.scorecards)
             entries: list[Entry] = [*goal_file.objectives, *goal_file.kpis, *goal_file.scorecards]
             for entry in entries:
-                first = ctx.entries.get(entry.id)
+                first = known.get(entry.id)
                 if first is not None:
                     ctx.duplicates.append((first, entry))
                     continue
-                ctx.entries[entry.id] = entry
+                known[entry.id] = entry
                 if isinstance(entry, Objective):
-                    ctx.objectives[entry.id] = entry
+                    objectives[entry.id] = entry
                 elif isinstance(entry, Kpi):
-                    ctx.kpis[entry.id] = entry
+                    kpis[entry.id] = entry
                 else:
-                    ctx.scorecards[entry.id] = entry
+                    scorecards[entry.id] = entry
         return ctx
+
+    def supported_krs(self) -> set[str]:
+        """``OBJ/KR`` paths that a non-draft objective aligns to or a KPI supports (first
+        definitions only, over the whole graph)."""
+        if self.supported is None and self.index is not None:
+            self.supported = self.index.supported()
+        if self.supported is None:
+            self.supported = supported_paths(self.objectives.values(), self.kpis.values())
+        return self.supported
+
+    def scorecard_perspectives(self) -> set[str]:
+        """The perspective names any scorecard of the whole graph defines."""
+        if self.card_perspectives is None and self.index is not None:
+            self.card_perspectives = self.index.card_perspectives()
+        if self.card_perspectives is None:
+            self.card_perspectives = {
+                p.name for card in self.all_scorecards() for p in card.perspectives
+            }
+        return self.card_perspectives
+
+    def order(self, objective_id: str) -> int:
+        """Where the objective's first definition stands among all objectives'."""
+        if self.ordinal is None:
+            positions = (
+                self.index.objective_ordinal()
+                if self.index is not None
+                else {key: index for index, key in enumerate(self.objectives)}
+            )
+            self.ordinal = positions.__getitem__
+        return self.ordinal(objective_id)
+
+    def is_first(self, entry: Entry) -> bool:
+        """Whether ``entry`` is the definition its id resolves to (not a duplicate)."""
+        return self.entries.get(entry.id) is entry
 
     @property
     def config(self) -> Config:
@@ -169,26 +224,34 @@ def alignment_stats(
     """(aligned, below_top, covered_krs, top_krs) over non-draft goals, as docs/formulas.md
     ("Alignment rate and coverage") defines;
     only over the objectives ``within`` accepts when it is given (a report for one unit)."""
-    aligned = below = 0
-    for objective in ctx.objectives.values():
+    return objective_stats(ctx, ctx.objectives.values(), within)
+
+
+def objective_stats(
+    ctx: Context,
+    objectives: Iterable[Objective],
+    within: Callable[[Objective], bool] | None = None,
+) -> tuple[int, int, int, int]:
+    """``alignment_stats`` counted over ``objectives`` (first definitions) alone: the
+    counts of a whole graph are the sums of its files' counts."""
+    aligned = below = covered = top = 0
+    supported: set[str] | None = None
+    for objective in objectives:
         if objective.draft or (within is not None and not within(objective)):
             continue
         rank = ctx.rank(objective)
-        if rank is None or rank == 0:
+        if rank is None:
             continue
-        below += 1
-        parent = ctx.parent(objective)
-        if parent is not None:
-            parent_rank = ctx.rank(parent)
-            if parent_rank is not None and parent_rank < rank:
-                aligned += 1
-    supported = supported_krs(ctx)
-    covered = top = 0
-    for objective in ctx.objectives.values():
-        if objective.draft or not ctx.is_top(objective):
+        if rank > 0:
+            below += 1
+            parent = ctx.parent(objective)
+            if parent is not None:
+                parent_rank = ctx.rank(parent)
+                if parent_rank is not None and parent_rank < rank:
+                    aligned += 1
             continue
-        if within is not None and not within(objective):
-            continue
+        if supported is None:
+            supported = ctx.supported_krs()
         for kr in objective.key_results:
             if kr.draft:
                 continue
@@ -197,13 +260,18 @@ def alignment_stats(
     return aligned, below, covered, top
 
 
-def supported_krs(ctx: Context) -> set[str]:
-    """``OBJ/KR`` paths that a non-draft objective aligns to or a KPI supports."""
+def supported_paths(objectives: Iterable[Objective], kpis: Iterable[Kpi]) -> set[str]:
+    """``OBJ/KR`` paths that one of these non-draft objectives aligns to or KPIs supports."""
     out: set[str] = set()
-    for objective in ctx.objectives.values():
+    for objective in objectives:
         if not objective.draft and objective.aligns_to and objective.aligns_to.kr:
             out.add(str(objective.aligns_to))
-    for kpi in ctx.kpis.values():
+    for kpi in kpis:
         if not kpi.draft and kpi.supports and kpi.supports.kr:
             out.add(str(kpi.supports))
     return out
+
+
+def supported_krs(ctx: Context) -> set[str]:
+    """``OBJ/KR`` paths that a non-draft objective aligns to or a KPI supports."""
+    return ctx.supported_krs()

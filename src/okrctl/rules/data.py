@@ -93,12 +93,30 @@ documented(
 )
 documented(
     "D010",
-    """A metric file that cannot be read as CSV: missing, empty, binary (NUL bytes),
-    without its date/metric/value columns, or with malformed quoting.
+    """A metric file that cannot be read: missing, empty, binary (NUL bytes), without its
+    date/metric/value columns, with malformed quoting, a workbook without the ``sheet:``
+    named or in a format okrctl does not read (.xls, .ods); or a database source whose
+    table, columns or query the database refuses (located at the source in okrctl.yaml).
 
-    Anti-pattern: ``path: metrics/crm.csv`` pointing at an empty or truncated download.
+    Anti-pattern: ``path: metrics/crm.csv`` pointing at an empty or truncated download;
+    ``table: sale`` when the table is ``sales``.
 
-    Fix: export the file again; map header names with ``columns:``.
+    Fix: export the file again; map header names with ``columns:``; name the table (or
+    correct the query) the database has. ``okrctl explain`` shows the SQL okrctl sends.
+    """,
+)
+documented(
+    "D014",
+    """A database source that cannot be read at all: the server refuses the connection or
+    the credentials, a ``${NAME}`` of its ``url`` is not set, or its query ran longer than
+    its ``timeout``. The message names the host, port and database (or the file) and the
+    table, never the user's password. Commands that compute numbers stop with exit 2.
+
+    Anti-pattern: ``url: postgresql://okr:${OKR_DB_PASSWORD}@db.internal/bi`` run where
+    OKR_DB_PASSWORD is not set, or where db.internal cannot be reached.
+
+    Fix: set the variable (a CI secret), check the host and the credentials, or raise
+    ``timeout:`` on the source for a slow query.
     """,
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from okrctl.core.codes import make
 from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
 from okrctl.core.i18n import msg
-from okrctl.load.config import CONFIG_NAME
+from okrctl.load.config import CONFIG_NAME, Config, load_config
 from okrctl.load.repository import Repository, load_repository
 from okrctl.rules.context import Context, alignment_stats
 from okrctl.rules.registry import all_rules, lookup
@@ -164,7 +164,7 @@ def diagnose(
     if ctx is not None and data:
         from okrctl.metrics.engine import MetricData
 
-        ctx.data = MetricData(repo.config, share=share)
+        ctx.data = MetricData(repo.config, share=share, strict=False)
         ctx.as_of = as_of
     if ctx is None:
         ran = None
@@ -189,19 +189,32 @@ def check(
 ) -> CheckResult:
     """Validate the repository around ``start``.
 
+    Without ``changed_since`` the check is incremental (rules/incremental.py): only what
+    changed since the last run is parsed and judged again, unless ``use_cache`` is off.
     With ``changed_since`` (a git revision) the whole graph is still validated, but only
     the diagnostics the change answers for are reported (changescope.py says which). With
     ``data`` the metric files the goals read are checked too (as of ``as_of``, default
     today). With ``paths`` (files or folders, as given on the command line) only the
     diagnostics in them are reported; one outside the repository, missing, or a file
-    okrctl does not read is a ``UsageError``.
-    today). Without ``freshness`` the age of the data (D006, stale data) is not judged:
-    a pull request that touches goal files is not failed by an export that aged since
-    (docs/ci.md, "Data freshness belongs to the scheduled job").
+    okrctl does not read is a ``UsageError``. Without ``freshness`` the age of the data
+    (D006, stale data) is not judged: a pull request that touches goal files is not failed
+    by an export that aged since (docs/ci.md, "Data freshness belongs to the scheduled
+    job").
     """
-    repo = load_repository(start, use_cache=use_cache)
-    chosen = None if paths is None else selection(repo, paths)
     day = as_of or dt.date.today()
+    if changed_since is None:
+        config = load_config(start)
+        if not config.has_errors():
+            return _check_all(
+                config,
+                use_cache=use_cache,
+                data=data,
+                as_of=day,
+                paths=paths,
+                freshness=freshness,
+            )
+    repo = load_repository(start, use_cache=use_cache)
+    chosen = None if paths is None else selection(repo.root, _known(repo.config, repo), paths)
     ctx, diagnostics = diagnose(repo, data=data, as_of=day)
     if changed_since is not None:
         from okrctl.git.scope import ChangeScope
@@ -210,11 +223,8 @@ def check(
         shared = ctx.data if ctx is not None else None
         _, before = diagnose(scope.base, data=data, as_of=day, share=shared)
         diagnostics = scope.select(repo, diagnostics, before)
-    if chosen is not None:
-        diagnostics = [d for d in diagnostics if _within(d.file, chosen)]
-    if not freshness:
-        diagnostics = [d for d in diagnostics if d.code not in FRESHNESS_CODES]
-    diagnostics.sort(key=Diagnostic.sort_key)
+    diagnostics = _narrowed(diagnostics, chosen, freshness)
+    diagnostics.sort(key=full_order)
     config_broken = any(
         d.severity is Severity.ERROR and d.file == CONFIG_NAME for d in repo.config.diagnostics
     )
@@ -233,15 +243,13 @@ def _within(file: str, chosen: tuple[str, ...]) -> bool:
     return any(c == "." or file == c or file.startswith(c + "/") for c in chosen)
 
 
-def selection(repo: Repository, paths: list[Path]) -> tuple[str, ...]:
+def selection(root: Path, known: set[str], paths: list[Path]) -> tuple[str, ...]:
     """``paths`` (relative to the working directory) as repository-relative posix paths;
     "." for the root. Each must exist inside the repository; a file must be one okrctl
     reads: a goal file, okrctl.yaml, or a metric source's file."""
     from okrctl.core.errors import UsageError
 
-    root = repo.root.resolve()
-    known = {f.path for f in repo.files} | {CONFIG_NAME, repo.config.checkins}
-    known |= {source.path for source in repo.config.metrics.values()}
+    root = root.resolve()
     out = []
     for given in paths:
         shown = str(given)  # the CLI escapes what it prints (cli/errors.py)
@@ -263,3 +271,66 @@ def selection(repo: Repository, paths: list[Path]) -> tuple[str, ...]:
             )
         out.append(relative)
     return tuple(out)
+
+
+def full_order(diagnostic: Diagnostic) -> tuple[str, int, int, str, str, int, str]:
+    """The order diagnostics are reported in: place, code and message, then severity and
+    hint, so that any two runs finding the same diagnostics print them alike."""
+    return (*diagnostic.sort_key(), int(diagnostic.severity), diagnostic.hint or "")
+
+
+def _check_all(
+    config: Config,
+    *,
+    use_cache: bool,
+    data: bool,
+    as_of: dt.date,
+    paths: list[Path] | None,
+    freshness: bool,
+) -> CheckResult:
+    """`okrctl check` of a repository whose okrctl.yaml is sound, through the recorded
+    state of the last run (rules/incremental.py); suppression comments, ``paths`` and
+    ``freshness`` apply as on the whole path."""
+    from okrctl.load.repository import discover
+    from okrctl.rules.incremental import run
+    from okrctl.rules.suppress import suppress
+
+    found, problems = discover(config)
+    chosen = None if paths is None else selection(config.root, _known(config, found), paths)
+    outcome = run(config, found, data=data, as_of=as_of, use_cache=use_cache)
+    repo = Repository(config, (), tuple(problems))
+    ran = (lambda code: True) if data else (lambda code: not code.startswith("D"))
+    raw = [*config.diagnostics, *problems, *outcome.diagnostics]
+    comments = dict(outcome.suppressions)
+    if config.suppressions:
+        comments[CONFIG_NAME] = config.suppressions
+    diagnostics = apply_settings(repo, suppress(repo, raw, ran, comments=comments))
+    diagnostics = _narrowed(diagnostics, chosen, freshness)
+    diagnostics.sort(key=full_order)
+    return CheckResult(
+        root=config.root,
+        diagnostics=tuple(diagnostics),
+        summary=Summary(*outcome.totals),
+        config_broken=False,
+        lang=config.lang,
+        paths=chosen or (),
+    )
+
+
+def _narrowed(
+    diagnostics: list[Diagnostic], chosen: tuple[str, ...] | None, freshness: bool
+) -> list[Diagnostic]:
+    """Only the diagnostics in the ``chosen`` files or folders (None: all), and without
+    those judging the data's age unless ``freshness``."""
+    if chosen is not None:
+        diagnostics = [d for d in diagnostics if _within(d.file, chosen)]
+    if not freshness:
+        diagnostics = [d for d in diagnostics if d.code not in FRESHNESS_CODES]
+    return diagnostics
+
+
+def _known(config: Config, goal_files: Iterable[str] | Repository) -> set[str]:
+    """The files `check PATH` accepts: goal files, okrctl.yaml, metric files."""
+    paths = [f.path for f in goal_files.files] if isinstance(goal_files, Repository) else goal_files
+    known = {*paths, CONFIG_NAME, config.checkins}
+    return known | {source.path for source in config.metrics.values()}

@@ -34,12 +34,17 @@ def _silencer(comments: tuple[Suppression, ...], diagnostic: Diagnostic) -> tupl
 
 
 def suppress(
-    repo: Repository, diagnostics: list[Diagnostic], ran: Callable[[str], bool] | None
+    repo: Repository,
+    diagnostics: list[Diagnostic],
+    ran: Callable[[str], bool] | None,
+    *,
+    comments: dict[str, tuple[Suppression, ...]] | None = None,
 ) -> list[Diagnostic]:
     """``diagnostics`` less those a suppression comment silences, plus a C009 for each
     named rule that silenced nothing, where that rule ran (``ran(code)``; None: report
     none, the rules did not run)."""
-    comments = _by_file(repo)
+    if comments is None:
+        comments = _by_file(repo)
     if not comments:
         return diagnostics
     used: Used = set()

@@ -1,0 +1,80 @@
+"""Which goal files changed since the last check, decided by ``stat`` first.
+
+A manifest maps each goal file's repository-relative path to its stat key (size,
+modification time in nanoseconds, inode) and the hash of its bytes. A file whose stat key
+is the one recorded is not read at all; a file whose stat key moved is read and hashed,
+and counts as changed only when its bytes did (a ``touch`` or a checkout of the same
+content costs one read, never a parse). As in git, a file modified within
+``RACY_NS`` of the moment the manifest was written is always hashed: a second edit in
+the same clock tick, of the same size, would otherwise go unseen (docs/architecture.md,
+"Incremental check").
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+from okrctl.core.fileio import read_limited
+from okrctl.load.filecache import content_digest
+from okrctl.load.yamlread import MAX_FILE_BYTES
+
+RACY_NS = 2_000_000_000  # coarse file systems keep modification times to 1 or 2 seconds
+
+
+class Seen(NamedTuple):
+    """A file as the manifest remembers it: stat key and content hash (empty: unread)."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: bytes
+
+
+def stat_key(path: Path | str) -> tuple[int, int, int] | None:
+    """(size, mtime_ns, inode) of ``path`` following links, or None when it cannot be
+    stat'ed (reading it later says why)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def survey(
+    root: Path, paths: Iterable[str], known: Mapping[str, Seen], written_ns: int
+) -> tuple[dict[str, Seen], set[str]]:
+    """The manifest of ``paths`` now, and the paths whose content differs from ``known``
+    (added ones included; removed ones are those of ``known`` not in ``paths``).
+
+    A file that cannot be stat'ed, read or is too large is always "changed" with an empty
+    digest, so that parsing it reports the problem as a cold run would.
+    """
+    manifest: dict[str, Seen] = {}
+    changed: set[str] = set()
+    base = str(root)
+    for path in paths:
+        key = stat_key(os.path.join(base, path))
+        before = known.get(path)
+        if key is None:
+            manifest[path] = Seen(-1, -1, -1, b"")
+            changed.add(path)
+            continue
+        if (
+            before is not None
+            and before.digest
+            and (before.size, before.mtime_ns, before.inode) == key
+            and key[1] < written_ns - RACY_NS
+        ):
+            manifest[path] = before
+            continue
+        try:
+            digest = content_digest(read_limited(root / path, MAX_FILE_BYTES))
+        except (OSError, ValueError):
+            digest = b""
+        manifest[path] = Seen(*key, digest)
+        if not digest or before is None or before.digest != digest:
+            changed.add(path)
+    return manifest, changed

@@ -1,0 +1,405 @@
+"""`okrctl check` that costs what an edit touches: the stat manifest, the cross-file
+index and each file's diagnostics, kept in one signed blob (``.okrctl_cache/check``).
+
+* Nothing changed (every goal file's stat key as recorded, same okrctl, same okrctl.yaml,
+  same options, same metric files): the recorded result, without reading any YAML.
+* Some files changed: those are parsed, the index is patched, and the rules run on a
+  focused context whose ``all_*()`` iterate only the affected files (``index.affected``)
+  while lookups by id reach every file through the index and the parse cache. Their
+  diagnostics and alignment counts replace the recorded ones; all others stand.
+* Anything else (no blob, another okrctl or okrctl.yaml or options, the metric sources
+  the goals read changed): a whole run, which records the blob for the next one.
+
+A whole run and an incremental one give the same diagnostics, byte for byte in every
+format (tests/test_incremental.py checks random edit sequences against cold runs).
+The blob is signed with the machine key (core/signing.py): one planted in a pull request
+is ignored, and deleting it only costs a whole run (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import pickle
+import struct
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from okrctl.core.diagnostics import Diagnostic, Suppression
+from okrctl.core.fileio import settle_mode
+from okrctl.core.model import GoalFile, Kpi, Objective, Scorecard
+from okrctl.core.signing import machine_key, sign, verified
+from okrctl.load.config import CONFIG_NAME, Config
+from okrctl.load.filecache import CACHE_DIR, cached_file, parse_files, prune_unused
+from okrctl.load.manifest import Seen, stat_key, survey
+from okrctl.load.repository import Repository
+from okrctl.rules.context import Context, Entry, objective_stats
+from okrctl.rules.index import Facts, Index, affected, facts_of
+
+BLOB = "check"
+_HEAD = struct.Struct(">Q")
+
+
+class Record(NamedTuple):
+    """One goal file as the blob keeps it."""
+
+    facts: Facts
+    loaded: tuple[Diagnostic, ...]  # from parsing it alone
+    found: tuple[Diagnostic, ...]  # from the rules, located in it
+    stats: tuple[int, int, int, int]  # its share of alignment_stats
+    suppressions: tuple[Suppression, ...] = ()  # its `# okrctl: disable=` comments
+
+
+@dataclass
+class State:
+    """What one run leaves for the next."""
+
+    key: bytes
+    written_ns: int
+    manifest: dict[str, Seen]
+    order: list[str]
+    records: dict[str, Record]
+    general: tuple[Diagnostic, ...]  # rule diagnostics located outside goal files
+    sources: tuple[str, ...]  # the metric sources the goals read, for ``general``
+    result: tuple[tuple[Diagnostic, ...], tuple[int, ...]] | None = None
+    comments: dict[str, tuple[Suppression, ...]] | None = None  # with ``result``
+
+    def diagnostics(self) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        for path in self.order:
+            record = self.records[path]
+            out += record.loaded
+            out += record.found
+        out += self.general
+        return out
+
+    def suppressions(self) -> dict[str, tuple[Suppression, ...]]:
+        """The suppression comments of the goal files that have any, by path."""
+        return {p: r.suppressions for p, r in self.records.items() if r.suppressions}
+
+    def totals(self) -> tuple[int, ...]:
+        """(files, objectives, key results, KPIs, scorecards, aligned, below top,
+        covered KRs, top KRs)."""
+        totals = [len(self.order), 0, 0, 0, 0, 0, 0, 0, 0]
+        for record in self.records.values():
+            for index, value in enumerate((*record.facts.counts, *record.stats)):
+                totals[index + 1] += value
+        return tuple(totals)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Rule and load diagnostics (settings not applied) and the summary counts."""
+
+    diagnostics: list[Diagnostic]
+    totals: tuple[int, ...]
+    mode: str  # "unchanged", "incremental" or "whole"
+    parsed: int  # goal files parsed (not taken from the parse cache)
+    focus: int  # goal files the rules ran on
+    # the goal files' suppression comments, applied with the settings (rules/suppress.py)
+    suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict)
+
+
+def _code_fingerprint() -> bytes:
+    """okrctl's version and every module's name, size and modification time: a new
+    release or an edited checkout of okrctl starts from a whole run."""
+    from okrctl import __version__
+
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        info = path.stat()
+        digest.update(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.digest()
+
+
+def state_key(config: Config, *, data: bool, as_of: dt.date) -> bytes | None:
+    """What a recorded result depends on besides the goal files; None when it cannot be
+    told (okrctl.yaml unreadable)."""
+    try:
+        settings = (config.root / CONFIG_NAME).read_bytes()
+    except OSError:
+        return None
+    metric_paths = sorted({s.path for s in config.metrics.values()} | {config.checkins})
+    stats = [(p, stat_key(config.root / p)) for p in metric_paths]
+    options = repr((data, as_of.isoformat() if data else None, stats)).encode()
+    return hashlib.blake2b(
+        _code_fingerprint() + settings + b"\0" + options, digest_size=32
+    ).digest()
+
+
+def _blob_path(root: Path) -> Path:
+    return root / CACHE_DIR / BLOB
+
+
+def load_state(root: Path, key: bytes, signing: bytes, *, body: bool) -> State | None:
+    """The recorded state if it is ours (signed) and for ``key``. Without ``body`` only
+    the header (manifest and recorded result) is unpickled: ``records`` stays empty."""
+    try:
+        blob = _blob_path(root).read_bytes()
+        (size,) = _HEAD.unpack_from(blob, 0)
+        head = verified(signing, blob[_HEAD.size : _HEAD.size + size], b"check-head")
+        if head is None:
+            return None
+        header = pickle.loads(head)
+        if header["key"] != key:
+            return None
+        state = State(key, header["written"], header["manifest"], header["order"], {}, (), ())
+        state.result, state.comments = header["result"], header["comments"]
+        if body:
+            rest = blob[_HEAD.size + size :]
+            if hashlib.blake2b(rest, digest_size=32).digest() != header["body"]:
+                return None
+            state.records, state.general, state.sources = pickle.loads(rest)
+        return state
+    except Exception:  # missing, cut short or another okrctl's layout: a whole run
+        return None
+
+
+def save_state(root: Path, state: State, signing: bytes) -> None:
+    """Record ``state`` atomically (the header, signed, names the body by its hash); a
+    read-only checkout only stays slower."""
+    rest = pickle.dumps(
+        (state.records, state.general, state.sources), protocol=pickle.HIGHEST_PROTOCOL
+    )
+    header = {
+        "key": state.key,
+        "written": state.written_ns,
+        "manifest": state.manifest,
+        "order": state.order,
+        "result": (tuple(state.diagnostics()), state.totals()),
+        "comments": state.suppressions(),
+        "body": hashlib.blake2b(rest, digest_size=32).digest(),
+    }
+    head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+    head = sign(signing, head, b"check-head") + head
+    path = _blob_path(root)
+    tmp = path.with_name(f".{BLOB}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# created by okrctl; safe to delete\n*\n", encoding="utf-8")
+        with open(tmp, "wb") as handle:
+            handle.write(_HEAD.pack(len(head)))
+            handle.write(head)
+            handle.write(rest)
+        settle_mode(str(tmp), path)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+class _Lazy(Mapping[str, Entry]):
+    """First definitions of some kinds, by id, loading a goal file only when asked."""
+
+    def __init__(
+        self, first: dict[str, tuple[str, str]], kinds: str, load: Callable[[str], GoalFile]
+    ) -> None:
+        self.first, self.kinds, self.load = first, kinds, load
+
+    def __getitem__(self, key: str) -> Entry:
+        path, kind = self.first[key]
+        if kind not in self.kinds:
+            raise KeyError(key)
+        goal_file = self.load(path)
+        group: tuple[Entry, ...]
+        if kind == "o":
+            group = goal_file.objectives
+        elif kind == "k":
+            group = goal_file.kpis
+        else:
+            group = goal_file.scorecards
+        return next(entry for entry in group if entry.id == key)
+
+    def __contains__(self, key: object) -> bool:
+        found = self.first.get(key) if isinstance(key, str) else None
+        return found is not None and found[1] in self.kinds
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, (_, kind) in self.first.items() if kind in self.kinds)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _focused(
+    config: Config, files: list[GoalFile], index: Index, load: Callable[[str], GoalFile]
+) -> Context:
+    """A context iterating ``files`` alone, looking every id up through ``index``."""
+    ctx = Context(Repository(config, tuple(files)), index=index)
+    first = index.first()
+    ctx.objectives = _Lazy(first, "o", load)  # type: ignore[assignment]
+    ctx.kpis = _Lazy(first, "k", load)  # type: ignore[assignment]
+    ctx.scorecards = _Lazy(first, "s", load)  # type: ignore[assignment]
+    ctx.entries = _Lazy(first, "oks", load)
+    for goal_file in files:
+        ctx.objective_list.extend(goal_file.objectives)
+        ctx.kpi_list.extend(goal_file.kpis)
+        ctx.scorecard_list.extend(goal_file.scorecards)
+        entries: list[Objective | Kpi | Scorecard] = [
+            *goal_file.objectives,
+            *goal_file.kpis,
+            *goal_file.scorecards,
+        ]
+        for entry in entries:
+            if not ctx.is_first(entry):
+                ctx.duplicates.append((ctx.entries[entry.id], entry))
+    return ctx
+
+
+def rule_diagnostics(ctx: Context) -> list[Diagnostic]:
+    """What every rule finds in ``ctx`` (and, with metric data, in the files it reads)."""
+    from okrctl.rules.registry import all_rules
+
+    out: list[Diagnostic] = []
+    for info in all_rules().values():
+        if info.check is not None:
+            out.extend(info.check(ctx))
+    if ctx.data is not None and ctx.index is None:
+        from okrctl.rules.data import data_file_problems
+
+        out.extend(data_file_problems(ctx))
+    return out
+
+
+def _attach_data(ctx: Context, data: bool, as_of: dt.date) -> None:
+    if data:
+        from okrctl.metrics.engine import MetricData
+
+        ctx.data = MetricData(ctx.config, strict=False)
+        ctx.as_of = as_of
+
+
+def _judge(
+    ctx: Context, files: Iterable[GoalFile]
+) -> tuple[
+    dict[str, tuple[Diagnostic, ...]], dict[str, tuple[int, int, int, int]], list[Diagnostic]
+]:
+    """Run the rules on ``ctx``: diagnostics per goal file of ``files``, their alignment
+    counts, and the diagnostics located elsewhere (okrctl.yaml, metric files)."""
+    files = list(files)
+    found: dict[str, list[Diagnostic]] = {f.path: [] for f in files}
+    general: list[Diagnostic] = []
+    for diagnostic in rule_diagnostics(ctx):
+        bucket = found.get(diagnostic.file)
+        (general if bucket is None else bucket).append(diagnostic)
+    stats = {
+        f.path: objective_stats(ctx, [o for o in f.objectives if ctx.is_first(o)]) for f in files
+    }
+    return {p: tuple(d) for p, d in found.items()}, stats, general
+
+
+def whole(
+    config: Config, paths: list[str], *, data: bool, as_of: dt.date, use_cache: bool
+) -> State:
+    """Every goal file parsed (through the parse cache) and every rule run on all."""
+    files = parse_files(config.root, paths, use_cache=use_cache)
+    ctx = Context.build(Repository(config, tuple(files)))
+    _attach_data(ctx, data, as_of)
+    found, stats, general = _judge(ctx, files)
+    records = {
+        f.path: Record(facts_of(f), f.diagnostics, found[f.path], stats[f.path], f.suppressions)
+        for f in files
+    }
+    index = Index({p: r.facts for p, r in records.items()}, list(records))
+    return State(b"", 0, {}, list(records), records, tuple(general), tuple(sorted(index.sources())))
+
+
+def run(
+    config: Config, paths: list[str], *, data: bool, as_of: dt.date, use_cache: bool = True
+) -> Outcome:
+    """The load and rule diagnostics of the goal files ``paths`` (in discovery order) and
+    the summary counts, as cheaply as the recorded state allows."""
+    signing = machine_key() if use_cache else None
+    key = state_key(config, data=data, as_of=as_of) if signing is not None else None
+    if signing is None or key is None:
+        state = whole(config, paths, data=data, as_of=as_of, use_cache=use_cache)
+        return _outcome(state, "whole", len(paths), len(paths))
+    now = time.time_ns()
+    root = config.root
+    head = load_state(root, key, signing, body=False)
+    if head is not None and head.result is not None:
+        manifest, changed = survey(root, paths, head.manifest, head.written_ns)
+        removed = set(head.manifest) - set(paths)
+        if not changed and not removed and head.order == paths and manifest == head.manifest:
+            return Outcome(
+                list(head.result[0]), head.result[1], "unchanged", 0, 0, head.comments or {}
+            )
+        known = load_state(root, key, signing, body=True)
+        if known is not None:
+            outcome = _patch(config, paths, known, manifest, changed, removed, data, as_of)
+            if outcome is not None:
+                known.written_ns = now
+                save_state(root, known, signing)
+                return outcome
+    state = whole(config, paths, data=data, as_of=as_of, use_cache=True)
+    state.key, state.written_ns = key, now
+    state.manifest, _ = survey(root, paths, {}, 0)
+    save_state(root, state, signing)
+    return _outcome(state, "whole", len(paths), len(paths))
+
+
+def _patch(
+    config: Config,
+    paths: list[str],
+    state: State,
+    manifest: dict[str, Seen],
+    changed: set[str],
+    removed: set[str],
+    data: bool,
+    as_of: dt.date,
+) -> Outcome | None:
+    """Bring ``state`` up to date with the edit (in place); None when only a whole run
+    can (the metric sources the goals read changed)."""
+    root = config.root
+    edited = changed | removed
+    old_facts = {p: state.records[p].facts for p in edited if p in state.records}
+    old_index = Index({p: r.facts for p, r in state.records.items()}, state.order)
+    parsed = {f.path: f for f in parse_files(root, sorted(changed), prune=False)}
+    if parsed:
+        prune_unused(root, ((p, seen.digest) for p, seen in manifest.items()))
+    records = {p: r for p, r in state.records.items() if p not in removed}
+    for path, goal_file in parsed.items():
+        records[path] = Record(
+            facts_of(goal_file), goal_file.diagnostics, (), (0, 0, 0, 0), goal_file.suppressions
+        )
+    new_index = Index({p: records[p].facts for p in paths}, paths)
+    if tuple(sorted(new_index.sources())) != state.sources:
+        return None
+    focus = affected(old_index, new_index, edited, old_facts)
+    loaded: dict[str, GoalFile] = dict(parsed)
+
+    def load(path: str) -> GoalFile:
+        if path not in loaded:
+            hit = cached_file(root, path, manifest[path].digest)
+            loaded[path] = hit or parse_files(root, [path], prune=False)[0]
+        return loaded[path]
+
+    focus_files = [load(p) for p in paths if p in focus]
+    ctx = _focused(config, focus_files, new_index, load)
+    _attach_data(ctx, data, as_of)
+    found, stats, _ = _judge(ctx, focus_files)  # what lies elsewhere stands (same sources)
+    for path in focus:
+        records[path] = records[path]._replace(found=found[path], stats=stats[path])
+    state.manifest, state.order, state.records = manifest, paths, records
+    return _outcome(state, "incremental", len(parsed), len(focus))
+
+
+def _outcome(state: State, mode: str, parsed: int, focus: int) -> Outcome:
+    return Outcome(state.diagnostics(), state.totals(), mode, parsed, focus, state.suppressions())
+
+
+def by_file(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    """Diagnostics grouped by the file they are located in (for tests and tools)."""
+    out: dict[str, list[Diagnostic]] = defaultdict(list)
+    for diagnostic in diagnostics:
+        out[diagnostic.file].append(diagnostic)
+    return out

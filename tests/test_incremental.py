@@ -1,0 +1,249 @@
+"""The incremental check: what an edit costs, and that it never changes what is reported.
+
+The heart is a property test: random sequences of edits to a small organisation (ids,
+references, duplicates, loops, owner groups, drafts, scorecards, deleted and added files),
+each checked warm (through the recorded state) and cold (``--no-cache``); the output must
+be the same byte for byte in every format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import MINIMAL_CONFIG, MakeRepo, run_okrctl
+from okrctl.load.config import load_config
+from okrctl.load.filecache import CACHE_DIR
+from okrctl.load.repository import discover
+from okrctl.rules import incremental
+
+CONFIG = MINIMAL_CONFIG + "levels: [company, department, team]\n"
+IDS = ["CO-1", "CO-2", "S-1", "S-2", "T-1"]
+KPI_IDS = ["K-1", "K-2", "K-3"]
+REFS = [*IDS, "CO-1/users", "CO-1/cost", "CO-2/users", "S-1/deals", "NOPE", "CO-1/nope"]
+FORMATS = ("text", "json", "sarif", "github")
+AS_OF = "2026-11-30"
+CSV = "date,metric,value\n2026-09-30,users,100\n2026-11-01,users,150\n2026-11-01,cost,40\n"
+FILES = ["goals/a.yaml", "goals/b.yaml", "goals/c.yaml", "goals/sub/d.yaml"]
+# never edited: reads every metric source the edits may name, so that most edits leave
+# the set of sources read alone and take the incremental path (a change to that set
+# takes the whole one)
+BASE = """\
+defaults: {cycle: 2026-Q4, unit: acme, owner: base}
+objectives:
+  - id: B-1
+    title: Base
+    key_results:
+      - {id: a, baseline: 1, target: 10, metric: crm:users}
+      - {id: b, baseline: 1, target: 10, metric: nope:x}
+      - {id: c, baseline: 1, target: 10}
+"""
+
+
+@st.composite
+def objectives(draw: st.DrawFn) -> str:
+    oid = draw(st.sampled_from(IDS))
+    lines = [f"  - id: {oid}", f"    title: Goal {oid}"]
+    lines.append(f"    unit: {draw(st.sampled_from(['acme', 'sales', 'nowhere']))}")
+    lines.append(f"    owner: {draw(st.sampled_from(['li', 'bo', 'ceo']))}")
+    if draw(st.booleans()):
+        lines.append(f"    aligns_to: {draw(st.sampled_from(REFS))}")
+    if draw(st.integers(0, 4)) == 0:
+        lines.append("    draft: true")
+    if draw(st.integers(0, 3)) == 0:
+        lines.append(f"    perspective: {draw(st.sampled_from(['customer', 'custmer', 'ops']))}")
+    krs = draw(st.sampled_from([[], ["users"], ["users", "cost"], ["deals", "deals"]]))
+    if krs:
+        lines.append("    key_results:")
+        for kr in krs:
+            metric = draw(st.sampled_from(["", ", metric: crm:users", ", metric: nope:x"]))
+            lines.append(f"      - {{id: {kr}, baseline: 1, target: 10{metric}}}")
+    return "\n".join(lines)
+
+
+@st.composite
+def kpis(draw: st.DrawFn) -> str:
+    kid = draw(st.sampled_from(KPI_IDS))
+    weight = draw(st.sampled_from(["0.5", "1", "0.3"]))
+    lines = [
+        f"  - id: {kid}",
+        f"    title: {kid}",
+        f"    owner: {draw(st.sampled_from(['li', 'bo']))}",
+    ]
+    lines += ["    target: 40", f"    weight: {weight}", "    metric: crm:users"]
+    if draw(st.booleans()):
+        lines.append(f"    supports: {draw(st.sampled_from(REFS))}")
+    if draw(st.booleans()):
+        lines.append(f"    balanced_by: [{draw(st.sampled_from([*KPI_IDS, 'K-9']))}]")
+    lines.append(f"    perspective: {draw(st.sampled_from(['customer', 'financial']))}")
+    return "\n".join(lines)
+
+
+@st.composite
+def scorecards(draw: st.DrawFn) -> str:
+    measures = draw(st.lists(st.sampled_from([*KPI_IDS, "CO-1", "K-9"]), max_size=3))
+    return (
+        f"  - id: SC-{draw(st.sampled_from(['A', 'B']))}\n    kind: individual\n"
+        f"    kpis: [{', '.join(measures)}]"
+    )
+
+
+@st.composite
+def goal_files(draw: st.DrawFn) -> str | None:
+    if draw(st.integers(0, 5)) == 0:
+        return None  # the file is deleted (or stays absent)
+    text = "defaults: {cycle: 2026-Q4}\n"
+    objs = draw(st.lists(objectives(), max_size=3))
+    if objs:
+        text += "objectives:\n" + "\n".join(objs) + "\n"
+    kp = draw(st.lists(kpis(), max_size=2))
+    if kp:
+        text += "kpis:\n" + "\n".join(kp) + "\n"
+    if draw(st.integers(0, 3)) == 0:
+        text += "scorecards:\n" + draw(scorecards()) + "\n"
+    return text
+
+
+def _write(root: Path, name: str, text: str | None, step: int) -> None:
+    path = root / name
+    if text is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    # an edit some time ago, as a commit a minute later would be: the stat key moves
+    stamp = 1_700_000_000 + step * 60
+    os.utime(path, (stamp, stamp))
+
+
+def _outputs(root: Path, *extra: str) -> list[tuple[int, str, str]]:
+    return [
+        (r.returncode, r.stdout, r.stderr)
+        for r in (
+            run_okrctl("check", "-C", str(root), "--as-of", AS_OF, "--format", f, *extra)
+            for f in FORMATS
+        )
+    ]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    start=st.lists(goal_files(), min_size=len(FILES), max_size=len(FILES)),
+    edits=st.lists(st.tuples(st.integers(0, len(FILES) - 1), goal_files()), max_size=4),
+)
+def test_warm_equals_cold_after_any_edits(
+    make_repo: MakeRepo,
+    start: list[str | None],
+    edits: list[tuple[int, str | None]],
+) -> None:
+    root = make_repo({"metrics/crm.csv": CSV}, config=CONFIG)
+    shutil.rmtree(root / "goals", ignore_errors=True)
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    for name, text in zip(FILES, start, strict=True):
+        _write(root, name, text, 0)
+    _write(root, "goals/base.yaml", BASE, 0)
+    assert _outputs(root) == _outputs(root, "--no-cache")
+    for step, (which, text) in enumerate(edits, start=1):
+        _write(root, FILES[which], text, step)
+        assert _outputs(root) == _outputs(root, "--no-cache")
+
+
+TEAM = """\
+defaults: {{cycle: 2026-Q4, unit: sales, owner: o{n}}}
+objectives:
+  - id: T-{n}
+    title: Team {n}
+    aligns_to: CO-1/users
+    key_results:
+      - {{id: a, baseline: 0, target: 10}}
+"""
+COMPANY = """\
+defaults: {cycle: 2026-Q4, unit: acme, owner: ceo}
+objectives:
+  - id: CO-1
+    title: Grow
+    key_results:
+      - {id: users, baseline: 1, target: 10}
+      - {id: cost, baseline: 50, target: 30}
+"""
+
+
+def _run(root: Path) -> incremental.Outcome:
+    config = load_config(root)
+    paths, _ = discover(config)
+    return incremental.run(config, paths, data=False, as_of=dt.date(2026, 11, 30))
+
+
+def _age(root: Path) -> None:
+    for path in (root / "goals").rglob("*.yaml"):
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+
+
+def test_an_edit_parses_one_file_and_judges_its_neighbours(make_repo: MakeRepo) -> None:
+    files = {f"goals/t{n}.yaml": TEAM.format(n=n) for n in range(30)}
+    root = make_repo({**files, "goals/co.yaml": COMPANY})
+    _age(root)
+    first = _run(root)
+    assert (first.mode, first.parsed) == ("whole", 31)
+    same = _run(root)
+    assert (same.mode, same.parsed, same.focus) == ("unchanged", 0, 0)
+    assert same.diagnostics == first.diagnostics
+    edited = root / "goals" / "t7.yaml"
+    edited.write_text(TEAM.format(n=7).replace("Team 7", "Team seven"), encoding="utf-8")
+    os.utime(edited, (1_700_000_100, 1_700_000_100))
+    after = _run(root)
+    # the team file itself and the company file it aligns to (A012 coverage), no other
+    assert (after.mode, after.parsed, after.focus) == ("incremental", 1, 2)
+
+
+def test_touch_reads_but_does_not_parse(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/co.yaml": COMPANY})
+    _age(root)
+    _run(root)
+    os.utime(root / "goals" / "co.yaml", (1_700_000_500, 1_700_000_500))
+    again = _run(root)
+    assert (again.mode, again.parsed, again.focus) == ("incremental", 0, 0)
+    assert _run(root).mode == "unchanged"
+
+
+def test_a_planted_or_foreign_state_is_ignored(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/co.yaml": COMPANY})
+    _age(root)
+    _run(root)
+    blob = root / CACHE_DIR / incremental.BLOB
+    data = bytearray(blob.read_bytes())
+    data[20] ^= 0xFF  # a byte of the signature: as if written by someone else
+    blob.write_bytes(bytes(data))
+    assert _run(root).mode == "whole"
+
+
+@pytest.mark.parametrize("change", ["config", "metrics"])
+def test_state_is_dropped_when_config_or_metric_files_change(
+    make_repo: MakeRepo, change: str
+) -> None:
+    root = make_repo({"goals/co.yaml": COMPANY})
+    _age(root)
+    _run(root)
+    if change == "config":
+        (root / "okrctl.yaml").write_text(MINIMAL_CONFIG + "org: Acme\n", encoding="utf-8")
+    else:
+        (root / "metrics" / "crm.csv").write_text("date,metric,value\n2026-10-01,x,1\n")
+    assert _run(root).mode == "whole"
+
+
+def test_deleting_the_cache_changes_no_output(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/co.yaml": COMPANY, "goals/t1.yaml": TEAM.format(n=1)})
+    before = _outputs(root)
+    shutil.rmtree(root / CACHE_DIR)
+    assert _outputs(root) == before
+    assert _outputs(root, "--no-cache") == before
