@@ -18,23 +18,20 @@ refused cell by line with the codes and messages of the small-file engine.
 
 from __future__ import annotations
 
-import codecs
 import csv
+import dataclasses
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
-from okrctl.metrics.duck_cells import TextView, number_macro, sql_text
+from okrctl.metrics.duck_scan import Scan, connect, head_copy, lf_copy, transcode
 from okrctl.metrics.duck_sql import (
     filter_conditions,
-    odd_sql,
     recheck_condition,
     typed_sql,
     value_columns,
@@ -51,11 +48,10 @@ from okrctl.metrics.source import (
     UsedRow,
 )
 
-# DuckDB's share of the 1 GiB every command stays under; beyond it, it spills to disk
-DUCKDB_MEMORY = "512MB"
 # duplicated keys located by line (each costs the exact reader one dict entry); a file
 # with more is reported with the first ones
 MAX_DUPLICATE_KEYS = 100_000
+T = TypeVar("T")
 
 
 class DuckSource:
@@ -74,13 +70,15 @@ class DuckSource:
         self._exact: dict[bool, TableSource] = {}
         self._layout: Layout | None = None
         self._file = root / config.path
-        self._tmp: str | None = None
+        self._temporary: list[str] = []  # files this source wrote, deleted with it
         self._con: Any = None
+        self._scan_of: Scan | None = None
         self._built = False
         self._one_text_per_date = True
         self._metrics: set[str] | None = None
         self._dirty = False  # something to locate with the exact reader
-        self._newline: str | None = None
+        import duckdb
+
         try:
             self._dialect = open_dialect(self._file, config.encoding, config.delimiter)
             self._prepare()
@@ -88,10 +86,15 @@ class DuckSource:
             self._unusable(DataProblem(exc.code, exc.line, exc.message, exc.hint))
         except OSError as exc:
             self._unusable(DataProblem("D010", 0, f"cannot read the file: {exc}"))
+        except (UnicodeError, csv.Error, duckdb.Error):
+            # bytes not in the encoding, a header the csv module refuses, or DuckDB
+            # failing to start: the exact reader reads the file and locates what is wrong
+            self._con = None
+            self._fallback = TableSource(self.config, self.root)
 
     def __del__(self) -> None:
-        if self._tmp:
-            Path(self._tmp).unlink(missing_ok=True)
+        for name in self._temporary:
+            Path(name).unlink(missing_ok=True)
 
     # -- setting up ------------------------------------------------------------------------
     def _unusable(self, problem: DataProblem) -> None:
@@ -107,75 +110,79 @@ class DuckSource:
                 self._unusable(problem)
                 return
             self._problems.append(problem)
-        readable = self._file
-        if dialect.encoding not in ("utf-8", "utf-8-sig"):
-            readable = Path(self._transcode(dialect.encoding))
-        with readable.open(encoding="utf-8-sig", newline="") as handle:
+        encoding = "utf-8-sig" if dialect.encoding == "utf-8" else dialect.encoding
+        with self._file.open(encoding=encoding, newline="") as handle:
             header = next(csv.reader(handle, delimiter=dialect.delimiter), None)
         if not header:
             raise CsvError("file is empty: not even a header", 1, "export with a header row")
-        self._readable = readable
-        with readable.open("rb") as handle:
-            head = handle.read(1 << 16)
-        # an export with bare CR line ends (old Mac tools): DuckDB is told, not left to guess
-        self._newline = "\\r" if b"\r" in head and b"\n" not in head else None
         layout = resolve_layout(self.config, header)
         if isinstance(layout, DataProblem):
             self._unusable(layout)
             return
         self._layout = layout
-        import duckdb
-
-        self._con = duckdb.connect()
-        self._con.execute("SET preserve_insertion_order = false")
-        # DuckDB draws a progress bar on stdout for long scans: it would corrupt the output
-        self._con.execute("SET enable_progress_bar = false")
-        # every command stays under 1 GiB: DuckDB spills what does not fit to disk
-        spill = Path(tempfile.gettempdir()) / "okrctl-duckdb"
-        self._con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
-        self._con.execute(f"SET temp_directory = {sql_text(str(spill))}")
-        self._con.execute(number_macro(TextView(), self.config.decimal))
-
-    def _transcode(self, encoding: str) -> str:
-        fd, name = tempfile.mkstemp(prefix="okrctl-", suffix=".csv")
-        self._tmp = name
-        decoder = codecs.getincrementaldecoder(encoding)()
-        with self._file.open("rb") as source, os.fdopen(fd, "wb") as target:
-            while chunk := source.read(1 << 22):
-                target.write(decoder.decode(chunk).encode("utf-8"))
-            target.write(decoder.decode(b"", final=True).encode("utf-8"))
-        return name
+        readable = self._file
+        if encoding != "utf-8-sig":  # GB18030, GBK, UTF-16: DuckDB reads UTF-8 only
+            self._temporary.append(transcode(self._file, dialect.encoding))
+            readable = Path(self._temporary[-1])
+        with readable.open("rb") as handle:
+            head = handle.read(1 << 16)
+        # an export with bare CR line ends (old Mac tools): DuckDB is told, not left to guess
+        newline = "\\r" if b"\r" in head and b"\n" not in head else None
+        self._scan_of = Scan(readable, layout.width, dialect.delimiter, newline)
+        self._con = connect(self.config.decimal)
 
     def _scan(self, rejects: bool = True) -> str:
-        """The read_csv() call: every column as text, named c0, c1, ... by position; with
-        ``rejects``, rows DuckDB's parser refuses are kept aside instead of failing."""
-        assert self._layout is not None
-        spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self._layout.width))
-        options = [
-            "header = true",
-            f"delim = {sql_text(self._dialect.delimiter)}",
-            "quote = '\"'",
-            "escape = '\"'",
-            "auto_detect = false",
-            f"store_rejects = {'true' if rejects else 'false'}",
-            f"columns = {{{spec}}}",
-        ]
-        if self._newline:
-            options.append(f"new_line = {sql_text(self._newline)}")
-        return f"read_csv({sql_text(str(self._readable))}, {', '.join(options)})"
+        """The read_csv() call (``Scan.sql``)."""
+        assert self._scan_of is not None
+        return self._scan_of.sql(rejects)
 
-    def _run(self, statement: Callable[[str], str]) -> None:
-        """Run a scanning statement strictly (fastest: a clean file is the usual case); if
-        DuckDB's parser refuses a row, run it again keeping such rows aside: the file is
-        then dirty, and the exact reader locates the rows."""
+    def _guarded(self, work: Callable[[], T], exact: Callable[[TableSource], T]) -> T:
+        """``work()`` over DuckDB; if DuckDB fails in any step (a file it cannot parse,
+        a full spill disk, a bug of its own), the exact reader takes over the file for
+        good and ``exact`` asks it instead: slower, never wrong, never a crash."""
+        import duckdb
+
+        if self._fallback is None:
+            try:
+                return work()
+            except duckdb.Error:
+                self._fallback = TableSource(self.config, self.root)
+        return exact(self._fallback)
+
+    def _run(self, statement: Callable[[str, bool], str], full: bool) -> None:
+        """Run ``statement(scan, full)`` strictly (fastest: a clean file is the usual case).
+        If DuckDB's parser refuses a row, the file is broken: where the exact reader stops
+        at a malformed record (an unterminated quote runs to the end of the file), the
+        scan stops there too, over a copy of the lines before it; the statement runs
+        again keeping refused rows aside (the exact reader locates them). A file DuckDB's
+        parser still gives up on (a lone CR among CR LF line ends) is scanned as a copy
+        whose record ends are all LF."""
         import duckdb
 
         try:
-            self._con.execute(statement(self._scan(rejects=False)))
+            self._con.execute(statement(self._scan(rejects=False), full))
+            return
         except duckdb.Error:
-            self._con.execute(statement(self._scan(rejects=True)))
-            if self._clear_rejects():
-                self._dirty = True
+            pass
+        stop = self._exact_reader(False).stopped_at
+        if stop is not None:
+            self._dirty = True
+            self._rescan(lambda path: head_copy(path, stop))
+        try:
+            self._con.execute(statement(self._scan(rejects=True), full))
+        except duckdb.Error:
+            self._rescan(lf_copy, newline=None)
+            self._con.execute(statement(self._scan(rejects=True), full))
+        if self._clear_rejects():
+            self._dirty = True
+
+    def _rescan(self, copy: Callable[[Path], str], **changes: Any) -> None:
+        """Scan from now on ``copy(path)``, a temporary copy of the file scanned so far."""
+        assert self._scan_of is not None
+        self._temporary.append(copy(self._scan_of.path))
+        self._scan_of = dataclasses.replace(
+            self._scan_of, path=Path(self._temporary[-1]), **changes
+        )
 
     def _clear_rejects(self) -> int:
         """Forget the rows the last scan kept aside; how many there were."""
@@ -192,20 +199,14 @@ class DuckSource:
         """The table daily (m, d, t<fid>, n<fid>): per metric and date, the total and the
         number of counted cells under each filter; decides whether the file is dirty and
         whether the exact reader must take over."""
-        import duckdb
-
         layout = self._layout
         assert layout is not None
-        try:
-            recheck, dirt = self._raw_wide() if layout.value is None else self._raw_long(filters)
-            self._dates()
-            if recheck:
-                self._recheck()
-            if dirt:
-                self._dirty = True
-        except duckdb.Error:
-            self._fallback = TableSource(self.config, self.root)
-            return
+        recheck, dirt = self._raw_wide() if layout.value is None else self._raw_long(filters)
+        self._dates()
+        if recheck:
+            self._recheck()
+        if dirt:
+            self._dirty = True
         if self._fallback is not None:
             return
         sums = ", ".join(f"sum(t{fid}) AS t{fid}, sum(n{fid}) AS n{fid}" for fid, _ in filters)
@@ -243,8 +244,7 @@ class DuckSource:
     def _raw_long(self, filters: list[tuple[int, str]]) -> tuple[bool, bool]:
         """The table raw (m, ds, t<fid>, n<fid>, and counts of texts per column) per metric
         and date text. Counting non-empty cells per group costs next to nothing; a per-row
-        condition costs a tenth of the scan, so the scan has only the one for lenient
-        numbers."""
+        condition costs a tenth of the scan, so the scan has none."""
         layout = self._layout
         assert layout is not None and layout.metric is not None and layout.value is not None
         value = layout.value
@@ -259,26 +259,35 @@ class DuckSource:
         )
         others = [*layout.dimensions, *layout.unnamed]
         counts = "".join(f", count(c{i}) AS q{i}" for i in others)
-        odd = odd_sql(self.config.decimal, value)
-        self._run(
-            lambda scan: (
+        stray = [f"q{i} > 0" for i in layout.unnamed]
+        undated = " OR ".join(["m IS NOT NULL", "q_text > 0", *(f"q{i} > 0" for i in others)])
+        return self._raw(
+            lambda scan, full: (
                 f"""
             CREATE OR REPLACE TEMP TABLE raw AS
             SELECT c{layout.metric} AS m, c{layout.date} AS ds, {sums}, count(*) AS q_rows,
-                   count(c{value}) AS q_text,
-                   count_if(isfinite(x{value}) AND {odd}) AS q_odd{counts}
-            FROM {typed_sql(scan, layout, self.config.decimal)} GROUP BY ALL
-        """
-            )
-        )
-        stray = [f"q{i} > 0" for i in layout.unnamed]
-        undated = " OR ".join(["m IS NOT NULL", "q_text > 0", *(f"q{i} > 0" for i in others)])
-        return self._flagged(
-            "q_text > n0 OR q_odd > 0",  # n0 counts the finite values (filter 0: none)
+                   count(c{value}) AS q_text{counts}
+            FROM {typed_sql(scan, layout, full)} GROUP BY ALL
+            """
+            ),
+            "q_text > n0",  # n0 counts the values read (filter 0: none)
             " OR ".join(
                 [*stray, f"(ds IS NULL AND ({undated}))", "(ds IS NOT NULL AND q_rows > q_text)"]
             ),
         )
+
+    def _raw(
+        self, statement: Callable[[str, bool], str], recheck: str, dirt: str
+    ) -> tuple[bool, bool]:
+        """Create the table raw by ``statement(scan, full)`` with the quick number step,
+        and with the full chain only if that left value texts unread (``recheck`` over
+        raw): (a value text to recheck, something to locate)."""
+        for full in (False, True):
+            self._run(statement, full)
+            flags = self._flagged(recheck, dirt)
+            if not flags[0]:
+                break
+        return flags
 
     def _raw_wide(self) -> tuple[bool, bool]:
         """The table raw (ds, m<i> the total of column i, and counts of texts) per date text."""
@@ -286,31 +295,30 @@ class DuckSource:
         assert layout is not None
         self._con.execute("CREATE OR REPLACE TEMP TABLE names (k VARCHAR, m VARCHAR)")
         if layout.values:
-            self._con.execute(
-                "INSERT INTO names SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
-                [[f"m{i}" for i in layout.values], [layout.names[i] for i in layout.values]],
-            )
+            keys, names = [f"m{i}" for i in layout.values], [layout.names[i] for i in layout.values]
+            insert = "INSERT INTO names SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"
+            self._con.execute(insert, [keys, names])
         columns = "".join(
-            f", sum(v{i}) AS m{i}, count(c{i}) AS q_text{i}, count(v{i}) AS q_num{i}, "
-            f"count_if(isfinite(x{i}) AND {odd_sql(self.config.decimal, i)}) AS q_odd{i}"
+            f", sum(v{i}) AS m{i}, count(c{i}) AS q_text{i}, count(v{i}) AS q_num{i}"
             for i in layout.values
         )
         counts = "".join(f", count(c{i}) AS q{i}" for i in layout.unnamed)
-        self._run(
-            lambda scan: (
-                f"""
-            CREATE OR REPLACE TEMP TABLE raw AS
-            SELECT c{layout.date} AS ds{columns}{counts}
-            FROM {typed_sql(scan, layout, self.config.decimal)} GROUP BY ALL
-        """
-            )
-        )
-        recheck = [f"q_text{i} > q_num{i} OR q_odd{i} > 0" for i in layout.values]
+        recheck = [f"q_text{i} > q_num{i}" for i in layout.values]
         texts = [f"q_text{i} > 0" for i in layout.values]
         dirt = [f"q{i} > 0" for i in layout.unnamed]
         if texts:
             dirt.append(f"(ds IS NULL AND ({' OR '.join(texts)}))")
-        return self._flagged(" OR ".join(recheck) or "false", " OR ".join(dirt) or "false")
+        return self._raw(
+            lambda scan, full: (
+                f"""
+            CREATE OR REPLACE TEMP TABLE raw AS
+            SELECT c{layout.date} AS ds{columns}{counts}
+            FROM {typed_sql(scan, layout, full)} GROUP BY ALL
+            """
+            ),
+            " OR ".join(recheck) or "false",
+            " OR ".join(dirt) or "false",
+        )
 
     def _dates(self) -> None:
         """The table dates (ds, d): each distinct date text that okrctl reads as a date;
@@ -322,7 +330,7 @@ class DuckSource:
                 continue
             try:
                 known.append((text, parse_date(text, self.config.date_format)))
-            except CellError:
+            except CellError:  # the exact reader locates it
                 self._dirty = True
         self._one_text_per_date = len({d for _, d in known}) == len(known)
         self._con.execute("CREATE OR REPLACE TEMP TABLE dates (ds VARCHAR, d DATE)")
@@ -344,7 +352,7 @@ class DuckSource:
         rows = self._con.execute(f"""
             SELECT DISTINCT t, x FROM (
                 SELECT unnest([{texts}]) AS t, unnest([{numbers}]) AS x
-                FROM {typed_sql(self._scan(rejects=True), layout, decimal)}
+                FROM {typed_sql(self._scan(rejects=True), layout)}
                 WHERE {recheck_condition(layout, decimal)}
             ) WHERE t IS NOT NULL
         """).fetchall()
@@ -367,7 +375,7 @@ class DuckSource:
 
     def _ensure_built(self) -> None:
         if not self._built and self._fallback is None and self._con is not None:
-            self._build([(0, "TRUE")])
+            self._guarded(lambda: self._build([(0, "TRUE")]), lambda exact: None)
 
     def _exact_reader(self, duplicates: bool | frozenset[tuple[object, ...]]) -> TableSource:
         """The exact reader over the file, without its rows: problems and rejected input;
@@ -383,11 +391,12 @@ class DuckSource:
     def answer(self, requests: Sequence[Request]) -> dict[str, Answer]:
         """Each request's answer by request key: the per-date totals of its metric under
         its ``where`` filter, annotated with the refused cells that touch it."""
-        if self._fallback is not None:
-            return self._fallback.answer(requests)
-        if self._con is None:
+        if self._fallback is None and self._con is None:
             index = RejectedIndex(self._unread)
             return {r.key: index.annotate(r, NO_DATA) for r in requests}
+        return self._guarded(lambda: self._answer(requests), lambda exact: exact.answer(requests))
+
+    def _answer(self, requests: Sequence[Request]) -> dict[str, Answer]:
         assert self._layout is not None
         filters = filter_conditions(requests, self._layout)
         self._fids = {where: fid for where, (fid, _) in filters.items()}
@@ -404,18 +413,25 @@ class DuckSource:
     def metrics(self) -> set[str]:
         """The metric names the file holds (a long file's are found by one full scan)."""
         layout = self._layout
+        if self._fallback is not None:
+            return self._fallback.metrics()
         if layout is None or self._con is None:
             return set()
         if layout.metric is None:
             return {layout.names[i] for i in layout.values}
         if self._metrics is None:  # a full scan: once
-            rows = self._con.execute(
-                f"SELECT DISTINCT c{layout.metric} FROM {self._scan()} "
-                f"WHERE c{layout.metric} IS NOT NULL"
-            ).fetchall()
-            self._clear_rejects()
-            self._metrics = {r[0] for r in rows}
+            self._metrics = self._guarded(self._metric_names, lambda exact: exact.metrics())
         return set(self._metrics)
+
+    def _metric_names(self) -> set[str]:
+        layout = self._layout
+        assert layout is not None
+        rows = self._con.execute(
+            f"SELECT DISTINCT c{layout.metric} FROM {self._scan()} "
+            f"WHERE c{layout.metric} IS NOT NULL"
+        ).fetchall()
+        self._clear_rejects()
+        return {r[0] for r in rows}
 
     def dimensions(self) -> tuple[str, ...]:
         """The names of the dimension columns, in file order; none if the file is unusable."""
@@ -429,6 +445,9 @@ class DuckSource:
             return self._fallback.latest_date()
         if not self._built:
             return None
+        return self._guarded(self._latest, lambda exact: exact.latest_date())
+
+    def _latest(self) -> dt.date | None:
         row = self._con.execute("SELECT max(d) FROM daily WHERE n0 > 0").fetchone()
         return row[0] if row else None
 
@@ -440,7 +459,9 @@ class DuckSource:
             return self._fallback.problems()
         if self._con is None:
             return list(self._problems)
-        duplicates = self._duplicate_keys()
+        duplicates = self._guarded(self._duplicate_keys, lambda exact: frozenset())
+        if self._fallback is not None:
+            return self._fallback.problems()
         if self._dirty or duplicates:
             return self._exact_reader(duplicates or False).problems()
         return list(self._problems)

@@ -15,26 +15,19 @@ from okrctl.metrics.rows import Layout
 from okrctl.metrics.source import Request
 
 
-def odd_sql(decimal: str, i: int) -> str:
-    """SQL: column i holds a number DuckDB reads where okrctl might read it differently.
-    None since the scan reads cells with okrctl's own grammar (metrics/duck_cells.py):
-    a cell it leaves unread is rechecked by ``recheck_condition`` instead."""
-    return "false"
-
-
 def value_columns(layout: Layout) -> tuple[int, ...]:
     """The positions of the value columns: the one ``value`` column of a long file, or
     every metric column of a wide one."""
     return layout.values if layout.value is None else (layout.value,)
 
 
-def typed_sql(scan: str, layout: Layout, decimal: str) -> str:
+def typed_sql(scan: str, layout: Layout, full: bool = True) -> str:
     """SQL: the scan with x<i> and v<i>, the number okrctl reads in value column i, or
-    NULL (metrics/duck_cells.py; its macros must exist on the connection, and
-    ``decimal`` chose them)."""
+    NULL (metrics/duck_cells.py; its macros must exist on the connection); ``full``
+    False reads only the forms of the quick step."""
     values = value_columns(layout)
     vs = ", ".join(f"x{i} AS v{i}" for i in values)
-    return f"(SELECT *, {vs} FROM {number_sql(scan, values)})"
+    return f"(SELECT *, {vs} FROM {number_sql(scan, values, full)})"
 
 
 def recheck_condition(layout: Layout, decimal: str) -> str:

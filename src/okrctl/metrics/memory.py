@@ -52,6 +52,8 @@ class TableSource:
         self._dimensions: tuple[str, ...] = ()
         self._latest: dt.date | None = None
         self._index: RejectedIndex | None = None
+        # the line of a record the csv module refuses: nothing from it on is read
+        self.stopped_at: int | None = None
         try:
             self._load(root / config.path)
         except CsvError as exc:
@@ -100,6 +102,9 @@ class TableSource:
         try:
             for record in records:
                 reader.read(record.line, record.cells)
+        except CsvError as exc:
+            self.stopped_at = exc.line
+            raise
         finally:
             self._problems.extend(reader.problems)
             self._rejected.extend(reader.rejected)
