@@ -268,11 +268,13 @@ def test_a_duckdb_error_in_any_step_is_never_a_crash(
     text = "\r\n".join([HEADER, *rows[:20], "2026/10/31,收入,n/a,线上", *rows[20:]]) + "\r\n"
     body = text.encode("gb18030")
     root = make_repo({"goals/a.yaml": GOALS, "metrics/fin.csv": body}, config=CONFIG)
+    # --no-cache: an unchanged repository's recorded check result would read no data
     args = ("-f", "json", "--as-of", "2026-11-30", "-C", str(root))
-    expected = [run_okrctl(command, *args) for command in ("check", "status")]
+    commands = (("check", "--no-cache"), ("status",))
+    expected = [run_okrctl(*command, *args) for command in commands]
     monkeypatch.setattr(okrctl.metrics.engine, "LARGE_FILE_BYTES", 0)
     failed = failing_duckdb(step)
-    actual = [run_okrctl(command, *args) for command in ("check", "status")]
+    actual = [run_okrctl(*command, *args) for command in commands]
     assert failed, f"no statement contained {step!r}"
     assert [r.returncode for r in actual] == [r.returncode for r in expected] == [1, 0]
     for want, got in zip(expected, actual, strict=True):
