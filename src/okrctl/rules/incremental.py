@@ -96,6 +96,7 @@ class Outcome:
     mode: str  # "unchanged", "incremental" or "whole"
     parsed: int  # goal files parsed (not taken from the parse cache)
     focus: int  # goal files the rules ran on
+    state: State | None = None  # with ``run(keep=True)``: the state it reported
 
 
 def _code_fingerprint() -> bytes:
@@ -304,35 +305,51 @@ def whole(
 
 
 def run(
-    config: Config, paths: list[str], *, data: bool, as_of: dt.date, use_cache: bool = True
+    config: Config,
+    paths: list[str],
+    *,
+    data: bool,
+    as_of: dt.date,
+    use_cache: bool = True,
+    keep: bool = False,
 ) -> Outcome:
     """The load and rule diagnostics of the goal files ``paths`` (in discovery order) and
-    the summary counts, as cheaply as the recorded state allows."""
+    the summary counts, as cheaply as the recorded state allows. With ``keep`` the
+    outcome carries the whole state (records and index) it reports."""
     signing = machine_key() if use_cache else None
     key = state_key(config, data=data, as_of=as_of) if signing is not None else None
     if signing is None or key is None:
         state = whole(config, paths, data=data, as_of=as_of, use_cache=use_cache)
-        return Outcome(state.diagnostics(), state.totals(), "whole", len(paths), len(paths))
+        return _outcome(state, "whole", len(paths), len(paths), keep)
     now = time.time_ns()
     root = config.root
-    head = load_state(root, key, signing, body=False)
+    head = load_state(root, key, signing, body=keep)
     if head is not None and head.result is not None:
         manifest, changed = survey(root, paths, head.manifest, head.written_ns)
         removed = set(head.manifest) - set(paths)
         if not changed and not removed and head.order == paths and manifest == head.manifest:
-            return Outcome(list(head.result[0]), head.result[1], "unchanged", 0, 0)
-        known = load_state(root, key, signing, body=True)
+            if not keep:
+                return Outcome(list(head.result[0]), head.result[1], "unchanged", 0, 0)
+            if head.records:  # the body was read and checked
+                return _outcome(head, "unchanged", 0, 0, keep)
+        known = head if keep and head.records else load_state(root, key, signing, body=True)
         if known is not None:
             outcome = _patch(config, paths, known, manifest, changed, removed, data, as_of)
             if outcome is not None:
                 known.written_ns = now
                 save_state(root, known, signing)
-                return outcome
+                return _outcome(known, outcome.mode, outcome.parsed, outcome.focus, keep)
     state = whole(config, paths, data=data, as_of=as_of, use_cache=True)
     state.key, state.written_ns = key, now
     state.manifest, _ = survey(root, paths, {}, 0)
     save_state(root, state, signing)
-    return Outcome(state.diagnostics(), state.totals(), "whole", len(paths), len(paths))
+    return _outcome(state, "whole", len(paths), len(paths), keep)
+
+
+def _outcome(state: State, mode: str, parsed: int, focus: int, keep: bool) -> Outcome:
+    return Outcome(
+        state.diagnostics(), state.totals(), mode, parsed, focus, state if keep else None
+    )
 
 
 def _patch(

@@ -157,16 +157,31 @@ def check(
 
     Without ``changed_since`` the check is incremental (rules/incremental.py): only what
     changed since the last run is parsed and judged again, unless ``use_cache`` is off.
-    With ``changed_since`` (a git revision) the whole graph is still validated, but only
-    the diagnostics the change answers for are reported (changescope.py says which). With
+    With ``changed_since`` (a git revision) only the diagnostics the change answers for
+    are reported (git/scope.py says which); REV's side is the working tree's state with
+    the change undone (rules/since.py), or a whole run where that cannot be told. With
     ``data`` the metric files the goals read are checked too (as of ``as_of``, default
     today).
     """
     day = as_of or dt.date.today()
-    if changed_since is None:
-        config = load_config(start)
-        if not config.has_errors():
+    config = load_config(start)
+    if not config.has_errors():
+        if changed_since is None:
             return _check_all(config, use_cache=use_cache, data=data, as_of=day)
+        result = _check_changed(config, changed_since, use_cache=use_cache, data=data, as_of=day)
+        if result is not None:
+            return result
+    return check_whole(
+        start, changed_since=changed_since, use_cache=use_cache, data=data, as_of=day
+    )
+
+
+def check_whole(
+    start: Path, *, changed_since: str | None, use_cache: bool, data: bool, as_of: dt.date
+) -> CheckResult:
+    """`check` judging the whole graph (at both revisions with ``changed_since``): the
+    answer for a broken okrctl.yaml, and for a change the incremental way cannot undo."""
+    day = as_of
     repo = load_repository(start, use_cache=use_cache)
     ctx, diagnostics = diagnose(repo, data=data, as_of=day)
     if changed_since is not None:
@@ -193,6 +208,38 @@ def full_order(diagnostic: Diagnostic) -> tuple[str, int, int, str, str, int, st
     """The order diagnostics are reported in: place, code and message, then severity and
     hint, so that any two runs finding the same diagnostics print them alike."""
     return (*diagnostic.sort_key(), int(diagnostic.severity), diagnostic.hint or "")
+
+
+def _check_changed(
+    config: Config, revision: str, *, use_cache: bool, data: bool, as_of: dt.date
+) -> CheckResult | None:
+    """`check --changed-since` at the cost of the change (rules/since.py); None when both
+    sides must be judged whole."""
+    from okrctl.git.changed import changed_files
+    from okrctl.git.scope import ChangeScope
+    from okrctl.load.repository import discover
+    from okrctl.rules.since import judge_both
+
+    changed = changed_files(config.root, revision)  # first: a bad revision says so
+    paths, problems = discover(config)
+    judged = judge_both(
+        config, paths, revision, changed, data=data, as_of=as_of, use_cache=use_cache
+    )
+    if judged is None:
+        return None
+    repo = Repository(config, (), tuple(problems))
+    diagnostics = apply_settings(repo, [*config.diagnostics, *problems, *judged.head])
+    before = apply_settings(Repository(config, ()), [*config.diagnostics, *judged.before])
+    scope = ChangeScope(revision, frozenset(changed), judged.base)
+    diagnostics = scope.select(judged.head_changed, diagnostics, before, located=judged.files)
+    diagnostics.sort(key=full_order)
+    return CheckResult(
+        root=config.root,
+        diagnostics=tuple(diagnostics),
+        summary=Summary(*judged.totals),
+        config_broken=False,
+        changed_only=True,
+    )
 
 
 def _check_all(config: Config, *, use_cache: bool, data: bool, as_of: dt.date) -> CheckResult:
