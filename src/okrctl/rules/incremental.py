@@ -25,9 +25,10 @@ import os
 import pickle
 import struct
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,6 +45,12 @@ from okrctl.rules.index import Facts, Index, affected, facts_of
 
 BLOB = "check"
 _HEAD = struct.Struct(">Q")
+SHARDS = 64  # the body's records, split by path: an edit re-pickles only its shards
+
+
+def shard_of(path: str) -> int:
+    """The body shard that holds the record of ``path``."""
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
 
 
 class Record(NamedTuple):
@@ -67,6 +74,14 @@ class State:
     general: tuple[Diagnostic, ...]  # rule diagnostics located outside goal files
     sources: tuple[str, ...]  # the metric sources the goals read, for ``general``
     result: tuple[tuple[Diagnostic, ...], tuple[int, ...]] | None = None
+    # the body's shards as read, by number, while their records stand as read: saving
+    # writes these bytes again instead of pickling their records anew
+    clean: dict[int, bytes] = field(default_factory=dict)
+
+    def touch(self, paths: Iterable[str]) -> None:
+        """Mark the records of ``paths`` as changed (their shards are pickled anew)."""
+        for path in paths:
+            self.clean.pop(shard_of(path), None)
 
     def diagnostics(self) -> list[Diagnostic]:
         out: list[Diagnostic] = []
@@ -133,7 +148,12 @@ def _blob_path(root: Path) -> Path:
 
 def load_state(root: Path, key: bytes, signing: bytes, *, body: bool) -> State | None:
     """The recorded state if it is ours (signed) and for ``key``. Without ``body`` only
-    the header (manifest and recorded result) is unpickled: ``records`` stays empty."""
+    the header (manifest and recorded result) is unpickled: ``records`` stays empty.
+
+    The blob: the header's length, the header (signed: the key, the manifest, the order,
+    the recorded result, and the length and hash of each body segment), then the body:
+    one segment with the diagnostics located outside goal files and the sources read,
+    and ``SHARDS`` segments of records (``shard_of``)."""
     try:
         blob = _blob_path(root).read_bytes()
         (size,) = _HEAD.unpack_from(blob, 0)
@@ -146,28 +166,47 @@ def load_state(root: Path, key: bytes, signing: bytes, *, body: bool) -> State |
         state = State(key, header["written"], header["manifest"], header["order"], {}, (), ())
         state.result = header["result"]
         if body:
-            rest = blob[_HEAD.size + size :]
-            if hashlib.blake2b(rest, digest_size=32).digest() != header["body"]:
+            view = memoryview(blob)
+            offset = _HEAD.size + size
+            segments = []
+            for length, digest in header["body"]:
+                segment = view[offset : offset + length]
+                if hashlib.blake2b(segment, digest_size=32).digest() != digest:
+                    return None
+                segments.append(bytes(segment))
+                offset += length
+            if offset != len(blob) or len(segments) != SHARDS + 1:
                 return None
-            state.records, state.general, state.sources = pickle.loads(rest)
+            state.general, state.sources = pickle.loads(segments[0])
+            for number, shard in enumerate(segments[1:]):
+                state.records.update(pickle.loads(shard))
+                state.clean[number] = shard
         return state
     except Exception:  # missing, cut short or another okrctl's layout: a whole run
         return None
 
 
 def save_state(root: Path, state: State, signing: bytes) -> None:
-    """Record ``state`` atomically (the header, signed, names the body by its hash); a
-    read-only checkout only stays slower."""
-    rest = pickle.dumps(
-        (state.records, state.general, state.sources), protocol=pickle.HIGHEST_PROTOCOL
-    )
+    """Record ``state`` atomically; only the shards with changed records are pickled
+    anew (the others are the bytes read). A read-only checkout only stays slower."""
+    shards: list[dict[str, Record]] = [{} for _ in range(SHARDS)]
+    if len(state.clean) < SHARDS:
+        for name, record in state.records.items():
+            shards[shard_of(name)][name] = record
+    segments = [pickle.dumps((state.general, state.sources), protocol=pickle.HIGHEST_PROTOCOL)]
+    for number, records in enumerate(shards):
+        kept = state.clean.get(number)
+        if kept is None:
+            kept = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+            state.clean[number] = kept
+        segments.append(kept)
     header = {
         "key": state.key,
         "written": state.written_ns,
         "manifest": state.manifest,
         "order": state.order,
-        "result": (tuple(state.diagnostics()), state.totals()),
-        "body": hashlib.blake2b(rest, digest_size=32).digest(),
+        "result": state.result or (tuple(state.diagnostics()), state.totals()),
+        "body": [(len(s), hashlib.blake2b(s, digest_size=32).digest()) for s in segments],
     }
     head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
     head = sign(signing, head, b"check-head") + head
@@ -181,7 +220,7 @@ def save_state(root: Path, state: State, signing: bytes) -> None:
         with open(tmp, "wb") as handle:
             handle.write(_HEAD.pack(len(head)))
             handle.write(head)
-            handle.write(rest)
+            handle.writelines(segments)
         settle_mode(str(tmp), path)
         os.replace(tmp, path)
     except OSError:
@@ -337,13 +376,16 @@ def run(
             outcome = _patch(config, paths, known, manifest, changed, removed, data, as_of)
             if outcome is not None:
                 known.written_ns = now
+                known.result = (tuple(outcome.diagnostics), outcome.totals)
                 save_state(root, known, signing)
-                return _outcome(known, outcome.mode, outcome.parsed, outcome.focus, keep)
+                return replace(outcome, state=known if keep else None)
     state = whole(config, paths, data=data, as_of=as_of, use_cache=True)
     state.key, state.written_ns = key, now
     state.manifest, _ = survey(root, paths, {}, 0)
+    outcome = _outcome(state, "whole", len(paths), len(paths), keep)
+    state.result = (tuple(outcome.diagnostics), outcome.totals)
     save_state(root, state, signing)
-    return _outcome(state, "whole", len(paths), len(paths), keep)
+    return outcome
 
 
 def _outcome(state: State, mode: str, parsed: int, focus: int, keep: bool) -> Outcome:
@@ -392,6 +434,7 @@ def _patch(
     found, stats, _ = _judge(ctx, focus_files)  # what lies elsewhere stands (same sources)
     for path in focus:
         records[path] = records[path]._replace(found=found[path], stats=stats[path])
+    state.touch(edited | focus)
     state.manifest, state.order, state.records = manifest, paths, records
     return Outcome(state.diagnostics(), state.totals(), "incremental", len(parsed), len(focus))
 
