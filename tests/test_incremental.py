@@ -290,3 +290,18 @@ def test_an_edit_rewrites_only_its_shards(make_repo: MakeRepo) -> None:
     edited.write_text(TEAM.format(n=7), encoding="utf-8")
     os.utime(edited, (1_700_000_200, 1_700_000_200))
     assert _run(root).mode == "whole"
+
+
+def test_a_new_id_elsewhere_changes_a_did_you_mean(make_repo: MakeRepo) -> None:
+    """t1 names an unknown objective; a new objective in an unrelated file is a closer
+    suggestion: the warm run re-judges t1 (its hint changes) as a cold run does."""
+    lonely = TEAM.format(n=1).replace("aligns_to: CO-1/users", "aligns_to: SALES-12/a")
+    root = make_repo({"goals/co.yaml": COMPANY, "goals/t1.yaml": lonely})
+    _age(root)
+    before = _outputs(root)
+    other = root / "goals" / "other.yaml"
+    other.write_text(TEAM.format(n=2).replace("T-2", "SALES-11"), encoding="utf-8")
+    os.utime(other, (1_700_000_100, 1_700_000_100))
+    after = _outputs(root)
+    assert after == _outputs(root, "--no-cache")
+    assert "SALES-11" in after[0][1] and "SALES-11" not in before[0][1]

@@ -77,6 +77,9 @@ class State:
     # the body's shards as read, by number, while their records stand as read: saving
     # writes these bytes again instead of pickling their records anew
     clean: dict[int, bytes] = field(default_factory=dict)
+    # the blob's bytes, the body's offset and its segments' lengths and hashes, until
+    # ``read_body`` unpickles the body
+    unread: tuple[bytes, int, list[tuple[int, bytes]]] | None = None
 
     def touch(self, paths: Iterable[str]) -> None:
         """Mark the records of ``paths`` as changed (their shards are pickled anew)."""
@@ -165,25 +168,40 @@ def load_state(root: Path, key: bytes, signing: bytes, *, body: bool) -> State |
             return None
         state = State(key, header["written"], header["manifest"], header["order"], {}, (), ())
         state.result = header["result"]
-        if body:
-            view = memoryview(blob)
-            offset = _HEAD.size + size
-            segments = []
-            for length, digest in header["body"]:
-                segment = view[offset : offset + length]
-                if hashlib.blake2b(segment, digest_size=32).digest() != digest:
-                    return None
-                segments.append(bytes(segment))
-                offset += length
-            if offset != len(blob) or len(segments) != SHARDS + 1:
-                return None
-            state.general, state.sources = pickle.loads(segments[0])
-            for number, shard in enumerate(segments[1:]):
-                state.records.update(pickle.loads(shard))
-                state.clean[number] = shard
+        state.unread = (blob, _HEAD.size + size, header["body"])
+        if body and not read_body(state):
+            return None
         return state
     except Exception:  # missing, cut short or another okrctl's layout: a whole run
         return None
+
+
+def read_body(state: State) -> bool:
+    """Unpickle the body of a state ``load_state`` read without it (from the bytes it
+    read then); False when a segment's hash is not the one the signed header names."""
+    if state.unread is None:
+        return bool(state.records)
+    blob, offset, listed = state.unread
+    state.unread = None
+    try:
+        view = memoryview(blob)
+        segments = []
+        for length, digest in listed:
+            segment = view[offset : offset + length]
+            if hashlib.blake2b(segment, digest_size=32).digest() != digest:
+                return False
+            segments.append(bytes(segment))
+            offset += length
+        if offset != len(blob) or len(segments) != SHARDS + 1:
+            return False
+        state.general, state.sources = pickle.loads(segments[0])
+        for number, shard in enumerate(segments[1:]):
+            state.records.update(pickle.loads(shard))
+            state.clean[number] = shard
+    except Exception:  # another okrctl's layout: a whole run
+        state.records.clear()
+        return False
+    return True
 
 
 def save_state(root: Path, state: State, signing: bytes) -> None:
@@ -371,7 +389,7 @@ def run(
                 return Outcome(list(head.result[0]), head.result[1], "unchanged", 0, 0)
             if head.records:  # the body was read and checked
                 return _outcome(head, "unchanged", 0, 0, keep)
-        known = head if keep and head.records else load_state(root, key, signing, body=True)
+        known = head if read_body(head) else None
         if known is not None:
             outcome = _patch(config, paths, known, manifest, changed, removed, data, as_of)
             if outcome is not None:
