@@ -3,8 +3,9 @@
     python bench/bench_check.py [--runs 5] [--files 2000] [--check-jsonschema PATH]
 
 Measures, as whole processes (median of --runs): cold check with no cache, cold check
-that also fills the cache, a re-run with one file changed, an unchanged re-run, and
-`okrctl --version`; then the floor an incremental check is held to (a process that only
+that also fills the cache, a re-run with one file changed, an unchanged re-run,
+`check --changed-since HEAD` on a fresh clone (no cache) and warm with one file changed,
+and `okrctl --version`; then the floor an incremental check is held to (a process that only
 reads and parses the changed file), the ratio of the one-changed run to it, and the peak
 RSS of a one-changed run (targets: <= 0.3 s and <= 10x the floor at 8,000 files, unchanged
 <= 0.2 s, peak RSS <= 300 MiB). With --check-jsonschema (a check-jsonschema executable) it also
@@ -87,11 +88,23 @@ def main() -> None:
         with victim.open("a", encoding="utf-8") as handle:
             handle.write(f"# edit {next(edits)}\n")
 
+    git_dir = org / ".git"
+    if not git_dir.exists():  # --changed-since compares with a commit of the corpus
+        for args_git in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "corpus"]):
+            subprocess.run(
+                ["git", "-c", "user.name=b", "-c", "user.email=b@example.com", *args_git],
+                cwd=org,
+                check=True,
+                capture_output=True,
+            )
+    since = [*okrctl, "check", "--changed-since", "HEAD"]
     rows = [
         ("check --no-cache (cold, no cache)", None, [*okrctl, "check", "--no-cache"]),
         ("check, cache empty (cold, fills it)", drop_cache, [*okrctl, "check"]),
         ("check, one file changed", edit_one, [*okrctl, "check"]),
         ("check, nothing changed", None, [*okrctl, "check"]),
+        ("check --changed-since HEAD, fresh (no cache)", drop_cache, since),
+        ("check --changed-since HEAD, one file changed", edit_one, since),
         ("okrctl --version", None, [*okrctl, "--version"]),
     ]
     floor = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import git, run_okrctl
+from conftest import MakeRepo, git, golden, run_okrctl, write
 
 
 def timeline(root: Path, ident: str) -> dict[str, object]:
@@ -71,3 +71,136 @@ def test_history_names_the_rejected_input_of_its_values(history: Path) -> None:
     )
     assert report["value_now"] == 110.0
     assert [(w["lines"], w["goals"]) for w in report["warnings"]] == [([6], ["CO-1/users"])]
+
+
+GROW = """\
+defaults: {cycle: 2026-Q4, unit: acme, owner: ceo}
+objectives:
+  - id: CO-1
+    title: Grow
+    key_results:
+      - {id: users, metric: crm:users, baseline: 100万, target: 200万}
+"""
+
+OTHER = """\
+defaults: {cycle: 2026-Q4, unit: sales, owner: li}
+objectives:
+  - id: S-1
+    title: Sell
+    key_results:
+      - {id: deals, baseline: 0, target: 10}
+"""
+
+
+def _day(n: int) -> str:
+    return f"2026-10-{n:02d}T09:00:00+08:00"
+
+
+def test_objective_history_shows_its_key_results_edits(make_repo: MakeRepo) -> None:
+    """An objective whose key result was edited many times: each edit is an event of the
+    objective naming the key result and the change, as written (200万, not 2,000,000);
+    commits that touch only other goals are not events."""
+    root = make_repo({"goals/company.yaml": GROW, "goals/sales.yaml": OTHER})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Plan", date=_day(1))
+    targets = [f"{200 - 5 * n}万" for n in range(13)]  # 200万, 195万, ... 140万
+    for n in range(1, 13):
+        write(root, "goals/company.yaml", GROW.replace("200万", targets[n]))
+        git(root, "commit", "-qam", f"Target {n}", date=_day(n + 1))
+        write(root, "goals/sales.yaml", OTHER.replace("10}", f"{10 + n}}}"))
+        git(root, "commit", "-qam", f"Deals {n}", date=_day(n + 1))
+    more = GROW.replace("200万", targets[12]) + "      - {id: churn, baseline: 5, target: 3}\n"
+    write(root, "goals/company.yaml", more)
+    git(root, "commit", "-qam", "Add churn", date=_day(20))
+    report = timeline(root, "CO-1")
+    events = report["events"]
+    assert isinstance(events, list)
+    assert [e["subject"] for e in events] == [
+        "Plan",
+        *(f"Target {n}" for n in range(1, 13)),
+        "Add churn",
+    ]
+    assert events[5]["fields"] == []
+    assert events[5]["key_results"] == [
+        {
+            "id": "users",
+            "kind": "changed",
+            "fields": [
+                {
+                    "field": "target",
+                    "old": 1_800_000.0,
+                    "new": 1_750_000.0,
+                    "old_written": "180万",
+                    "new_written": "175万",
+                }
+            ],
+        }
+    ]
+    assert events[-1]["key_results"] == [{"id": "churn", "kind": "added", "fields": []}]
+    text = run_okrctl("history", "CO-1", "-C", str(root)).stdout
+    assert "  changed\n    KR users: target 180万 -> 175万\n" in text
+    assert "  changed\n    KR churn: added\n" in text
+    # the key result's own history is the same edits
+    kr = timeline(root, "CO-1/users")["events"]
+    assert isinstance(kr, list) and len(kr) == 13
+
+
+def test_goal_moved_between_files_keeps_its_history(make_repo: MakeRepo) -> None:
+    """A goal moved into another goal file (which already held other goals), edited
+    there, dropped, and written again in a third file: one unbroken timeline."""
+    root = make_repo({"goals/company.yaml": GROW, "goals/sales.yaml": OTHER})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Plan", date=_day(1))
+    moved = OTHER + "".join(GROW.splitlines(keepends=True)[2:])
+    write(root, "goals/sales.yaml", moved)
+    (root / "goals" / "company.yaml").unlink()
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Move", date=_day(2))
+    write(root, "goals/sales.yaml", moved.replace("200万", "190万"))
+    git(root, "commit", "-qam", "Lower", date=_day(3))
+    write(root, "goals/sales.yaml", OTHER)
+    git(root, "commit", "-qam", "Drop", date=_day(4))
+    write(root, "goals/later/company.yaml", GROW.replace("Grow", "Grow again"))
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Bring back", date=_day(5))
+    events = timeline(root, "CO-1")["events"]
+    assert isinstance(events, list)
+    assert [(e["subject"], e["kind"], e["file"]) for e in events] == [
+        ("Plan", "created", "goals/company.yaml"),
+        ("Move", "changed", "goals/sales.yaml"),
+        ("Lower", "changed", "goals/sales.yaml"),
+        ("Drop", "removed", None),
+        ("Bring back", "restored", "goals/later/company.yaml"),
+    ]
+    assert events[1]["fields"][0]["field"] == "file"
+    assert events[2]["key_results"][0]["fields"][0]["new_written"] == "190万"
+
+
+def test_a_side_branch_edit_shows_at_its_merge(make_repo: MakeRepo) -> None:
+    root = make_repo({"goals/company.yaml": GROW, "goals/sales.yaml": OTHER})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Plan", date=_day(1))
+    git(root, "checkout", "-qb", "side")
+    write(root, "goals/company.yaml", GROW.replace("200万", "190万"))
+    git(root, "commit", "-qam", "Side edit", date=_day(2))
+    git(root, "checkout", "-q", "main")
+    git(root, "merge", "-q", "--no-ff", "-m", "Merge side", "side", date=_day(3))
+    events = timeline(root, "CO-1")["events"]
+    assert isinstance(events, list)
+    assert [(e["subject"], e["kind"]) for e in events] == [
+        ("Plan", "created"),
+        ("Merge side", "changed"),
+    ]
+
+
+def test_history_goldens(history: Path) -> None:
+    """An objective's timeline with its key results' changes, in both formats."""
+    for fmt, suffix in (("text", "txt"), ("json", "json")):
+        result = run_okrctl(
+            "history", "CO-1", "-f", fmt, "--as-of", "2026-11-30", "-C", str(history)
+        )
+        assert result.returncode == 0, result.stderr
+        golden(f"history-CO-1.{suffix}", result.stdout)

@@ -247,3 +247,61 @@ def test_deleting_the_cache_changes_no_output(make_repo: MakeRepo) -> None:
     shutil.rmtree(root / CACHE_DIR)
     assert _outputs(root) == before
     assert _outputs(root, "--no-cache") == before
+
+
+def _segments(root: Path) -> list[bytes]:
+    """The record shards of the recorded blob, as read (their hashes checked)."""
+    state = incremental.load_state(root, _key(root), incremental.machine_key() or b"", body=True)
+    assert state is not None
+    return [state.clean[number] for number in range(incremental.SHARDS)]
+
+
+def _key(root: Path) -> bytes:
+    key = incremental.state_key(load_config(root), data=False, as_of=dt.date(2026, 11, 30))
+    assert key is not None
+    return key
+
+
+def test_an_edit_rewrites_only_its_shards(make_repo: MakeRepo) -> None:
+    """The blob's records are kept in shards by path: after an edit of one team file the
+    shards of the files it touched are pickled anew, every other shard is the same
+    bytes, and damaging a shard's bytes makes the next run a whole one."""
+    files = {f"goals/t{n}.yaml": TEAM.format(n=n) for n in range(30)}
+    root = make_repo({**files, "goals/co.yaml": COMPANY})
+    _age(root)
+    _run(root)
+    before = _segments(root)
+    edited = root / "goals" / "t7.yaml"
+    edited.write_text(TEAM.format(n=7).replace("owner: o7", "owner: o77"), encoding="utf-8")
+    os.utime(edited, (1_700_000_100, 1_700_000_100))
+    assert _run(root).mode == "incremental"
+    after = _segments(root)
+    touched = {incremental.shard_of("goals/t7.yaml"), incremental.shard_of("goals/co.yaml")}
+    differ = {n for n, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
+    assert incremental.shard_of("goals/t7.yaml") in differ and differ <= touched
+    blob = root / CACHE_DIR / incremental.BLOB
+    data = bytearray(blob.read_bytes())
+    data[-3] ^= 0xFF  # a byte of the last shard: its hash in the signed header no longer fits
+    blob.write_bytes(bytes(data))
+    assert (
+        incremental.load_state(root, _key(root), incremental.machine_key() or b"", body=True)
+        is None
+    )
+    edited.write_text(TEAM.format(n=7), encoding="utf-8")
+    os.utime(edited, (1_700_000_200, 1_700_000_200))
+    assert _run(root).mode == "whole"
+
+
+def test_a_new_id_elsewhere_changes_a_did_you_mean(make_repo: MakeRepo) -> None:
+    """t1 names an unknown objective; a new objective in an unrelated file is a closer
+    suggestion: the warm run re-judges t1 (its hint changes) as a cold run does."""
+    lonely = TEAM.format(n=1).replace("aligns_to: CO-1/users", "aligns_to: SALES-12/a")
+    root = make_repo({"goals/co.yaml": COMPANY, "goals/t1.yaml": lonely})
+    _age(root)
+    before = _outputs(root)
+    other = root / "goals" / "other.yaml"
+    other.write_text(TEAM.format(n=2).replace("T-2", "SALES-11"), encoding="utf-8")
+    os.utime(other, (1_700_000_100, 1_700_000_100))
+    after = _outputs(root)
+    assert after == _outputs(root, "--no-cache")
+    assert "SALES-11" in after[0][1] and "SALES-11" not in before[0][1]

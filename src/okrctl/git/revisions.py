@@ -1,6 +1,7 @@
 """Goals at git revisions: the repository as it was, read straight from git's objects.
 
-GitPython drives git; every blob is read through its one persistent
+okrctl runs git itself (no wrapper library: importing one cost more than the
+commands it ran); every blob is read through one persistent
 ``git cat-file --batch`` process (not a process per file: 50 versions of a file take
 41 ms that way against 272 ms with ``git show``; bench/bench_git.py times the commands
 that read history), which ``close()`` ends. Every way git says no becomes a ``GitError``
@@ -10,7 +11,9 @@ with the fix.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,11 @@ from okrctl.load.config import CONFIG_NAME, parse_config
 from okrctl.load.repository import Repository
 
 WORKTREE = "WORKTREE"
+
+
+def _env() -> dict[str, str]:
+    """git's messages in English (``explain_git_failure`` reads them), no prompts."""
+    return {**os.environ, "LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,44 +75,44 @@ class GitRepo:
     """The git repository around an okrctl root. Use as a context manager."""
 
     def __init__(self, root: Path) -> None:
-        import git
-
         self.root = root.resolve()
+        if not self.root.exists():
+            raise GitError(f"{self.root} does not exist")
+        self._batch: subprocess.Popen[bytes] | None = None
         try:
-            self.repo = git.Repo(self.root, search_parent_directories=True)
-        except git.InvalidGitRepositoryError:
-            raise GitError(
-                "not inside a git repository", hint="run okrctl in a clone of the goals repository"
-            ) from None
-        except git.NoSuchPathError:
-            raise GitError(f"{self.root} does not exist") from None
-        top = self.repo.working_tree_dir
-        if top is None:
-            self.repo.close()
-            raise GitError(
-                "the repository has no working tree (a bare clone)",
-                hint="run okrctl in a normal clone",
-            )
-        self.top = Path(top).resolve()
+            top = self.run("rev-parse", "--show-toplevel", what="find the git repository")
+        except GitError as exc:
+            if "work tree" in exc.message:
+                raise GitError(
+                    "the repository has no working tree (a bare clone)",
+                    hint="run okrctl in a normal clone",
+                ) from None
+            raise
+        self.top = Path(top.rstrip("\n")).resolve()
         prefix = self.root.relative_to(self.top).as_posix()
         self.prefix = "" if prefix == "." else prefix + "/"
 
     # -- plumbing -------------------------------------------------------------------------
     def run(self, *args: str, what: str) -> str:
         """Run git in the okrctl root; a GitError saying what could not be done."""
-        status, out, err = self.repo.git.execute(
+        done = subprocess.run(
             ["git", "-C", str(self.root), *args],
-            with_extended_output=True,
-            with_exceptions=False,
-            strip_newline_in_stdout=False,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env=_env(),
+            check=False,
         )
-        if status != 0:
-            raise explain_git_failure(str(err), what)
-        return str(out)
+        if done.returncode != 0:
+            raise explain_git_failure(done.stderr.decode("utf-8", "replace"), what)
+        return done.stdout.decode("utf-8", "surrogateescape")
 
     def close(self) -> None:
         """End the persistent ``git cat-file`` process."""
-        self.repo.close()  # ends the persistent cat-file process
+        if self._batch is not None:
+            assert self._batch.stdin is not None
+            self._batch.stdin.close()
+            self._batch.wait()
+            self._batch = None
 
     def __enter__(self) -> GitRepo:
         return self
@@ -145,11 +153,32 @@ class GitRepo:
         return self._read(f"{revision}:{self.prefix}{path}")
 
     def _read(self, name: str) -> bytes | None:
-        try:
-            _, kind, _, data = self.repo.git.get_object_data(name)
-        except ValueError:  # no such object
+        """One object through the persistent ``git cat-file --batch`` process (whose
+        input is one name a line: a name holding a line break is read by its own git)."""
+        if "\n" in name:
+            done = subprocess.run(
+                ["git", "-C", str(self.root), "cat-file", "blob", name],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                env=_env(),
+                check=False,
+            )
+            return done.stdout if done.returncode == 0 else None
+        if self._batch is None:
+            self._batch = subprocess.Popen(
+                ["git", "-C", str(self.root), "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=_env(),
+            )
+        assert self._batch.stdin is not None and self._batch.stdout is not None
+        self._batch.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+        self._batch.stdin.flush()
+        header = self._batch.stdout.readline().split()
+        if len(header) != 3:  # "<name> missing" or "ambiguous"
             return None
-        return data if bytes(kind) == b"blob" else None  # type: ignore[arg-type]
+        data = self._batch.stdout.read(int(header[2]) + 1)[:-1]
+        return data if header[1] == b"blob" else None
 
     def object(self, object_id: str) -> bytes | None:
         """A blob by its id."""
@@ -184,11 +213,12 @@ class GitRepo:
                 commits.append(Commit(sha, author, email, dt.datetime.fromisoformat(date), subject))
         return commits
 
-    def log_changes(self, revision: str) -> list[tuple[Commit, list[tuple[str, str | None]]]]:
-        """The first-parent history up to ``revision``, oldest first, each commit with the
-        files it changed (relative to the okrctl root) and their new blob ids (None when
-        deleted), from one git process."""
-        out = self.run(
+    def log_changes(self, revision: str, under: list[str] | None = None) -> Pending:
+        """Start reading the first-parent history up to ``revision``; ``result()`` is its
+        text for ``parse_changes``. ``under`` (paths or folders relative to the root, ``""``
+        the whole root) restricts it to the commits that change a file there."""
+        pathspecs = sorted({f":(literal){p}" if p else "." for p in under or [""]})
+        return self.start(
             "log",
             "--reverse",
             "--first-parent",
@@ -201,29 +231,65 @@ class GitRepo:
             "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s",
             revision,
             "--",
-            ".",
+            *pathspecs,
             what=f"read the history of {revision}",
         )
-        history = []
-        for record in out.split("\x1e")[1:]:
-            header, _, rest = record.partition("\0")
-            sha, author, email, date, subject = (header.split("\x1f") + [""] * 5)[:5]
-            commit = Commit(sha, author, email, dt.datetime.fromisoformat(date), subject)
-            parts = rest.lstrip("\n").split("\0")
-            changes: list[tuple[str, str | None]] = []
-            index = 0
-            while index + 1 < len(parts):
-                meta = parts[index].strip()
-                if meta.startswith(":"):
-                    fields = meta[1:].split()
-                    changes.append(
-                        (parts[index + 1], None if fields[4].startswith("D") else fields[3])
-                    )
-                    index += 2
-                else:
-                    index += 1
-            history.append((commit, changes))
-        return history
+
+    def start(self, *args: str, what: str) -> Pending:
+        """Start git in the okrctl root in the background: ``result()`` waits for it."""
+        process = subprocess.Popen(
+            ["git", "-C", str(self.root), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(),
+        )
+        return Pending(process, what)
+
+    def paths_mentioning(self, revision: str, text: str, under: list[str]) -> Pending:
+        """Start finding every path (relative to the okrctl root, below one of the folders
+        ``under``; ``""`` is the whole root) whose number of occurrences of ``text``
+        changed in some commit reachable from ``revision``, merges included: git's
+        pickaxe (``-S``), so a goal's files are found without reading any file in Python.
+        A goal that moved between files, or was removed and written again, is found in
+        each of them. ``result()`` gives the paths, one per line break-free NUL record."""
+        pathspecs = sorted({f":(literal){folder}" if folder else "." for folder in under})
+        return self.start(
+            "log",
+            "--diff-merges=first-parent",
+            "--no-renames",
+            "--relative",
+            "--format=",
+            "--name-only",
+            "-z",
+            f"-S{text}",
+            revision,
+            "--",
+            *(pathspecs or ["."]),
+            what=f"find the commits that mention {text}",
+        )
+
+    def versions(self, revision: str, path: str) -> list[str]:
+        """The blob ids ``path`` had along the history up to ``revision``."""
+        out = self.run(
+            "log",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+            "--no-renames",
+            "--relative",
+            "--format=",
+            revision,
+            "--",
+            f":(literal){path}",
+            what=f"read the history of {path}",
+        )
+        blobs = []
+        for part in out.split("\0"):
+            fields = part.strip().lstrip(":").split()
+            if len(fields) == 5 and not fields[4].startswith("D"):
+                blobs.append(fields[3])
+        return blobs
 
     # -- the goals at a revision -------------------------------------------------------------
     def snapshot(self, revision: str, reuse: Mapping[str, GoalFile] | None = None) -> Repository:
@@ -256,6 +322,50 @@ class GitRepo:
             if data is not None:
                 files.append(parse_goal_file(path, data))
         return Repository(config, tuple(files))
+
+
+def parse_changes(out: str) -> list[tuple[Commit, list[tuple[str, str | None]]]]:
+    """``GitRepo.log_changes``'s text: oldest first, each commit with the files it
+    changed (relative to the okrctl root) and their new blob ids (None when deleted)."""
+    history = []
+    for record in out.split("\x1e")[1:]:
+        header, _, rest = record.partition("\0")
+        sha, author, email, date, subject = (header.split("\x1f") + [""] * 5)[:5]
+        commit = Commit(sha, author, email, dt.datetime.fromisoformat(date), subject)
+        parts = rest.lstrip("\n").split("\0")
+        changes: list[tuple[str, str | None]] = []
+        index = 0
+        while index + 1 < len(parts):
+            meta = parts[index].strip()
+            if meta.startswith(":"):
+                fields = meta[1:].split()
+                changes.append((parts[index + 1], None if fields[4].startswith("D") else fields[3]))
+                index += 2
+            else:
+                index += 1
+        history.append((commit, changes))
+    return history
+
+
+class Pending:
+    """A git process running in the background (``GitRepo.start``)."""
+
+    def __init__(self, process: subprocess.Popen[bytes], what: str) -> None:
+        self.process = process
+        self.what = what
+
+    def result(self) -> str:
+        """Its output; a GitError saying what could not be done when git failed."""
+        out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            raise explain_git_failure(err.decode("utf-8", "replace"), self.what)
+        return out.decode("utf-8", "surrogateescape")
+
+    def cancel(self) -> None:
+        """End it if it still runs."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
 
 
 def explain_git_failure(stderr: str, what: str) -> GitError:

@@ -1,8 +1,9 @@
 """`okrctl check --changed-since REV`: the diagnostics a change answers for.
 
 The whole goal graph is validated, and so are the goals as they were at REV (REV's goal
-files and okrctl.yaml, today's metric files). A diagnostic of the working tree is reported
-when
+files and okrctl.yaml, today's metric files): in effect, since rules/since.py judges REV
+as the working tree with the change undone, re-running rules only where it reaches. A
+diagnostic of the working tree is reported when
 
 1. it lies in a file changed since REV (added, modified, deleted, both names of a rename,
    untracked) or in okrctl.yaml; or
@@ -28,7 +29,7 @@ import bisect
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from okrctl.core.diagnostics import Diagnostic
@@ -189,13 +190,19 @@ class ChangeScope:
         return cls(revision, frozenset(files), base)
 
     def select(
-        self, head: Repository, diagnostics: Iterable[Diagnostic], before: Iterable[Diagnostic]
+        self,
+        head: Repository,
+        diagnostics: Iterable[Diagnostic],
+        before: Iterable[Diagnostic],
+        located: Mapping[str, GoalFile] | None = None,
     ) -> list[Diagnostic]:
         """The working tree's diagnostics the change answers for; ``before`` are those of the
-        goals at the revision."""
+        goals at the revision. ``located`` gives the working tree's goal files by path
+        when ``head`` and ``base`` hold only the files that differ (the others being the
+        same on both sides, they define nothing differently)."""
         old = {_key(d) for d in before}
         ids = changed_ids(self.base, head, self.files)
-        files = {f.path: f for f in head.files}
+        files = located if located is not None else {f.path: f for f in head.files}
         goals: dict[str, _Goals] = {}  # built for the files that need it
         out = []
         for d in diagnostics:

@@ -11,6 +11,7 @@ from okrctl.metrics.rejected import by_file, row_note
 from okrctl.metrics.source import Rejected
 from okrctl.render.diff_out import field_dict, field_value
 from okrctl.render.escape import one_line
+from okrctl.review.diff import FieldChange
 from okrctl.review.history import History
 
 
@@ -28,8 +29,12 @@ def render_text(h: History, out: IO[str]) -> None:
             + "\n"
         )
         for f in e.fields:
-            old, new = field_value(f.old, f.old_written), field_value(f.new, f.new_written)
-            out.write(f"    {f.field}: {one_line(old)} -> {one_line(new)}\n")
+            out.write(f"    {f.field}: {_change(f)}\n")
+        for kr in e.key_results:
+            if kr.kind != "changed":
+                out.write(f"    KR {one_line(kr.id)}: {kr.kind}\n")
+            for f in kr.fields:
+                out.write(f"    KR {one_line(kr.id)}: {f.field} {_change(f)}\n")
     if h.value_now is not None:
         out.write(
             f"\nvalue on {h.as_of}: {number(h.value_now, percent=h.percent)}{_marker(h.rejected)}\n"
@@ -38,6 +43,11 @@ def render_text(h: History, out: IO[str]) -> None:
         out.write("no commit has touched it yet (it exists only in the working tree)\n")
     for warning in by_file(h.warnings):
         out.write(f"! {one_line(warning.message)}\n")
+
+
+def _change(f: FieldChange) -> str:
+    old, new = field_value(f.old, f.old_written), field_value(f.new, f.new_written)
+    return f"{one_line(old)} -> {one_line(new)}"
 
 
 def _marker(rejected: tuple[Rejected, ...]) -> str:
@@ -66,6 +76,10 @@ def as_dict(h: History) -> dict[str, Any]:
                 "file": e.file,
                 "value": e.value,
                 "fields": [field_dict(f) for f in e.fields],
+                "key_results": [
+                    {"id": kr.id, "kind": kr.kind, "fields": [field_dict(f) for f in kr.fields]}
+                    for kr in e.key_results
+                ],
             }
             for e in h.events
         ],

@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from okrctl.core.diagnostics import did_you_mean
-from okrctl.core.errors import UsageError
-from okrctl.core.model import GoalFile, KeyResult, Kpi
-from okrctl.git.revisions import Commit, GitRepo, glob_regex, open_git
+from okrctl.core.errors import OkrctlError, UsageError
+from okrctl.core.model import KeyResult, Kpi
+from okrctl.git.revisions import (
+    Commit,
+    GitRepo,
+    Pending,
+    glob_regex,
+    open_git,
+    parse_changes,
+)
 from okrctl.git.shallow import require_line
 from okrctl.load.config import CONFIG_NAME, Config, parse_config
 from okrctl.load.repository import Repository
 from okrctl.metrics.rejected import DataWarning, warnings_for
 from okrctl.metrics.source import Rejected
 from okrctl.review.diff import _FIELD_SETS, _PREFIX, FieldChange, _entries, _fields
+
+
+@dataclass(frozen=True, slots=True)
+class KeyResultChange:
+    """One key result of an objective that a commit added, removed or changed."""
+
+    id: str
+    kind: str  # added | removed | changed
+    fields: tuple[FieldChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +44,7 @@ class Event:
     fields: tuple[FieldChange, ...]
     value: float | None  # the metric's value on the commit's date (today's data)
     rejected: tuple[Rejected, ...] = ()  # input that value misses
+    key_results: tuple[KeyResultChange, ...] = ()  # an objective's key results' changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +66,14 @@ class History:
 
 
 class _Timeline:
-    """The goal files along the history, kept up to date commit by commit: each changed
-    blob is parsed once, and an index says which file holds which entity."""
+    """The goal files that ever held one goal, kept up to date commit by commit: each
+    changed blob of them is parsed once. The goal is the one in the first file (by path)
+    that defines it, as in a whole snapshot (``review/diff.py``)."""
 
     def __init__(self, git: GitRepo) -> None:
         self.git = git
         self.blobs: dict[str, str] = {}  # path -> blob id, as of the current commit
-        self.files: dict[str, GoalFile] = {}
-        self.where: dict[str, str] = {}  # entity key -> path
+        self.entries: dict[str, dict[str, Any]] = {}  # path -> its entities by key
         self.patterns = [glob_regex(g) for g in Config(root=git.root).goals]
 
     def apply(self, changes: list[tuple[str, str | None]]) -> None:
@@ -69,30 +87,57 @@ class _Timeline:
         if any(path == CONFIG_NAME for path, _ in changes) and CONFIG_NAME in self.blobs:
             config = parse_config(self.git.root, self.git.object(self.blobs[CONFIG_NAME]) or b"")
             self.patterns = [glob_regex(g) for g in config.goals]
-            changed = set(self.blobs) | set(self.files)  # the globs may have changed
+            changed = set(self.blobs) | set(self.entries)  # the globs may have changed
         else:
             changed = {path for path, _ in changes}
-        for path in changed:  # every removal first, so a goal moving between files stays
-            old = self.files.pop(path, None)
-            if old is not None:
-                for key in _entries(Repository(Config(root=self.git.root), (old,)))[0]:
-                    if self.where.get(key) == path:
-                        del self.where[key]
-        for path in sorted(changed):
+        for path in changed:
+            self.entries.pop(path, None)
             blob = self.blobs.get(path)
             if blob is None or path == CONFIG_NAME or not any(p.match(path) for p in self.patterns):
                 continue
             goal_file = parse_goal_file(path, self.git.object(blob) or b"")
-            self.files[path] = goal_file
-            for key in _entries(Repository(Config(root=self.git.root), (goal_file,)))[0]:
-                self.where.setdefault(key, path)
+            self.entries[path] = _entries(Repository(Config(root=self.git.root), (goal_file,)))[0]
 
-    def find(self, key: str) -> object | None:
-        path = self.where.get(key)
-        if path is None:
-            return None
-        entries, _ = _entries(Repository(Config(root=self.git.root), (self.files[path],)))
-        return entries.get(key)
+    def find(self, key: str) -> Any:
+        for path in sorted(self.entries):
+            entity = self.entries[path].get(key)
+            if entity is not None:
+                return entity
+        return None
+
+
+def _search(git: GitRepo, ident: str) -> tuple[Pending, Pending]:
+    """Start finding the goal ``ident``'s commits, as two git processes working while
+    the goals are loaded: the paths that ever held it (where git's pickaxe sees the
+    number of occurrences of its id, a key result's objective's id, change) and the
+    first-parent history of the folders any version of okrctl.yaml's goal globs reaches
+    (and of okrctl.yaml), to keep only the commits that touch those paths."""
+    globs = list(Config(root=git.root).goals)
+    for blob in git.versions("HEAD", CONFIG_NAME):
+        try:
+            globs += parse_config(git.root, git.object(blob) or b"").goals
+        except OkrctlError:  # a broken okrctl.yaml in the past: search the whole root
+            globs.append("**")
+    folders = []
+    for glob in globs:
+        cut = min((glob.find(c) for c in "*?" if c in glob), default=len(glob))
+        folders.append(glob[:cut].rpartition("/")[0])
+    paths = git.paths_mentioning("HEAD", ident.split("/", 1)[0], folders)
+    return paths, git.log_changes("HEAD", [*folders, CONFIG_NAME])
+
+
+def _key_result_changes(old: Any, new: Any) -> tuple[KeyResultChange, ...]:
+    """What changed in an objective's key results, in the new order (removed ones last)."""
+    before = {kr.id: kr for kr in old.key_results}
+    after = {kr.id: kr for kr in new.key_results}
+    out = []
+    for kr_id, kr in after.items():
+        if kr_id not in before:
+            out.append(KeyResultChange(kr_id, "added"))
+        elif fields := _fields(before[kr_id], kr, _FIELD_SETS["kr"]):
+            out.append(KeyResultChange(kr_id, "changed", fields))
+    out += [KeyResultChange(kr_id, "removed") for kr_id in before if kr_id not in after]
+    return tuple(out)
 
 
 def _key(current: Repository, ident: str) -> tuple[str, str]:
@@ -108,12 +153,29 @@ def _key(current: Repository, ident: str) -> tuple[str, str]:
 
 
 def history(root: Path, ident: str, as_of: dt.date) -> History:
+    """The commits on HEAD's first-parent line that changed the goal ``ident`` (an
+    objective's events include its key results' changes), and its value on each
+    commit's date from today's data. Only the commits that touch a file that ever held
+    the goal are read (docs/architecture.md, "History"). Raises ``UsageError`` for an
+    unknown goal, ``GitError``/``HistoryGap`` when git cannot answer or the clone's
+    history is cut."""
+    with open_git(root) as git:
+        git.resolve("HEAD")
+        search = _search(git, ident)  # git works while the goals are loaded
+        try:
+            return _history(git, search, ident, as_of)
+        finally:
+            for pending in search:
+                pending.cancel()
+
+
+def _history(git: GitRepo, search: tuple[Pending, Pending], ident: str, as_of: dt.date) -> History:
     from okrctl.evaluate.evaluator import Evaluator
     from okrctl.evaluate.workspace import context
     from okrctl.load.repository import load_repository
     from okrctl.metrics.engine import MetricData
 
-    current = load_repository(root)
+    current = load_repository(git.root)
     ctx = context(current)  # the values it shows are computed: refused on errors
     key, prefix = _key(current, ident)
     entity_now = _entries(current)[0][key]
@@ -138,29 +200,16 @@ def history(root: Path, ident: str, as_of: dt.date) -> History:
         answer = next(iter(answers.values()), None)
         return (None, ()) if answer is None else (answer.value, answer.rejected)
 
-    events: list[Event] = []
-    with open_git(root) as git:
-        git.resolve("HEAD")
-        # a shallow or grafted clone would show the goal created where its history stops
-        require_line(git, "HEAD", f"the history of {ident}")
-        timeline = _Timeline(git)
-        previous: Any = None
-        for commit, touched in git.log_changes("HEAD"):
-            timeline.apply(touched)
-            entity: Any = timeline.find(key)
-            day = commit.date.date()
-            if entity is None and previous is not None:
-                events.append(Event(commit, "removed", None, (), None))
-            elif entity is not None and previous is None:
-                kind = "restored" if events else "created"
-                events.append(Event(commit, kind, entity.file, (), *value_on(day)))
-            elif entity is not None and previous is not None:
-                changes = _fields(previous, entity, _FIELD_SETS[prefix])
-                if entity.file != previous.file:
-                    changes = (FieldChange("file", previous.file, entity.file), *changes)
-                if changes:
-                    events.append(Event(commit, "changed", entity.file, changes, *value_on(day)))
-            previous = entity
+    # a shallow or grafted clone would show the goal created where its history stops
+    require_line(git, "HEAD", f"the history of {ident}")
+    paths = {p.strip("\n") for p in search[0].result().split("\0") if p.strip("\n")}
+    paths.add(CONFIG_NAME)
+    log = [
+        (commit, kept)
+        for commit, changes in parse_changes(search[1].result())
+        if (kept := [(path, blob) for path, blob in changes if path in paths])
+    ]
+    events = _events(git, key, prefix, value_on, log)
     value_now, rejected_now = value_on(as_of)
     return History(
         ident,
@@ -172,6 +221,39 @@ def history(root: Path, ident: str, as_of: dt.date) -> History:
         bool(getattr(entity_now, "percent", False)),
         rejected_now,
     )
+
+
+def _events(
+    git: GitRepo,
+    key: str,
+    prefix: str,
+    value_on: Callable[[dt.date], tuple[float | None, tuple[Rejected, ...]]],
+    log: list[tuple[Commit, list[tuple[str, str | None]]]],
+) -> list[Event]:
+    """The commits that changed the goal ``key`` among ``log``, the commits that touch
+    the files that ever held it (or okrctl.yaml) with those files' changes."""
+    timeline = _Timeline(git)
+    events: list[Event] = []
+    previous: Any = None
+    for commit, touched in log:
+        timeline.apply(touched)
+        entity = timeline.find(key)
+        day = commit.date.date()
+        if entity is None and previous is not None:
+            events.append(Event(commit, "removed", None, (), None))
+        elif entity is not None and previous is None:
+            kind = "restored" if events else "created"
+            events.append(Event(commit, kind, entity.file, (), *value_on(day)))
+        elif entity is not None and previous is not None:
+            changes = _fields(previous, entity, _FIELD_SETS[prefix])
+            if entity.file != previous.file:
+                changes = (FieldChange("file", previous.file, entity.file), *changes)
+            krs = _key_result_changes(previous, entity) if prefix == "objective" else ()
+            if changes or krs:
+                value, rejected = value_on(day)
+                events.append(Event(commit, "changed", entity.file, changes, value, rejected, krs))
+        previous = entity
+    return events
 
 
 _PREFIX_NAMES = {v: k for k, v in _PREFIX.items()}

@@ -25,9 +25,10 @@ import os
 import pickle
 import struct
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,6 +45,12 @@ from okrctl.rules.index import Facts, Index, affected, facts_of
 
 BLOB = "check"
 _HEAD = struct.Struct(">Q")
+SHARDS = 64  # the body's records, split by path: an edit re-pickles only its shards
+
+
+def shard_of(path: str) -> int:
+    """The body shard that holds the record of ``path``."""
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
 
 
 class Record(NamedTuple):
@@ -69,6 +76,17 @@ class State:
     sources: tuple[str, ...]  # the metric sources the goals read, for ``general``
     result: tuple[tuple[Diagnostic, ...], tuple[int, ...]] | None = None
     comments: dict[str, tuple[Suppression, ...]] | None = None  # with ``result``
+    # the body's shards as read, by number, while their records stand as read: saving
+    # writes these bytes again instead of pickling their records anew
+    clean: dict[int, bytes] = field(default_factory=dict)
+    # the blob's bytes, the body's offset and its segments' lengths and hashes, until
+    # ``read_body`` unpickles the body
+    unread: tuple[bytes, int, list[tuple[int, bytes]]] | None = None
+
+    def touch(self, paths: Iterable[str]) -> None:
+        """Mark the records of ``paths`` as changed (their shards are pickled anew)."""
+        for path in paths:
+            self.clean.pop(shard_of(path), None)
 
     def diagnostics(self) -> list[Diagnostic]:
         out: list[Diagnostic] = []
@@ -104,6 +122,7 @@ class Outcome:
     focus: int  # goal files the rules ran on
     # the goal files' suppression comments, applied with the settings (rules/suppress.py)
     suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict)
+    state: State | None = None  # with ``run(keep=True)``: the state it reported
 
 
 def _code_fingerprint() -> bytes:
@@ -140,7 +159,12 @@ def _blob_path(root: Path) -> Path:
 
 def load_state(root: Path, key: bytes, signing: bytes, *, body: bool) -> State | None:
     """The recorded state if it is ours (signed) and for ``key``. Without ``body`` only
-    the header (manifest and recorded result) is unpickled: ``records`` stays empty."""
+    the header (manifest and recorded result) is unpickled: ``records`` stays empty.
+
+    The blob: the header's length, the header (signed: the key, the manifest, the order,
+    the recorded result, and the length and hash of each body segment), then the body:
+    one segment with the diagnostics located outside goal files and the sources read,
+    and ``SHARDS`` segments of records (``shard_of``)."""
     try:
         blob = _blob_path(root).read_bytes()
         (size,) = _HEAD.unpack_from(blob, 0)
@@ -152,30 +176,64 @@ def load_state(root: Path, key: bytes, signing: bytes, *, body: bool) -> State |
             return None
         state = State(key, header["written"], header["manifest"], header["order"], {}, (), ())
         state.result, state.comments = header["result"], header["comments"]
-        if body:
-            rest = blob[_HEAD.size + size :]
-            if hashlib.blake2b(rest, digest_size=32).digest() != header["body"]:
-                return None
-            state.records, state.general, state.sources = pickle.loads(rest)
+        state.unread = (blob, _HEAD.size + size, header["body"])
+        if body and not read_body(state):
+            return None
         return state
     except Exception:  # missing, cut short or another okrctl's layout: a whole run
         return None
 
 
+def read_body(state: State) -> bool:
+    """Unpickle the body of a state ``load_state`` read without it (from the bytes it
+    read then); False when a segment's hash is not the one the signed header names."""
+    if state.unread is None:
+        return bool(state.records)
+    blob, offset, listed = state.unread
+    state.unread = None
+    try:
+        view = memoryview(blob)
+        segments = []
+        for length, digest in listed:
+            segment = view[offset : offset + length]
+            if hashlib.blake2b(segment, digest_size=32).digest() != digest:
+                return False
+            segments.append(bytes(segment))
+            offset += length
+        if offset != len(blob) or len(segments) != SHARDS + 1:
+            return False
+        state.general, state.sources = pickle.loads(segments[0])
+        for number, shard in enumerate(segments[1:]):
+            state.records.update(pickle.loads(shard))
+            state.clean[number] = shard
+    except Exception:  # another okrctl's layout: a whole run
+        state.records.clear()
+        return False
+    return True
+
+
 def save_state(root: Path, state: State, signing: bytes) -> None:
-    """Record ``state`` atomically (the header, signed, names the body by its hash); a
-    read-only checkout only stays slower."""
-    rest = pickle.dumps(
-        (state.records, state.general, state.sources), protocol=pickle.HIGHEST_PROTOCOL
-    )
+    """Record ``state`` atomically; only the shards with changed records are pickled
+    anew (the others are the bytes read). A read-only checkout only stays slower."""
+    shards: list[dict[str, Record]] = [{} for _ in range(SHARDS)]
+    if len(state.clean) < SHARDS:
+        for name, record in state.records.items():
+            shards[shard_of(name)][name] = record
+    segments = [pickle.dumps((state.general, state.sources), protocol=pickle.HIGHEST_PROTOCOL)]
+    for number, records in enumerate(shards):
+        kept = state.clean.get(number)
+        if kept is None:
+            kept = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+            state.clean[number] = kept
+        segments.append(kept)
     header = {
         "key": state.key,
         "written": state.written_ns,
         "manifest": state.manifest,
         "order": state.order,
-        "result": (tuple(state.diagnostics()), state.totals()),
-        "comments": state.suppressions(),
-        "body": hashlib.blake2b(rest, digest_size=32).digest(),
+        "result": state.result or (tuple(state.diagnostics()), state.totals()),
+        "comments": state.suppressions() if state.records else (state.comments or {}),
+        "body": [(len(s), hashlib.blake2b(s, digest_size=32).digest()) for s in segments],
     }
     head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
     head = sign(signing, head, b"check-head") + head
@@ -189,7 +247,7 @@ def save_state(root: Path, state: State, signing: bytes) -> None:
         with open(tmp, "wb") as handle:
             handle.write(_HEAD.pack(len(head)))
             handle.write(head)
-            handle.write(rest)
+            handle.writelines(segments)
         settle_mode(str(tmp), path)
         os.replace(tmp, path)
     except OSError:
@@ -314,37 +372,67 @@ def whole(
 
 
 def run(
-    config: Config, paths: list[str], *, data: bool, as_of: dt.date, use_cache: bool = True
+    config: Config,
+    paths: list[str],
+    *,
+    data: bool,
+    as_of: dt.date,
+    use_cache: bool = True,
+    keep: bool = False,
 ) -> Outcome:
     """The load and rule diagnostics of the goal files ``paths`` (in discovery order) and
-    the summary counts, as cheaply as the recorded state allows."""
+    the summary counts, as cheaply as the recorded state allows. With ``keep`` the
+    outcome carries the whole state (records and index) it reports."""
     signing = machine_key() if use_cache else None
     key = state_key(config, data=data, as_of=as_of) if signing is not None else None
     if signing is None or key is None:
         state = whole(config, paths, data=data, as_of=as_of, use_cache=use_cache)
-        return _outcome(state, "whole", len(paths), len(paths))
+        return _outcome(state, "whole", len(paths), len(paths), keep)
     now = time.time_ns()
     root = config.root
-    head = load_state(root, key, signing, body=False)
+    head = load_state(root, key, signing, body=keep)
     if head is not None and head.result is not None:
         manifest, changed = survey(root, paths, head.manifest, head.written_ns)
         removed = set(head.manifest) - set(paths)
         if not changed and not removed and head.order == paths and manifest == head.manifest:
-            return Outcome(
-                list(head.result[0]), head.result[1], "unchanged", 0, 0, head.comments or {}
-            )
-        known = load_state(root, key, signing, body=True)
+            if not keep:
+                return Outcome(
+                    list(head.result[0]),
+                    head.result[1],
+                    "unchanged",
+                    0,
+                    0,
+                    suppressions=head.comments or {},
+                )
+            if head.records:  # the body was read and checked
+                return _outcome(head, "unchanged", 0, 0, keep)
+        known = head if read_body(head) else None
         if known is not None:
             outcome = _patch(config, paths, known, manifest, changed, removed, data, as_of)
             if outcome is not None:
                 known.written_ns = now
+                known.result = (tuple(outcome.diagnostics), outcome.totals)
                 save_state(root, known, signing)
-                return outcome
+                return replace(outcome, state=known if keep else None)
     state = whole(config, paths, data=data, as_of=as_of, use_cache=True)
     state.key, state.written_ns = key, now
     state.manifest, _ = survey(root, paths, {}, 0)
+    outcome = _outcome(state, "whole", len(paths), len(paths), keep)
+    state.result = (tuple(outcome.diagnostics), outcome.totals)
     save_state(root, state, signing)
-    return _outcome(state, "whole", len(paths), len(paths))
+    return outcome
+
+
+def _outcome(state: State, mode: str, parsed: int, focus: int, keep: bool) -> Outcome:
+    return Outcome(
+        state.diagnostics(),
+        state.totals(),
+        mode,
+        parsed,
+        focus,
+        suppressions=state.suppressions(),
+        state=state if keep else None,
+    )
 
 
 def _patch(
@@ -389,12 +477,9 @@ def _patch(
     found, stats, _ = _judge(ctx, focus_files)  # what lies elsewhere stands (same sources)
     for path in focus:
         records[path] = records[path]._replace(found=found[path], stats=stats[path])
+    state.touch(edited | focus)
     state.manifest, state.order, state.records = manifest, paths, records
-    return _outcome(state, "incremental", len(parsed), len(focus))
-
-
-def _outcome(state: State, mode: str, parsed: int, focus: int) -> Outcome:
-    return Outcome(state.diagnostics(), state.totals(), mode, parsed, focus, state.suppressions())
+    return _outcome(state, "incremental", len(parsed), len(focus), False)
 
 
 def by_file(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:

@@ -182,6 +182,7 @@ def affected(
     """
     # one map over the new index and the changed files' old records answers for both
     # sides at once (a union: never fewer files than either side would name)
+    changed = set(changed)
     union = Neighbours(new, old_facts)
     both = (union,)
     defines: set[str] = set()
@@ -208,11 +209,18 @@ def affected(
             out |= side.naming.get(entry_id, set())
         for group in groups:
             out |= side.group.get(group, set())
-    if set(old.first()) != set(new.first()):
+    # the set of defined ids changes iff an id the changed files define on one side
+    # only is defined by no other file (the other files are the same on both sides)
+    before = {e.id for p in changed for e in (old_facts.get(p) or _NONE).entries}
+    after = {e.id for p in changed for e in (new.facts.get(p) or _NONE).entries}
+    if any(not (union.defined.get(i, set()) - changed) for i in before ^ after):
         out |= _naming_unknown(new)
     if old.card_perspectives() != new.card_perspectives():
         out |= {p for p, f in new.facts.items() if any(e.perspective for e in f.entries)}
     return _closed(out & set(new.facts), both)
+
+
+_NONE = Facts((), (), (), (0, 0, 0, 0))
 
 
 def _naming_unknown(index: Index) -> set[str]:

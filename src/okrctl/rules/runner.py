@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrctl.core.codes import make
-from okrctl.core.diagnostics import Diagnostic, Severity, did_you_mean
+from okrctl.core.diagnostics import Diagnostic, Severity, Suppression, did_you_mean
 from okrctl.core.i18n import msg
 from okrctl.load.config import CONFIG_NAME, Config, load_config
 from okrctl.load.repository import Repository, load_repository
@@ -124,14 +124,18 @@ def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diag
 
 
 def settle(
-    repo: Repository, diagnostics: list[Diagnostic], ran: Callable[[str], bool] | None
+    repo: Repository,
+    diagnostics: list[Diagnostic],
+    ran: Callable[[str], bool] | None,
+    *,
+    comments: dict[str, tuple[Suppression, ...]] | None = None,
 ) -> list[Diagnostic]:
     """``diagnostics`` as the repository wants them reported: suppression comments
     applied (and those that silence nothing reported, for the rules ``ran`` says ran;
     None: none), then okrctl.yaml's ``rules:`` settings."""
     from okrctl.rules.suppress import suppress
 
-    return apply_settings(repo, suppress(repo, diagnostics, ran))
+    return apply_settings(repo, suppress(repo, diagnostics, ran, comments=comments))
 
 
 def summarise(repo: Repository, ctx: Context | None) -> Summary:
@@ -191,8 +195,9 @@ def check(
 
     Without ``changed_since`` the check is incremental (rules/incremental.py): only what
     changed since the last run is parsed and judged again, unless ``use_cache`` is off.
-    With ``changed_since`` (a git revision) the whole graph is still validated, but only
-    the diagnostics the change answers for are reported (changescope.py says which). With
+    With ``changed_since`` (a git revision) only the diagnostics the change answers for
+    are reported (git/scope.py says which); REV's side is the working tree's state with
+    the change undone (rules/since.py), or a whole run where that cannot be told. With
     ``data`` the metric files the goals read are checked too (as of ``as_of``, default
     today). With ``paths`` (files or folders, as given on the command line) only the
     diagnostics in them are reported; one outside the repository, missing, or a file
@@ -202,9 +207,9 @@ def check(
     job").
     """
     day = as_of or dt.date.today()
-    if changed_since is None:
-        config = load_config(start)
-        if not config.has_errors():
+    config = load_config(start)
+    if not config.has_errors():
+        if changed_since is None:
             return _check_all(
                 config,
                 use_cache=use_cache,
@@ -213,6 +218,41 @@ def check(
                 paths=paths,
                 freshness=freshness,
             )
+        result = _check_changed(
+            config,
+            changed_since,
+            use_cache=use_cache,
+            data=data,
+            as_of=day,
+            paths=paths,
+            freshness=freshness,
+        )
+        if result is not None:
+            return result
+    return check_whole(
+        start,
+        changed_since=changed_since,
+        use_cache=use_cache,
+        data=data,
+        as_of=day,
+        paths=paths,
+        freshness=freshness,
+    )
+
+
+def check_whole(
+    start: Path,
+    *,
+    changed_since: str | None,
+    use_cache: bool,
+    data: bool,
+    as_of: dt.date,
+    paths: list[Path] | None = None,
+    freshness: bool = True,
+) -> CheckResult:
+    """`check` judging the whole graph (at both revisions with ``changed_since``): the
+    answer for a broken okrctl.yaml, and for a change the incremental way cannot undo."""
+    day = as_of
     repo = load_repository(start, use_cache=use_cache)
     chosen = None if paths is None else selection(repo.root, _known(repo.config, repo), paths)
     ctx, diagnostics = diagnose(repo, data=data, as_of=day)
@@ -279,6 +319,68 @@ def full_order(diagnostic: Diagnostic) -> tuple[str, int, int, str, str, int, st
     return (*diagnostic.sort_key(), int(diagnostic.severity), diagnostic.hint or "")
 
 
+def _check_changed(
+    config: Config,
+    revision: str,
+    *,
+    use_cache: bool,
+    data: bool,
+    as_of: dt.date,
+    paths: list[Path] | None,
+    freshness: bool,
+) -> CheckResult | None:
+    """`check --changed-since` at the cost of the change (rules/since.py); None when both
+    sides must be judged whole."""
+    from okrctl.git.changed import changed_files
+    from okrctl.git.scope import ChangeScope
+    from okrctl.load.repository import discover
+    from okrctl.rules.since import judge_both
+
+    changed = changed_files(config.root, revision)  # first: a bad revision says so
+    found, problems = discover(config)
+    chosen = None if paths is None else selection(config.root, _known(config, found), paths)
+    judged = judge_both(
+        config, found, revision, changed, data=data, as_of=as_of, use_cache=use_cache
+    )
+    if judged is None:
+        return None
+    repo = Repository(config, (), tuple(problems))
+    ran = _ran(data)
+    head = [*config.diagnostics, *problems, *judged.head]
+    diagnostics = settle(repo, head, ran, comments=_with_config(config, judged.comments))
+    before_raw = [*config.diagnostics, *judged.before]
+    base_comments = _with_config(config, judged.base_comments)
+    before = settle(Repository(config, ()), before_raw, ran, comments=base_comments)
+    scope = ChangeScope(revision, frozenset(changed), judged.base)
+    diagnostics = scope.select(judged.head_changed, diagnostics, before, located=judged.files)
+    diagnostics = _narrowed(diagnostics, chosen, freshness)
+    diagnostics.sort(key=full_order)
+    return CheckResult(
+        root=config.root,
+        diagnostics=tuple(diagnostics),
+        summary=Summary(*judged.totals),
+        config_broken=False,
+        changed_only=True,
+        lang=config.lang,
+        paths=chosen or (),
+    )
+
+
+def _ran(data: bool) -> Callable[[str], bool]:
+    """Which rules ran: all of them, or all but the data contracts under ``--no-data``."""
+    return (lambda code: True) if data else (lambda code: not code.startswith("D"))
+
+
+def _with_config(
+    config: Config, comments: dict[str, tuple[Suppression, ...]]
+) -> dict[str, tuple[Suppression, ...]]:
+    """The goal files' suppression comments, and okrctl.yaml's."""
+    out = dict(comments)
+    if config.suppressions:
+        out[CONFIG_NAME] = config.suppressions
+    return out
+
+
 def _check_all(
     config: Config,
     *,
@@ -293,18 +395,14 @@ def _check_all(
     ``freshness`` apply as on the whole path."""
     from okrctl.load.repository import discover
     from okrctl.rules.incremental import run
-    from okrctl.rules.suppress import suppress
 
     found, problems = discover(config)
     chosen = None if paths is None else selection(config.root, _known(config, found), paths)
     outcome = run(config, found, data=data, as_of=as_of, use_cache=use_cache)
     repo = Repository(config, (), tuple(problems))
-    ran = (lambda code: True) if data else (lambda code: not code.startswith("D"))
     raw = [*config.diagnostics, *problems, *outcome.diagnostics]
-    comments = dict(outcome.suppressions)
-    if config.suppressions:
-        comments[CONFIG_NAME] = config.suppressions
-    diagnostics = apply_settings(repo, suppress(repo, raw, ran, comments=comments))
+    comments = _with_config(config, outcome.suppressions)
+    diagnostics = settle(repo, raw, _ran(data), comments=comments)
     diagnostics = _narrowed(diagnostics, chosen, freshness)
     diagnostics.sort(key=full_order)
     return CheckResult(
