@@ -33,16 +33,20 @@ SHOWN_DIAGNOSTICS = 20
 def report_error(error: OkrctlError) -> None:
     where = error.where()
     prefix = f"{one_line(where)}: " if where else ""
-    sys.stderr.write(f"okrctl: error: {prefix}{one_line(error.message)}\n")
+    from okrctl.core.i18n import localize, tr
+
+    lang = error.lang
+    sys.stderr.write(f"okrctl: error: {prefix}{one_line(localize(error.message, lang))}\n")
     if isinstance(error, InvalidRepository):
         from okrctl.render.check_text import diagnostic_line
 
         for diagnostic in error.diagnostics[:SHOWN_DIAGNOSTICS]:
-            sys.stderr.write(diagnostic_line(diagnostic) + "\n")
+            sys.stderr.write(diagnostic_line(diagnostic, lang) + "\n")
         if len(error.diagnostics) > SHOWN_DIAGNOSTICS:
             sys.stderr.write(f"... and {len(error.diagnostics) - SHOWN_DIAGNOSTICS} more\n")
     if error.hint:
-        sys.stderr.write(f"  hint: {one_line(error.hint)}\n")
+        hint = tr("hint: {hint}", lang, hint=one_line(localize(error.hint, lang)))
+        sys.stderr.write(f"  {hint}\n")
 
 
 def _io_error(error: OSError) -> OkrctlError:

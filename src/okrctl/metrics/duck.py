@@ -115,7 +115,9 @@ class DuckSource:
         except UnicodeDecodeError as exc:  # past the first bytes open_dialect looked at
             raise decode_failed(exc, dialect.encoding, 0) from None
         if not header:
-            raise CsvError("file is empty: not even a header", 1, "export with a header row")
+            raise CsvError(
+                msg("file is empty: not even a header"), 1, msg("export with a header row")
+            )
         self._readable = readable
         layout = resolve_layout(self.config, header)
         if isinstance(layout, DataProblem):
