@@ -33,7 +33,15 @@ def _post(post: GoalPost, lang: str = "en") -> str:
         who = tr(" by {name}, {day}", lang, name=post.author.name, day=post.author.when[:10])
         who += f" ({post.author.commit})" if post.author.commit else ""
     old, new = field_value(post.old, post.old_written), field_value(post.new, post.new_written)
-    return f"{tr(post.reason, lang)}: {post.field} {old} -> {new}{who}"
+    return (
+        tr(
+            "{label}: {text}",
+            lang,
+            label=tr(post.reason, lang),
+            text=f"{post.field} {old} -> {new}",
+        )
+        + who
+    )
 
 
 def shown_fields(change: Change) -> list[FieldChange]:
@@ -56,6 +64,7 @@ _WORDS = (
     N_("relative target reduced"),
     N_("guard loosened"),
     N_("range widened"),
+    N_("weight shifted away from a key result behind pace"),
 )
 # the words of a diff's counts, marked for the catalogs (docs/i18n.md)
 _KINDS = {"added": N_("{n} added"), "removed": N_("{n} removed"), "changed": N_("{n} changed")}
@@ -68,7 +77,7 @@ def counts(diff: GoalDiff, lang: str = "en") -> str:
         tally[change.kind] = tally.get(change.kind, 0) + 1
     parts = [tr(_KINDS[k], lang, n=tally.get(k, 0)) for k in ("added", "removed", "changed")]
     posts = trn("{n} goal-post move", "{n} goal-post moves", len(diff.goalposts), lang)
-    return f"{tr(', ', lang).join(parts)}; {posts}"
+    return tr(", ", lang).join(parts) + tr("; ", lang) + posts
 
 
 def summary(diff: GoalDiff, lang: str = "en") -> str:
@@ -92,7 +101,8 @@ def render_text(diff: GoalDiff, out: IO[str], lang: str = "en") -> None:
             out.write(f"    {f.field}: {one_line(old)} -> {one_line(new)}\n")
         for post in change.goalposts:
             moved = tr("GOAL POST MOVED", lang)
-            out.write(f"    {moved}: {one_line(_post(post, lang))}\n")
+            line = tr("{label}: {text}", lang, label=moved, text=one_line(_post(post, lang)))
+            out.write(f"    {line}\n")
     out.write(summary(diff, lang) + "\n")
 
 
@@ -113,7 +123,8 @@ def _md_change(change: Change, lang: str) -> list[str]:
         # the arrow joins the escaped parts: escaping "->" would show "-&gt;" where the
         # comment is read as text (notification previews, e-mail)
         moved = tr("goal post moved", lang)
-        lines.append(f"  - ⚠️ **{moved}**: {_md_post(post, lang)}")
+        shown = tr("{label}: {text}", lang, label=f"**{moved}**", text=_md_post(post, lang))
+        lines.append(f"  - ⚠️ {shown}")
     return lines
 
 
@@ -129,7 +140,8 @@ def _md_post(post: GoalPost, lang: str) -> str:
         ) + (f" ({markdown(post.author.commit)})" if post.author.commit else "")
     old, new = field_value(post.old, post.old_written), field_value(post.new, post.new_written)
     reason = markdown(tr(post.reason, lang))
-    return f"{reason}: {markdown(post.field)} {markdown(old)} → {markdown(new)}{who}"
+    change = f"{markdown(post.field)} {markdown(old)} → {markdown(new)}"
+    return tr("{label}: {text}", lang, label=reason, text=change) + who
 
 
 def _md_summary(diff: GoalDiff, lang: str) -> str:

@@ -5,6 +5,7 @@ The words are in the reader's language (``lang``, docs/i18n.md); the formulas' s
 
 from __future__ import annotations
 
+import unicodedata
 from typing import IO
 
 from okrctl.core.i18n import N_, localize, tr, trn
@@ -356,6 +357,17 @@ def _kpi_scoring(x: KpiExplanation, lang: str) -> str:
     )
 
 
+def _state(closed: bool, pro_rated: bool, lang: str) -> str:
+    if closed:
+        return tr("closed", lang)
+    return tr("open (target pro-rated)", lang) if pro_rated else tr("open", lang)
+
+
+def _cells(text: str) -> int:
+    """The terminal columns ``text`` takes: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _kpi(x: KpiExplanation, out: IO[str], lang: str) -> None:
     r = x.result
     k = r.kpi
@@ -387,19 +399,13 @@ def _kpi(x: KpiExplanation, out: IO[str], lang: str) -> None:
         )
         + "\n\n"
     )
-    width = 24 if lang == "en" else 14
+    states = [_state(p.closed, p.target != k.target, lang) for p in r.periods]
+    width = max([24, *(_cells(state) for state in states)])
     actual, target, scored = tr("actual", lang), tr("target", lang), tr("score", lang)
-    for p in r.periods:
-        state = (
-            tr("closed", lang)
-            if p.closed
-            else tr("open (target pro-rated)", lang)
-            if p.target != k.target
-            else tr("open", lang)
-        )
+    for p, state in zip(r.periods, states, strict=True):
         score = "—" if p.score is None else f"{p.score:.3f}"
         out.write(
-            f"  {p.start}..{p.end}  {state:<{width}} {actual} "
+            f"  {p.start}..{p.end}  {state}{' ' * (width - _cells(state))} {actual} "
             f"{number(p.actual, percent=pct, lang=lang):>10}  {target} "
             f"{number(p.target, percent=pct, lang=lang):>10}  a {percent(p.attainment):>6}  "
             f"{scored} {score}{_marker(p.answer.rejected, lang)}\n"
