@@ -201,6 +201,22 @@ def choose_language(option: str | None, configured: str | None) -> str:
     return default_language()
 
 
+def repository_language(option: str | None, root: Path) -> str:
+    """``choose_language`` for a command that reads no workspace (diff, history): the
+    ``lang:`` of okrctl.yaml at ``root``; an unreadable okrctl.yaml counts as no ``lang:``
+    (the command reports its own problems)."""
+    from okrctl.core.errors import OkrctlError
+    from okrctl.load.config import load_config
+
+    if option is not None:
+        return choose_language(option, None)
+    try:
+        configured = load_config(root).lang
+    except OkrctlError:
+        configured = None
+    return choose_language(None, configured)
+
+
 def say_frozen(frozen: str | None) -> None:
     """Tell the reader that a closed cycle's numbers are the frozen ones (on standard
     error, so every output format stays as it is)."""

@@ -21,6 +21,7 @@ from okrctl.cli.base import (
     use_color,
 )
 from okrctl.cli.errors import handle_errors
+from okrctl.core.errors import OkrctlError
 
 if TYPE_CHECKING:
     from okrctl.rules.runner import CheckResult
@@ -113,27 +114,34 @@ def check(
     # would only rescan them (30% of a large repository's run time)
     gc.disable()
 
-    start = (repo or Path.cwd()).resolve()
-
     chosen = format or (
         CheckFormat.github if os.environ.get("GITHUB_ACTIONS") else CheckFormat.text
     )
     show_progress(chosen is CheckFormat.text)
-
     day = parse_day(as_of, "--as-of")
-    result = run_check(
-        start,
-        changed_since=changed_since,
-        use_cache=not no_cache,
-        data=not no_data,
-        as_of=day,
-        paths=paths or None,
-        freshness=not no_freshness,
-    )
+    try:
+        result = run_check(
+            (repo or Path.cwd()).resolve(),
+            changed_since=changed_since,
+            use_cache=not no_cache,
+            data=not no_data,
+            as_of=day,
+            paths=paths or None,
+            freshness=not no_freshness,
+        )
+    except OkrctlError as error:
+        raise _told_in(error, lang) from None
     language = choose_language(lang, result.lang)
     _render(result, chosen, quiet=quiet, no_color=no_color, lang=language)
     sys.stdout.flush()
     raise typer.Exit(result.exit_code(strict))
+
+
+def _told_in(error: OkrctlError, lang: str | None) -> OkrctlError:
+    """``error`` to be told in --lang, else the locale's language (okrctl.yaml's ``lang:``
+    may be what could not be read)."""
+    error.lang = choose_language(lang, None)
+    return error
 
 
 def _render(

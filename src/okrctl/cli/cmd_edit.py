@@ -10,8 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from okrctl.cli import complete
-from okrctl.cli.base import DebugOption, RepoOption, app, parse_day
+from okrctl.cli.base import (
+    DebugOption,
+    LangOption,
+    RepoOption,
+    app,
+    choose_language,
+    parse_day,
+    repository_language,
+)
 from okrctl.cli.errors import EXIT_FINDINGS, EXIT_USAGE, handle_errors
+from okrctl.core.i18n import N_
 from okrctl.core.plural import counted
 
 if TYPE_CHECKING:
@@ -110,38 +119,67 @@ new_app = typer.Typer(
 app.add_typer(new_app, name="new")
 
 
-def _ask(value: str | None, question: str, *, required: bool = True) -> str | None:
-    """The option's value, else a prompt on a terminal, else a usage error if required."""
+def _language(repo: Path | None, lang: str | None) -> str:
+    """The language of `new`'s questions and messages: --lang, then the repository's
+    ``lang:``, then the locale (``choose_language``)."""
+    from okrctl.load.config import find_root
+
+    if lang is not None:
+        return choose_language(lang, None)
+    return repository_language(None, find_root((repo or Path.cwd()).resolve()))
+
+
+def _ask(
+    value: str | None, option: str, question: str, lang: str, *, required: bool = True
+) -> str | None:
+    """The option's value, else ``question`` (in ``lang``) on a terminal, else a usage
+    error if required."""
+    from okrctl.core.i18n import tr
+
     if value is not None or not required:
         return value
     if sys.stdin.isatty() and sys.stdout.isatty():
-        answer: str = typer.prompt(question)
+        answer: str = typer.prompt(tr(question, lang))
         return answer
     from okrctl.core.errors import UsageError
 
-    option = "--" + question.split(" (")[0].lower().replace(" ", "-")
-    raise UsageError(f"{option} is required", hint="pass it, or run on a terminal to be asked")
-
-
-def _report_added(added: Added) -> None:
-    from okrctl.render.escape import one_line
-
-    sys.stdout.write(
-        f"added {added.kind} {one_line(added.ident)} to {one_line(added.path)}"
-        + (" (new file)" if added.created_file else "")
-        + "\n"
+    raise UsageError(
+        tr("{option} is required", lang, option=option),
+        hint=tr("pass it, or run on a terminal to be asked", lang),
     )
 
 
-def _insert(repo: Path | None, kind: str, fields: Mapping[str, object], file: str | None) -> None:
+# the kinds `new` adds, by the name it prints in English, as other languages say them
+_KINDS = {"objective": N_("objective"), "kr": N_("key result"), "kpi": N_("KPI")}
+
+
+def _report_added(added: Added, lang: str) -> None:
+    from okrctl.core.i18n import tr
+    from okrctl.render.escape import one_line
+
+    message = tr(
+        "added {kind} {id} to {path}",
+        lang,
+        kind=added.kind if lang == "en" else tr(_KINDS[added.kind], lang),
+        id=one_line(added.ident),
+        path=one_line(added.path),
+    )
+    new_file = tr(" (new file)", lang) if added.created_file else ""
+    sys.stdout.write(message + new_file + "\n")
+
+
+def _insert(
+    repo: Path | None, kind: str, fields: Mapping[str, object], file: str | None, lang: str
+) -> None:
     from okrctl.core.errors import UsageError
+    from okrctl.core.i18n import tr
     from okrctl.edit.newgoal import InvalidEntry, add
     from okrctl.load.config import find_root, inside
     from okrctl.render.check_text import render_plain
 
     root = find_root((repo or Path.cwd()).resolve())
     if file is not None and not inside(root, file):
-        raise UsageError(f"--file {file} is outside the goals repository")
+        raise UsageError(tr("--file {file} is outside the goals repository", lang, file=file))
     try:
         added = add(root, kind, fields, file=file)
     except InvalidEntry as invalid:
@@ -150,10 +188,11 @@ def _insert(repo: Path | None, kind: str, fields: Mapping[str, object], file: st
         result = CheckResult(
             root, tuple(invalid.diagnostics), Summary(0, 0, 0, 0, 0, 0, 0, 0, 0), False
         )
-        sys.stderr.write("okrctl: the entry would make the goals invalid; nothing was written\n")
-        render_plain(result, sys.stderr, quiet=True)
+        refused = tr("the entry would make the goals invalid; nothing was written", lang)
+        sys.stderr.write(f"okrctl: {refused}\n")
+        render_plain(result, sys.stderr, quiet=True, lang=lang)
         raise typer.Exit(EXIT_FINDINGS) from None
-    _report_added(added)
+    _report_added(added, lang)
 
 
 @new_app.command("objective")
@@ -184,12 +223,14 @@ def new_objective(
         ),
     ] = None,
     repo: RepoOption = None,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Add an objective."""
+    language = _language(repo, lang)
     fields = {
-        "id": _ask(ident, "Id (e.g. MKT-2)"),
-        "title": _ask(title, "Title"),
+        "id": _ask(ident, "--id", N_("Id (e.g. MKT-2)"), language),
+        "title": _ask(title, "--title", N_("Title"), language),
         "owner": owner,
         "unit": unit,
         "level": level,
@@ -197,7 +238,7 @@ def new_objective(
         "aligns_to": aligns_to,
         "type": goal_type,
     }
-    _insert(repo, "objective", fields, file)
+    _insert(repo, "objective", fields, file, language)
 
 
 @new_app.command("kr")
@@ -227,25 +268,29 @@ def new_kr(
     ] = False,
     weight: Annotated[str | None, typer.Option("--weight", show_default=False)] = None,
     repo: RepoOption = None,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Add a key result to an objective."""
+    language = _language(repo, lang)
     needs_target = not milestone and at_least is None and at_most is None
     fields: dict[str, object] = {
         "objective": objective,
-        "id": _ask(ident, "Id (e.g. users)"),
+        "id": _ask(ident, "--id", N_("Id (e.g. users)"), language),
         "title": title,
         "metric": metric,
         "aggregate": aggregate,
         "baseline": baseline,
-        "target": _ask(target, "Target (e.g. 200万)", required=needs_target),
+        "target": _ask(
+            target, "--target", N_("Target (e.g. 200万)"), language, required=needs_target
+        ),
         "at_least": at_least,
         "at_most": at_most,
         "milestone": milestone or None,
         "done": False if milestone else None,
         "weight": weight,
     }
-    _insert(repo, "kr", fields, None)
+    _insert(repo, "kr", fields, None, language)
 
 
 @new_app.command("kpi")
@@ -274,13 +319,15 @@ def new_kpi(
     ] = None,
     file: Annotated[str | None, typer.Option("--file", show_default=False)] = None,
     repo: RepoOption = None,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Add a KPI."""
+    language = _language(repo, lang)
     fields = {
-        "id": _ask(ident, "Id (e.g. KPI-SALES)"),
-        "title": _ask(title, "Title"),
-        "target": _ask(target, "Target"),
+        "id": _ask(ident, "--id", N_("Id (e.g. KPI-SALES)"), language),
+        "title": _ask(title, "--title", N_("Title"), language),
+        "target": _ask(target, "--target", N_("Target"), language),
         "owner": owner,
         "unit": unit,
         "cycle": cycle,
@@ -291,7 +338,7 @@ def new_kpi(
         "weight": weight,
         "supports": supports,
     }
-    _insert(repo, "kpi", fields, file)
+    _insert(repo, "kpi", fields, file, language)
 
 
 @app.command()
@@ -309,22 +356,32 @@ def init(
         str, typer.Option("--industry", help="saas, ecommerce, manufacturing, retail or education.")
     ] = "saas",
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Start a goals repository from a template: okrctl.yaml, goals, sample metrics, schemas,
     a CI workflow and a pre-commit config."""
     import datetime as dt
 
+    from okrctl.core.i18n import tr
     from okrctl.edit.init import write
     from okrctl.render.escape import one_line
 
+    # the repository does not exist yet: --lang, else the locale
+    language = choose_language(lang, None)
     created = write(directory, template, industry, dt.date.today(), force=force)
-    sys.stdout.write(
-        f"created a {template} {industry} goals repository in {one_line(str(directory))}:\n"
+    made = tr(
+        "created a {template} {industry} goals repository in {directory}:",
+        language,
+        template=template,
+        industry=industry,
+        directory=one_line(str(directory)),
     )
+    sys.stdout.write(made + "\n")
     for path in created:
         sys.stdout.write(f"  {path}\n")
-    sys.stdout.write("next: okrctl check && okrctl status\n")
+    sys.stdout.write(tr("next: {commands}", language, commands="okrctl check && okrctl status"))
+    sys.stdout.write("\n")
 
 
 @app.command()
@@ -359,6 +416,7 @@ def roll(
         False
     ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Start cycle TO from FROM: carry unfinished aspirational goals with new baselines.

@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 
 from okrctl.cli import complete
-from okrctl.cli.base import AsOfOption, DebugOption, RepoOption, app, parse_day
+from okrctl.cli.base import (
+    AsOfOption,
+    DebugOption,
+    LangOption,
+    RepoOption,
+    app,
+    parse_day,
+    repository_language,
+)
 from okrctl.cli.cmd_progress import StatusFormat
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
 
@@ -58,6 +66,7 @@ def diff(
             "of each goal the change touches and the objectives above it.",
         ),
     ] = False,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """What a change does to the goals: added, removed, re-parented, targets, weights;
@@ -69,6 +78,7 @@ def diff(
     from okrctl.review.diff import goal_diff
 
     root = find_root((repo or Path.cwd()).resolve())
+    language = repository_language(lang, root)
     day = parse_day(as_of, "--as-of") or dt.date.today()
     result = goal_diff(root, base, head, day)
     if with_impact:
@@ -80,13 +90,13 @@ def diff(
             DiffFormat.text: impact_out.render_text,
             DiffFormat.md: impact_out.render_markdown,
             DiffFormat.json: impact_out.render_json,
-        }[format](result, impacts, sys.stdout)
+        }[format](result, impacts, sys.stdout, language)
     else:
-        {
-            DiffFormat.text: diff_out.render_text,
-            DiffFormat.md: diff_out.render_markdown,
-            DiffFormat.json: diff_out.render_json,
-        }[format](result, sys.stdout)
+        if format is DiffFormat.json:
+            diff_out.render_json(result, sys.stdout)
+        else:
+            draw = diff_out.render_text if format is DiffFormat.text else diff_out.render_markdown
+            draw(result, sys.stdout, language)
     sys.stdout.flush()
     if (fail_on is FailOn.goalpost and result.goalposts) or (
         fail_on is FailOn.any and result.changes
@@ -110,6 +120,7 @@ def goal_history(
     format: Annotated[StatusFormat, typer.Option("--format", "-f", help="text or json.")] = (
         StatusFormat.text
     ),
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """The timeline of one goal: each commit that changed it, and its value at the time."""
@@ -120,8 +131,10 @@ def goal_history(
     from okrctl.review.history import history
 
     root = find_root((repo or Path.cwd()).resolve())
+    language = repository_language(lang, root)
     day = parse_day(as_of, "--as-of") or dt.date.today()
     result = history(root, ident, day)
-    {StatusFormat.json: history_out.render_json, StatusFormat.text: history_out.render_text}[
-        format
-    ](result, sys.stdout)
+    if format is StatusFormat.json:
+        history_out.render_json(result, sys.stdout)
+    else:
+        history_out.render_text(result, sys.stdout, language)

@@ -200,6 +200,7 @@ def explain(
     ],
     repo: RepoOption = None,
     as_of: AsOfOption = None,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """How a number was computed: formula, inputs, the data rows used, pace and status."""
@@ -209,10 +210,13 @@ def explain(
     from okrctl.evaluate.workspace import open_workspace
     from okrctl.render.explain_text import render
 
+    if lang is not None:
+        choose_language(lang, None)  # a word that names no language is refused first
     show_progress()
     workspace = open_workspace((repo or Path.cwd()).resolve())
     day = parse_day(as_of, "--as-of") or dt.date.today()
-    render(run_explain(workspace, ident, day), sys.stdout)
+    language = choose_language(lang, workspace.config.lang)
+    render(run_explain(workspace, ident, day), sys.stdout, language)
 
 
 @app.command()
@@ -254,29 +258,41 @@ def checkin(
             show_default=False,
         ),
     ] = None,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Record a manual value for a key result without a data feed; a second check-in on
     the same day keeps the first (the later one counts)."""
     import datetime as dt
 
+    from okrctl.core.i18n import tr
     from okrctl.core.shown import number
     from okrctl.edit.checkin import checkin as run_checkin
     from okrctl.evaluate.workspace import open_workspace
     from okrctl.render.escape import one_line
 
+    if lang is not None:
+        choose_language(lang, None)  # a word that names no language is refused first
     # recording a value computes nothing: an error elsewhere does not block it
     workspace = open_workspace((repo or Path.cwd()).resolve(), validate=False)
+    language = choose_language(lang, workspace.config.lang)
     today = dt.date.today()
     day = parse_day(date, "--date") or today
     result = run_checkin(workspace, ident, value, day, note, today, confidence)
-    earlier = (
-        ""
-        if result.earlier is None
-        else f" (after {number(result.earlier)} earlier that day, which is kept)"
+    message = tr(
+        "recorded {kr} = {value} on {day}",
+        language,
+        kr=one_line(result.kr),
+        value=number(result.value, lang=language),
+        day=result.day,
     )
-    sure = "" if result.confidence is None else f", confidence {result.confidence}/10"
-    sys.stdout.write(
-        f"recorded {one_line(result.kr)} = {number(result.value)} on {result.day}{sure}"
-        f"{earlier} in {one_line(result.path)}\n"
-    )
+    if result.confidence is not None:
+        message += tr(", confidence {n}/10", language, n=result.confidence)
+    if result.earlier is not None:
+        message += tr(
+            " (after {value} earlier that day, which is kept)",
+            language,
+            value=number(result.earlier, lang=language),
+        )
+    message += tr(" in {path}", language, path=one_line(result.path))
+    sys.stdout.write(message + "\n")

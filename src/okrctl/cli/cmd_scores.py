@@ -204,7 +204,4 @@ def strategy_map(
     for index, card in enumerate(cards):
         if index:
             sys.stdout.write("\n")
-        if format is MapFormat.text:
-            maps.render_text(card, sys.stdout, language)
-        else:
-            draw(card, sys.stdout)
+        draw(card, sys.stdout, language)

@@ -33,16 +33,20 @@ SHOWN_DIAGNOSTICS = 20
 def report_error(error: OkrctlError) -> None:
     where = error.where()
     prefix = f"{one_line(where)}: " if where else ""
-    sys.stderr.write(f"okrctl: error: {prefix}{one_line(error.message)}\n")
+    from okrctl.core.i18n import localize, tr
+
+    lang = error.lang or "en"
+    sys.stderr.write(f"okrctl: error: {prefix}{one_line(localize(error.message, lang))}\n")
     if isinstance(error, InvalidRepository):
         from okrctl.render.check_text import diagnostic_line
 
         for diagnostic in error.diagnostics[:SHOWN_DIAGNOSTICS]:
-            sys.stderr.write(diagnostic_line(diagnostic) + "\n")
+            sys.stderr.write(diagnostic_line(diagnostic, lang) + "\n")
         if len(error.diagnostics) > SHOWN_DIAGNOSTICS:
             sys.stderr.write(f"... and {len(error.diagnostics) - SHOWN_DIAGNOSTICS} more\n")
     if error.hint:
-        sys.stderr.write(f"  hint: {one_line(error.hint)}\n")
+        hint = tr("hint: {hint}", lang, hint=one_line(localize(error.hint, lang)))
+        sys.stderr.write(f"  {hint}\n")
 
 
 def _io_error(error: OSError) -> OkrctlError:
@@ -50,6 +54,15 @@ def _io_error(error: OSError) -> OkrctlError:
     path = error.filename2 if error.filename2 is not None else error.filename
     shown = os.fsdecode(path) if isinstance(path, str | bytes) else None
     return OkrctlError(error.strerror or str(error), file=shown)
+
+
+def _language(option: object) -> str:
+    """The language of an error message: ``--lang`` when the command has it and it names
+    one, else the locale (okrctl.yaml may be what failed to load)."""
+    from okrctl.core.i18n import default_language, parse_language
+
+    chosen = parse_language(option) if isinstance(option, str) else None
+    return chosen or default_language()
 
 
 def handle_errors(func: F) -> F:
@@ -61,6 +74,8 @@ def handle_errors(func: F) -> F:
         except typer.Exit:
             raise
         except OkrctlError as error:
+            if error.lang is None:
+                error.lang = _language(kwargs.get("lang"))
             report_error(error)
             raise typer.Exit(EXIT_USAGE) from None
         except KeyboardInterrupt:

@@ -31,6 +31,9 @@ class OkrctlError(Exception):
         self.file = file
         self.line = line
         self.column = column
+        # the language the message and hint are shown in, when the command knows it
+        # (a ``msg`` message translates; a plain one is shown as it is)
+        self.lang: str | None = None
 
     def where(self) -> str:
         """``file:line:col`` as far as known, or an empty string."""

@@ -22,13 +22,23 @@ from yaml._yaml import CParser
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from okrctl.core.encodings import DETECTED, looks_like
+from okrctl.core.encodings import looks_like
+from okrctl.core.i18n import msg
 from okrctl.load.fields import NAME_KEYS
 from okrctl.load.yamlproblems import MAX_ALIAS_EXPANSION as MAX_ALIAS_EXPANSION
 from okrctl.load.yamlproblems import MAX_DEPTH as MAX_DEPTH
 from okrctl.load.yamlproblems import MAX_FILE_BYTES as MAX_FILE_BYTES
 from okrctl.load.yamlproblems import ReadProblem as ReadProblem
-from okrctl.load.yamlproblems import Stop, line_col, syntax_problem, too_deep
+from okrctl.load.yamlproblems import (
+    Stop,
+    bad_bom,
+    binary,
+    line_col,
+    not_utf8,
+    syntax_problem,
+    too_deep,
+    wide_text,
+)
 from okrctl.load.yamlproblems import too_large as too_large
 from okrctl.load.yamlscalar import BOOLS, NULLS, resolve_plain
 from okrctl.load.yamlscalar import plain_scalar as plain_scalar
@@ -102,50 +112,20 @@ def decode(data: bytes) -> tuple[str | None, list[ReadProblem]]:
             try:
                 text = data[len(bom) :].decode(codec)
             except UnicodeDecodeError as exc:
-                return None, [
-                    ReadProblem("Y003", f"file starts with a {codec} mark but {exc.reason}", 1, 1)
-                ]
-            problems.append(
-                ReadProblem(
-                    "Y010",
-                    f"file is {codec.upper()}; okrctl reads it, but git and most editors "
-                    "treat it as binary",
-                    1,
-                    1,
-                    "save it as UTF-8",
-                )
-            )
+                return None, [bad_bom(codec, exc.reason)]
+            problems.append(wide_text(codec))
             return _check_text(text, problems)
     if b"\x00" in data:
         offset = data.index(b"\x00")
         line, column = _line_col_of_byte(data, offset)
-        return None, [
-            ReadProblem(
-                "Y005",
-                "file holds a NUL byte: it is binary, not YAML",
-                line,
-                column,
-                "remove it from the goals globs or save it as UTF-8 text",
-            )
-        ]
+        return None, [binary(line, column)]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _line_col_of_byte(data, exc.start)
-        guess = looks_like(data, "utf-8")
-        return None, [
-            ReadProblem(
-                "Y003",
-                f"file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded"
-                + (f"; this looks like {DETECTED[guess]}" if guess else ""),
-                line,
-                column,
-                "save it as UTF-8 (GB18030 is read for metric CSV files, not for YAML)"
-                + (f", e.g. `iconv -f {guess} -t utf-8`" if guess else ""),
-            )
-        ]
+        return None, [not_utf8(data[exc.start], line, column, looks_like(data, "utf-8"))]
     return _check_text(text, problems)
 
 
@@ -202,10 +182,10 @@ def library_problem(exc: yaml.YAMLError, text: str) -> ReadProblem:
         code = ord(character) if isinstance(character, str) else int(character)
         return ReadProblem(
             "Y001",
-            f"character U+{code:04X} is not allowed in YAML",
+            msg("character U+{code:04X} is not allowed in YAML", code=code),
             line,
             column,
-            "remove the control character",
+            msg("remove the control character"),
         )
     if isinstance(exc, yaml.MarkedYAMLError):
         if "maximum nesting depth" in (exc.problem or ""):
@@ -332,11 +312,14 @@ class _Builder:
                 raise Stop(
                     ReadProblem(
                         "Y007",
-                        f"aliases of the anchor {anchor} expand to more than "
-                        f"{MAX_ALIAS_EXPANSION:,} nodes",
+                        msg(
+                            "aliases of the anchor {anchor} expand to more than {limit} nodes",
+                            anchor=anchor,
+                            limit=f"{MAX_ALIAS_EXPANSION:,}",
+                        ),
                         node.start_mark.line + 1,
                         node.start_mark.column + 1,
-                        "write the values out instead of nesting aliases",
+                        msg("write the values out instead of nesting aliases"),
                     )
                 )
             return self._built[key]
@@ -360,7 +343,10 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 self.problems.append(
                     ReadProblem(
-                        "Y009", "keys must be plain text, not lists or mappings", kline, kcol
+                        "Y009",
+                        msg("keys must be plain text, not lists or mappings"),
+                        kline,
+                        kcol,
                     )
                 )
                 continue
@@ -370,11 +356,16 @@ class _Builder:
                 self.problems.append(
                     ReadProblem(
                         "Y002",
-                        f"duplicate key '{key}' (first at line {first[0]}, column {first[1]}); "
-                        "YAML keeps only one of them",
+                        msg(
+                            "duplicate key '{key}' (first at line {line}, column {column}); "
+                            "YAML keeps only one of them",
+                            key=key,
+                            line=first[0],
+                            column=first[1],
+                        ),
                         kline,
                         kcol,
-                        "remove or rename one of the two",
+                        msg("remove or rename one of the two"),
                     )
                 )
                 continue
@@ -417,8 +408,8 @@ class _Builder:
                 self._problem(
                     node,
                     "S001",
-                    f"'{value}' is not a finite number",
-                    "okrctl computes with finite numbers only; write the value out",
+                    msg("'{text}' is not a finite number", text=value),
+                    msg("okrctl computes with finite numbers only; write the value out"),
                 )
             return resolved
         if tag == _STR or tag == "!":
@@ -434,8 +425,8 @@ class _Builder:
         self._problem(
             node,
             "Y008",
-            f"tag {tag} on '{value}' is not supported here",
-            "remove the tag; quote the value if it must stay text",
+            msg("tag {tag} on '{value}' is not supported here", tag=tag, value=value),
+            msg("remove the tag; quote the value if it must stay text"),
         )
         return value
 

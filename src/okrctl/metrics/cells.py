@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 
+from okrctl.core.i18n import msg
 from okrctl.core.numbers import NumberError, parse_number
 
 
@@ -43,10 +44,10 @@ def parse_cell(text: str, decimal: str = ".") -> float | None:
         value = parse_number(candidate)
     except NumberError:
         if stripped.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
-            raise CellError(f"'{stripped}' is not a finite number") from None
-        raise CellError(f"'{stripped}' is not a number") from None
+            raise CellError(msg("'{text}' is not a finite number", text=stripped)) from None
+        raise CellError(msg("'{text}' is not a number", text=stripped)) from None
     if not math.isfinite(value):  # pragma: no cover - the grammar admits no inf
-        raise CellError(f"'{stripped}' is not a finite number")
+        raise CellError(msg("'{text}' is not a finite number", text=stripped))
     return value
 
 
@@ -57,7 +58,13 @@ def parse_date(text: str, date_format: str | None = None) -> dt.date:
         try:
             return dt.datetime.strptime(stripped, date_format).date()
         except ValueError:
-            raise CellError(f"'{stripped}' does not match date_format {date_format}") from None
+            raise CellError(
+                msg(
+                    "'{text}' does not match date_format {format}",
+                    text=stripped,
+                    format=date_format,
+                )
+            ) from None
     if len(stripped) >= 10 and stripped[4] == "-" and stripped[7] == "-":
         head, rest = stripped[:10], stripped[10:]
         if not rest or rest[0] in "T ":
@@ -69,8 +76,11 @@ def parse_date(text: str, date_format: str | None = None) -> dt.date:
             except ValueError:
                 pass
     raise CellError(
-        f"'{stripped}' is not an ISO date (YYYY-MM-DD); set `date_format:` on the source "
-        "for other formats"
+        msg(
+            "'{text}' is not an ISO date (YYYY-MM-DD); set `date_format:` on the source "
+            "for other formats",
+            text=stripped,
+        )
     )
 
 
@@ -106,10 +116,20 @@ def suggest_date_format(texts: list[str]) -> str | None:
     if best * 2 < len(sample):
         return None
     fits = [f for f in DATE_FORMATS if counts[f] == best]
-    share = "all of them" if best == len(sample) else f"{best} of {len(sample)}"
     if _DAY_FIRST in fits and _MONTH_FIRST in fits:
-        return (
-            f'they read as "{_DAY_FIRST}" and as "{_MONTH_FIRST}" alike: set `date_format:` '
-            "on the source to the one the export uses; okrctl does not guess"
+        return msg(
+            'they read as "{day_first}" and as "{month_first}" alike: set `date_format:` '
+            "on the source to the one the export uses; okrctl does not guess",
+            day_first=_DAY_FIRST,
+            month_first=_MONTH_FIRST,
         )
-    return f'set `date_format: "{fits[0]}"` on the source: {share} read that way'
+    if best == len(sample):
+        return msg(
+            'set `date_format: "{format}"` on the source: all of them read that way', format=fits[0]
+        )
+    return msg(
+        'set `date_format: "{format}"` on the source: {best} of {count} read that way',
+        format=fits[0],
+        best=best,
+        count=len(sample),
+    )

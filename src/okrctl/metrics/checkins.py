@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from okrctl.core.i18n import msg
 from okrctl.load.config import MetricSource
 from okrctl.metrics.csvread import CsvError, open_dialect, read_records
 from okrctl.metrics.memory import TableSource
@@ -46,11 +47,16 @@ def parse_confidence(text: str) -> int | None:
     try:
         number = float(text)
     except ValueError:
-        raise ValueError(f"confidence {text!r} is not a number") from None
+        raise ValueError(msg("confidence {text} is not a number", text=repr(text))) from None
     if not number.is_integer() or not CONFIDENCE_MIN <= number <= CONFIDENCE_MAX:
         raise ValueError(
-            f"confidence {text!r} is outside the scale: a whole number "
-            f"{CONFIDENCE_MIN} (no chance) to {CONFIDENCE_MAX} (certain)"
+            msg(
+                "confidence {text} is outside the scale: a whole number {low} (no chance) "
+                "to {high} (certain)",
+                text=repr(text),
+                low=CONFIDENCE_MIN,
+                high=CONFIDENCE_MAX,
+            )
         )
     return int(number)
 
@@ -147,8 +153,8 @@ def _extra_cells(
                     DataProblem(
                         "D002",
                         record.line,
-                        str(exc),
-                        "write a whole number 1-10, or leave the cell empty",
+                        exc.args[0],
+                        msg("write a whole number 1-10, or leave the cell empty"),
                         conf + 1,
                         cells[conf].strip(),
                     )

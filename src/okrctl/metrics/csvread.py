@@ -11,6 +11,7 @@ from pathlib import Path
 
 from okrctl.core.encodings import DETECTED, family, looks_like
 from okrctl.core.fileio import open_regular
+from okrctl.core.i18n import msg
 
 SNIFF_BYTES = 1 << 20
 
@@ -35,16 +36,24 @@ def wrong_encoding(declared: str, data: bytes, line: int, detail: str) -> CsvErr
     guess = looks_like(data, declared)
     if guess is None:
         return CsvError(
-            f"bytes that are not {declared} ({detail})",
+            msg("bytes that are not {encoding} ({detail})", encoding=declared, detail=detail),
             line,
-            "declare the source's `encoding:` as the export writes it",
+            msg("declare the source's `encoding:` as the export writes it"),
             "D007",
         )
     return CsvError(
-        f"the file is not {declared} as its source declares ({detail}): this looks like "
-        f"{DETECTED[guess]}",
+        msg(
+            "the file is not {encoding} as its source declares ({detail}): this looks like {guess}",
+            encoding=declared,
+            detail=detail,
+            guess=DETECTED[guess],
+        ),
         line,
-        f"declare `encoding: {guess}` on the source, or remove `encoding:` and okrctl detects it",
+        msg(
+            "declare `encoding: {guess}` on the source, or remove `encoding:` and okrctl "
+            "detects it",
+            guess=guess,
+        ),
         "D007",
     )
 
@@ -57,13 +66,17 @@ def _check_declared(head: bytes, name: str) -> None:
         codecs.getincrementaldecoder(name)().decode(head, final=False)
     except UnicodeDecodeError as exc:
         line = head.count(b"\n", 0, exc.start) + 1
-        raise wrong_encoding(name, head, line, f"byte 0x{head[exc.start]:02x}") from None
+        raise wrong_encoding(
+            name, head, line, msg("byte 0x{byte:02x}", byte=head[exc.start])
+        ) from None
     except UnicodeError:
         return  # a codec's own complaint (utf-16 without a BOM): reading says it
     if family(name) != "utf-8" and looks_like(head, name) == "utf-8":
         first = next(i for i, byte in enumerate(head) if byte > 0x7F)
         line = head.count(b"\n", 0, first) + 1
-        raise wrong_encoding(name, head, line, f"its text is valid UTF-8 from line {line}")
+        raise wrong_encoding(
+            name, head, line, msg("its text is valid UTF-8 from line {line}", line=line)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +107,8 @@ def detect_encoding(head: bytes, declared: str | None) -> tuple[str, list[Notice
             codecs.lookup(name)
         except LookupError:
             raise CsvError(
-                f"unknown encoding '{declared}'", hint="use utf-8, utf-8-sig or gb18030"
+                msg("unknown encoding '{encoding}'", encoding=declared),
+                hint=msg("use utf-8, utf-8-sig or gb18030"),
             ) from None
         if name in ("utf-8", "utf8") and head.startswith(codecs.BOM_UTF8):
             name = "utf-8-sig"
@@ -104,7 +118,8 @@ def detect_encoding(head: bytes, declared: str | None) -> tuple[str, list[Notice
         encoding = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise CsvError(
-            "file is UTF-16", hint="export as UTF-8 or GB18030, or declare `encoding: utf-16`"
+            msg("file is UTF-16"),
+            hint=msg("export as UTF-8 or GB18030, or declare `encoding: utf-16`"),
         )
     else:
         decoder = codecs.getincrementaldecoder("utf-8")()
@@ -117,9 +132,12 @@ def detect_encoding(head: bytes, declared: str | None) -> tuple[str, list[Notice
             except UnicodeDecodeError as exc:
                 line = head.count(b"\n", 0, exc.start) + 1
                 raise CsvError(
-                    f"file is neither UTF-8 nor GB18030 (byte 0x{head[exc.start]:02x})",
+                    msg(
+                        "file is neither UTF-8 nor GB18030 (byte 0x{byte:02x})",
+                        byte=head[exc.start],
+                    ),
                     line,
-                    "declare the export's `encoding:` on the source (e.g. latin-1)",
+                    msg("declare the export's `encoding:` on the source (e.g. latin-1)"),
                     "D007",
                 ) from None
             encoding = "gb18030"
@@ -129,10 +147,12 @@ def detect_encoding(head: bytes, declared: str | None) -> tuple[str, list[Notice
         line = text.count("\n", 0, text.index("\ufffd")) + 1
         notices.append(
             Notice(
-                "file holds U+FFFD replacement characters: an earlier conversion lost its "
-                "original encoding (often Latin-1 read as UTF-8)",
+                msg(
+                    "file holds U+FFFD replacement characters: an earlier conversion lost its "
+                    "original encoding (often Latin-1 read as UTF-8)"
+                ),
                 line,
-                "re-export in UTF-8 or GB18030, or declare `encoding:` to accept it as it is",
+                msg("re-export in UTF-8 or GB18030, or declare `encoding:` to accept it as it is"),
             )
         )
     return encoding, notices
@@ -141,7 +161,8 @@ def detect_encoding(head: bytes, declared: str | None) -> tuple[str, list[Notice
 def decode_failed(exc: UnicodeDecodeError, encoding: str, line: int) -> CsvError:
     """D007 for a decoding error met while reading, at ``line`` (where the read stood)."""
     data = bytes(exc.object)
-    return wrong_encoding(encoding, data[exc.start :], line, f"byte 0x{data[exc.start]:02x}")
+    detail = msg("byte 0x{byte:02x}", byte=data[exc.start])
+    return wrong_encoding(encoding, data[exc.start :], line, detail)
 
 
 def sniff_delimiter(sample: str, declared: str | None) -> str:
@@ -161,7 +182,7 @@ def open_dialect(
         head = handle.read(SNIFF_BYTES)
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         line = head.count(b"\n", 0, head.index(b"\x00")) + 1
-        raise CsvError("file holds a NUL byte: it is binary, not CSV", line)
+        raise CsvError(msg("file holds a NUL byte: it is binary, not CSV"), line)
     encoding, notices = detect_encoding(head, declared_encoding)
     sample = head.decode(encoding, errors="ignore")
     return Dialect(encoding, sniff_delimiter(sample, declared_delimiter), notices)
@@ -185,21 +206,27 @@ def read_records(path: Path, dialect: Dialect) -> tuple[list[str], Iterator[Reco
         header = next(reader)
     except StopIteration:
         text.close()
-        raise CsvError("file is empty: not even a header", 1, "export with a header row") from None
+        raise CsvError(
+            msg("file is empty: not even a header"), 1, msg("export with a header row")
+        ) from None
     except UnicodeDecodeError as exc:
         text.close()
         raise decode_failed(exc, dialect.encoding, 1) from None
     except UnicodeError as exc:  # a codec's own (utf-16: no BOM)
         text.close()
         raise CsvError(
-            f"cannot read the header as {dialect.encoding}: {exc}",
+            msg(
+                "cannot read the header as {encoding}: {error}",
+                encoding=dialect.encoding,
+                error=str(exc),
+            ),
             1,
-            "declare the source's `encoding:` as the export writes it",
+            msg("declare the source's `encoding:` as the export writes it"),
             "D007",
         ) from None
     except csv.Error as exc:
         text.close()
-        raise CsvError(f"cannot read the header: {exc}", 1) from None
+        raise CsvError(msg("cannot read the header: {error}", error=str(exc)), 1) from None
 
     def records() -> Iterator[Record]:
         last = reader.line_num
@@ -211,15 +238,21 @@ def read_records(path: Path, dialect: Dialect) -> tuple[list[str], Iterator[Reco
                     return
                 except csv.Error as exc:
                     raise CsvError(
-                        f"malformed CSV: {exc}", last + 1, "check the quotes on this line"
+                        msg("malformed CSV: {error}", error=str(exc)),
+                        last + 1,
+                        msg("check the quotes on this line"),
                     ) from None
                 except UnicodeDecodeError as exc:
                     raise decode_failed(exc, dialect.encoding, last + 1) from None
                 except UnicodeError as exc:
                     raise CsvError(
-                        f"bytes that are not {dialect.encoding}: {exc}",
+                        msg(
+                            "bytes that are not {encoding}: {error}",
+                            encoding=dialect.encoding,
+                            error=str(exc),
+                        ),
                         last + 1,
-                        "declare the source's `encoding:`",
+                        msg("declare the source's `encoding:`"),
                         "D007",
                     ) from None
                 start, last = last + 1, reader.line_num

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from okrctl.core.feedback import track
-from okrctl.core.i18n import msg
+from okrctl.core.i18n import N_, msg
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
@@ -51,6 +51,7 @@ from okrctl.metrics.source import (
 # duplicated keys located by line (each costs the exact reader one dict entry); a file
 # with more is reported with the first ones
 MAX_DUPLICATE_KEYS = 100_000
+_HEADER_HINT = N_("export with a header row")
 T = TypeVar("T")
 
 
@@ -114,7 +115,7 @@ class DuckSource:
         with self._file.open(encoding=encoding, newline="") as handle:
             header = next(csv.reader(handle, delimiter=dialect.delimiter), None)
         if not header:
-            raise CsvError("file is empty: not even a header", 1, "export with a header row")
+            raise CsvError(msg("file is empty: not even a header"), 1, msg(_HEADER_HINT))
         layout = resolve_layout(self.config, header)
         if isinstance(layout, DataProblem):
             self._unusable(layout)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from okrctl.core.i18n import localize
 from okrctl.metrics.source import Rejected
 
 SHOWN_LINES = 10
@@ -127,7 +128,8 @@ class DataWarning:
         words = _ZH if lang == "zh" else _EN
         unread = self.unread
         if unread is not None:
-            return str(words["unread"]).format(file=self.file, why=unread.problem.message)
+            why = localize(unread.problem.message, lang)
+            return str(words["unread"]).format(file=self.file, why=why)
         names = list(self.metrics[:3]) + (["..."] if len(self.metrics) > 3 else [])
         metric = str(words["metric"]).format(metric=", ".join(names)) if names else ""
         template = words["warning"] if self.lines else words["warning_table"]

@@ -21,9 +21,9 @@ from okrctl.metrics.source import DataProblem, Rejected
 # (metric, date, value, dimension values)
 Accepted = tuple[str, dt.date, float, tuple[str, ...]]
 
-VALUE_HINT = "fix the export; okrctl never guesses or skips a value"
+VALUE_HINT = msg("fix the export; okrctl never guesses or skips a value")
 EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
-EXCEL_HINT = (
+EXCEL_HINT = msg(
     "an Excel error value: fix the formula in the workbook, or export the cell empty "
     "(missing data); okrctl never guesses a value"
 )
@@ -82,8 +82,18 @@ def resolve_layout(config: MetricSource, header: list[str]) -> Layout | DataProb
                     value=names[role],
                     value2=", ".join(stripped),
                 ),
-                f"map it with `columns: {{{role}: {mapped}}}` on the source"
-                + (", or declare `layout: wide`" if role != "date" else ""),
+                msg(
+                    "map it with `columns: {{{role}: {mapped}}}` on the source",
+                    role=role,
+                    mapped=mapped,
+                )
+                if role == "date"
+                else msg(
+                    "map it with `columns: {{{role}: {mapped}}}` on the source, or declare "
+                    "`layout: wide`",
+                    role=role,
+                    mapped=mapped,
+                ),
             )
     date = stripped.index(names["date"])
     if config.layout is vocabulary.Layout.WIDE:
@@ -146,7 +156,7 @@ class RowReader:
             try:
                 known = parse_date(text, self.config.date_format)
             except CellError as exc:
-                known = str(exc)
+                known = exc.args[0]
             if len(self._dates) < 100_000:
                 self._dates[text] = known
         if isinstance(known, dt.date):
@@ -159,7 +169,12 @@ class RowReader:
             return parse_cell(text, self.config.decimal)
         except CellError as exc:
             return self._problem(
-                "D002", line, column, f"{what}: {exc}", value_hint(text), text.strip()
+                "D002",
+                line,
+                column,
+                msg("{what}: {problem}", what=what, problem=exc.args[0]),
+                value_hint(text),
+                text.strip(),
             )
 
     def _counted(
@@ -178,8 +193,12 @@ class RowReader:
                 "D009",
                 line,
                 1,
-                f"row has {len(cells)} fields, the header {layout.width}",
-                "check for a missing or extra delimiter",
+                msg(
+                    "row has {count} fields, the header {width}",
+                    count=len(cells),
+                    width=layout.width,
+                ),
+                msg("check for a missing or extra delimiter"),
             )
             self._reject(problem, None, None, None)
             return
@@ -189,9 +208,12 @@ class RowReader:
                     "D009",
                     line,
                     index + 1,
-                    f"a value ('{cells[index].strip()}') in column {index + 1}, which has "
-                    "no name in the header",
-                    "name the column in the header, or export without it",
+                    msg(
+                        "a value ('{value}') in column {column}, which has no name in the header",
+                        value=cells[index].strip(),
+                        column=index + 1,
+                    ),
+                    msg("name the column in the header, or export without it"),
                     cells[index].strip(),
                 )
         if layout.metric is None:
@@ -208,7 +230,9 @@ class RowReader:
         named = tuple(zip((layout.names[i] for i in layout.dimensions), dims, strict=True))
         day = self._date(cells[layout.date], line)
         date_problem = self.problems[-1] if day is None else None
-        value = self._number(cells[layout.value], line, layout.value + 1, f"metric '{metric}'")
+        value = self._number(
+            cells[layout.value], line, layout.value + 1, msg("metric '{metric}'", metric=metric)
+        )
         if day is None:
             assert date_problem is not None
             self._reject(date_problem, metric, None, named)
@@ -222,10 +246,22 @@ class RowReader:
                     "D001",
                     line,
                     1,
-                    f"duplicate row: {metric} on {day}"
-                    + (f" ({where})" if dims else "")
-                    + f" already appears on line {first}",
-                    "remove one of the rows; okrctl does not sum or drop duplicates silently",
+                    msg(
+                        "duplicate row: {metric} on {day} ({where}) already appears on line "
+                        "{first}",
+                        metric=metric,
+                        day=day,
+                        where=where,
+                        first=first,
+                    )
+                    if dims
+                    else msg(
+                        "duplicate row: {metric} on {day} already appears on line {first}",
+                        metric=metric,
+                        day=day,
+                        first=first,
+                    ),
+                    msg("remove one of the rows; okrctl does not sum or drop duplicates silently"),
                 )
                 self._reject(problem, metric, day, named)
                 return
@@ -237,8 +273,8 @@ class RowReader:
                 "D008",
                 line,
                 layout.value + 1,
-                f"metric '{metric}' on {day} has an empty value",
-                "an empty cell is missing data, not zero",
+                msg("metric '{metric}' on {day} has an empty value", metric=metric, day=day),
+                msg("an empty cell is missing data, not zero"),
                 cells[layout.value],
             )
             self._reject(problem, metric, day, named)
@@ -261,8 +297,10 @@ class RowReader:
                     "D001",
                     line,
                     layout.date + 1,
-                    f"duplicate row: {day} already appears on line {first}",
-                    "remove one of the rows",
+                    msg(
+                        "duplicate row: {day} already appears on line {first}", day=day, first=first
+                    ),
+                    msg("remove one of the rows"),
                 )
                 for index in layout.values:
                     if cells[index].strip():
@@ -271,7 +309,7 @@ class RowReader:
             self._seen[(day,)] = line
         for index in layout.values:
             name = layout.names[index]
-            value = self._number(cells[index], line, index + 1, f"column '{name}'")
+            value = self._number(cells[index], line, index + 1, msg("column '{name}'", name=name))
             if isinstance(value, DataProblem):
                 self._reject(value, name, day)
             elif value is not None:

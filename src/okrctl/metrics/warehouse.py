@@ -17,6 +17,7 @@ from typing import Any
 
 from okrctl.core import vocabulary
 from okrctl.core.errors import OkrctlError
+from okrctl.core.feedback import track
 from okrctl.load.config import CONFIG_NAME, MetricSource
 from okrctl.metrics.rows import Layout, resolve_layout
 from okrctl.metrics.source import (
@@ -95,10 +96,11 @@ class WarehouseSource:
                 self._connection = connect(self.config, self.root)
             with read_only(self._connection) as conn:
                 self.sent.append(shown(statement, conn.dialect))
-                result = conn.execute(statement)
-                if keys:
-                    return [str(k) for k in result.keys()]  # noqa: SIM118
-                return list(result.all())
+                with track(f"querying {self.config.name} ({self._where()})"):
+                    result = conn.execute(statement)
+                    if keys:
+                        return [str(k) for k in result.keys()]  # noqa: SIM118
+                    return list(result.all())
         except WarehouseError as exc:
             self._fail(exc.code, f"{self._where()}: {exc.message}", exc.hint)
         except ImportError as exc:  # the database's driver (psycopg, duckdb-engine)

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from okrctl import __version__
 from okrctl.core import json_out
+from okrctl.core.i18n import N_, tr, trn
 from okrctl.render.escape import markdown, markdown_code, one_line
 from okrctl.review.diff import Change, FieldChange, GoalDiff, GoalPost
 
@@ -26,14 +27,21 @@ def field_value(value: object, written: str | None = None) -> str:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)
 
 
-def _post(post: GoalPost) -> str:
+def _post(post: GoalPost, lang: str = "en") -> str:
     who = ""
     if post.author is not None:
-        who = f" by {post.author.name}, {post.author.when[:10]}" + (
-            f" ({post.author.commit})" if post.author.commit else ""
-        )
+        who = tr(" by {name}, {day}", lang, name=post.author.name, day=post.author.when[:10])
+        who += f" ({post.author.commit})" if post.author.commit else ""
     old, new = field_value(post.old, post.old_written), field_value(post.new, post.new_written)
-    return f"{post.reason}: {post.field} {old} -> {new}{who}"
+    return (
+        tr(
+            "{label}: {text}",
+            lang,
+            label=tr(post.reason, lang),
+            text=f"{post.field} {old} -> {new}",
+        )
+        + who
+    )
 
 
 def shown_fields(change: Change) -> list[FieldChange]:
@@ -46,84 +54,119 @@ def shown_fields(change: Change) -> list[FieldChange]:
     return [f for f in change.fields if f.field not in covered]
 
 
-def counts(diff: GoalDiff) -> str:
-    """``2 added, 0 removed, 1 changed; 1 goal-post move``."""
+# the words review/diff.py gives the kinds of goal and the goal-post moves, marked for
+# the catalogs (they are shown translated)
+_WORDS = (
+    N_("KPI"),
+    N_("scorecard"),
+    N_("target lowered"),
+    N_("target raised (lower is better)"),
+    N_("relative target reduced"),
+    N_("guard loosened"),
+    N_("range widened"),
+    N_("weight shifted away from a key result behind pace"),
+)
+# the words of a diff's counts, marked for the catalogs (docs/i18n.md)
+_KINDS = {"added": N_("{n} added"), "removed": N_("{n} removed"), "changed": N_("{n} changed")}
+
+
+def counts(diff: GoalDiff, lang: str = "en") -> str:
+    """``2 added, 0 removed, 1 changed; 1 goal-post move`` in ``lang``."""
     tally: dict[str, int] = {}
     for change in diff.changes:
         tally[change.kind] = tally.get(change.kind, 0) + 1
-    parts = [f"{tally.get(k, 0)} {k}" for k in ("added", "removed", "changed")]
-    posts = len(diff.goalposts)
-    return f"{', '.join(parts)}; {posts} goal-post move{'s' if posts != 1 else ''}"
+    parts = [tr(_KINDS[k], lang, n=tally.get(k, 0)) for k in ("added", "removed", "changed")]
+    posts = trn("{n} goal-post move", "{n} goal-post moves", len(diff.goalposts), lang)
+    return tr(", ", lang).join(parts) + tr("; ", lang) + posts
 
 
-def summary(diff: GoalDiff) -> str:
-    return f"{counts(diff)} ({diff.base} -> {diff.head})"
+def summary(diff: GoalDiff, lang: str = "en") -> str:
+    return f"{counts(diff, lang)} ({diff.base} -> {diff.head})"
 
 
-def render_text(diff: GoalDiff, out: IO[str]) -> None:
+def render_text(diff: GoalDiff, out: IO[str], lang: str = "en") -> None:
+    """The changes as text in ``lang``, one goal a block, the counts last."""
     sign = {"added": "+", "removed": "-", "changed": "~"}
     for change in diff.changes:
         out.write(
-            f"{sign[change.kind]} {change.entity} {one_line(change.id)}"
+            f"{sign[change.kind]} {tr(change.entity, lang)} {one_line(change.id)}"
             + (f"  {one_line(change.title)}" if change.title else "")
             + f"  ({one_line(change.file)}:{change.line})\n"
         )
         if change.moved_from:
-            out.write(f"    moved from {one_line(change.moved_from)}\n")
+            moved = tr("moved from {parent}", lang, parent=one_line(change.moved_from))
+            out.write(f"    {moved}\n")
         for f in shown_fields(change):
             old, new = field_value(f.old, f.old_written), field_value(f.new, f.new_written)
             out.write(f"    {f.field}: {one_line(old)} -> {one_line(new)}\n")
         for post in change.goalposts:
-            out.write(f"    GOAL POST MOVED: {one_line(_post(post))}\n")
-    out.write(summary(diff) + "\n")
+            moved = tr("GOAL POST MOVED", lang)
+            line = tr("{label}: {text}", lang, label=moved, text=one_line(_post(post, lang)))
+            out.write(f"    {line}\n")
+    out.write(summary(diff, lang) + "\n")
 
 
-def _md_change(change: Change) -> list[str]:
+def _md_change(change: Change, lang: str) -> list[str]:
     sign = {"added": "➕", "removed": "➖", "changed": "✏️"}
     lines = [
-        f"- {sign[change.kind]} **{change.entity} {markdown(change.id)}** "
+        f"- {sign[change.kind]} **{tr(change.entity, lang)} {markdown(change.id)}** "
         + (f"{markdown(change.title)} " if change.title else "")
         + f"({markdown_code(change.file)})"
     ]
     if change.moved_from:
-        lines.append(f"  - moved from {markdown_code(change.moved_from)}")
+        moved = tr("moved from {parent}", lang, parent=markdown_code(change.moved_from))
+        lines.append(f"  - {moved}")
     for f in shown_fields(change):
         old, new = field_value(f.old, f.old_written), field_value(f.new, f.new_written)
         lines.append(f"  - {markdown(f.field)}: {markdown(old)} → {markdown(new)}")
     for post in change.goalposts:
         # the arrow joins the escaped parts: escaping "->" would show "-&gt;" where the
         # comment is read as text (notification previews, e-mail)
-        lines.append(f"  - ⚠️ **goal post moved**: {_md_post(post)}")
+        moved = tr("goal post moved", lang)
+        shown = tr("{label}: {text}", lang, label=f"**{moved}**", text=_md_post(post, lang))
+        lines.append(f"  - ⚠️ {shown}")
     return lines
 
 
-def _md_post(post: GoalPost) -> str:
+def _md_post(post: GoalPost, lang: str) -> str:
     """A goal-post move in Markdown: the user's text escaped, okrctl's arrow not."""
     who = ""
     if post.author is not None:
-        who = f" by {markdown(post.author.name)}, {markdown(post.author.when[:10])}" + (
-            f" ({markdown(post.author.commit)})" if post.author.commit else ""
-        )
+        who = tr(
+            " by {name}, {day}",
+            lang,
+            name=markdown(post.author.name),
+            day=markdown(post.author.when[:10]),
+        ) + (f" ({markdown(post.author.commit)})" if post.author.commit else "")
     old, new = field_value(post.old, post.old_written), field_value(post.new, post.new_written)
-    return f"{markdown(post.reason)}: {markdown(post.field)} {markdown(old)} → {markdown(new)}{who}"
+    reason = markdown(tr(post.reason, lang))
+    change = f"{markdown(post.field)} {markdown(old)} → {markdown(new)}"
+    return tr("{label}: {text}", lang, label=reason, text=change) + who
 
 
-def _md_summary(diff: GoalDiff) -> str:
-    return f"{markdown(counts(diff))} ({markdown(diff.base)} → {markdown(diff.head)})"
+def _md_summary(diff: GoalDiff, lang: str) -> str:
+    return f"{markdown(counts(diff, lang))} ({markdown(diff.base)} → {markdown(diff.head)})"
 
 
-def render_markdown(diff: GoalDiff, out: IO[str]) -> None:
-    lines = ["### Goal changes", "", _md_summary(diff), ""]
+def render_markdown(diff: GoalDiff, out: IO[str], lang: str = "en") -> None:
+    """The changes as a pull-request comment in ``lang``: goal-post moves first, the rest
+    folded when there are many."""
+    heading = tr("Goal changes", lang)
+    lines = [f"### {heading}", "", _md_summary(diff, lang), ""]
     posts = [c for c in diff.changes if c.goalposts]
     if posts:
-        lines += ["#### ⚠️ Goal posts moved after the cycle started", ""]
+        moved = tr("Goal posts moved after the cycle started", lang)
+        lines += [f"#### ⚠️ {moved}", ""]
         for change in posts:
-            lines += _md_change(change)
+            lines += _md_change(change, lang)
         lines.append("")
-    body = [line for change in diff.changes if not change.goalposts for line in _md_change(change)]
+    body = [
+        line for change in diff.changes if not change.goalposts for line in _md_change(change, lang)
+    ]
     if len(diff.changes) > FOLD_AFTER:
+        every = tr("All {n} changes", lang, n=len(diff.changes))
         lines += [
-            f"<details><summary>All {len(diff.changes)} changes</summary>",
+            f"<details><summary>{every}</summary>",
             "",
             *body,
             "",

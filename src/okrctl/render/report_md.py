@@ -233,7 +233,7 @@ def _balanced(r: Report, lang: str) -> list[str]:
             lang,
         )
         buffer = io.StringIO()
-        render_mermaid(card, buffer)
+        render_mermaid(card, buffer, lang)
         lines += [
             "",
             f"**{t('strategy_map')}**",

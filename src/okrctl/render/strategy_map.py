@@ -37,16 +37,16 @@ def _dot_text(text: str) -> str:
     return one_line(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _footnotes(card: BalancedCard) -> list[str]:
-    """The warnings of the numbers a map shows, one per metric file."""
+def _footnotes(card: BalancedCard, lang: str = "en") -> list[str]:
+    """The warnings of the numbers a map shows, one per metric file, in ``lang``."""
     found = warnings_for(
         (m.id, m.rejected) for p in card.perspectives for m in p.measures if m.rejected
     )
-    return [w.message for w in by_file(found)]
+    return [w.text(lang) for w in by_file(found)]
 
 
-def _note(rejected: tuple[Rejected, ...]) -> str:
-    note = row_note(rejected)
+def _note(rejected: tuple[Rejected, ...], lang: str) -> str:
+    note = row_note(rejected, lang)
     return f"  ({one_line(note)})" if note else ""
 
 
@@ -66,23 +66,23 @@ def render_text(card: BalancedCard, out: IO[str], lang: str = "en") -> None:
         for m in p.measures:
             out.write(
                 f"  {SYMBOLS[m.status]} {one_line(m.id)}  {one_line(m.title)}  "
-                f"{percent(m.score)}  {tr(m.status.word, lang)}{_note(m.rejected)}\n"
+                f"{percent(m.score)}  {tr(m.status.word, lang)}{_note(m.rejected, lang)}\n"
             )
     if card.scorecard.links:
         out.write("\n" + tr("links (driver -> result):", lang) + "\n")
         for link in card.scorecard.links:
             out.write(f"  {one_line(link.driver)} -> {one_line(link.result)}\n")
-    footnotes = _footnotes(card)
+    footnotes = _footnotes(card, lang)
     if footnotes:
         out.write("\n" + "".join(f"! {one_line(f)}\n" for f in footnotes))
 
 
-def render_mermaid(card: BalancedCard, out: IO[str]) -> None:
+def render_mermaid(card: BalancedCard, out: IO[str], lang: str = "en") -> None:
+    """The strategy map as a Mermaid flowchart, its words in ``lang``."""
     lines = ["flowchart BT"]
     for index, p in enumerate(card.perspectives):
-        lines.append(
-            f'  subgraph p{index}["{_mermaid_text(p.title or p.name)} {percent(p.score)}"]'
-        )
+        name = _mermaid_text(p.title or tr(p.name, lang))
+        lines.append(f'  subgraph p{index}["{name} {percent(p.score)}"]')
         for m in p.measures:
             mark = f" {MARK}" if m.rejected else ""
             label = f"{_mermaid_text(m.id)}<br/>{SYMBOLS[m.status]} {percent(m.score)}{mark}"
@@ -90,7 +90,7 @@ def render_mermaid(card: BalancedCard, out: IO[str]) -> None:
         lines.append("  end")
     for link in card.scorecard.links:
         lines.append(f"  {_node_id(link.driver)} --> {_node_id(link.result)}")
-    footnotes = _footnotes(card)
+    footnotes = _footnotes(card, lang)
     if footnotes:  # a node of its own, so the rendered map shows it
         text = "<br/>".join(f"{MARK} {_mermaid_text(f)}" for f in footnotes)
         lines.append(f'  rejected_input["{text}"]:::grey')
@@ -99,7 +99,8 @@ def render_mermaid(card: BalancedCard, out: IO[str]) -> None:
     out.write("\n".join(lines) + "\n")
 
 
-def render_dot(card: BalancedCard, out: IO[str]) -> None:
+def render_dot(card: BalancedCard, out: IO[str], lang: str = "en") -> None:
+    """The strategy map as Graphviz DOT, its words in ``lang``."""
     lines = [
         f'digraph "{_dot_text(card.scorecard.id)}" {{',
         "  rankdir=BT;",
@@ -107,7 +108,8 @@ def render_dot(card: BalancedCard, out: IO[str]) -> None:
     ]
     for index, p in enumerate(card.perspectives):
         lines.append(f"  subgraph cluster_{index} {{")
-        lines.append(f'    label="{_dot_text(p.title or p.name)} {percent(p.score)}";')
+        name = _dot_text(p.title or tr(p.name, lang))
+        lines.append(f'    label="{name} {percent(p.score)}";')
         for m in p.measures:
             mark = f" {MARK}" if m.rejected else ""
             lines.append(
@@ -117,7 +119,7 @@ def render_dot(card: BalancedCard, out: IO[str]) -> None:
         lines.append("  }")
     for link in card.scorecard.links:
         lines.append(f"  {_node_id(link.driver)} -> {_node_id(link.result)};")
-    footnotes = _footnotes(card)
+    footnotes = _footnotes(card, lang)
     if footnotes:  # a node of its own, so the drawn map shows it
         text = "\\l".join(f"{MARK} {_dot_text(f)}" for f in footnotes) + "\\l"
         lines.append(
@@ -145,7 +147,7 @@ def render_why(results: list[WhyResult], out: IO[str], lang: str = "en") -> None
             + "\n"
         )
         if m.rejected:
-            note = one_line(row_note(m.rejected) or "")
+            note = one_line(row_note(m.rejected, lang) or "")
             out.write(
                 "  " + tr("its number rests on rejected input: {note}", lang, note=note) + "\n"
             )
@@ -168,7 +170,7 @@ def render_why(results: list[WhyResult], out: IO[str], lang: str = "en") -> None
                 f"({one_line(tr(d.perspective, lang))}) {percent(d.score)} "
                 f"{tr(d.status.word, lang)}"
                 + tr(", drives {drives}", lang, drives=one_line(d.drives))
-                + f"{_note(d.rejected)}\n"
+                + f"{_note(d.rejected, lang)}\n"
             )
     found = warnings_for(
         [
@@ -177,4 +179,4 @@ def render_why(results: list[WhyResult], out: IO[str], lang: str = "en") -> None
         ]
     )
     for warning in by_file(found):
-        out.write(f"! {one_line(warning.message)}\n")
+        out.write(f"! {one_line(warning.text(lang))}\n")

@@ -195,7 +195,11 @@ def map_loop(ctx: Context) -> Iterator[Diagnostic]:
                     card.file,
                     link.line,
                     link.column,
-                    f"scorecard '{card.id}': strategy map loop " + " -> ".join(cycle),
+                    msg(
+                        "scorecard '{id}': strategy map loop {loop}",
+                        id=card.id,
+                        loop=" -> ".join(cycle),
+                    ),
                 )
 
 

@@ -222,13 +222,13 @@ def unknown_metric(ctx: Context) -> Iterator[Diagnostic]:
                 path=source.path,
                 suggestion=did_you_mean(item.metric.name, known),
             ),
-            (
-                f"metrics in {source.path}: "
-                + ", ".join(listed[:12])
-                + (", ..." if len(listed) > 12 else "")
+            msg(
+                "metrics in {path}: {names}",
+                path=source.path,
+                names=", ".join(listed[:12]) + (", ..." if len(listed) > 12 else ""),
             )
             if listed
-            else f"{source.path} has no metrics yet",
+            else msg("{path} has no metrics yet", path=source.path),
         )
 
 

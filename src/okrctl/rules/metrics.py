@@ -50,9 +50,9 @@ def unknown_metric_source(ctx: Context) -> Iterator[Diagnostic]:
                     source=item.metric.source,
                     suggestion=did_you_mean(item.metric.source, sources),
                 ),
-                "add it under `metrics:` in okrctl.yaml"
+                msg("add it under `metrics:` in okrctl.yaml")
                 if not sources
-                else "configured sources: " + ", ".join(sources),
+                else msg("configured sources: {sources}", sources=", ".join(sources)),
             )
 
 

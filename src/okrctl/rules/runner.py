@@ -295,19 +295,24 @@ def selection(root: Path, known: set[str], paths: list[Path]) -> tuple[str, ...]
         shown = str(given)  # the CLI escapes what it prints (cli/errors.py)
         path = Path(os.path.abspath(given))
         if not path.exists():
-            raise UsageError(f"{shown}: no such file or folder")
+            raise UsageError(msg("{path}: no such file or folder", path=shown))
         try:
             relative = path.resolve().relative_to(root).as_posix()
         except ValueError:
             raise UsageError(
-                f"{shown} is outside the goals repository at {root}",
-                hint="name files inside the repository, or pass -C to choose another",
+                msg("{path} is outside the goals repository at {root}", path=shown, root=str(root)),
+                hint=msg("name files inside the repository, or pass -C to choose another"),
             ) from None
         if path.is_file() and relative not in known:
             raise UsageError(
-                f"{shown} is not a file okrctl checks: not a goal file, okrctl.yaml or a "
-                "metric file",
-                hint="the `goals:` globs of okrctl.yaml decide which YAML files are goal files",
+                msg(
+                    "{path} is not a file okrctl checks: not a goal file, okrctl.yaml or a "
+                    "metric file",
+                    path=shown,
+                ),
+                hint=msg(
+                    "the `goals:` globs of okrctl.yaml decide which YAML files are goal files"
+                ),
             )
         out.append(relative)
     return tuple(out)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from okrctl.core.codes import CODES, code_of, make
 from okrctl.core.diagnostics import Diagnostic, Suppression, did_you_mean
+from okrctl.core.i18n import msg
 from okrctl.load.config import CONFIG_NAME
 from okrctl.load.repository import Repository
 
@@ -82,16 +83,32 @@ def _unused(
                 kind = "disable-file" if comment.whole_file else "disable"
                 if code is None:
                     names = [*CODES, *(name for name, _ in CODES.values())]
-                    message = (
-                        f"`# okrctl: {kind}=` names '{word}', which is not a rule code or "
-                        f"name{did_you_mean(word, names)}"
+                    message = msg(
+                        "`# okrctl: {kind}=` names '{word}', which is not a rule code or "
+                        "name{suggestion}",
+                        kind=kind,
+                        word=word,
+                        suggestion=did_you_mean(word, names),
                     )
-                    hint = "use a code or name from `okrctl rules`"
+                    hint = msg("use a code or name from `okrctl rules`")
                 elif not ran(code):
                     continue  # not checked in this run (--no-data): nothing to tell
                 else:
-                    where = "in this file" if comment.whole_file else f"on line {comment.target}"
-                    message = f"`# okrctl: {kind}={word}` silences nothing: no {code} {where}"
-                    hint = "remove it; the finding it was written for is gone"
+                    if comment.whole_file:
+                        message = msg(
+                            "`# okrctl: {kind}={word}` silences nothing: no {code} in this file",
+                            kind=kind,
+                            word=word,
+                            code=code,
+                        )
+                    else:
+                        message = msg(
+                            "`# okrctl: {kind}={word}` silences nothing: no {code} on line {line}",
+                            kind=kind,
+                            word=word,
+                            code=code,
+                            line=comment.target,
+                        )
+                    hint = msg("remove it; the finding it was written for is gone")
                 out.append(make("C009", file, comment.line, column, message, hint))
     return out

@@ -238,9 +238,9 @@ def kpi_scoring(ctx: Context) -> Iterator[Diagnostic]:
                     "{full_at}{value2}",
                     id=kpi.id,
                     zero_below=_pct(zero_below),
-                    value="" if kpi.zero_below is not None else " (the default)",
+                    value="" if kpi.zero_below is not None else msg(" (the default)"),
                     full_at=_pct(full_at),
-                    value2="" if kpi.full_at is not None else " (the default)",
+                    value2="" if kpi.full_at is not None else msg(" (the default)"),
                 ),
             )
         if kpi.cap is not None and kpi.cap <= 0:
