@@ -7,18 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeRepo, git, golden, run_okrctl
+from conftest import MINIMAL_CONFIG, MakeRepo, git, golden, run_okrctl
 
-CONFIG = """\
-okrctl: 1
-units:
-  - {id: acme, level: company}
-  - {id: sales, level: department, parent: acme}
-cycles:
-  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}
-metrics:
-  - {name: crm, path: metrics/crm.csv}
-"""
+CONFIG = MINIMAL_CONFIG
 COMPANY = """\
 defaults: {cycle: 2026-Q4, unit: acme}
 objectives:
