@@ -11,6 +11,7 @@ values shown side by side get more digits until the ones that differ look differ
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -68,6 +69,7 @@ def scale_for(value: float | None, lang: str = "en") -> tuple[float, str]:
     return magnitude / 10 ** (zeros - 1), pattern.replace("0", "").strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _one(value: float | None, percent: bool, extra: int, lang: str) -> str:
     """``value`` with ``extra`` digits more than it needs on its own."""
     if value is None:
@@ -91,11 +93,14 @@ def numbers(
     the fewest digits at which values that differ also look different: a current value of
     1,004,000 never prints as the baseline's ``1M``. ``percent``: the values are fractions
     (0.125 is ``12.5%``)."""
-    known = [v for v in values if v is not None and math.isfinite(v)]
+    known = [i for i, v in enumerate(values) if v is not None and math.isfinite(v)]
+    finite = [float(values[i] or 0.0) for i in known]
     shown = [_one(v, percent, 0, lang) for v in values]
+    if len(known) < 2:
+        return shown  # one value is always told apart from itself
     for extra in range(0, MAX_DECIMALS):
         shown = [_one(v, percent, extra, lang) for v in values]
-        if _distinct(known, [_one(v, percent, extra, lang) for v in known]):
+        if _distinct(finite, [shown[i] for i in known]):
             return shown
     return shown
 
