@@ -60,6 +60,17 @@ def _fingerprint() -> bytes:
     return digest.digest()
 
 
+def cache_home(root: Path) -> Path:
+    """The repository's cache folder (CACHE_DIR), made with a .gitignore that keeps it
+    out of commits and pull requests. Raises ``OSError``."""
+    home = root / CACHE_DIR
+    home.mkdir(parents=True, exist_ok=True)
+    ignore = home / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# created by okrctl; safe to delete\n*\n", encoding="utf-8")
+    return home
+
+
 class _Store:
     """Signed cache entries, one file per (okrctl code, path, content)."""
 
@@ -97,8 +108,7 @@ class _Store:
         try:
             if not self.directory.is_dir():
                 self.directory.mkdir(parents=True, exist_ok=True)
-                ignore = self.directory.parent / ".gitignore"
-                ignore.write_text("# created by okrctl; safe to delete\n*\n", encoding="utf-8")
+                cache_home(self.directory.parent.parent)
             replace_file(self.directory / name, self._sign(payload) + payload, sync=False)
         except OSError:
             return  # a read-only checkout still checks; it is only slower

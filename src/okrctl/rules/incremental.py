@@ -18,10 +18,8 @@ is ignored, and deleting it only costs a whole run (docs/architecture.md).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import os
 import pickle
 import struct
 import time
@@ -33,11 +31,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 from okrctl.core.diagnostics import Diagnostic, Suppression
-from okrctl.core.fileio import settle_mode
+from okrctl.core.fileio import replace_file
 from okrctl.core.model import GoalFile, Kpi, Objective, Scorecard
 from okrctl.core.signing import machine_key, sign, verified
 from okrctl.load.config import CONFIG_NAME, Config
-from okrctl.load.filecache import CACHE_DIR, cached_file, parse_files, prune_unused
+from okrctl.load.filecache import (
+    CACHE_DIR,
+    cache_home,
+    cached_file,
+    parse_files,
+    prune_unused,
+)
 from okrctl.load.manifest import Seen, stat_key, survey
 from okrctl.load.repository import Repository
 from okrctl.rules.context import Context, Entry, objective_stats
@@ -237,22 +241,12 @@ def save_state(root: Path, state: State, signing: bytes) -> None:
     }
     head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
     head = sign(signing, head, b"check-head") + head
-    path = _blob_path(root)
-    tmp = path.with_name(f".{BLOB}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# created by okrctl; safe to delete\n*\n", encoding="utf-8")
-        with open(tmp, "wb") as handle:
-            handle.write(_HEAD.pack(len(head)))
-            handle.write(head)
-            handle.writelines(segments)
-        settle_mode(str(tmp), path)
-        os.replace(tmp, path)
+        cache_home(root)
+        blob = b"".join([_HEAD.pack(len(head)), head, *segments])
+        replace_file(_blob_path(root), blob, sync=False)
     except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+        pass  # a read-only checkout only stays slower
 
 
 class _Lazy(Mapping[str, Entry]):
