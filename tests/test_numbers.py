@@ -118,3 +118,25 @@ def test_schema_uses_the_parser_pattern() -> None:
 def test_thousands_separators_round_trip(number: object) -> None:
     text = f"{number:,}"
     assert parse_number(text) == pytest.approx(float(str(number)))
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (1_530_000.0, "en", (1e6, "M")),
+        (999_999.0, "en", (1e3, "K")),
+        (12_000.0, "en", (1e3, "K")),
+        (1_530_000.0, "zh", (1e4, "万")),
+        (200_000_000.0, "zh", (1e8, "亿")),
+        (-3_400_000.0, "zh", (1e4, "万")),
+        (9_999.0, "en", (1.0, "")),
+        (None, "zh", (1.0, "")),
+        (float("inf"), "en", (1.0, "")),
+    ],
+)
+def test_a_charts_ticks_share_the_compact_scale_of_the_locale(
+    value: float | None, lang: str, expected: tuple[float, str]
+) -> None:
+    from okrctl.core.shown import scale_for
+
+    assert scale_for(value, lang) == expected

@@ -214,9 +214,14 @@ def close_cycle(
 
 def _shown(value: object) -> str:
     from okrctl.core.shown import number
+    from okrctl.render.escape import one_line
 
     if isinstance(value, float | int) and not isinstance(value, bool):
         return number(float(value))
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in sorted(value.items())) + "}"
-    return "none" if value is None else str(value)
+        return (
+            "{"
+            + ", ".join(f"{one_line(str(k))}: {_shown(v)}" for k, v in sorted(value.items()))
+            + "}"
+        )
+    return "none" if value is None else one_line(str(value))
