@@ -338,3 +338,36 @@ def test_schema_command_writes_the_checked_in_schemas(tmp_path: Path) -> None:
     single = run_okrctl("schema", "goals.schema.json")
     assert json.loads(single.stdout)["title"] == "okrctl goal file"
     assert run_okrctl("schema", "nope.json").returncode == 2
+
+
+def test_the_command_table_names_every_command_and_its_module() -> None:
+    # `okrctl CMD` imports only the module MODULES names for CMD: a command missing from
+    # the table, or listed under another module, would vanish from `okrctl CMD`
+    from okrctl.cli.commands import MODULES, app
+
+    registered = {
+        (c.name or c.callback.__name__): c.callback.__module__  # type: ignore[union-attr]
+        for c in app.registered_commands
+    }
+    for group in app.registered_groups:
+        first = group.typer_instance.registered_commands[0]  # type: ignore[union-attr]
+        registered[group.name] = first.callback.__module__  # type: ignore[union-attr,index]
+    assert {name: f"okrctl.cli.{module}" for name, module in MODULES.items()} == registered
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    probe = (
+        "import sys; sys.argv = ['okrctl', 'history', '--help']\n"
+        "from okrctl.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('okrctl.cli.cmd_')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Usage: okrctl history [OPTIONS]" in out
+    assert out.splitlines()[-1] == "['okrctl.cli.cmd_git']"
+    # help and an unknown command still see every command
+    assert "close" in run_okrctl_process("--help").stdout
+    unknown = run_okrctl_process("chek")
+    assert unknown.returncode == 2 and "Did you mean 'check'" in unknown.stderr

@@ -13,6 +13,6 @@ def main() -> None:
         # answered before typer and rich are imported: `okrctl --version` stays instant
         sys.stdout.write(f"okrctl {__version__}\n")
         return
-    from okrctl.cli.commands import app
+    from okrctl.cli.commands import app_for
 
-    app(prog_name="okrctl")
+    app_for(sys.argv[1] if len(sys.argv) > 1 else None)(prog_name="okrctl")

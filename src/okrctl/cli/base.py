@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import importlib
 import os
 import sys
@@ -62,6 +63,15 @@ RepoOption = Annotated[
         callback=_repo_directory,
     ),
 ]
+
+
+class StatusFormat(enum.StrEnum):
+    """``--format`` of the commands that print text or JSON only."""
+
+    text = "text"
+    json = "json"
+
+
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 
 

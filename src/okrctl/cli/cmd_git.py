@@ -15,11 +15,11 @@ from okrctl.cli.base import (
     DebugOption,
     LangOption,
     RepoOption,
+    StatusFormat,
     app,
     parse_day,
     repository_language,
 )
-from okrctl.cli.cmd_progress import StatusFormat
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
 
 

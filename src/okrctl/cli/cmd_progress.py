@@ -17,6 +17,7 @@ from okrctl.cli.base import (
     LangOption,
     NoColorOption,
     RepoOption,
+    StatusFormat,
     UnitOption,
     app,
     choose_language,
@@ -33,11 +34,6 @@ if TYPE_CHECKING:
     from okrctl.core.model import Cycle
     from okrctl.core.progress import Status
     from okrctl.evaluate.workspace import Workspace
-
-
-class StatusFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
 
 
 class StatusGrouping(enum.StrEnum):

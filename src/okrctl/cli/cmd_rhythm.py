@@ -15,12 +15,12 @@ from okrctl.cli.base import (
     DebugOption,
     LangOption,
     RepoOption,
+    StatusFormat,
     app,
     choose_language,
     lazy,
     parse_day,
 )
-from okrctl.cli.cmd_progress import StatusFormat
 from okrctl.cli.errors import EXIT_FINDINGS, handle_errors
 
 
