@@ -184,6 +184,32 @@ def test_a_goal_file_left_unread_stops_the_numbers(tmp_path: Path) -> None:
     assert "goals/linked.yaml: error C002 " in result.stderr
 
 
+def test_goal_files_below_a_folder_linked_from_outside_are_not_read(tmp_path: Path) -> None:
+    # the folder is the link: files below it, however deep, resolve outside (C002); a
+    # folder linked from inside the repository stays readable
+    root = education(tmp_path)
+    elsewhere = tmp_path / "elsewhere" / "deep"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "more.yaml").write_text("objectives: []\n", encoding="utf-8")
+    (root / "goals" / "shared").symlink_to(tmp_path / "elsewhere")
+    (root / "goals" / "inner").mkdir()
+    (root / "goals" / "inner" / "sub").mkdir()
+    (root / "goals" / "inner" / "sub" / "ok.yaml").write_text("objectives: []\n")
+    (root / "goals" / "alias").symlink_to(root / "goals" / "inner")
+    config = (root / "okrctl.yaml").read_text(encoding="utf-8")
+    (root / "okrctl.yaml").write_text(
+        config.replace(
+            'goals: ["goals/**/*.yaml"]',
+            'goals: ["goals/**/*.yaml", "goals/*/deep/*.yaml", "goals/*/sub/*.yaml"]',
+        ),
+        encoding="utf-8",
+    )
+    result = run_okrctl("check", "-f", "json", "-C", str(root))
+    found = {(d["code"], d["file"]) for d in json.loads(result.stdout)["diagnostics"]}
+    assert ("C002", "goals/shared/deep/more.yaml") in found
+    assert not any(f.startswith(("goals/alias", "goals/inner")) for c, f in found if c == "C002")
+
+
 def test_score_refuses_weights_that_do_not_add_up_whatever_their_grade(tmp_path: Path) -> None:
     # the KPI weights of zhang.wei: 0.6 + 0.4 -> 0.7 + 0.4 = 110% (W002), graded down
     root = education(tmp_path, rules="{W002: warning}")

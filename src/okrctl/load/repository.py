@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import functools
 import os
+import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,14 +138,21 @@ def glob_entries(root: Path, pattern: str) -> dict[str, os.DirEntry[str] | None]
             elif info is not None:
                 raise _unreadable(path, root, NotADirectoryError(), pattern)
             continue
+        matches_name = _name_matcher(part)
         for entry in _entries(directory, root, pattern):
-            if not fnmatch.fnmatch(entry.name, part) or (entry.name in _SKIP_DIRS and not last):
+            if not matches_name(entry.name) or (entry.name in _SKIP_DIRS and not last):
                 continue
             if last:
                 found[entry.path] = entry
             elif _is_directory(entry, follow=True):
                 todo.append((directory / entry.name, index + 1))
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _name_matcher(part: str) -> Callable[[str], object]:
+    """Whether a name matches one part of a glob, case-sensitive as on POSIX."""
+    return re.compile(fnmatch.translate(part)).match
 
 
 def _is_folder(path: str, entry: os.DirEntry[str] | None) -> bool:
@@ -161,28 +170,40 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
     root = config.root
     found: dict[str, None] = {}
     problems: list[Diagnostic] = []
-    directories: dict[str, bool] = {}
+    directories: dict[str, bool] = {str(root): True}
+
+    def resolves_inside(text: str) -> bool:
+        real = Path(os.path.realpath(text))
+        return real == root or root in real.parents
+
+    def folder_inside(folder: str) -> bool:
+        # a folder that is no link, named below a folder inside, is inside: one lstat per
+        # folder instead of resolving each one from the top
+        known = directories.get(folder)
+        if known is None:
+            parent, _, name = folder.rpartition(os.sep)
+            if name == ".." or not parent or os.path.islink(folder):
+                known = resolves_inside(folder)
+            else:
+                known = folder_inside(parent)
+            directories[folder] = known
+        return known
 
     def stays_inside(text: str, entry: os.DirEntry[str] | None) -> bool:
         # resolving every file costs a syscall per path component; directories are few
         if entry.is_symlink() if entry is not None else os.path.islink(text):
-            real = Path(os.path.realpath(text))
-            return real == root or root in real.parents
-        folder = os.path.dirname(text)
-        if folder not in directories:
-            real = Path(os.path.realpath(folder))
-            directories[folder] = real == root or root in real.parents
-        return directories[folder]
+            return resolves_inside(text)
+        return folder_inside(text.rpartition(os.sep)[0])
 
     prefix = len(str(root)) + 1
     for index, pattern in enumerate(config.goals):
         matched = 0
         matches = glob_entries(root, pattern)
-        # in Path order (by name parts), compared as text: a path per file is costly
-        named = sorted(((p[prefix:], p) for p in matches), key=lambda m: m[0].split("/"))
+        # in Path order (by name parts), compared as text: a path per file is costly, and
+        # with "/" as NUL (below every character of a name) text order is name-part order
+        named = sorted(((p[prefix:], p) for p in matches), key=lambda m: m[0].replace("/", "\0"))
         for relative, text in named:
-            parts = relative.split("/")
-            if any(part in _SKIP_DIRS for part in parts[:-1]):
+            if not _SKIP_DIRS.isdisjoint(relative.split("/")[:-1]):
                 continue
             entry = matches[text]
             if relative in (CONFIG_NAME, "") or _is_folder(text, entry):
