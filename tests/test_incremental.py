@@ -18,10 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import MINIMAL_CONFIG, MakeRepo, run_okrctl
+from okrctl.core.signing import machine_key
 from okrctl.load.config import load_config
 from okrctl.load.filecache import CACHE_DIR
 from okrctl.load.repository import discover
-from okrctl.rules import incremental
+from okrctl.rules import incremental, shelf
+from okrctl.rules.stored import SHELVES
 
 CONFIG = MINIMAL_CONFIG + "levels: [company, department, team]\n"
 IDS = ["CO-1", "CO-2", "S-1", "S-2", "T-1"]
@@ -249,47 +251,56 @@ def test_deleting_the_cache_changes_no_output(make_repo: MakeRepo) -> None:
     assert _outputs(root, "--no-cache") == before
 
 
-def _segments(root: Path) -> list[bytes]:
-    """The record shards of the recorded blob, as read (their hashes checked)."""
-    state = incremental.load_state(root, _key(root), incremental.machine_key() or b"", body=True)
-    assert state is not None
-    return [state.clean[number] for number in range(incremental.SHARDS)]
-
-
 def _key(root: Path) -> bytes:
     key = incremental.state_key(load_config(root), data=False, as_of=dt.date(2026, 11, 30))
     assert key is not None
     return key
 
 
-def test_an_edit_rewrites_only_its_shards(make_repo: MakeRepo) -> None:
-    """The blob's records are kept in shards by path: after an edit of one team file the
-    shards of the files it touched are pickled anew, every other shard is the same
-    bytes, and damaging a shard's bytes makes the next run a whole one."""
+def _parsed_segment(root: Path, path: str) -> tuple[int, int]:
+    """Where the segment holding what parsing ``path`` gave lies in the body: (offset,
+    length)."""
+    found = shelf.read(root / CACHE_DIR / incremental.BLOB, machine_key() or b"", SHELVES)
+    assert found is not None
+    files = found[1]["files"]
+    offset, length, _ = files._table[files.shard_of(path)]  # type: ignore[index]
+    return offset, length
+
+
+def test_an_edit_rewrites_only_its_segments(make_repo: MakeRepo) -> None:
+    """The blob keeps the records and the maps over them in segments by key: after an
+    edit of one team file only the segments of the keys it touched are pickled anew, and
+    damaging a segment the next edit reads makes that run a whole one."""
     files = {f"goals/t{n}.yaml": TEAM.format(n=n) for n in range(30)}
     root = make_repo({**files, "goals/co.yaml": COMPANY})
     _age(root)
     _run(root)
-    before = _segments(root)
     edited = root / "goals" / "t7.yaml"
     edited.write_text(TEAM.format(n=7).replace("owner: o7", "owner: o77"), encoding="utf-8")
     os.utime(edited, (1_700_000_100, 1_700_000_100))
-    assert _run(root).mode == "incremental"
-    after = _segments(root)
-    touched = {incremental.shard_of("goals/t7.yaml"), incremental.shard_of("goals/co.yaml")}
-    differ = {n for n, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
-    assert incremental.shard_of("goals/t7.yaml") in differ and differ <= touched
-    blob = root / CACHE_DIR / incremental.BLOB
-    data = bytearray(blob.read_bytes())
-    data[-3] ^= 0xFF  # a byte of the last shard: its hash in the signed header no longer fits
-    blob.write_bytes(bytes(data))
-    assert (
-        incremental.load_state(root, _key(root), incremental.machine_key() or b"", body=True)
-        is None
-    )
+    config = load_config(root)
+    paths, _ = discover(config)
+    outcome = incremental.run(config, paths, data=False, as_of=dt.date(2026, 11, 30), keep=True)
+    assert outcome.mode == "incremental" and outcome.state is not None
+    shelves = outcome.state.index.shelves
+    # what parsing gives changed for the edited file alone; the alignment counts of the
+    # file and of the company file it aligns to were judged again and stayed the same
+    assert shelves["files"].changed() == {shelves["files"].shard_of("goals/t7.yaml")}
+    assert not shelves["stats"].changed()
+    # the owner group moved: its two keys' segments, nothing else of the map
+    groups = shelves["group"]
+    keys = {"o\x00o7\x002026-Q4", "o\x00o77\x002026-Q4"}
+    assert groups.changed() == {groups.shard_of(k) for k in keys}
+    assert not shelves["defined"].changed() and not shelves["naming"].changed()
+    body = shelf.body_path(root / CACHE_DIR / incremental.BLOB)
+    offset, length = _parsed_segment(root, "goals/t7.yaml")
+    data = bytearray(body.read_bytes())
+    data[offset + length - 2] ^= 0xFF  # its hash in the signed header no longer fits
+    body.write_bytes(bytes(data))
     edited.write_text(TEAM.format(n=7), encoding="utf-8")
     os.utime(edited, (1_700_000_200, 1_700_000_200))
     assert _run(root).mode == "whole"
+    assert _outputs(root) == _outputs(root, "--no-cache")
 
 
 def test_a_new_id_elsewhere_changes_a_did_you_mean(make_repo: MakeRepo) -> None:

@@ -42,7 +42,8 @@ from okrctl.evaluate.results import KRResult as KRResult
 from okrctl.evaluate.results import ObjectiveResult as ObjectiveResult
 from okrctl.evaluate.results import PeriodResult as PeriodResult
 from okrctl.load.config import Config
-from okrctl.metrics.engine import CHECKINS, MetricData
+from okrctl.load.configsources import CHECKINS
+from okrctl.metrics.engine import MetricData
 from okrctl.metrics.rejected import row_note, unique
 from okrctl.metrics.source import NO_DATA, Answer, Rejected, Request
 from okrctl.rules.context import Context

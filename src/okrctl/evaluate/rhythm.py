@@ -14,8 +14,8 @@ from okrctl.core.model import Cycle, KeyResult, Ref
 from okrctl.core.numbers import duration_days
 from okrctl.evaluate.evaluator import in_view
 from okrctl.evaluate.workspace import Workspace
+from okrctl.load.configsources import CHECKINS
 from okrctl.metrics.checkins import Checkin, CheckinSource
-from okrctl.metrics.engine import CHECKINS
 
 NOBODY = "(no owner)"
 

@@ -20,6 +20,9 @@ from okrctl.load.configpaths import CONFIG_NAME, inside
 from okrctl.load.configsections import key_position, text
 from okrctl.load.yamlread import YamlMap
 
+# the source name of the manual check-ins (okrctl checkin), beside okrctl.yaml's metrics
+CHECKINS = "checkins"
+
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -12,13 +12,13 @@ from okrctl.core.errors import OkrctlError
 from okrctl.core.fileio import regular_size
 from okrctl.core.vocabulary import Layout
 from okrctl.load.config import Config, MetricSource, inside
+from okrctl.load.configsources import CHECKINS
 from okrctl.metrics.grouping import group_problems
 from okrctl.metrics.source import NO_DATA, Answer, DataProblem, Request, Source
 
 # Files above this size are aggregated by DuckDB; below it, read whole in Python, which
 # starts faster and locates every problem by line.
 LARGE_FILE_BYTES = 32 * 1024 * 1024
-CHECKINS = "checkins"
 
 
 # the file kinds by suffix (docs/metrics.md); every other file is read as CSV

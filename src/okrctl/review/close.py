@@ -21,7 +21,7 @@ from okrctl.evaluate.explain import _relevant
 from okrctl.evaluate.frozen import LOCK_FORMAT, LOCK_VERSION, lock_path, read_lock
 from okrctl.evaluate.scoring import Scorer
 from okrctl.evaluate.workspace import Workspace
-from okrctl.metrics.engine import CHECKINS
+from okrctl.load.configsources import CHECKINS
 from okrctl.metrics.source import Request
 
 MAX_ROWS = 200  # rows cited per value; `rows_total` counts them all

@@ -12,9 +12,9 @@ a focused context answers from the index, so a rule computes the same either way
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from okrctl.core.diagnostics import did_you_mean
 from okrctl.core.i18n import N_, msg
@@ -25,6 +25,7 @@ from okrctl.load.repository import Repository
 if TYPE_CHECKING:
     from okrctl.metrics.engine import MetricData
     from okrctl.rules.index import Index
+    from okrctl.rules.stored import StoredIndex
 
 Entry = Objective | Kpi | Scorecard
 
@@ -58,10 +59,10 @@ class Context:
     # indexes a rule family computes once and shares between its rules
     memo: dict[str, object] = field(default_factory=dict)
     # a focused context answers whole-graph facts from the index (None: from the files)
-    index: Index | None = None
-    supported: set[str] | None = None
+    index: Index | StoredIndex | None = None
+    supported: Container[str] | None = None
     card_perspectives: set[str] | None = None
-    ordinal: Callable[[str], int] | None = None
+    ordinal: Callable[[str], object] | None = None
     _parents: dict[str, Objective | None] = field(default_factory=dict)
     _ranks: dict[str, int | None] = field(default_factory=dict)
 
@@ -92,7 +93,7 @@ class Context:
                     scorecards[entry.id] = entry
         return ctx
 
-    def supported_krs(self) -> set[str]:
+    def supported_krs(self) -> Container[str]:
         """``OBJ/KR`` paths that a non-draft objective aligns to or a KPI supports (first
         definitions only, over the whole graph)."""
         if self.supported is None and self.index is not None:
@@ -111,15 +112,15 @@ class Context:
             }
         return self.card_perspectives
 
-    def order(self, objective_id: str) -> int:
-        """Where the objective's first definition stands among all objectives'."""
+    def order(self, objective_id: str) -> Any:
+        """A sort key: objectives sort as their first definitions stand in the
+        repository."""
         if self.ordinal is None:
-            positions = (
-                self.index.objective_ordinal()
-                if self.index is not None
-                else {key: index for index, key in enumerate(self.objectives)}
-            )
-            self.ordinal = positions.__getitem__
+            if self.index is not None:
+                self.ordinal = self.index.order_key
+            else:
+                positions = {key: index for index, key in enumerate(self.objectives)}
+                self.ordinal = positions.__getitem__
         return self.ordinal(objective_id)
 
     def is_first(self, entry: Entry) -> bool:
@@ -235,7 +236,7 @@ def objective_stats(
     """``alignment_stats`` counted over ``objectives`` (first definitions) alone: the
     counts of a whole graph are the sums of its files' counts."""
     aligned = below = covered = top = 0
-    supported: set[str] | None = None
+    supported: Container[str] | None = None
     for objective in objectives:
         if objective.draft or (within is not None and not within(objective)):
             continue
@@ -272,6 +273,6 @@ def supported_paths(objectives: Iterable[Objective], kpis: Iterable[Kpi]) -> set
     return out
 
 
-def supported_krs(ctx: Context) -> set[str]:
+def supported_krs(ctx: Context) -> Container[str]:
     """``OBJ/KR`` paths that a non-draft objective aligns to or a KPI supports."""
     return ctx.supported_krs()

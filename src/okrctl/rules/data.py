@@ -15,8 +15,8 @@ from okrctl.core.model import Cycle, KeyResult, Kpi
 from okrctl.core.numbers import duration_days
 from okrctl.core.progress import settle
 from okrctl.core.vocabulary import Aggregate, KRKind
+from okrctl.load.configsources import CHECKINS
 from okrctl.load.written import as_written
-from okrctl.metrics.engine import CHECKINS
 from okrctl.metrics.source import Answer, Rejected, Request, Source
 from okrctl.rules.context import Context
 from okrctl.rules.metrics import label

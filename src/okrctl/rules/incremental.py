@@ -20,20 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import pickle
-import struct
 import time
-import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 
 from okrctl.core.diagnostics import Diagnostic, Suppression
-from okrctl.core.fileio import replace_file
 from okrctl.core.model import GoalFile, Kpi, Objective, Scorecard
-from okrctl.core.signing import machine_key, sign, verified
+from okrctl.core.signing import machine_key
 from okrctl.load.config import CONFIG_NAME, Config
 from okrctl.load.filecache import (
     CACHE_DIR,
@@ -44,75 +40,48 @@ from okrctl.load.filecache import (
 )
 from okrctl.load.manifest import Seen, stat_key, survey
 from okrctl.load.repository import Repository
+from okrctl.rules import shelf
 from okrctl.rules.context import Context, Entry, objective_stats
 from okrctl.rules.index import Facts, Index, affected, facts_of
+from okrctl.rules.stored import (
+    SHELVES,
+    Record,
+    StoredIndex,
+    StoredView,
+    diagnostics_in,
+    stored_records,
+)
+
+__all__ = ["BLOB", "Outcome", "Record", "State", "load_state", "run", "save_state"]
 
 BLOB = "check"
-_HEAD = struct.Struct(">Q")
-SHARDS = 64  # the body's records, split by path: an edit re-pickles only its shards
-
-
-def shard_of(path: str) -> int:
-    """The body shard that holds the record of ``path``."""
-    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
-
-
-class Record(NamedTuple):
-    """One goal file as the blob keeps it."""
-
-    facts: Facts
-    loaded: tuple[Diagnostic, ...]  # from parsing it alone
-    found: tuple[Diagnostic, ...]  # from the rules, located in it
-    stats: tuple[int, int, int, int]  # its share of alignment_stats
-    suppressions: tuple[Suppression, ...] = ()  # its `# okrctl: disable=` comments
 
 
 @dataclass
 class State:
-    """What one run leaves for the next."""
+    """What one run leaves for the next: the stat manifest, the index of every goal file
+    (records and maps, read as asked) and the result it reported."""
 
     key: bytes
     written_ns: int
     manifest: dict[str, Seen]
-    order: list[str]
-    records: dict[str, Record]
+    index: StoredIndex
+    by_file: dict[str, tuple[Diagnostic, ...]]  # load and rule diagnostics, files with any
     general: tuple[Diagnostic, ...]  # rule diagnostics located outside goal files
+    totals: tuple[int, ...]
+    comments: dict[str, tuple[Suppression, ...]]  # suppression comments, files with any
     sources: tuple[str, ...]  # the metric sources the goals read, for ``general``
-    result: tuple[tuple[Diagnostic, ...], tuple[int, ...]] | None = None
-    comments: dict[str, tuple[Suppression, ...]] | None = None  # with ``result``
-    # the body's shards as read, by number, while their records stand as read: saving
-    # writes these bytes again instead of pickling their records anew
-    clean: dict[int, bytes] = field(default_factory=dict)
-    # the blob's bytes, the body's offset and its segments' lengths and hashes, until
-    # ``read_body`` unpickles the body
-    unread: tuple[bytes, int, list[tuple[int, bytes]]] | None = None
 
-    def touch(self, paths: Iterable[str]) -> None:
-        """Mark the records of ``paths`` as changed (their shards are pickled anew)."""
-        for path in paths:
-            self.clean.pop(shard_of(path), None)
+    @property
+    def order(self) -> list[str]:
+        return self.index.order
 
     def diagnostics(self) -> list[Diagnostic]:
-        out: list[Diagnostic] = []
-        for path in self.order:
-            record = self.records[path]
-            out += record.loaded
-            out += record.found
-        out += self.general
-        return out
+        return diagnostics_in(self.order, self.by_file) + list(self.general)
 
-    def suppressions(self) -> dict[str, tuple[Suppression, ...]]:
-        """The suppression comments of the goal files that have any, by path."""
-        return {p: r.suppressions for p, r in self.records.items() if r.suppressions}
-
-    def totals(self) -> tuple[int, ...]:
-        """(files, objectives, key results, KPIs, scorecards, aligned, below top,
-        covered KRs, top KRs)."""
-        totals = [len(self.order), 0, 0, 0, 0, 0, 0, 0, 0]
-        for record in self.records.values():
-            for index, value in enumerate((*record.facts.counts, *record.stats)):
-                totals[index + 1] += value
-        return tuple(totals)
+    def records(self) -> dict[str, Record]:
+        """Every goal file's record, in order (the whole index read)."""
+        return stored_records(self.index, self.by_file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,91 +130,55 @@ def _blob_path(root: Path) -> Path:
     return root / CACHE_DIR / BLOB
 
 
-def load_state(root: Path, key: bytes, signing: bytes, *, body: bool) -> State | None:
-    """The recorded state if it is ours (signed) and for ``key``. Without ``body`` only
-    the header (manifest and recorded result) is unpickled: ``records`` stays empty.
-
-    The blob: the header's length, the header (signed: the key, the manifest, the order,
-    the recorded result, and the length and hash of each body segment), then the body:
-    one segment with the diagnostics located outside goal files and the sources read,
-    and ``SHARDS`` segments of records (``shard_of``)."""
+def load_state(root: Path, key: bytes, signing: bytes) -> State | None:
+    """The recorded state if it is ours (signed) and for ``key``. Only the header (the
+    manifest and the recorded result) is read now; the index's segments are read when a
+    run asks for them (rules/shelf.py)."""
+    found = shelf.read(_blob_path(root), signing, SHELVES)
+    if found is None:
+        return None
+    header, shelves = found
     try:
-        blob = _blob_path(root).read_bytes()
-        (size,) = _HEAD.unpack_from(blob, 0)
-        head = verified(signing, blob[_HEAD.size : _HEAD.size + size], b"check-head")
-        if head is None:
-            return None
-        header = pickle.loads(head)
         if header["key"] != key:
             return None
-        state = State(key, header["written"], header["manifest"], header["order"], {}, (), ())
-        state.result, state.comments = header["result"], header["comments"]
-        state.unread = (blob, _HEAD.size + size, header["body"])
-        if body and not read_body(state):
-            return None
-        return state
-    except Exception:  # missing, cut short or another okrctl's layout: a whole run
+        index = StoredIndex(
+            shelves, header["order"], Counter(header["read"]), Counter(header["perspectives"])
+        )
+        return State(
+            key,
+            header["written"],
+            header["manifest"],
+            index,
+            header["by_file"],
+            header["general"],
+            header["totals"],
+            header["comments"],
+            header["sources"],
+        )
+    except (KeyError, TypeError, ValueError):  # another okrctl's layout
         return None
 
 
-def read_body(state: State) -> bool:
-    """Unpickle the body of a state ``load_state`` read without it (from the bytes it
-    read then); False when a segment's hash is not the one the signed header names."""
-    if state.unread is None:
-        return bool(state.records)
-    blob, offset, listed = state.unread
-    state.unread = None
-    try:
-        view = memoryview(blob)
-        segments = []
-        for length, digest in listed:
-            segment = view[offset : offset + length]
-            if hashlib.blake2b(segment, digest_size=32).digest() != digest:
-                return False
-            segments.append(bytes(segment))
-            offset += length
-        if offset != len(blob) or len(segments) != SHARDS + 1:
-            return False
-        state.general, state.sources = pickle.loads(segments[0])
-        for number, shard in enumerate(segments[1:]):
-            state.records.update(pickle.loads(shard))
-            state.clean[number] = shard
-    except Exception:  # another okrctl's layout: a whole run
-        state.records.clear()
-        return False
-    return True
-
-
 def save_state(root: Path, state: State, signing: bytes) -> None:
-    """Record ``state`` atomically; only the shards with changed records are pickled
-    anew (the others are the bytes read). A read-only checkout only stays slower."""
-    shards: list[dict[str, Record]] = [{} for _ in range(SHARDS)]
-    if len(state.clean) < SHARDS:
-        for name, record in state.records.items():
-            shards[shard_of(name)][name] = record
-    segments = [pickle.dumps((state.general, state.sources), protocol=pickle.HIGHEST_PROTOCOL)]
-    for number, records in enumerate(shards):
-        kept = state.clean.get(number)
-        if kept is None:
-            kept = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
-            state.clean[number] = kept
-        segments.append(kept)
+    """Record ``state`` atomically; only the segments with changed keys are pickled
+    anew. A read-only checkout only stays slower."""
     header = {
         "key": state.key,
         "written": state.written_ns,
         "manifest": state.manifest,
         "order": state.order,
-        "result": state.result or (tuple(state.diagnostics()), state.totals()),
-        "comments": state.suppressions() if state.records else (state.comments or {}),
-        "body": [(len(s), hashlib.blake2b(s, digest_size=32).digest()) for s in segments],
+        "by_file": state.by_file,
+        "general": state.general,
+        "totals": state.totals,
+        "comments": state.comments,
+        "sources": state.sources,
+        "read": dict(state.index.sources_read),
+        "perspectives": dict(state.index.perspectives),
     }
-    head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-    head = sign(signing, head, b"check-head") + head
     try:
         cache_home(root)
-        blob = b"".join([_HEAD.pack(len(head)), head, *segments])
-        replace_file(_blob_path(root), blob, sync=False)
-    except OSError:
+        shelf.write(_blob_path(root), signing, header, state.index.shelves)
+    except (OSError, shelf.Damaged):
         pass  # a read-only checkout only stays slower
 
 
@@ -253,7 +186,10 @@ class _Lazy(Mapping[str, Entry]):
     """First definitions of some kinds, by id, loading a goal file only when asked."""
 
     def __init__(
-        self, first: dict[str, tuple[str, str]], kinds: str, load: Callable[[str], GoalFile]
+        self,
+        first: Mapping[str, tuple[str, str]],
+        kinds: str,
+        load: Callable[[str], GoalFile],
     ) -> None:
         self.first, self.kinds, self.load = first, kinds, load
 
@@ -283,7 +219,10 @@ class _Lazy(Mapping[str, Entry]):
 
 
 def _focused(
-    config: Config, files: list[GoalFile], index: Index, load: Callable[[str], GoalFile]
+    config: Config,
+    files: list[GoalFile],
+    index: Index | StoredIndex,
+    load: Callable[[str], GoalFile],
 ) -> Context:
     """A context iterating ``files`` alone, looking every id up through ``index``."""
     ctx = Context(Repository(config, tuple(files)), index=index)
@@ -361,8 +300,30 @@ def whole(
         f.path: Record(facts_of(f), f.diagnostics, found[f.path], stats[f.path], f.suppressions)
         for f in files
     }
-    index = Index({p: r.facts for p, r in records.items()}, list(records))
-    return State(b"", 0, {}, list(records), records, tuple(general), tuple(sorted(index.sources())))
+    order = list(records)
+    index = StoredIndex.build(records, order)
+    totals = [len(order), 0, 0, 0, 0, 0, 0, 0, 0]
+    for record in records.values():
+        _count(totals, record, 1)
+    return State(
+        b"",
+        0,
+        {},
+        index,
+        {p: r.loaded + r.found for p, r in records.items() if r.loaded or r.found},
+        tuple(general),
+        tuple(totals),
+        {p: r.suppressions for p, r in records.items() if r.suppressions},
+        tuple(sorted(index.sources())),
+    )
+
+
+def _count(totals: list[int], record: Record, sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) a record's share of the summary counts:
+    (files, objectives, key results, KPIs, scorecards, aligned, below top, covered KRs,
+    top KRs)."""
+    for position, value in enumerate((*record.facts.counts, *record.stats), start=1):
+        totals[position] += sign * value
 
 
 def run(
@@ -384,47 +345,35 @@ def run(
         return _outcome(state, "whole", len(paths), len(paths), keep)
     now = time.time_ns()
     root = config.root
-    head = load_state(root, key, signing, body=keep)
-    if head is not None and head.result is not None:
-        manifest, changed = survey(root, paths, head.manifest, head.written_ns)
-        removed = set(head.manifest) - set(paths)
-        if not changed and not removed and head.order == paths and manifest == head.manifest:
-            if not keep:
-                return Outcome(
-                    list(head.result[0]),
-                    head.result[1],
-                    "unchanged",
-                    0,
-                    0,
-                    suppressions=head.comments or {},
-                )
-            if head.records:  # the body was read and checked
-                return _outcome(head, "unchanged", 0, 0, keep)
-        known = head if read_body(head) else None
-        if known is not None:
+    known = load_state(root, key, signing)
+    if known is not None:
+        manifest, changed = survey(root, paths, known.manifest, known.written_ns)
+        removed = set(known.manifest) - set(paths)
+        if not changed and not removed and known.order == paths and manifest == known.manifest:
+            return _outcome(known, "unchanged", 0, 0, keep)
+        try:
             outcome = _patch(config, paths, known, manifest, changed, removed, data, as_of)
-            if outcome is not None:
-                known.written_ns = now
-                known.result = (tuple(outcome.diagnostics), outcome.totals)
-                save_state(root, known, signing)
-                return replace(outcome, state=known if keep else None)
+        except shelf.Damaged:
+            outcome = None
+        if outcome is not None:
+            known.written_ns = now
+            save_state(root, known, signing)
+            return replace(outcome, state=known if keep else None)
     state = whole(config, paths, data=data, as_of=as_of, use_cache=True)
     state.key, state.written_ns = key, now
     state.manifest, _ = survey(root, paths, {}, 0)
-    outcome = _outcome(state, "whole", len(paths), len(paths), keep)
-    state.result = (tuple(outcome.diagnostics), outcome.totals)
     save_state(root, state, signing)
-    return outcome
+    return _outcome(state, "whole", len(paths), len(paths), keep)
 
 
 def _outcome(state: State, mode: str, parsed: int, focus: int, keep: bool) -> Outcome:
     return Outcome(
         state.diagnostics(),
-        state.totals(),
+        state.totals,
         mode,
         parsed,
         focus,
-        suppressions=state.suppressions(),
+        suppressions=dict(state.comments),
         state=state if keep else None,
     )
 
@@ -440,40 +389,75 @@ def _patch(
     as_of: dt.date,
 ) -> Outcome | None:
     """Bring ``state`` up to date with the edit (in place); None when only a whole run
-    can (the metric sources the goals read changed)."""
+    can (the metric sources the goals read changed). Raises ``shelf.Damaged``."""
     root = config.root
+    index = state.index
     edited = changed | removed
-    old_facts = {p: state.records[p].facts for p in edited if p in state.records}
-    old_index = Index({p: r.facts for p, r in state.records.items()}, state.order)
+    before: dict[str, Record] = {}
+    for path in edited:
+        if path in index.position:
+            facts, diagnostics, comments = index.parsed(path)
+            before[path] = Record(facts, diagnostics, (), index.stats(path), comments)
     parsed = {f.path: f for f in parse_files(root, sorted(changed), prune=False)}
     if parsed:
-        prune_unused(root, ((p, seen.digest) for p, seen in manifest.items()))
-    records = {p: r for p, r in state.records.items() if p not in removed}
-    for path, goal_file in parsed.items():
-        records[path] = Record(
-            facts_of(goal_file), goal_file.diagnostics, (), (0, 0, 0, 0), goal_file.suppressions
-        )
-    new_index = Index({p: records[p].facts for p in paths}, paths)
-    if tuple(sorted(new_index.sources())) != state.sources:
+        prune_unused(root, ((p, seen[3]) for p, seen in manifest.items()))
+    perspectives = index.card_perspectives()
+    new_facts = {p: facts_of(f) for p, f in parsed.items()}
+    for path in sorted(edited):
+        goal_file = parsed.get(path)
+        record = None
+        if goal_file is not None:
+            record = Record(
+                new_facts[path], goal_file.diagnostics, (), (0, 0, 0, 0), goal_file.suppressions
+            )
+        index.replace(path, before[path].facts if path in before else None, record)
+    index.reorder(paths)
+    if tuple(sorted(index.sources())) != state.sources:
         return None
-    focus = affected(old_index, new_index, edited, old_facts)
     loaded: dict[str, GoalFile] = dict(parsed)
 
     def load(path: str) -> GoalFile:
         if path not in loaded:
-            hit = cached_file(root, path, manifest[path].digest)
+            hit = cached_file(root, path, manifest[path][3])
             loaded[path] = hit or parse_files(root, [path], prune=False)[0]
         return loaded[path]
 
-    focus_files = [load(p) for p in paths if p in focus]
-    ctx = _focused(config, focus_files, new_index, load)
+    old_facts = {p: r.facts for p, r in before.items()}
+    view = StoredView(index, old_facts, new_facts, lambda p: facts_of(load(p)), perspectives)
+    focus = sorted(affected(view, edited, old_facts), key=index.position.__getitem__)
+    focus_files = [load(p) for p in focus]
+    ctx = _focused(config, focus_files, index, load)
     _attach_data(ctx, data, as_of)
     found, stats, _ = _judge(ctx, focus_files)  # what lies elsewhere stands (same sources)
-    for path in focus:
-        records[path] = records[path]._replace(found=found[path], stats=stats[path])
-    state.touch(edited | focus)
-    state.manifest, state.order, state.records = manifest, paths, records
+    totals = list(state.totals)
+    for path in removed:
+        _count(totals, before[path], -1)
+        state.by_file.pop(path, None)
+        state.comments.pop(path, None)
+    for goal_file in focus_files:
+        path = goal_file.path
+        if path in before:  # edited: its facts changed too
+            _count(totals, before[path], -1)
+        elif path not in parsed:  # the same facts: only its alignment counts change
+            _count(totals, Record(_NO_FACTS, (), (), index.stats(path)), -1)
+        facts = new_facts[path] if path in parsed else _NO_FACTS
+        _count(totals, Record(facts, (), (), stats[path]), 1)
+        index.set_stats(path, stats[path])
+        _keep(state.by_file, path, goal_file.diagnostics + found[path])
+        _keep(state.comments, path, goal_file.suppressions)
+    totals[0] = len(paths)
+    state.totals, state.manifest = tuple(totals), manifest
     return _outcome(state, "incremental", len(parsed), len(focus), False)
+
+
+_NO_FACTS = Facts((), (), (), (0, 0, 0, 0))
+
+
+def _keep(by_path: dict[str, tuple[Any, ...]], path: str, value: tuple[Any, ...]) -> None:
+    if value:
+        by_path[path] = value
+    else:
+        by_path.pop(path, None)
 
 
 def by_file(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:

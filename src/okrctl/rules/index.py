@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from okrctl.core.model import GoalFile, KeyResult
 from okrctl.core.vocabulary import KRKind
-from okrctl.metrics.engine import CHECKINS
+from okrctl.load.configsources import CHECKINS
 
 
 class EntryFacts(NamedTuple):
@@ -94,6 +94,7 @@ class Index:
         self.facts = facts
         self.order = order
         self._first: dict[str, tuple[str, str]] | None = None
+        self._ordinal: dict[str, int] | None = None
 
     def first(self) -> dict[str, tuple[str, str]]:
         """Each id's first definition: id -> (path, kind), in definition order."""
@@ -129,6 +130,12 @@ class Index:
         objectives = (key for key, (_, kind) in self.first().items() if kind == "o")
         return {key: index for index, key in enumerate(objectives)}
 
+    def order_key(self, objective_id: str) -> int:
+        """Sorts objectives as their first definitions stand in the repository."""
+        if self._ordinal is None:
+            self._ordinal = self.objective_ordinal()
+        return self._ordinal[objective_id]
+
     def counts(self) -> tuple[int, int, int, int]:
         totals = [0, 0, 0, 0]
         for facts in self.facts.values():
@@ -138,17 +145,19 @@ class Index:
 
 
 class Neighbours:
-    """Inverted maps over an index: which files define an id, name it, hold an owner
-    group; each objective's parents; the files of the scorecards naming an id."""
+    """Inverted maps over an index (or none) and ``extra`` records: which files define
+    an id, name it, hold an owner group; each objective's parents; the files of the
+    scorecards naming an id."""
 
-    def __init__(self, index: Index, extra: Mapping[str, Facts] | None = None) -> None:
+    def __init__(self, index: Index | None, extra: Mapping[str, Facts] | None = None) -> None:
         self.index = index
         self.defined: dict[str, set[str]] = defaultdict(set)
         self.naming: dict[str, set[str]] = defaultdict(set)
         self.group: dict[str, set[str]] = defaultdict(set)
         self.parents: dict[str, set[str]] = defaultdict(set)
         self.cards_naming: dict[str, set[str]] = defaultdict(set)
-        records = list(index.facts.items()) + list((extra or {}).items())
+        records = list(index.facts.items()) if index is not None else []
+        records += list((extra or {}).items())
         for path, facts in records:
             for entry in facts.entries:
                 self.defined[entry.id].add(path)
@@ -162,10 +171,82 @@ class Neighbours:
                     self.parents[entry.id].add(entry.parent)
 
 
-def affected(
-    old: Index, new: Index, changed: Iterable[str], old_facts: Mapping[str, Facts]
-) -> set[str]:
-    """Every file of ``new`` whose diagnostics or counts an edit of ``changed`` may alter.
+class View(Protocol):
+    """Both sides of an edit, as ``affected`` walks them: lookups answer for the union
+    of the index after the edit and the edited files' records before it."""
+
+    def defined(self, entry_id: str) -> set[str]: ...
+    def naming(self, entry_id: str) -> set[str]: ...
+    def cards(self, entry_id: str) -> set[str]: ...
+    def group(self, group: str) -> set[str]: ...
+    def parents(self, objective_id: str) -> set[str]: ...
+    def new_facts(self, path: str) -> Facts | None: ...
+    def old_facts(self, path: str) -> Facts | None: ...
+    def exists(self, path: str) -> bool: ...
+    def naming_unknown(self) -> set[str]: ...
+    def perspectives_changed(self) -> bool: ...
+    def naming_perspectives(self) -> set[str]: ...
+
+
+class MemoryView:
+    """``View`` over two whole in-memory indexes (``old`` before, ``new`` after) and the
+    edited files' records before the edit."""
+
+    def __init__(self, old: Index, new: Index, old_facts: Mapping[str, Facts]) -> None:
+        self.old, self.new = old, new
+        # one map over the new index and the changed files' old records answers for
+        # both sides at once (a union: never fewer files than either side would name)
+        self.union = Neighbours(new, old_facts)
+
+    def defined(self, entry_id: str) -> set[str]:
+        return self.union.defined.get(entry_id, set())
+
+    def naming(self, entry_id: str) -> set[str]:
+        return self.union.naming.get(entry_id, set())
+
+    def cards(self, entry_id: str) -> set[str]:
+        return self.union.cards_naming.get(entry_id, set())
+
+    def group(self, group: str) -> set[str]:
+        return self.union.group.get(group, set())
+
+    def parents(self, objective_id: str) -> set[str]:
+        return self.union.parents.get(objective_id, set())
+
+    def new_facts(self, path: str) -> Facts | None:
+        return self.new.facts.get(path)
+
+    def old_facts(self, path: str) -> Facts | None:
+        return self.old.facts.get(path)
+
+    def exists(self, path: str) -> bool:
+        return path in self.new.facts
+
+    def naming_unknown(self) -> set[str]:
+        return naming_unknown_in(
+            ((ref, paths) for ref, paths in Neighbours(self.new).naming.items()),
+            set(self.new.first()),
+        )
+
+    def perspectives_changed(self) -> bool:
+        return self.old.card_perspectives() != self.new.card_perspectives()
+
+    def naming_perspectives(self) -> set[str]:
+        return {p for p, f in self.new.facts.items() if any(e.perspective for e in f.entries)}
+
+
+def naming_unknown_in(naming: Iterable[tuple[str, set[str]]], defined: set[str]) -> set[str]:
+    """The files naming an id that is not in ``defined``."""
+    out: set[str] = set()
+    for ref, paths in naming:
+        if ref not in defined:
+            out |= paths
+    return out
+
+
+def affected(view: View, changed: Iterable[str], old_facts: Mapping[str, Facts]) -> set[str]:
+    """Every file after the edit whose diagnostics or counts an edit of ``changed`` may
+    alter.
 
     ``old_facts`` are the changed files' records before the edit (absent when added).
     With the ids a changed file defines and names, before or after the edit: the files
@@ -180,87 +261,83 @@ def affected(
     (their did-you-mean may change); one that changes the perspectives scorecards define
     affects the goals that name a perspective.
     """
-    # one map over the new index and the changed files' old records answers for both
-    # sides at once (a union: never fewer files than either side would name)
     changed = set(changed)
-    union = Neighbours(new, old_facts)
-    both = (union,)
     defines: set[str] = set()
     names: set[str] = set()
     groups: set[str] = set()
     for path in changed:
-        for facts in (old_facts.get(path), new.facts.get(path)):
+        for facts in (old_facts.get(path), view.new_facts(path)):
             for entry in facts.entries if facts is not None else ():
                 defines.add(entry.id)
                 names.update(entry.refs)
                 if entry.group is not None:
                     groups.add(entry.group)
     for entry_id in list(defines):
-        if len(union.defined.get(entry_id, ())) > 1:
-            for path in union.defined[entry_id]:
-                for facts in (new.facts.get(path), old.facts.get(path)):
+        definers = view.defined(entry_id)
+        if len(definers) > 1:
+            for path in definers:
+                for facts in (view.new_facts(path), view.old_facts(path)):
                     for entry in facts.entries if facts is not None else ():
                         names.update(entry.refs)
     out = set(changed)
-    for side in both:
-        for entry_id in defines | names:
-            out |= side.defined.get(entry_id, set())
-        for entry_id in defines:
-            out |= side.naming.get(entry_id, set())
-        for group in groups:
-            out |= side.group.get(group, set())
+    for entry_id in defines | names:
+        out |= view.defined(entry_id)
+    for entry_id in defines:
+        out |= view.naming(entry_id)
+    for group in groups:
+        out |= view.group(group)
     # the set of defined ids changes iff an id the changed files define on one side
     # only is defined by no other file (the other files are the same on both sides)
     before = {e.id for p in changed for e in (old_facts.get(p) or _NONE).entries}
-    after = {e.id for p in changed for e in (new.facts.get(p) or _NONE).entries}
-    if any(not (union.defined.get(i, set()) - changed) for i in before ^ after):
-        out |= _naming_unknown(new)
-    if old.card_perspectives() != new.card_perspectives():
-        out |= {p for p, f in new.facts.items() if any(e.perspective for e in f.entries)}
-    return _closed(out & set(new.facts), both)
+    after = {e.id for p in changed for e in (view.new_facts(p) or _NONE).entries}
+    if any(not (view.defined(i) - changed) for i in before ^ after):
+        out |= view.naming_unknown()
+    if view.perspectives_changed():
+        out |= view.naming_perspectives()
+    return _closed({p for p in out if view.exists(p)}, view)
 
 
 _NONE = Facts((), (), (), (0, 0, 0, 0))
 
 
-def _naming_unknown(index: Index) -> set[str]:
-    known = index.first()
-    return {
-        path
-        for path, facts in index.facts.items()
-        if any(ref not in known for entry in facts.entries for ref in entry.refs)
-    }
-
-
-def _closed(files: set[str], both: tuple[Neighbours, ...]) -> set[str]:
-    new = both[-1].index
+def _closed(files: set[str], view: View) -> set[str]:
     todo = list(files)
+    seen: set[tuple[str, str]] = set()  # what was looked up: each answers the same again
     while todo:
-        facts = new.facts.get(todo.pop())
+        facts = view.new_facts(todo.pop())
         more: set[str] = set()
         for entry in facts.entries if facts is not None else ():
-            for side in both:
-                if entry.group is not None:
-                    more |= side.group.get(entry.group, set())
-                more |= side.cards_naming.get(entry.id, set())
-                if entry.kind == "o":
-                    more |= _ancestor_files(entry.id, side)
+            asks = [("g", entry.group)] if entry.group is not None else []
+            asks.append(("c", entry.id))
+            if entry.kind == "o":
+                asks.append(("a", entry.id))
+            for ask in asks:
+                if ask in seen:
+                    continue
+                seen.add(ask)
+                kind, key = ask
+                if kind == "g":
+                    more |= view.group(key)
+                elif kind == "c":
+                    more |= view.cards(key)
+                else:
+                    more |= _ancestor_files(key, view)
         for other in more - files:
-            if other in new.facts:
+            if view.exists(other):
                 files.add(other)
                 todo.append(other)
     return files
 
 
-def _ancestor_files(objective_id: str, side: Neighbours) -> set[str]:
+def _ancestor_files(objective_id: str, view: View) -> set[str]:
     out: set[str] = set()
     seen = {objective_id}
-    todo = list(side.parents.get(objective_id, ()))
+    todo = list(view.parents(objective_id))
     while todo:
         current = todo.pop()
         if current in seen:
             continue
         seen.add(current)
-        out |= side.defined.get(current, set())
-        todo.extend(side.parents.get(current, ()))
+        out |= view.defined(current)
+        todo.extend(view.parents(current))
     return out

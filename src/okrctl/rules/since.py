@@ -23,7 +23,7 @@ from okrctl.load.config import CONFIG_NAME, Config
 from okrctl.load.filecache import parse_files
 from okrctl.load.repository import Repository
 from okrctl.rules.incremental import Record, State, _attach_data, _focused, _judge, run
-from okrctl.rules.index import Index, affected, facts_of
+from okrctl.rules.index import Index, MemoryView, affected, facts_of
 
 
 class _Files(Mapping[str, GoalFile]):
@@ -133,15 +133,16 @@ def _undo(
     """REV's diagnostics: ``state`` (the working tree) with the edited files as
     ``old_versions`` holds them (absent there: not at REV), re-judged where the edit
     reaches. None when the metric sources the goals read differ (a whole run answers)."""
-    head_index = Index({p: r.facts for p, r in state.records.items()}, state.order)
-    records = {p: r for p, r in state.records.items() if p not in edited}
+    head_records = state.records()
+    head_index = Index({p: r.facts for p, r in head_records.items()}, state.order)
+    records = {p: r for p, r in head_records.items() if p not in edited}
     for path, goal_file in old_versions.items():
         records[path] = Record(facts_of(goal_file), goal_file.diagnostics, (), (0, 0, 0, 0))
     base_index = Index({p: records[p].facts for p in order}, order)
     if tuple(sorted(base_index.sources())) != state.sources:
         return None
-    old_facts = {p: state.records[p].facts for p in edited if p in state.records}
-    focus = affected(head_index, base_index, edited, old_facts)
+    old_facts = {p: head_records[p].facts for p in edited if p in head_records}
+    focus = affected(MemoryView(head_index, base_index, old_facts), edited, old_facts)
 
     def load(path: str) -> GoalFile:
         return old_versions[path] if path in old_versions else files[path]
