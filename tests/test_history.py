@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import MakeRepo, git, golden, run_okrctl, write
 
 
@@ -204,3 +206,33 @@ def test_history_goldens(history: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         golden(f"history-CO-1.{suffix}", result.stdout)
+
+
+def test_a_second_history_parses_no_version(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each version of a goal file is parsed once, through the parse cache `check` uses:
+    the second `history` of the same goal reads every version from the cache and shows
+    the same timeline."""
+    root = make_repo({"goals/company.yaml": GROW, "goals/sales.yaml": OTHER})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Plan", date=_day(1))
+    for n in range(1, 6):
+        write(root, "goals/company.yaml", GROW.replace("200万", f"{200 - n}万"))
+        git(root, "commit", "-qam", f"Target {n}", date=_day(n + 1))
+    import okrctl.load.goalfile
+
+    parsed: list[str] = []
+    real = okrctl.load.goalfile.parse_goal_file
+
+    def counting(path: str, data: bytes) -> object:
+        parsed.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(okrctl.load.goalfile, "parse_goal_file", counting)
+    first = timeline(root, "CO-1")
+    assert parsed.count("goals/company.yaml") >= 6  # every version, the first time
+    parsed.clear()
+    assert timeline(root, "CO-1") == first
+    assert parsed == []

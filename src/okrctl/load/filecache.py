@@ -141,6 +141,23 @@ def cached_file(root: Path, path: str, digest: bytes) -> GoalFile | None:
     return store.get(store.name(path, digest))
 
 
+def parse_version(root: Path, path: str, data: bytes) -> GoalFile:
+    """``path`` as ``data`` holds it (a version read from git), through the parse cache:
+    a version parsed once, by any command, is not parsed again."""
+    from okrctl.load.goalfile import parse_goal_file
+
+    key = machine_key()
+    store = _store_for(root, key) if key is not None else None
+    name = store.name(path, content_digest(data)) if store is not None else ""
+    hit = store.get(name) if store is not None else None
+    if hit is not None:
+        return hit
+    goal_file = parse_goal_file(path, data)
+    if store is not None:
+        store.put(name, pickle.dumps(goal_file, protocol=pickle.HIGHEST_PROTOCOL))
+    return goal_file
+
+
 @functools.lru_cache(maxsize=4)
 def _store_for(root: Path, key: bytes) -> _Store:
     return _Store(root, key)

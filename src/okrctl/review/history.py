@@ -77,7 +77,7 @@ class _Timeline:
         self.patterns = [glob_regex(g) for g in Config(root=git.root).goals]
 
     def apply(self, changes: list[tuple[str, str | None]]) -> None:
-        from okrctl.load.goalfile import parse_goal_file
+        from okrctl.load.filecache import parse_version
 
         for path, blob in changes:
             if blob is None:
@@ -95,7 +95,7 @@ class _Timeline:
             blob = self.blobs.get(path)
             if blob is None or path == CONFIG_NAME or not any(p.match(path) for p in self.patterns):
                 continue
-            goal_file = parse_goal_file(path, self.git.object(blob) or b"")
+            goal_file = parse_version(self.git.root, path, self.git.object(blob) or b"")
             self.entries[path] = _entries(Repository(Config(root=self.git.root), (goal_file,)))[0]
 
     def find(self, key: str) -> Any:
