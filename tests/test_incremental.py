@@ -316,3 +316,62 @@ def test_a_new_id_elsewhere_changes_a_did_you_mean(make_repo: MakeRepo) -> None:
     after = _outputs(root)
     assert after == _outputs(root, "--no-cache")
     assert "SALES-11" in after[0][1] and "SALES-11" not in before[0][1]
+
+
+def _age_all(root: Path, stamp: int) -> None:
+    """Every goal file and folder, and the root, last modified at ``stamp`` (long ago)."""
+    for path in [*(root / "goals").rglob("*"), root / "goals", root]:
+        os.utime(path, (stamp, stamp))
+
+
+def test_the_listing_is_found_again_only_when_a_folder_changed(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While no folder the goals globs look into changed (by its stat), the goal files
+    are the recorded ones and the globs are not walked; a file added, removed or moved
+    into a new folder changes a folder, and the next run finds the files again, as a
+    cold run does."""
+    import okrctl.load.repository
+
+    walks: list[int] = []
+    real = okrctl.load.repository.discover
+
+    def counting(*args: object, **kwargs: object) -> object:
+        walks.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(okrctl.load.repository, "discover", counting)
+    files = {f"goals/t{n}.yaml": TEAM.format(n=n) for n in range(3)}
+    root = make_repo({**files, "goals/co.yaml": COMPANY})
+    _age_all(root, 1_700_000_000)
+
+    def check() -> incremental.Outcome:
+        return incremental.run(load_config(root), None, data=False, as_of=dt.date(2026, 11, 30))
+
+    assert check().mode == "whole" and len(walks) == 1
+    _age_all(root, 1_700_000_050)  # the first run made .okrctl_cache/ in the root
+    assert (check().parsed, len(walks)) == (0, 2)  # the files touched: hashed, not parsed
+    again = check()
+    assert (again.mode, len(walks)) == ("unchanged", 2)
+    assert again.paths == ["goals/co.yaml", "goals/t0.yaml", "goals/t1.yaml", "goals/t2.yaml"]
+    # a new file, its folder aged again (to another time): found
+    (root / "goals" / "t3.yaml").write_text(TEAM.format(n=3), encoding="utf-8")
+    _age_all(root, 1_700_000_100)
+    added = check()
+    assert len(walks) == 3 and "goals/t3.yaml" in added.paths
+    assert (check().mode, len(walks)) == ("unchanged", 3)
+    # a file removed, and one in a new folder below
+    (root / "goals" / "t1.yaml").unlink()
+    (root / "goals" / "sub").mkdir()
+    (root / "goals" / "sub" / "t9.yaml").write_text(TEAM.format(n=9), encoding="utf-8")
+    _age_all(root, 1_700_000_200)
+    moved = check()
+    assert "goals/t1.yaml" not in moved.paths and "goals/sub/t9.yaml" in moved.paths
+    cold = incremental.run(
+        load_config(root), None, data=False, as_of=dt.date(2026, 11, 30), use_cache=False
+    )
+    assert (moved.paths, moved.diagnostics, moved.totals) == (
+        cold.paths,
+        cold.diagnostics,
+        cold.totals,
+    )

@@ -78,3 +78,15 @@ def survey(
         if not digest or before is None or before.digest != digest:
             changed.add(path)
     return manifest, changed
+
+
+def folders_unchanged(looked: Mapping[str, tuple[int, int, int] | None], written_ns: int) -> bool:
+    """Whether every folder in ``looked`` (path -> stat key, as ``discover`` recorded
+    them) still has that key and was last modified well before ``written_ns``: a folder
+    whose entries are added, removed or renamed gets a new modification time, so the
+    files a glob finds in it are the same (the racy window as for files)."""
+    for path, before in looked.items():
+        now = stat_key(path)
+        if now != before or (now is not None and now[1] >= written_ns - RACY_NS):
+            return False
+    return True

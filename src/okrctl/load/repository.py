@@ -23,6 +23,7 @@ from okrctl.core.errors import OkrctlError
 from okrctl.core.i18n import msg
 from okrctl.core.model import GoalFile, Kpi, Objective, Scorecard
 from okrctl.load.config import CONFIG_NAME, Config, load_config
+from okrctl.load.manifest import stat_key
 
 _SKIP_DIRS = {".git", ".okrctl_cache", ".venv", "node_modules"}
 
@@ -97,7 +98,9 @@ def glob_paths(root: Path, pattern: str) -> set[Path]:
     return {Path(found) for found in glob_entries(root, pattern)}
 
 
-def glob_entries(root: Path, pattern: str) -> dict[str, os.DirEntry[str] | None]:
+def glob_entries(
+    root: Path, pattern: str, looked: dict[str, tuple[int, int, int] | None] | None = None
+) -> dict[str, os.DirEntry[str] | None]:
     """What ``pattern`` (``/``-separated; ``*``, ``?``, ``[...]`` within a name, ``**`` for
     any number of folders, not following links to folders) matches below ``root``.
 
@@ -106,6 +109,8 @@ def glob_entries(root: Path, pattern: str) -> dict[str, os.DirEntry[str] | None]
     Folders okrctl never reads (``.git``, ``node_modules``, ...) are not entered.
     Each match (a path as text) comes with the directory entry it was listed by (None
     when the pattern spells the name out), whose type is known without a system call.
+    ``looked``, when given, receives the stat key (``manifest.stat_key``) of every folder
+    listed or looked into: while none of them changes, neither does the answer.
     """
     parts = [p for p in pattern.split("/") if p not in ("", ".")]
     if parts and parts[-1] == "**":
@@ -118,6 +123,8 @@ def glob_entries(root: Path, pattern: str) -> dict[str, os.DirEntry[str] | None]
         if (directory, index) in seen:
             continue
         seen.add((directory, index))
+        if looked is not None and str(directory) not in looked:
+            looked[str(directory)] = stat_key(directory)
         if index == len(parts):
             found.setdefault(str(directory), None)
             continue
@@ -162,11 +169,14 @@ def _is_folder(path: str, entry: os.DirEntry[str] | None) -> bool:
     return os.path.isdir(path)
 
 
-def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
+def discover(
+    config: Config, looked: dict[str, tuple[int, int, int] | None] | None = None
+) -> tuple[list[str], list[Diagnostic]]:
     """Repository-relative POSIX paths of the goal files, and problems with the globs.
 
     Everything a glob matches except folders is a goal file: a FIFO, a device or a
-    broken link is refused when read, never skipped."""
+    broken link is refused when read, never skipped. ``looked`` receives the stat keys
+    of the folders the globs looked into (``glob_entries``)."""
     root = config.root
     found: dict[str, None] = {}
     problems: list[Diagnostic] = []
@@ -198,7 +208,7 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
     prefix = len(str(root)) + 1
     for index, pattern in enumerate(config.goals):
         matched = 0
-        matches = glob_entries(root, pattern)
+        matches = glob_entries(root, pattern, looked)
         # in Path order (by name parts), compared as text: a path per file is costly, and
         # with "/" as NUL (below every character of a name) text order is name-part order
         named = sorted(((p[prefix:], p) for p in matches), key=lambda m: m[0].replace("/", "\0"))
@@ -210,36 +220,38 @@ def discover(config: Config) -> tuple[list[str], list[Diagnostic]]:
                 continue
             matched += 1
             if not stays_inside(text, entry):
-                problems.append(
-                    make(
-                        "C002",
-                        relative,
-                        0,
-                        0,
-                        msg(
-                            "'{value}' is a link to a file outside the repository; it is not read",
-                            value=relative,
-                        ),
-                        msg("goal files must live inside the repository"),
-                    )
-                )
+                problems.append(_linked_outside(relative))
                 continue
             found[relative] = None
         if matched == 0:
-            problems.append(
-                make(
-                    "C008",
-                    CONFIG_NAME,
-                    *(
-                        config.goals_positions[index]
-                        if index < len(config.goals_positions)
-                        else (config.goals_line or 1, 1)
-                    ),
-                    msg("goals glob '{pattern}' matches no file", pattern=pattern),
-                    msg("correct the glob in okrctl.yaml, or remove it"),
-                )
-            )
+            problems.append(_matches_nothing(config, index, pattern))
     return list(found), problems
+
+
+def _linked_outside(relative: str) -> Diagnostic:
+    return make(
+        "C002",
+        relative,
+        0,
+        0,
+        msg("'{value}' is a link to a file outside the repository; it is not read", value=relative),
+        msg("goal files must live inside the repository"),
+    )
+
+
+def _matches_nothing(config: Config, index: int, pattern: str) -> Diagnostic:
+    where = (
+        config.goals_positions[index]
+        if index < len(config.goals_positions)
+        else (config.goals_line or 1, 1)
+    )
+    return make(
+        "C008",
+        CONFIG_NAME,
+        *where,
+        msg("goals glob '{pattern}' matches no file", pattern=pattern),
+        msg("correct the glob in okrctl.yaml, or remove it"),
+    )
 
 
 def load_repository(start: Path, *, use_cache: bool = True, jobs: int | None = None) -> Repository:

@@ -22,13 +22,13 @@ import datetime as dt
 import hashlib
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from okrctl.core.diagnostics import Diagnostic, Suppression
-from okrctl.core.model import GoalFile, Kpi, Objective, Scorecard
+from okrctl.core.model import GoalFile
 from okrctl.core.signing import machine_key
 from okrctl.load.config import CONFIG_NAME, Config
 from okrctl.load.filecache import (
@@ -41,8 +41,9 @@ from okrctl.load.filecache import (
 from okrctl.load.manifest import Seen, stat_key, survey
 from okrctl.load.repository import Repository
 from okrctl.rules import shelf
-from okrctl.rules.context import Context, Entry, objective_stats
-from okrctl.rules.index import Facts, Index, affected, facts_of
+from okrctl.rules.context import Context
+from okrctl.rules.focus import attach_data, focused, judge
+from okrctl.rules.index import Facts, affected, facts_of
 from okrctl.rules.stored import (
     SHELVES,
     Record,
@@ -71,6 +72,8 @@ class State:
     totals: tuple[int, ...]
     comments: dict[str, tuple[Suppression, ...]]  # suppression comments, files with any
     sources: tuple[str, ...]  # the metric sources the goals read, for ``general``
+    listing: Listing | None = None  # how the goal files were found, to find them again
+    unpruned: int = 0  # goal files parsed since the parse cache was last pruned
 
     @property
     def order(self) -> list[str]:
@@ -82,6 +85,36 @@ class State:
     def records(self) -> dict[str, Record]:
         """Every goal file's record, in order (the whole index read)."""
         return stored_records(self.index, self.by_file)
+
+
+class Listing(NamedTuple):
+    """The goal files the globs found, the problems with the globs, and the stat keys of
+    the folders they looked into (``repository.discover``): while those folders and the
+    globs stay the same, so does the listing."""
+
+    globs: tuple[str, ...]
+    paths: list[str]
+    problems: list[Diagnostic]
+    looked: dict[str, tuple[int, int, int] | None]
+
+
+def _listing(config: Config, known: State | None) -> Listing:
+    """The goal files of ``config``: the recorded listing when no folder it looked into
+    changed since ``known`` was written, else the globs walked again."""
+    from okrctl.load.manifest import folders_unchanged
+    from okrctl.load.repository import discover
+
+    recorded = known.listing if known is not None else None
+    if (
+        recorded is not None
+        and known is not None
+        and recorded.globs == tuple(config.goals)
+        and folders_unchanged(recorded.looked, known.written_ns)
+    ):
+        return recorded
+    looked: dict[str, tuple[int, int, int] | None] = {}
+    paths, problems = discover(config, looked)
+    return Listing(tuple(config.goals), paths, problems, looked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +129,8 @@ class Outcome:
     # the goal files' suppression comments, applied with the settings (rules/suppress.py)
     suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict)
     state: State | None = None  # with ``run(keep=True)``: the state it reported
+    paths: list[str] = field(default_factory=list)  # the goal files, in discovery order
+    problems: list[Diagnostic] = field(default_factory=list)  # with the goals globs
 
 
 def _code_fingerprint() -> bytes:
@@ -154,6 +189,8 @@ def load_state(root: Path, key: bytes, signing: bytes) -> State | None:
             header["totals"],
             header["comments"],
             header["sources"],
+            header["listing"],
+            header["unpruned"],
         )
     except (KeyError, TypeError, ValueError):  # another okrctl's layout
         return None
@@ -174,6 +211,8 @@ def save_state(root: Path, state: State, signing: bytes) -> None:
         "sources": state.sources,
         "read": dict(state.index.sources_read),
         "perspectives": dict(state.index.perspectives),
+        "listing": state.listing,
+        "unpruned": state.unpruned,
     }
     try:
         cache_home(root)
@@ -182,120 +221,14 @@ def save_state(root: Path, state: State, signing: bytes) -> None:
         pass  # a read-only checkout only stays slower
 
 
-class _Lazy(Mapping[str, Entry]):
-    """First definitions of some kinds, by id, loading a goal file only when asked."""
-
-    def __init__(
-        self,
-        first: Mapping[str, tuple[str, str]],
-        kinds: str,
-        load: Callable[[str], GoalFile],
-    ) -> None:
-        self.first, self.kinds, self.load = first, kinds, load
-
-    def __getitem__(self, key: str) -> Entry:
-        path, kind = self.first[key]
-        if kind not in self.kinds:
-            raise KeyError(key)
-        goal_file = self.load(path)
-        group: tuple[Entry, ...]
-        if kind == "o":
-            group = goal_file.objectives
-        elif kind == "k":
-            group = goal_file.kpis
-        else:
-            group = goal_file.scorecards
-        return next(entry for entry in group if entry.id == key)
-
-    def __contains__(self, key: object) -> bool:
-        found = self.first.get(key) if isinstance(key, str) else None
-        return found is not None and found[1] in self.kinds
-
-    def __iter__(self) -> Iterator[str]:
-        return (key for key, (_, kind) in self.first.items() if kind in self.kinds)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-def _focused(
-    config: Config,
-    files: list[GoalFile],
-    index: Index | StoredIndex,
-    load: Callable[[str], GoalFile],
-) -> Context:
-    """A context iterating ``files`` alone, looking every id up through ``index``."""
-    ctx = Context(Repository(config, tuple(files)), index=index)
-    first = index.first()
-    ctx.objectives = _Lazy(first, "o", load)  # type: ignore[assignment]
-    ctx.kpis = _Lazy(first, "k", load)  # type: ignore[assignment]
-    ctx.scorecards = _Lazy(first, "s", load)  # type: ignore[assignment]
-    ctx.entries = _Lazy(first, "oks", load)
-    for goal_file in files:
-        ctx.objective_list.extend(goal_file.objectives)
-        ctx.kpi_list.extend(goal_file.kpis)
-        ctx.scorecard_list.extend(goal_file.scorecards)
-        entries: list[Objective | Kpi | Scorecard] = [
-            *goal_file.objectives,
-            *goal_file.kpis,
-            *goal_file.scorecards,
-        ]
-        for entry in entries:
-            if not ctx.is_first(entry):
-                ctx.duplicates.append((ctx.entries[entry.id], entry))
-    return ctx
-
-
-def rule_diagnostics(ctx: Context) -> list[Diagnostic]:
-    """What every rule finds in ``ctx`` (and, with metric data, in the files it reads)."""
-    from okrctl.rules.registry import all_rules
-
-    out: list[Diagnostic] = []
-    for info in all_rules().values():
-        if info.check is not None:
-            out.extend(info.check(ctx))
-    if ctx.data is not None and ctx.index is None:
-        from okrctl.rules.data import data_file_problems
-
-        out.extend(data_file_problems(ctx))
-    return out
-
-
-def _attach_data(ctx: Context, data: bool, as_of: dt.date) -> None:
-    if data:
-        from okrctl.metrics.engine import MetricData
-
-        ctx.data = MetricData(ctx.config, strict=False)
-        ctx.as_of = as_of
-
-
-def _judge(
-    ctx: Context, files: Iterable[GoalFile]
-) -> tuple[
-    dict[str, tuple[Diagnostic, ...]], dict[str, tuple[int, int, int, int]], list[Diagnostic]
-]:
-    """Run the rules on ``ctx``: diagnostics per goal file of ``files``, their alignment
-    counts, and the diagnostics located elsewhere (okrctl.yaml, metric files)."""
-    files = list(files)
-    found: dict[str, list[Diagnostic]] = {f.path: [] for f in files}
-    general: list[Diagnostic] = []
-    for diagnostic in rule_diagnostics(ctx):
-        bucket = found.get(diagnostic.file)
-        (general if bucket is None else bucket).append(diagnostic)
-    stats = {
-        f.path: objective_stats(ctx, [o for o in f.objectives if ctx.is_first(o)]) for f in files
-    }
-    return {p: tuple(d) for p, d in found.items()}, stats, general
-
-
 def whole(
     config: Config, paths: list[str], *, data: bool, as_of: dt.date, use_cache: bool
 ) -> State:
     """Every goal file parsed (through the parse cache) and every rule run on all."""
     files = parse_files(config.root, paths, use_cache=use_cache)
     ctx = Context.build(Repository(config, tuple(files)))
-    _attach_data(ctx, data, as_of)
-    found, stats, general = _judge(ctx, files)
+    attach_data(ctx, data, as_of)
+    found, stats, general = judge(ctx, files)
     records = {
         f.path: Record(facts_of(f), f.diagnostics, found[f.path], stats[f.path], f.suppressions)
         for f in files
@@ -328,45 +261,64 @@ def _count(totals: list[int], record: Record, sign: int) -> None:
 
 def run(
     config: Config,
-    paths: list[str],
+    paths: list[str] | None,
     *,
     data: bool,
     as_of: dt.date,
     use_cache: bool = True,
     keep: bool = False,
 ) -> Outcome:
-    """The load and rule diagnostics of the goal files ``paths`` (in discovery order) and
-    the summary counts, as cheaply as the recorded state allows. With ``keep`` the
-    outcome carries the whole state (records and index) it reports."""
+    """The load and rule diagnostics of the goal files and the summary counts, as cheaply
+    as the recorded state allows. The goal files are ``paths`` (in discovery order), or,
+    when None, those the globs find (the recorded listing while no folder it looked
+    into changed). With ``keep`` the outcome carries the whole state (records and index)
+    it reports."""
     signing = machine_key() if use_cache else None
     key = state_key(config, data=data, as_of=as_of) if signing is not None else None
     if signing is None or key is None:
-        state = whole(config, paths, data=data, as_of=as_of, use_cache=use_cache)
-        return _outcome(state, "whole", len(paths), len(paths), keep)
+        listing = _given(paths) or _listing(config, None)
+        state = whole(config, listing.paths, data=data, as_of=as_of, use_cache=use_cache)
+        return _outcome(state, "whole", len(state.order), len(state.order), keep, listing)
     now = time.time_ns()
     root = config.root
     known = load_state(root, key, signing)
+    listing = _given(paths) or _listing(config, known)
+    paths = listing.paths
     if known is not None:
         manifest, changed = survey(root, paths, known.manifest, known.written_ns)
         removed = set(known.manifest) - set(paths)
         if not changed and not removed and known.order == paths and manifest == known.manifest:
-            return _outcome(known, "unchanged", 0, 0, keep)
+            if known.listing is not listing and listing.looked:
+                known.listing, known.written_ns = listing, now
+                save_state(root, known, signing)
+            return _outcome(known, "unchanged", 0, 0, keep, listing)
         try:
             outcome = _patch(config, paths, known, manifest, changed, removed, data, as_of)
         except shelf.Damaged:
             outcome = None
         if outcome is not None:
             known.written_ns = now
+            known.listing = listing if listing.looked else None
             save_state(root, known, signing)
-            return replace(outcome, state=known if keep else None)
+            return replace(
+                outcome, state=known if keep else None, paths=paths, problems=listing.problems
+            )
     state = whole(config, paths, data=data, as_of=as_of, use_cache=True)
     state.key, state.written_ns = key, now
     state.manifest, _ = survey(root, paths, {}, 0)
+    state.listing = listing if listing.looked else None
     save_state(root, state, signing)
-    return _outcome(state, "whole", len(paths), len(paths), keep)
+    return _outcome(state, "whole", len(paths), len(paths), keep, listing)
 
 
-def _outcome(state: State, mode: str, parsed: int, focus: int, keep: bool) -> Outcome:
+def _given(paths: list[str] | None) -> Listing | None:
+    """A listing of goal files the caller found itself (nothing to find them again by)."""
+    return None if paths is None else Listing((), paths, [], {})
+
+
+def _outcome(
+    state: State, mode: str, parsed: int, focus: int, keep: bool, listing: Listing | None = None
+) -> Outcome:
     return Outcome(
         state.diagnostics(),
         state.totals,
@@ -375,6 +327,8 @@ def _outcome(state: State, mode: str, parsed: int, focus: int, keep: bool) -> Ou
         focus,
         suppressions=dict(state.comments),
         state=state if keep else None,
+        paths=list(state.order),
+        problems=list(listing.problems) if listing is not None else [],
     )
 
 
@@ -399,8 +353,10 @@ def _patch(
             facts, diagnostics, comments = index.parsed(path)
             before[path] = Record(facts, diagnostics, (), index.stats(path), comments)
     parsed = {f.path: f for f in parse_files(root, sorted(changed), prune=False)}
-    if parsed:
+    state.unpruned += len(parsed)
+    if state.unpruned > len(paths) // 4:  # listing the cache costs a read of its folder
         prune_unused(root, ((p, seen[3]) for p, seen in manifest.items()))
+        state.unpruned = 0
     perspectives = index.card_perspectives()
     new_facts = {p: facts_of(f) for p, f in parsed.items()}
     for path in sorted(edited):
@@ -426,9 +382,9 @@ def _patch(
     view = StoredView(index, old_facts, new_facts, lambda p: facts_of(load(p)), perspectives)
     focus = sorted(affected(view, edited, old_facts), key=index.position.__getitem__)
     focus_files = [load(p) for p in focus]
-    ctx = _focused(config, focus_files, index, load)
-    _attach_data(ctx, data, as_of)
-    found, stats, _ = _judge(ctx, focus_files)  # what lies elsewhere stands (same sources)
+    ctx = focused(config, focus_files, index, load)
+    attach_data(ctx, data, as_of)
+    found, stats, _ = judge(ctx, focus_files)  # what lies elsewhere stands (same sources)
     totals = list(state.totals)
     for path in removed:
         _count(totals, before[path], -1)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from okrctl.core.codes import CODES
+from okrctl.core.codes import CODES, code_of
 from okrctl.core.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
@@ -118,10 +118,5 @@ def all_rules() -> dict[str, RuleInfo]:
 
 def lookup(word: str) -> RuleInfo | None:
     """A rule by code (case-insensitive) or name."""
-    rules = all_rules()
-    if word.upper() in rules:
-        return rules[word.upper()]
-    for info in rules.values():
-        if info.name == word:
-            return info
-    return None
+    code = code_of(word)
+    return all_rules().get(code) if code is not None else None

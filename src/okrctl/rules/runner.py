@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from okrctl.core.codes import make
+from okrctl.core.codes import CODES, code_of, make
 from okrctl.core.diagnostics import Diagnostic, Severity, Suppression, did_you_mean
 from okrctl.core.i18n import msg
 from okrctl.load.config import CONFIG_NAME, Config, load_config
 from okrctl.load.repository import Repository, load_repository
 from okrctl.rules.context import Context, alignment_stats
-from okrctl.rules.registry import all_rules, lookup
+from okrctl.rules.registry import all_rules
 
 if TYPE_CHECKING:
     from okrctl.metrics.engine import MetricData
@@ -87,11 +87,10 @@ def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diag
     """Turn rules off and re-grade them as okrctl.yaml's ``rules:`` says."""
     grades: dict[str, Severity | None] = {}
     extra: list[Diagnostic] = []
-    rules = all_rules()
     for word, setting in repo.config.rule_settings.items():
-        info = lookup(word)
-        if info is None:
-            names = [*rules, *(r.name for r in rules.values())]
+        code = code_of(word)
+        if code is None:
+            names = [*CODES, *(name for name, _ in CODES.values())]
             extra.append(
                 make(
                     "C007",
@@ -111,7 +110,7 @@ def apply_settings(repo: Repository, diagnostics: list[Diagnostic]) -> list[Diag
             continue  # options only: the default severity stays
         if value != "off" and value.strip().upper() not in Severity.__members__:
             continue  # the schema reports the unknown severity (S001)
-        grades[info.code] = None if value == "off" else Severity.parse(value)
+        grades[code] = None if value == "off" else Severity.parse(value)
     out = []
     for diagnostic in [*diagnostics, *extra]:
         if diagnostic.code in grades:
@@ -398,12 +397,11 @@ def _check_all(
     """`okrctl check` of a repository whose okrctl.yaml is sound, through the recorded
     state of the last run (rules/incremental.py); suppression comments, ``paths`` and
     ``freshness`` apply as on the whole path."""
-    from okrctl.load.repository import discover
     from okrctl.rules.incremental import run
 
-    found, problems = discover(config)
+    outcome = run(config, None, data=data, as_of=as_of, use_cache=use_cache)
+    found, problems = outcome.paths, outcome.problems
     chosen = None if paths is None else selection(config.root, _known(config, found), paths)
-    outcome = run(config, found, data=data, as_of=as_of, use_cache=use_cache)
     repo = Repository(config, (), tuple(problems))
     raw = [*config.diagnostics, *problems, *outcome.diagnostics]
     comments = _with_config(config, outcome.suppressions)

@@ -22,7 +22,8 @@ from okrctl.core.model import GoalFile
 from okrctl.load.config import CONFIG_NAME, Config
 from okrctl.load.filecache import parse_files
 from okrctl.load.repository import Repository
-from okrctl.rules.incremental import Record, State, _attach_data, _focused, _judge, run
+from okrctl.rules.focus import attach_data, focused, judge
+from okrctl.rules.incremental import Record, State, run
 from okrctl.rules.index import Index, MemoryView, affected, facts_of
 
 
@@ -148,9 +149,9 @@ def _undo(
         return old_versions[path] if path in old_versions else files[path]
 
     focus_files = [load(p) for p in order if p in focus]
-    ctx = _focused(config, focus_files, base_index, load)
-    _attach_data(ctx, data, as_of)
-    found, _, _ = _judge(ctx, focus_files)
+    ctx = focused(config, focus_files, base_index, load)
+    attach_data(ctx, data, as_of)
+    found, _, _ = judge(ctx, focus_files)
     out: list[Diagnostic] = []
     for path in order:
         record = records[path]
