@@ -177,7 +177,11 @@ def load_state(root: Path, key: bytes, signing: bytes) -> State | None:
         if header["key"] != key:
             return None
         index = StoredIndex(
-            shelves, header["order"], Counter(header["read"]), Counter(header["perspectives"])
+            shelves,
+            header["order"],
+            Counter(header["read"]),
+            Counter(header["perspectives"]),
+            header["dangling"],
         )
         return State(
             key,
@@ -211,6 +215,7 @@ def save_state(root: Path, state: State, signing: bytes) -> None:
         "sources": state.sources,
         "read": dict(state.index.sources_read),
         "perspectives": dict(state.index.perspectives),
+        "dangling": state.index.dangling,
         "listing": state.listing,
         "unpruned": state.unpruned,
     }

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from okrctl.core.diagnostics import Diagnostic, Suppression
-from okrctl.rules.index import Facts, Neighbours, naming_unknown_in
+from okrctl.rules.index import Facts, Neighbours
 from okrctl.rules.shelf import Shelf
 
 # segments per shelf: an edit reads the segments its neighbours' keys fall in, so the
@@ -79,12 +79,14 @@ class StoredIndex:
         order: list[str],
         sources: Counter[str],
         perspectives: Counter[str],
+        dangling: dict[str, set[str]],
     ) -> None:
         self.shelves = shelves
         self.order = order
         self.position = {path: index for index, path in enumerate(order)}
         self.sources_read = sources
         self.perspectives = perspectives
+        self.dangling = dangling  # id nothing defines -> the files naming it
         self._defined: dict[str, tuple[Any, ...]] = {}  # read this run
 
     @classmethod
@@ -107,7 +109,10 @@ class StoredIndex:
         for shelf, values in maps.items():
             for key, items in values.items():
                 shelves[shelf].put(key, tuple(items))
-        return cls(shelves, order, sources, perspectives)
+        dangling = {
+            ref: set(paths) for ref, paths in maps["naming"].items() if ref not in maps["defined"]
+        }
+        return cls(shelves, order, sources, perspectives, dangling)
 
     def parsed(self, path: str) -> tuple[Facts, tuple[Diagnostic, ...], tuple[Suppression, ...]]:
         """What parsing ``path`` gave when it was last recorded. Raises ``KeyError``."""
@@ -152,6 +157,12 @@ class StoredIndex:
                 self.shelves[shelf].put(key, value)
             else:
                 self.shelves[shelf].pop(key)
+        for key in {key for shelf, key in items if shelf in ("defined", "naming")}:
+            naming = self.shelves["naming"].get(key, ())
+            if naming and not self.definitions(key):
+                self.dangling[key] = set(naming)
+            else:
+                self.dangling.pop(key, None)
         if new is None:
             self.shelves["files"].pop(path)
             self.shelves["stats"].pop(path)
@@ -296,11 +307,8 @@ class StoredView:
         return path in self.index.position
 
     def naming_unknown(self) -> set[str]:
-        """Files naming an id nothing defines after the edit (every segment of ``naming``
-        and ``defined`` read: only when the set of defined ids changed)."""
-        defined = {key for key, _ in self.index.shelves["defined"].items()}
-        naming = self.index.shelves["naming"].items()
-        return naming_unknown_in(((key, set(paths)) for key, paths in naming), defined)
+        """Files naming an id nothing defines after the edit."""
+        return set().union(*self.index.dangling.values())
 
     def perspectives_changed(self) -> bool:
         return self.perspectives_before != self.index.card_perspectives()
