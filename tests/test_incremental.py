@@ -9,6 +9,7 @@ be the same byte for byte in every format.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -180,10 +181,12 @@ objectives:
 """
 
 
-def _run(root: Path) -> incremental.Outcome:
+def _run(root: Path, *, use_cache: bool = True) -> incremental.Outcome:
     config = load_config(root)
     paths, _ = discover(config)
-    return incremental.run(config, paths, data=False, as_of=dt.date(2026, 11, 30))
+    return incremental.run(
+        config, paths, data=False, as_of=dt.date(2026, 11, 30), use_cache=use_cache
+    )
 
 
 def _age(root: Path) -> None:
@@ -375,3 +378,46 @@ def test_the_listing_is_found_again_only_when_a_folder_changed(
         cold.diagnostics,
         cold.totals,
     )
+
+
+def test_the_body_is_written_anew_once_replaced_segments_outweigh_live_ones(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changed segments are appended to the body; the replaced ones stay behind until
+    they outweigh the live ones, and then the body is written anew, whole. Either way
+    the next runs read the right segments (warm == cold)."""
+    monkeypatch.setattr(shelf, "_SLACK", 0)
+    monkeypatch.setattr(shelf, "_GROWTH", 1.01)  # a few edits' worth of replaced bytes
+    files = {f"goals/t{n}.yaml": TEAM.format(n=n) for n in range(12)}
+    root = make_repo({**files, "goals/co.yaml": COMPANY})
+    _age(root)
+    _run(root)
+    body = shelf.body_path(root / CACHE_DIR / incremental.BLOB)
+    sizes = [body.stat().st_size]
+    edited = root / "goals" / "t3.yaml"
+    for step in range(1, 16):
+        owner = f"owner: o{3 + step % 2}"  # the owner group moves back and forth
+        edited.write_text(TEAM.format(n=3).replace("owner: o3", owner), encoding="utf-8")
+        os.utime(edited, (1_700_000_000 + step * 60,) * 2)
+        assert _run(root).mode == "incremental", step
+        sizes.append(body.stat().st_size)
+        live = sum(
+            length
+            for table in _tables(root).values()
+            for _, length, _ in table  # type: ignore[attr-defined]
+        )
+        assert sizes[-1] <= 1.01 * live
+        warm, cold = _run(root), _run(root, use_cache=False)
+        assert (warm.mode, warm.diagnostics, warm.totals) == (
+            "unchanged",
+            cold.diagnostics,
+            cold.totals,
+        )
+    grew = [b > a for a, b in itertools.pairwise(sizes)]
+    assert any(grew) and not all(grew)  # appended, and written anew at least once
+
+
+def _tables(root: Path) -> dict[str, object]:
+    found = shelf.read(root / CACHE_DIR / incremental.BLOB, machine_key() or b"", SHELVES)
+    assert found is not None
+    return {name: s._table for name, s in found[1].items()}

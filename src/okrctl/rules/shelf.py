@@ -33,7 +33,10 @@ from okrctl.core.signing import sign, verified
 _LENGTH = struct.Struct(">Q")
 _ENTRY = struct.Struct(">QQ32s")  # a segment's offset in the body, length and hash
 _CONTEXT = b"okrctl-shelves"
-_SLACK = 4 << 20  # bytes of replaced segments a body may carry beyond its live ones
+# a body is written anew, whole, rather than grow past _GROWTH times the bytes its
+# header names plus _SLACK
+_GROWTH = 2.0
+_SLACK = 4 << 20
 
 Placement = tuple[int, int, bytes]  # offset in the body, length, hash
 
@@ -86,6 +89,7 @@ class Shelf:
         self._table = table
         self._shards: list[dict[str, Any] | None] = [None] * count
         self._dirty: set[int] = set()
+        self._written: set[int] = set()  # by the last save
         if table is None:  # a new shelf: every segment empty and to be written
             self._shards = [{} for _ in range(count)]
             self._dirty = set(range(count))
@@ -125,14 +129,16 @@ class Shelf:
 
     def changed(self) -> set[int]:
         """The segments the last or next save writes anew (tests)."""
-        return set(self._dirty)
+        return self._dirty | self._written
 
     def _pending(self) -> Iterator[tuple[int, bytes]]:
         for number in sorted(self._dirty):
             yield number, pickle.dumps(self._shard(number), protocol=pickle.HIGHEST_PROTOCOL)
 
-    def _live(self) -> int:
-        return sum(length for _, length, _ in self._table or ())
+    def _kept(self) -> int:
+        """Bytes of the segments the next save keeps as they are in the body."""
+        table = self._table or ()
+        return sum(p[1] for number, p in enumerate(table) if number not in self._dirty)
 
 
 def read(path: Path, key: bytes, counts: dict[str, int]) -> tuple[Any, dict[str, Shelf]] | None:
@@ -167,11 +173,11 @@ def write(path: Path, key: bytes, header: Any, shelves: dict[str, Shelf]) -> Non
     target = body_path(path)
     pending = {name: dict(shelf._pending()) for name, shelf in shelves.items()}
     new_bytes = sum(len(raw) for found in pending.values() for raw in found.values())
-    live = sum(shelf._live() for shelf in shelves.values()) + new_bytes
+    live = sum(shelf._kept() for shelf in shelves.values()) + new_bytes
     placed = None
     same_body = all(s._body is not None and s._body.path == target for s in shelves.values())
     try:
-        fits = same_body and os.stat(target).st_size + new_bytes <= 2 * live + _SLACK
+        fits = same_body and os.stat(target).st_size + new_bytes <= _GROWTH * live + _SLACK
     except OSError:
         fits = False
     if fits:
@@ -187,7 +193,7 @@ def write(path: Path, key: bytes, header: Any, shelves: dict[str, Shelf]) -> Non
         if shelf._body is not None:
             shelf._body.close()
         shelf._body, shelf._table = body, placed[name]
-        shelf._dirty = set(pending[name])
+        shelf._written, shelf._dirty = set(pending[name]), set()
 
 
 def _append(
