@@ -227,9 +227,16 @@ def save_state(root: Path, state: State, signing: bytes) -> None:
 
 
 def whole(
-    config: Config, paths: list[str], *, data: bool, as_of: dt.date, use_cache: bool
+    config: Config,
+    paths: list[str],
+    *,
+    data: bool,
+    as_of: dt.date,
+    use_cache: bool,
+    index: bool = True,
 ) -> State:
-    """Every goal file parsed (through the parse cache) and every rule run on all."""
+    """Every goal file parsed (through the parse cache) and every rule run on all; the
+    state's index is built only with ``index`` (to be recorded or kept)."""
     files = parse_files(config.root, paths, use_cache=use_cache)
     ctx = Context.build(Repository(config, tuple(files)))
     attach_data(ctx, data, as_of)
@@ -239,7 +246,9 @@ def whole(
         for f in files
     }
     order = list(records)
-    index = StoredIndex.build(records, order)
+    built = StoredIndex.build(records if index else {}, order if index else [])
+    built.reorder(order)
+    sources = set().union(*(r.facts.sources for r in records.values()))
     totals = [len(order), 0, 0, 0, 0, 0, 0, 0, 0]
     for record in records.values():
         _count(totals, record, 1)
@@ -247,12 +256,12 @@ def whole(
         b"",
         0,
         {},
-        index,
+        built,
         {p: r.loaded + r.found for p, r in records.items() if r.loaded or r.found},
         tuple(general),
         tuple(totals),
         {p: r.suppressions for p, r in records.items() if r.suppressions},
-        tuple(sorted(index.sources())),
+        tuple(sorted(sources)),
     )
 
 
@@ -282,7 +291,9 @@ def run(
     key = state_key(config, data=data, as_of=as_of) if signing is not None else None
     if signing is None or key is None:
         listing = _given(paths) or _listing(config, None)
-        state = whole(config, listing.paths, data=data, as_of=as_of, use_cache=use_cache)
+        state = whole(
+            config, listing.paths, data=data, as_of=as_of, use_cache=use_cache, index=keep
+        )
         return _outcome(state, "whole", len(state.order), len(state.order), keep, listing)
     now = time.time_ns()
     root = config.root
