@@ -136,12 +136,12 @@ def number_macro(decimal: str, view: View | None = None) -> str:
 PLAIN_FIRST = (
     ("u", "okr_text(c{i})"),
     ("f", "TRY_CAST(u{i} AS DOUBLE)"),
-    ("q", "CASE WHEN f{i} IS NULL THEN okr_quick(u{i}) ELSE u{i} END"),
+    ("q", "CASE WHEN f{i} IS NULL THEN okr_quick(u{i}) END"),
     (
         "f",
         "CASE WHEN f{i} IS NULL THEN okr_cast(q{i}) WHEN okr_lenient(u{i}) THEN NULL ELSE f{i} END",
     ),
-    ("x", "okr_ranged(f{i}, q{i})"),
+    ("x", "okr_ranged(f{i}, coalesce(q{i}, u{i}))"),
 )
 QUICK_FIRST = (
     ("u", "okr_text(c{i})"),
