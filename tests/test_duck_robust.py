@@ -229,11 +229,11 @@ def failing_duckdb(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], list[str]
                     raise duckdb.IOException(f"injected failure at {marker!r}")
                 return self._con.execute(sql, *args)
 
-        def connect(decimal: str) -> Any:
+        def connect(decimal: str, *view: Any) -> Any:
             if marker == "connect":
                 failed.append("connect")
                 raise duckdb.IOException("injected failure at connect")
-            return Failing(real_connect(decimal))
+            return Failing(real_connect(decimal, *view))
 
         monkeypatch.setattr(duck_module, "connect", connect)
         return failed

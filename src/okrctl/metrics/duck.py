@@ -20,6 +20,7 @@ import csv
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,10 +32,22 @@ from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
 from okrctl.metrics.duck_scan import Scan, connect, head_copy, lf_copy, transcode
 from okrctl.metrics.duck_sql import (
+    daily_sql,
     filter_conditions,
+    raw_long,
+    raw_wide,
     recheck_condition,
+    sampled_export,
     typed_sql,
     value_columns,
+)
+from okrctl.metrics.duck_view import (
+    Undecodable,
+    View,
+    decode_raw,
+    refused_by_latin1,
+    view_copy,
+    view_for,
 )
 from okrctl.metrics.memory import TableSource
 from okrctl.metrics.rows import Layout, resolve_layout
@@ -78,6 +91,9 @@ class DuckSource:
         self._one_text_per_date = True
         self._metrics: set[str] | None = None
         self._dirty = False  # something to locate with the exact reader
+        self._view: View | None = None  # cells read in the Latin-1 view (duck_view.py)
+        self._texts: dict[str, str] = {}  # date texts of the view, turned back
+        self._quick_first = False  # cells mostly in export forms (duck_cells.py)
         import duckdb
 
         try:
@@ -122,15 +138,19 @@ class DuckSource:
             return
         self._layout = layout
         readable = self._file
-        if encoding != "utf-8-sig":  # GB18030, GBK, UTF-16: DuckDB reads UTF-8 only
+        self._view = None if encoding == "utf-8-sig" else view_for(encoding, dialect.delimiter)
+        if encoding != "utf-8-sig" and self._view is None:  # DuckDB reads UTF-8 only
             self._temporary.append(transcode(self._file, dialect.encoding))
             readable = Path(self._temporary[-1])
         with readable.open("rb") as handle:
             head = handle.read(1 << 16)
         # an export with bare CR line ends (old Mac tools): DuckDB is told, not left to guess
         newline = "\\r" if b"\r" in head and b"\n" not in head else None
-        self._scan_of = Scan(readable, layout.width, dialect.delimiter, newline)
-        self._con = connect(self.config.decimal)
+        latin1 = self._view is not None
+        text = head.decode("latin-1" if latin1 else "utf-8", errors="replace")
+        self._quick_first = sampled_export(text, dialect.delimiter, layout)
+        self._scan_of = Scan(readable, layout.width, dialect.delimiter, newline, latin1)
+        self._con = connect(self.config.decimal, self._view)
 
     def _scan(self, rejects: bool = True) -> str:
         """The read_csv() call (``Scan.sql``)."""
@@ -147,8 +167,19 @@ class DuckSource:
             try:
                 return work()
             except duckdb.Error:
+                if self._latin1_refused():
+                    return self._guarded(work, exact)
                 self._fallback = TableSource(self.config, self.root)
         return exact(self._fallback)
+
+    def _latin1_refused(self) -> bool:
+        """Whether DuckDB's latin-1 reader refused the file (bytes 0x80-0x9F): then the
+        file is scanned from now on from a UTF-8 copy of its view (duck_view.py)."""
+        scan = self._scan_of
+        if scan is None or not scan.latin1 or not refused_by_latin1(scan.path):
+            return False
+        self._rescan(view_copy, latin1=False)
+        return True
 
     def _run(self, statement: Callable[[str, bool], str], full: bool) -> None:
         """Run ``statement(scan, full)`` strictly (a clean file is the usual case). If
@@ -159,11 +190,13 @@ class DuckSource:
         import duckdb
 
         with track(f"reading {self.config.path} (DuckDB)"):
-            try:
-                self._con.execute(statement(self._scan(rejects=False), full))
-                return
-            except duckdb.Error:
-                pass
+            for _ in range(2):
+                try:
+                    self._con.execute(statement(self._scan(rejects=False), full))
+                    return
+                except duckdb.Error:
+                    if not self._latin1_refused():
+                        break
             stop = self._exact_reader(False).stopped_at
             if stop is not None:
                 self._dirty = True
@@ -198,7 +231,22 @@ class DuckSource:
     def _build(self, filters: list[tuple[int, str]]) -> None:
         """The table daily (m, d, t<fid>, n<fid>): per metric and date, the total and the
         number of counted cells under each filter; decides whether the file is dirty and
-        whether the exact reader must take over."""
+        whether the exact reader must take over. A cell of a file read in its Latin-1
+        view that is no text in its encoding stops the scan where the exact reader stops
+        (it reports the bytes, D007), as the Python reader counts the lines before."""
+        for _ in range(2):
+            try:
+                self._build_once(filters)
+                return
+            except Undecodable:
+                stop = self._exact_reader(False).stopped_at
+                if stop is None:  # the readers disagree: the exact one decides
+                    break
+                self._dirty = True
+                self._rescan(partial(head_copy, line=stop))
+        self._fallback = TableSource(self.config, self.root)
+
+    def _build_once(self, filters: list[tuple[int, str]]) -> None:
         layout = self._layout
         assert layout is not None
         recheck, dirt = self._raw_wide() if layout.value is None else self._raw_long(filters)
@@ -209,31 +257,12 @@ class DuckSource:
             self._dirty = True
         if self._fallback is not None:
             return
-        sums = ", ".join(f"sum(t{fid}) AS t{fid}, sum(n{fid}) AS n{fid}" for fid, _ in filters)
-        if layout.value is None and not layout.values:
-            self._con.execute(
-                "CREATE OR REPLACE TEMP TABLE daily (m VARCHAR, d DATE, t0 DOUBLE, n0 BIGINT)"
-            )
-        elif layout.value is None:
-            columns = ", ".join(f"m{i}" for i in layout.values)
-            self._con.execute(f"""
-                CREATE OR REPLACE TEMP TABLE daily AS
-                SELECT names.m, dates.d, sum(u.v) AS t0, count(u.v) AS n0 FROM
-                (UNPIVOT (SELECT ds, {columns} FROM raw) ON {columns} INTO NAME k VALUE v) u
-                JOIN names USING (k) JOIN dates USING (ds) GROUP BY names.m, dates.d
-            """)
-        elif self._one_text_per_date:
-            columns = ", ".join(f"raw.t{fid}, raw.n{fid}" for fid, _ in filters)
-            self._con.execute(f"""
-                CREATE OR REPLACE TEMP TABLE daily AS
-                SELECT raw.m, dates.d, {columns} FROM raw JOIN dates USING (ds)
-            """)
-        else:  # 2026-10-05 and 2026-10-05T00:00 are one date
-            self._con.execute(f"""
-                CREATE OR REPLACE TEMP TABLE daily AS
-                SELECT raw.m, dates.d, {sums} FROM raw JOIN dates USING (ds)
-                GROUP BY raw.m, dates.d
-            """)
+        if layout.value is None:
+            self._con.execute("CREATE OR REPLACE TEMP TABLE names (k VARCHAR, m VARCHAR)")
+            keys, names = [f"m{i}" for i in layout.values], [layout.names[i] for i in layout.values]
+            insert = "INSERT INTO names SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"
+            self._con.execute(insert, [keys, names])
+        self._con.execute(daily_sql(layout, filters, self._one_text_per_date))
         self._built = True
 
     def _flagged(self, recheck: str, dirt: str) -> tuple[bool, bool]:
@@ -242,39 +271,9 @@ class DuckSource:
         return (bool(row[0]), bool(row[1])) if row else (False, False)
 
     def _raw_long(self, filters: list[tuple[int, str]]) -> tuple[bool, bool]:
-        """The table raw (m, ds, t<fid>, n<fid>, and counts of texts per column) per metric
-        and date text. Counting non-empty cells per group costs next to nothing; a per-row
-        condition costs a tenth of the scan, so the scan has none."""
-        layout = self._layout
-        assert layout is not None and layout.metric is not None and layout.value is not None
-        value = layout.value
-        v = f"v{value}"
-        # CASE inside the aggregate measured faster than FILTER on 10M rows
-        sums = ", ".join(
-            f"sum({v}) AS t{fid}, count({v}) AS n{fid}"
-            if cond == "TRUE"
-            else f"sum(CASE WHEN {cond} THEN {v} END) AS t{fid}, "
-            f"count(CASE WHEN {cond} THEN {v} END) AS n{fid}"
-            for fid, cond in filters
-        )
-        others = [*layout.dimensions, *layout.unnamed]
-        counts = "".join(f", count(c{i}) AS q{i}" for i in others)
-        stray = [f"q{i} > 0" for i in layout.unnamed]
-        undated = " OR ".join(["m IS NOT NULL", "q_text > 0", *(f"q{i} > 0" for i in others)])
-        return self._raw(
-            lambda scan, full: (
-                f"""
-            CREATE OR REPLACE TEMP TABLE raw AS
-            SELECT c{layout.metric} AS m, c{layout.date} AS ds, {sums}, count(*) AS q_rows,
-                   count(c{value}) AS q_text{counts}
-            FROM {typed_sql(scan, layout, full)} GROUP BY ALL
-            """
-            ),
-            "q_text > n0",  # n0 counts the values read (filter 0: none)
-            " OR ".join(
-                [*stray, f"(ds IS NULL AND ({undated}))", "(ds IS NOT NULL AND q_rows > q_text)"]
-            ),
-        )
+        """The table raw per metric and date text (``duck_sql.raw_long``)."""
+        assert self._layout is not None
+        return self._raw(*raw_long(self._layout, filters, self._view, self._quick_first))
 
     def _raw(
         self, statement: Callable[[str, bool], str], recheck: str, dirt: str
@@ -284,41 +283,16 @@ class DuckSource:
         raw): (a value text to recheck, something to locate)."""
         for full in (False, True):
             self._run(statement, full)
+            self._texts = decode_raw(self._con, self._view)
             flags = self._flagged(recheck, dirt)
             if not flags[0]:
                 break
         return flags
 
     def _raw_wide(self) -> tuple[bool, bool]:
-        """The table raw (ds, m<i> the total of column i, and counts of texts) per date text."""
-        layout = self._layout
-        assert layout is not None
-        self._con.execute("CREATE OR REPLACE TEMP TABLE names (k VARCHAR, m VARCHAR)")
-        if layout.values:
-            keys, names = [f"m{i}" for i in layout.values], [layout.names[i] for i in layout.values]
-            insert = "INSERT INTO names SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"
-            self._con.execute(insert, [keys, names])
-        columns = "".join(
-            f", sum(v{i}) AS m{i}, count(c{i}) AS q_text{i}, count(v{i}) AS q_num{i}"
-            for i in layout.values
-        )
-        counts = "".join(f", count(c{i}) AS q{i}" for i in layout.unnamed)
-        recheck = [f"q_text{i} > q_num{i}" for i in layout.values]
-        texts = [f"q_text{i} > 0" for i in layout.values]
-        dirt = [f"q{i} > 0" for i in layout.unnamed]
-        if texts:
-            dirt.append(f"(ds IS NULL AND ({' OR '.join(texts)}))")
-        return self._raw(
-            lambda scan, full: (
-                f"""
-            CREATE OR REPLACE TEMP TABLE raw AS
-            SELECT c{layout.date} AS ds{columns}{counts}
-            FROM {typed_sql(scan, layout, full)} GROUP BY ALL
-            """
-            ),
-            " OR ".join(recheck) or "false",
-            " OR ".join(dirt) or "false",
-        )
+        """The table raw per date text (``duck_sql.raw_wide``)."""
+        assert self._layout is not None
+        return self._raw(*raw_wide(self._layout, self._view, self._quick_first))
 
     def _dates(self) -> None:
         """The table dates (ds, d): each distinct date text that okrctl reads as a date;
@@ -329,7 +303,9 @@ class DuckSource:
             if text is None:
                 continue
             try:
-                known.append((text, parse_date(text, self.config.date_format)))
+                known.append(
+                    (text, parse_date(self._texts.get(text, text), self.config.date_format))
+                )
             except CellError:  # the exact reader locates it
                 self._dirty = True
         self._one_text_per_date = len({d for _, d in known}) == len(known)
@@ -352,12 +328,13 @@ class DuckSource:
         rows = self._con.execute(f"""
             SELECT DISTINCT t, x FROM (
                 SELECT unnest([{texts}]) AS t, unnest([{numbers}]) AS x
-                FROM {typed_sql(self._scan(rejects=True), layout)}
+                FROM {typed_sql(self._scan(rejects=True), layout, True, self._quick_first)}
                 WHERE {recheck_condition(layout, decimal)}
             ) WHERE t IS NOT NULL
         """).fetchall()
         self._clear_rejects()
-        for text, number in rows:
+        for viewed, number in rows:
+            text = viewed if self._view is None else self._view.text(viewed)
             try:
                 value = parse_cell(text, self.config.decimal)
             except CellError:
@@ -398,7 +375,7 @@ class DuckSource:
 
     def _answer(self, requests: Sequence[Request]) -> dict[str, Answer]:
         assert self._layout is not None
-        filters = filter_conditions(requests, self._layout)
+        filters = filter_conditions(requests, self._layout, self._view)
         self._fids = {where: fid for where, (fid, _) in filters.items()}
         self._build(list(filters.values()))
         if self._fallback is not None:
@@ -431,7 +408,12 @@ class DuckSource:
             f"WHERE c{layout.metric} IS NOT NULL"
         ).fetchall()
         self._clear_rejects()
-        return {r[0] for r in rows}
+        if self._view is None:
+            return {r[0] for r in rows}
+        try:
+            return {self._view.text(r[0]) for r in rows}
+        except Undecodable:  # the names the exact reader reads before the bytes
+            return self._exact_reader(False).metrics()
 
     def dimensions(self) -> tuple[str, ...]:
         """The names of the dimension columns, in file order; none if the file is unusable."""
@@ -493,7 +475,11 @@ class DuckSource:
         self._clear_rejects()
         if layout.metric is None:
             return frozenset((row[0],) for row in rows)
-        return frozenset((row[0], row[1], tuple(row[2:])) for row in rows)
+        text = (lambda t: t) if self._view is None else self._view.text  # valid: built
+        return frozenset(
+            (row[0], text(row[1]), tuple(None if c is None else text(c) for c in row[2:]))
+            for row in rows
+        )
 
     def rows(self, request: Request) -> list[UsedRow]:
         """Rows behind one request, with their lines: an exact scan (explain only)."""

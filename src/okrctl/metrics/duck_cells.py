@@ -11,7 +11,10 @@ be decided by the last digit are left unread here: the engine then asks ``parse_
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from okrctl.metrics.cells import CURRENCY_SIGNS
+from okrctl.metrics.duck_view import View
 
 
 def sql_text(text: str) -> str:
@@ -27,10 +30,22 @@ WHITESPACE = (
 )
 # the ASCII part of it, which SQL trims; a cell with other whitespace is left to Python
 BLANKS = "' \t\n\x0b\x0c\r'"
-SUFFIX_SHIFTS = {"%": -2, "k": 3, "K": 3, "M": 6, "B": 9, "万": 4, "亿": 8}
+T = TypeVar("T")
+# no text ends with two of them, so their order changes no number, only how many tests
+# a cell takes: the forms of Chinese exports first
+SUFFIX_SHIFTS = {"万": 4, "亿": 8, "%": -2, "k": 3, "K": 3, "M": 6, "B": 9}
 
 
-def number_macro(decimal: str) -> str:
+def _tokens(tokens: dict[str, T], view: View | None) -> dict[str, T]:
+    """``tokens`` as the cells hold them: in ``view`` when there is one (a token its
+    encoding cannot write is in no cell)."""
+    if view is None:
+        return dict(tokens)
+    viewed = {token: view.of(token) for token in tokens}
+    return {v: tokens[token] for token, v in viewed.items() if v is not None}
+
+
+def number_macro(decimal: str, view: View | None = None) -> str:
     """SQL creating the macro ``okr_number(t)``: the finite number okrctl reads in the
     cell ``t``, or NULL (empty, not a number, or a text only Python decides: whitespace
     other than spaces around a suffix or sign, a range check decided by the last digit).
@@ -40,10 +55,17 @@ def number_macro(decimal: str) -> str:
 
     ``okr_quick(u)`` is the text to cast for the forms exports write most, read in one
     step: a plain number as it is, plain thousands grouping (``1,234.50``) without its
-    commas, a plain number with one suffix (``12.5万``, ``45%``) as ``12.5e+4``. Cells it
-    cannot read that way (signs with yuan, spaces, exponents with suffixes, ...) go
-    through the full chain of ``NUMBER_STEPS``, which gives the same number for every
-    form the quick step reads (measured on a 2M-row export: 1.1 s against 2.0 s)."""
+    commas, a plain number with one suffix (``12.5万``, ``45%``) as ``12.5e+4``. DuckDB's
+    cast reads no text with a comma or ending in a suffix, so the step changes only
+    texts the plain cast refuses. Cells it cannot read that way (signs with yuan,
+    spaces, exponents with suffixes, ...) go through the full chain of ``NUMBER_STEPS``,
+    which gives the same number for every form the quick step reads.
+
+    With ``view``, cells are read in a file's Latin-1 view (metrics/duck_view.py): the
+    suffixes and yuan signs are matched as their bytes in the file's encoding (万 as
+    ``Íò``). A number is then read only from ASCII text around such a token, so a cell
+    the SQL reads is always valid text in that encoding."""
+    suffixes, signs_in = _tokens(SUFFIX_SHIFTS, view), _tokens(dict.fromkeys(CURRENCY_SIGNS), view)
     if decimal == ",":
         # parse_cell drops the thousands points, spaces and apostrophes, then reads the
         # comma as the decimal point; other whitespace is left to Python
@@ -53,7 +75,7 @@ def number_macro(decimal: str) -> str:
     shifts = " ".join(
         f"WHEN ends_with(a, {sql_text(s)}) THEN "
         f"rtrim(left(a, -{len(s)}), {BLANKS}) || 'e' || '{n:+d}'"
-        for s, n in SUFFIX_SHIFTS.items()
+        for s, n in suffixes.items()
     )
     signs = " ".join(
         f"WHEN starts_with(a, {sql_text(y)}) THEN "
@@ -61,11 +83,15 @@ def number_macro(decimal: str) -> str:
         f"WHEN starts_with(a, {sql_text('-' + y)}) "
         f"OR starts_with(a, {sql_text('+' + y)}) THEN "
         f"left(a, 1) || ltrim(substr(a, {len(y) + 2}), {BLANKS})"
-        for y in CURRENCY_SIGNS
+        for y in signs_in
     )
     grouped = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?([eE][+-]?[0-9]+)?"
     plain_grouped = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
-    shift = " ".join(f"WHEN {sql_text(s)} THEN 'e{n:+d}'" for s, n in SUFFIX_SHIFTS.items())
+    # ends_with, not right(u, 1): right() counts characters, which measured slower
+    shift = " ".join(
+        f"WHEN ends_with(u, {sql_text(s)}) THEN left(u, -{len(s)}) || 'e{n:+d}'"
+        for s, n in suffixes.items()
+    )
     return f"""
         CREATE OR REPLACE TEMP MACRO okr_ranged(x, a) AS CASE
             WHEN abs(x) < 1e15 AND abs(x) > 1.001e-9 THEN x
@@ -93,21 +119,21 @@ def number_macro(decimal: str) -> str:
         CREATE OR REPLACE TEMP MACRO okr_unsigned(a) AS CASE {signs} ELSE a END;
         CREATE OR REPLACE TEMP MACRO okr_suffixed(a) AS CASE {shifts} ELSE a || 'e+0' END;
         CREATE OR REPLACE TEMP MACRO okr_text(t) AS {u};
-        CREATE OR REPLACE TEMP MACRO okr_shift(u) AS CASE right(u, 1) {shift} END;
         CREATE OR REPLACE TEMP MACRO okr_quick(u) AS CASE
             WHEN contains(u, ',') THEN CASE
                 WHEN regexp_full_match(u, {sql_text(plain_grouped)}) THEN replace(u, ',', '') END
-            WHEN okr_shift(u) IS NOT NULL THEN left(u, -1) || okr_shift(u)
+            {shift}
             ELSE u END;
     """
 
 
 # each step of the reading is a column of its own: a macro repeats its argument wherever
-# it names it, so nested macros would grow the expression exponentially. A CASE computes
-# its branch only for the rows that take it: a cell DuckDB's plain cast reads costs that
-# cast and the three checks of okr_lenient, nothing more (on 10M clean cells, the quick
-# step before the cast cost 2 s more than main's reader)
-QUICK_STEPS = (
+# it names it, so nested macros would grow the expression exponentially. A failed cast
+# costs five successful ones, so the order depends on the file (``export_forms``): a
+# dump of plain numbers is cast first, and only the cells that fail go through
+# okr_quick (on 10M clean cells, okr_quick first cost 0.9 s more); an export's cells go
+# through okr_quick first and are cast once (on 10M export cells, 1.7 s against 3.7 s)
+PLAIN_FIRST = (
     ("u", "okr_text(c{i})"),
     ("f", "TRY_CAST(u{i} AS DOUBLE)"),
     ("q", "CASE WHEN f{i} IS NULL THEN okr_quick(u{i}) END"),
@@ -117,26 +143,55 @@ QUICK_STEPS = (
     ),
     ("x", "okr_ranged(f{i}, coalesce(q{i}, u{i}))"),
 )
-NUMBER_STEPS = (
-    *QUICK_STEPS[:-1],
-    ("f", QUICK_STEPS[-1][1]),
-    ("a", "CASE WHEN f{i} IS NULL AND u{i} IS NOT NULL THEN trim(u{i}, " + BLANKS + ") END"),
-    ("a", "okr_unsigned(a{i})"),
-    ("a", "okr_ungrouped(a{i})"),
-    ("a", "okr_suffixed(a{i})"),
-    ("a", "okr_scaled(a{i})"),
-    ("y", "okr_cast(a{i})"),
-    ("x", "coalesce(f{i}, okr_ranged(y{i}, a{i}))"),
+QUICK_FIRST = (
+    ("u", "okr_text(c{i})"),
+    ("q", "okr_quick(u{i})"),
+    ("f", "okr_cast(q{i})"),
+    ("x", "okr_ranged(f{i}, q{i})"),
 )
 
 
-def number_sql(scan: str, columns: tuple[int, ...], full: bool = True) -> str:
+def export_forms(cells: list[str]) -> bool:
+    """Whether most of these value cells (a sample from the head of a file) are in an
+    export's forms (``1,234.50``, ``12.5万``) rather than plain numbers: then the file is
+    read with okr_quick first (``QUICK_FIRST``). Either order reads the same numbers."""
+    plain = 0
+    for cell in cells:
+        try:
+            float(cell)
+            plain += 1
+        except ValueError:
+            pass
+    return 2 * plain < len(cells)
+
+
+def _steps(quick_first: bool, full: bool) -> tuple[tuple[str, str], ...]:
+    quick = QUICK_FIRST if quick_first else PLAIN_FIRST
+    if not full:
+        return quick
+    return (
+        *quick[:-1],
+        ("f", quick[-1][1]),
+        ("a", "CASE WHEN f{i} IS NULL AND u{i} IS NOT NULL THEN trim(u{i}, " + BLANKS + ") END"),
+        ("a", "okr_unsigned(a{i})"),
+        ("a", "okr_ungrouped(a{i})"),
+        ("a", "okr_suffixed(a{i})"),
+        ("a", "okr_scaled(a{i})"),
+        ("y", "okr_cast(a{i})"),
+        ("x", "coalesce(f{i}, okr_ranged(y{i}, a{i}))"),
+    )
+
+
+def number_sql(
+    scan: str, columns: tuple[int, ...], full: bool = True, quick_first: bool = False
+) -> str:
     """SQL: ``scan`` with x<i>, the number okrctl reads in each value column i, or NULL
     (the macros of ``number_macro`` must exist on the connection); with ``full`` False,
     only the forms of the quick step are read (a scan that leaves value texts unread is
-    run again with the full chain)."""
+    run again with the full chain); ``quick_first``: the cells are mostly in an export's
+    forms (``export_forms``)."""
     sql, defined = scan, set()
-    for name, step in NUMBER_STEPS if full else QUICK_STEPS:
+    for name, step in _steps(quick_first, full):
         exprs = ", ".join(f"{step.format(i=i)} AS {name}{i}" for i in columns)
         if name in defined:
             sql = f"(SELECT * REPLACE ({exprs}) FROM {sql})"

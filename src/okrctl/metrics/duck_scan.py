@@ -1,12 +1,13 @@
 """How DuckDB reads a metric file (docs/metrics.md, "Large files"): the connection's
 settings and the ``read_csv()`` call of every scan.
 
-UTF-8 files (with or without BOM) are scanned as they are; any other encoding (GB18030,
-GBK, UTF-16) is first transcoded, streaming, to a temporary UTF-8 copy: 0.4 s for a 79 MB
-GB18030 export (docs/metrics.md). DuckDB reads no GB18030 itself (its ``encodings``
-extension is downloaded at run time, which CI runners and offline machines cannot do),
-and its ``latin-1`` reader refuses the bytes 0x80-0x9F that GB18030 characters start
-with, so a file cannot be scanned byte for byte either.
+UTF-8 files (with or without BOM) are scanned as they are; GB18030 files split by a
+comma, semicolon or tab are scanned in their Latin-1 view (metrics/duck_view.py), as
+they are or, when they hold bytes DuckDB's latin-1 reader refuses, from a UTF-8 copy of
+the view. Any other encoding (GBK or GB2312 declared, UTF-16) is first transcoded,
+streaming, to a temporary UTF-8 copy: 0.4 s for a 79 MB export. DuckDB reads no GB18030
+itself (its ``encodings`` extension is downloaded at run time, which CI runners and
+offline machines cannot do).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from okrctl.metrics.duck_cells import number_macro, sql_text
+from okrctl.metrics.duck_view import View, invalid_macro
 
 # DuckDB's share of the 1 GiB every command stays under; beyond it, it spills to disk
 DUCKDB_MEMORY = "512MB"
@@ -45,7 +47,8 @@ def transcode(path: Path, encoding: str) -> str:
 def line_offset(path: Path, line: int) -> int:
     """The byte offset where physical line ``line`` (1-based) of ``path`` starts, lines
     ending as Python's csv module counts them (CR LF, CR or LF); the file's size if it
-    has fewer lines. ``path`` is UTF-8, where CR and LF never occur inside a character."""
+    has fewer lines. ``path`` is UTF-8 or GB18030, where CR and LF never occur inside a
+    character."""
     ends = re.compile(rb"\r\n|\r|\n")
     count, base = 1, 0
     if line <= 1:
@@ -79,7 +82,8 @@ def head_copy(path: Path, line: int) -> str:
 
 
 def lf_copy(path: Path) -> str:
-    """A temporary copy of ``path`` (UTF-8) whose record ends are all LF (the caller
+    """A temporary copy of ``path`` (UTF-8 or GB18030, where no character holds a quote,
+    CR or LF byte) whose record ends are all LF (the caller
     deletes it): CR LF and a lone CR outside quotes become LF, as Python's csv module
     splits records; quoted cells keep their bytes. For the rare file DuckDB's parser gives
     up on (a lone CR among CR LF line ends): a loop over the quoted parts, about 1 s
@@ -102,9 +106,10 @@ def lf_copy(path: Path) -> str:
     return name
 
 
-def connect(decimal: str) -> Any:
+def connect(decimal: str, view: View | None = None) -> Any:
     """A DuckDB connection set up for okrctl's scans: memory capped (it spills to a
-    temporary directory), no progress bar on stdout, okrctl's number macros defined."""
+    temporary directory), no progress bar on stdout, okrctl's number macros defined (for
+    cells read in ``view``, with ``okr_invalid``)."""
     import duckdb
 
     con = duckdb.connect()
@@ -115,19 +120,23 @@ def connect(decimal: str) -> Any:
     spill = Path(tempfile.gettempdir()) / "okrctl-duckdb"
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     con.execute(f"SET temp_directory = {sql_text(str(spill))}")
-    con.execute(number_macro(decimal))
+    con.execute(number_macro(decimal, view))
+    if view is not None:
+        con.execute(invalid_macro())
     return con
 
 
 @dataclass(frozen=True, slots=True)
 class Scan:
     """The ``read_csv()`` of one file: ``path`` (the file or its UTF-8 copy), ``width``
-    columns named c0, c1, ... by position, every cell as text."""
+    columns named c0, c1, ... by position, every cell as text; ``latin1``: each byte
+    read as one character (the Latin-1 view of a GB18030 file)."""
 
     path: Path
     width: int
     delimiter: str
     newline: str | None = None  # "\\r" for bare-CR line ends
+    latin1: bool = False
 
     def sql(self, rejects: bool) -> str:
         """The call; with ``rejects``, rows DuckDB's parser refuses are kept aside in
@@ -144,4 +153,6 @@ class Scan:
         ]
         if self.newline:
             options.append(f"new_line = {sql_text(self.newline)}")
+        if self.latin1:
+            options.append("encoding = 'latin-1'")
         return f"read_csv({sql_text(str(self.path))}, {', '.join(options)})"
