@@ -50,24 +50,33 @@ def survey(
     """
     manifest: dict[str, Seen] = {}
     changed: set[str] = set()
-    base = str(root)
-    for path in paths:
-        key = stat_key(os.path.join(base, path))
-        before = known.get(path)
-        if key is None:
-            manifest[path] = (-1, -1, -1, b"")
-            changed.add(path)
-            continue
-        if before is not None and before[3] and before[:3] == key and key[1] < written_ns - RACY_NS:
-            manifest[path] = before
-            continue
-        try:
-            digest = content_digest(read_limited(root / path, MAX_FILE_BYTES))
-        except (OSError, ValueError):
-            digest = b""
-        manifest[path] = (*key, digest)
-        if not digest or before is None or before[3] != digest:
-            changed.add(path)
+    trusted_before = written_ns - RACY_NS
+    # paths relative to an open root: the kernel resolves the root's part once
+    relative = os.stat in os.supports_dir_fd
+    fd = os.open(root, os.O_RDONLY) if relative else None
+    try:
+        for path in paths:
+            try:
+                info = os.stat(path, dir_fd=fd) if fd is not None else os.stat(root / path)
+            except (OSError, ValueError):
+                manifest[path] = (-1, -1, -1, b"")
+                changed.add(path)
+                continue
+            key = (info.st_size, info.st_mtime_ns, info.st_ino)
+            before = known.get(path)
+            if before is not None and before[3] and before[:3] == key and key[1] < trusted_before:
+                manifest[path] = before
+                continue
+            try:
+                digest = content_digest(read_limited(root / path, MAX_FILE_BYTES))
+            except (OSError, ValueError):
+                digest = b""
+            manifest[path] = (*key, digest)
+            if not digest or before is None or before[3] != digest:
+                changed.add(path)
+    finally:
+        if fd is not None:
+            os.close(fd)
     return manifest, changed
 
 
