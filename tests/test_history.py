@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,64 @@ def test_a_second_history_parses_no_version(
     parsed.clear()
     assert timeline(root, "CO-1") == first
     assert parsed == []
+
+
+def _cold_timeline(root: Path, ident: str) -> dict[str, object]:
+    """The timeline with nothing recorded from an earlier history."""
+    for name in ("history", "goals"):
+        path = root / ".okrctl_cache" / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        path.unlink(missing_ok=True)
+    return timeline(root, ident)
+
+
+def test_history_reads_only_the_commits_since_the_last_one(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second history reads git only for the commits since the first (what it read is
+    kept, signed); after an amend or a reset to another line of history, or with the
+    record damaged, it reads the whole history again. The timeline is always the one
+    read from scratch."""
+    from okrctl.git.revisions import GitRepo
+
+    root = make_repo({"goals/company.yaml": GROW, "goals/sales.yaml": OTHER})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Plan", date=_day(1))
+    for n in range(1, 4):
+        write(root, "goals/company.yaml", GROW.replace("200万", f"{200 - n}万"))
+        git(root, "commit", "-qam", f"Target {n}", date=_day(n + 1))
+    ranges: list[str] = []
+    real = GitRepo.log_changes
+
+    def logged(self: GitRepo, revision: str, under: list[str] | None = None) -> object:
+        ranges.append(revision)
+        return real(self, revision, under)
+
+    monkeypatch.setattr(GitRepo, "log_changes", logged)
+    first = timeline(root, "CO-1")
+    assert ranges == ["HEAD"] or ".." not in ranges[-1]
+    head = git(root, "rev-parse", "HEAD").strip()
+    write(root, "goals/company.yaml", GROW.replace("200万", "150万"))
+    git(root, "commit", "-qam", "Target 4", date=_day(8))
+    second = timeline(root, "CO-1")
+    assert ranges[-1].startswith(f"{head}..")
+    assert len(second["events"]) == len(first["events"]) + 1  # type: ignore[arg-type]
+    assert second == _cold_timeline(root, "CO-1")
+    # the last commit amended: the recorded one is on no line of HEAD any more
+    timeline(root, "CO-1")
+    write(root, "goals/company.yaml", GROW.replace("200万", "149万"))
+    git(root, "commit", "-q", "--amend", "-am", "Target 4 again", date=_day(9))
+    amended = timeline(root, "CO-1")
+    assert ".." not in ranges[-1]
+    assert "149万" in json.dumps(amended, ensure_ascii=False)
+    assert amended == _cold_timeline(root, "CO-1")
+    # a damaged record is not read
+    timeline(root, "CO-1")
+    record = root / ".okrctl_cache" / "history"
+    data = bytearray(record.read_bytes())
+    data[5] ^= 0xFF
+    record.write_bytes(bytes(data))
+    assert timeline(root, "CO-1") == amended
+    assert ".." not in ranges[-1]

@@ -324,14 +324,23 @@ class GitRepo:
         return Repository(config, tuple(files))
 
 
-def parse_changes(out: str) -> list[tuple[Commit, list[tuple[str, str | None]]]]:
-    """``GitRepo.log_changes``'s text: oldest first, each commit with the files it
-    changed (relative to the okrctl root) and their new blob ids (None when deleted)."""
+Header = tuple[str, str, str, str, str]  # sha, author, email, ISO date, subject
+
+
+def commit_of(header: Header) -> Commit:
+    """The commit a ``parse_changes`` header describes."""
+    sha, author, email, date, subject = header
+    return Commit(sha, author, email, dt.datetime.fromisoformat(date), subject)
+
+
+def parse_changes(out: str) -> list[tuple[Header, list[tuple[str, str | None]]]]:
+    """``GitRepo.log_changes``'s text: oldest first, each commit's header (``commit_of``
+    makes it a ``Commit``) with the files it changed (relative to the okrctl root) and
+    their new blob ids (None when deleted)."""
     history = []
     for record in out.split("\x1e")[1:]:
-        header, _, rest = record.partition("\0")
-        sha, author, email, date, subject = (header.split("\x1f") + [""] * 5)[:5]
-        commit = Commit(sha, author, email, dt.datetime.fromisoformat(date), subject)
+        text, _, rest = record.partition("\0")
+        sha, author, email, date, subject = (text.split("\x1f") + [""] * 5)[:5]
         parts = rest.lstrip("\n").split("\0")
         changes: list[tuple[str, str | None]] = []
         index = 0
@@ -343,7 +352,7 @@ def parse_changes(out: str) -> list[tuple[Commit, list[tuple[str, str | None]]]]
                 index += 2
             else:
                 index += 1
-        history.append((commit, changes))
+        history.append(((sha, author, email, date, subject), changes))
     return history
 
 

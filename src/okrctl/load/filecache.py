@@ -16,7 +16,7 @@ import functools
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from okrctl.core.codes import make
@@ -141,18 +141,19 @@ def cached_file(root: Path, path: str, digest: bytes) -> GoalFile | None:
     return store.get(store.name(path, digest))
 
 
-def parse_version(root: Path, path: str, data: bytes) -> GoalFile:
-    """``path`` as ``data`` holds it (a version read from git), through the parse cache:
-    a version parsed once, by any command, is not parsed again."""
+def parse_version(root: Path, path: str, blob: str, read: Callable[[], bytes]) -> GoalFile:
+    """``path`` as the git blob ``blob`` holds it (``read`` gives its bytes), through the
+    parse cache, named by the blob id (itself a hash of the bytes): a version parsed
+    once is not read from git nor parsed again."""
     from okrctl.load.goalfile import parse_goal_file
 
     key = machine_key()
     store = _store_for(root, key) if key is not None else None
-    name = store.name(path, content_digest(data)) if store is not None else ""
+    name = store.name(path, b"git blob " + blob.encode()) if store is not None else ""
     hit = store.get(name) if store is not None else None
     if hit is not None:
         return hit
-    goal_file = parse_goal_file(path, data)
+    goal_file = parse_goal_file(path, read())
     if store is not None:
         store.put(name, pickle.dumps(goal_file, protocol=pickle.HIGHEST_PROTOCOL))
     return goal_file

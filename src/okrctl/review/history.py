@@ -5,20 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from okrctl.core.diagnostics import did_you_mean
-from okrctl.core.errors import OkrctlError, UsageError
+from okrctl.core.errors import UsageError
 from okrctl.core.model import KeyResult, Kpi
-from okrctl.git.revisions import (
-    Commit,
-    GitRepo,
-    Pending,
-    glob_regex,
-    open_git,
-    parse_changes,
-)
+from okrctl.git.logcache import Search
+from okrctl.git.revisions import Commit, GitRepo, commit_of, glob_regex, open_git
 from okrctl.git.shallow import require_line
 from okrctl.load.config import CONFIG_NAME, Config, parse_config
 from okrctl.load.repository import Repository
@@ -95,8 +90,11 @@ class _Timeline:
             blob = self.blobs.get(path)
             if blob is None or path == CONFIG_NAME or not any(p.match(path) for p in self.patterns):
                 continue
-            goal_file = parse_version(self.git.root, path, self.git.object(blob) or b"")
+            goal_file = parse_version(self.git.root, path, blob, partial(self._bytes, blob))
             self.entries[path] = _entries(Repository(Config(root=self.git.root), (goal_file,)))[0]
+
+    def _bytes(self, blob: str) -> bytes:
+        return self.git.object(blob) or b""
 
     def find(self, key: str) -> Any:
         for path in sorted(self.entries):
@@ -104,26 +102,6 @@ class _Timeline:
             if entity is not None:
                 return entity
         return None
-
-
-def _search(git: GitRepo, ident: str) -> tuple[Pending, Pending]:
-    """Start finding the goal ``ident``'s commits, as two git processes working while
-    the goals are loaded: the paths that ever held it (where git's pickaxe sees the
-    number of occurrences of its id, a key result's objective's id, change) and the
-    first-parent history of the folders any version of okrctl.yaml's goal globs reaches
-    (and of okrctl.yaml), to keep only the commits that touch those paths."""
-    globs = list(Config(root=git.root).goals)
-    for blob in git.versions("HEAD", CONFIG_NAME):
-        try:
-            globs += parse_config(git.root, git.object(blob) or b"").goals
-        except OkrctlError:  # a broken okrctl.yaml in the past: search the whole root
-            globs.append("**")
-    folders = []
-    for glob in globs:
-        cut = min((glob.find(c) for c in "*?" if c in glob), default=len(glob))
-        folders.append(glob[:cut].rpartition("/")[0])
-    paths = git.paths_mentioning("HEAD", ident.split("/", 1)[0], folders)
-    return paths, git.log_changes("HEAD", [*folders, CONFIG_NAME])
 
 
 def _key_result_changes(old: Any, new: Any) -> tuple[KeyResultChange, ...]:
@@ -160,16 +138,22 @@ def history(root: Path, ident: str, as_of: dt.date) -> History:
     unknown goal, ``GitError``/``HistoryGap`` when git cannot answer or the clone's
     history is cut."""
     with open_git(root) as git:
-        git.resolve("HEAD")
-        search = _search(git, ident)  # git works while the goals are loaded
+        head = git.resolve("HEAD")
+        # git finds the goal's commits while the goals are loaded: the paths that ever
+        # held it (where git's pickaxe sees the number of occurrences of its id, a key
+        # result's objective's id, change) and the first-parent history of the goal
+        # folders and okrctl.yaml; what an earlier history read of HEAD's line is not
+        # read again (git/logcache.py)
+        search = Search(git, head, ident.split("/", 1)[0])
         try:
-            return _history(git, search, ident, as_of)
+            found = _history(git, search, ident, as_of)
         finally:
-            for pending in search:
-                pending.cancel()
+            search.cancel()
+        search.keep()
+        return found
 
 
-def _history(git: GitRepo, search: tuple[Pending, Pending], ident: str, as_of: dt.date) -> History:
+def _history(git: GitRepo, search: Search, ident: str, as_of: dt.date) -> History:
     from okrctl.evaluate.evaluator import Evaluator
     from okrctl.evaluate.workspace import context
     from okrctl.load.repository import load_repository
@@ -202,11 +186,10 @@ def _history(git: GitRepo, search: tuple[Pending, Pending], ident: str, as_of: d
 
     # a shallow or grafted clone would show the goal created where its history stops
     require_line(git, "HEAD", f"the history of {ident}")
-    paths = {p.strip("\n") for p in search[0].result().split("\0") if p.strip("\n")}
-    paths.add(CONFIG_NAME)
+    paths = search.paths() | {CONFIG_NAME}
     log = [
-        (commit, kept)
-        for commit, changes in parse_changes(search[1].result())
+        (commit_of(header), kept)
+        for header, changes in search.log()
         if (kept := [(path, blob) for path, blob in changes if path in paths])
     ]
     events = _events(git, key, prefix, value_on, log)
