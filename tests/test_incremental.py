@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import MINIMAL_CONFIG, MakeRepo, run_okrctl
@@ -115,6 +115,11 @@ def goal_files(draw: st.DrawFn) -> str | None:
 
 def _write(root: Path, name: str, text: str | None, step: int) -> None:
     path = root / name
+    if text in ("@append", "@prepend"):
+        if not path.exists():
+            return
+        old = path.read_text(encoding="utf-8")
+        text = old + f"# note {step}\n" if text == "@append" else f"# note {step}\n" + old
     if text is None:
         path.unlink(missing_ok=True)
         return
@@ -135,14 +140,41 @@ def _outputs(root: Path, *extra: str) -> list[tuple[int, str, str]]:
     ]
 
 
+@st.composite
+def edited_files(draw: st.DrawFn) -> str | None:
+    """A new text for a file, or (as often) a comment or blank line added at its end
+    (the goals read exactly as before) or at its top (every position moves)."""
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        return "@append"
+    if kind == 1:
+        return "@prepend"
+    return draw(goal_files())
+
+
 @settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+# a group member judged again (W002) needs the scorecard naming its KPI (B006): found
+# when the closure was tried from the edited files alone
+@example(
+    start=[
+        None,
+        "defaults: {cycle: 2026-Q4}\nscorecards:\n  - id: SC-A\n    kind: individual\n"
+        "    kpis: [K-1]\n",
+        "defaults: {cycle: 2026-Q4}\nkpis:\n  - id: K-2\n    title: K-2\n    owner: li\n"
+        "    target: 40\n    weight: 0.5\n    metric: crm:users\n    supports: CO-1\n"
+        "    perspective: customer\n",
+        "defaults: {cycle: 2026-Q4}\nkpis:\n  - id: K-1\n    title: K-1\n    owner: li\n"
+        "    target: 40\n    weight: 0.5\n    metric: crm:users\n    perspective: customer\n",
+    ],
+    edits=[(2, None)],
+)
 @given(
     start=st.lists(goal_files(), min_size=len(FILES), max_size=len(FILES)),
-    edits=st.lists(st.tuples(st.integers(0, len(FILES) - 1), goal_files()), max_size=4),
+    edits=st.lists(st.tuples(st.integers(0, len(FILES) - 1), edited_files()), max_size=4),
 )
 def test_warm_equals_cold_after_any_edits(
     make_repo: MakeRepo,

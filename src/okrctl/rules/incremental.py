@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -43,7 +43,7 @@ from okrctl.load.repository import Repository
 from okrctl.rules import shelf
 from okrctl.rules.context import Context
 from okrctl.rules.focus import attach_data, focused, judge
-from okrctl.rules.index import Facts, affected, facts_of
+from okrctl.rules.index import Facts, affected, closed, facts_of
 from okrctl.rules.stored import (
     SHELVES,
     Record,
@@ -369,6 +369,7 @@ def _patch(
             facts, diagnostics, comments = index.parsed(path)
             before[path] = Record(facts, diagnostics, (), index.stats(path), comments)
     parsed = {f.path: f for f in parse_files(root, sorted(changed), prune=False)}
+    local = _same_goals(root, parsed, state.manifest)
     state.unpruned += len(parsed)
     if state.unpruned > len(paths) // 4:  # listing the cache costs a read of its folder
         prune_unused(root, ((p, seen[3]) for p, seen in manifest.items()))
@@ -396,7 +397,13 @@ def _patch(
 
     old_facts = {p: r.facts for p, r in before.items()}
     view = StoredView(index, old_facts, new_facts, lambda p: facts_of(load(p)), perspectives)
-    focus = sorted(affected(view, edited, old_facts), key=index.position.__getitem__)
+    # a file whose goals read exactly as before (a comment, a blank line at its end)
+    # changes nothing another file sees: it is judged again with what its groups,
+    # scorecards and loops need, and no file that names it or that it names
+    reaching = edited - local
+    focus_set = affected(view, reaching, old_facts) if reaching else set()
+    focus_set |= closed(local, view)
+    focus = sorted(focus_set, key=index.position.__getitem__)
     focus_files = [load(p) for p in focus]
     ctx = focused(config, focus_files, index, load)
     attach_data(ctx, data, as_of)
@@ -423,6 +430,21 @@ def _patch(
 
 
 _NO_FACTS = Facts((), (), (), (0, 0, 0, 0))
+
+
+def _same_goals(
+    root: Path, parsed: Mapping[str, GoalFile], manifest: Mapping[str, Seen]
+) -> set[str]:
+    """The edited files whose objectives, KPIs and scorecards are equal, positions
+    included, to those of the version recorded before (read from the parse cache, when
+    it still has that version)."""
+    out = set()
+    for path, goal_file in parsed.items():
+        seen = manifest.get(path)
+        old = cached_file(root, path, seen[3]) if seen is not None and seen[3] else None
+        if old is not None and old[1:4] == goal_file[1:4]:
+            out.add(path)
+    return out
 
 
 def _keep(by_path: dict[str, tuple[Any, ...]], path: str, value: tuple[Any, ...]) -> None:

@@ -253,7 +253,7 @@ def affected(view: View, changed: Iterable[str], old_facts: Mapping[str, Facts])
     defining those ids (duplicates, and the targets whose coverage or balance it
     changes), the files naming the ids it defines (whose lookups it changes), and the
     members of its owner groups. Then, until nothing is added: the other members of the
-    owner groups of those files (A014 and W002 judge a group whole), the scorecards
+    owner groups of affected files (A014 and W002 judge a group whole), the scorecards
     naming an affected file's ids (B006 reports at the KPI), and the files defining the
     ancestors of an affected objective (A007 reports a loop at its first-defined member).
     An id defined more than once widens this to what each of its definitions names. An
@@ -261,11 +261,10 @@ def affected(view: View, changed: Iterable[str], old_facts: Mapping[str, Facts])
     (their did-you-mean may change); one that changes the perspectives scorecards define
     affects the goals that name a perspective.
 
-    The closure starts from the files whose own entries may change standing (the
-    changed files, and the files defining an id they define, whose first definition may
-    change): a file re-judged only because it names or is named by a changed file keeps
-    its entries, its owner groups' counts and its parent links, so nothing it holds can
-    change another file's diagnostics.
+    The closure covers every file judged again, not only the changed ones: a rule that
+    reports at a file may iterate others (a scorecard's measures, an owner group, a
+    loop), and those must be judged with it (a group member re-judged for W002 needs
+    the scorecards naming its KPIs for B006).
     """
     changed = set(changed)
     defines: set[str] = set()
@@ -286,11 +285,6 @@ def affected(view: View, changed: Iterable[str], old_facts: Mapping[str, Facts])
                     for entry in facts.entries if facts is not None else ():
                         names.update(entry.refs)
     out = set(changed)
-    # the files whose own entries may change standing: the edited ones, and those
-    # defining an id they define (which definition comes first may change)
-    seeds = set(changed)
-    for entry_id in defines:
-        seeds |= view.defined(entry_id)
     for entry_id in defines | names:
         out |= view.defined(entry_id)
     for entry_id in defines:
@@ -305,13 +299,17 @@ def affected(view: View, changed: Iterable[str], old_facts: Mapping[str, Facts])
         out |= view.naming_unknown()
     if view.perspectives_changed():
         out |= view.naming_perspectives()
-    return {p for p in out if view.exists(p)} | _closed({p for p in seeds if view.exists(p)}, view)
+    return closed({p for p in out if view.exists(p)}, view)
 
 
 _NONE = Facts((), (), (), (0, 0, 0, 0))
 
 
-def _closed(files: set[str], view: View) -> set[str]:
+def closed(files: set[str], view: View) -> set[str]:
+    """``files`` with, until nothing is added, the other members of their owner groups,
+    the scorecards naming their ids and the files defining their objectives' ancestors:
+    what the rules must see to judge ``files`` whole (a group, a scorecard's measures,
+    a loop reported at its first-defined member)."""
     todo = list(files)
     seen: set[tuple[str, str]] = set()  # what was looked up: each answers the same again
     while todo:
