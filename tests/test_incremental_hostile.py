@@ -172,3 +172,23 @@ def test_database_data_is_read_again_on_every_run(make_repo: MakeRepo) -> None:
     warm = _outputs(root)
     assert warm == _outputs(root, "--no-cache")
     assert "D013" not in warm[0][1]
+
+
+def test_a_metric_file_rewritten_in_the_same_clock_tick_is_read_again(
+    make_repo: MakeRepo,
+) -> None:
+    """A metric file exported twice within one tick of a coarse clock (same size, same
+    modification time, same inode), with a check in between: its stat says nothing
+    changed, so the recorded result must not be trusted while the file is that fresh
+    (the racy window goal files already have)."""
+    root = make_repo({"goals/co.yaml": COMPANY})
+    csv = root / "metrics" / "crm.csv"
+    csv.write_text("date,metric,value\n2026-10-05,other,150\n", encoding="utf-8")
+    stamp = csv.stat().st_mtime_ns
+    first = _outputs(root)
+    assert "D013" in first[0][1]
+    csv.write_text("date,metric,value\n2026-10-05,users,150\n", encoding="utf-8")
+    os.utime(csv, ns=(stamp, stamp))  # the coarse clock has not moved
+    warm = _outputs(root)
+    assert warm == _outputs(root, "--no-cache")
+    assert "D013" not in warm[0][1]
