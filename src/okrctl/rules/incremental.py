@@ -39,7 +39,7 @@ from okrctl.load.filecache import (
     parse_files,
     prune_unused,
 )
-from okrctl.load.manifest import Seen, stat_key, survey
+from okrctl.load.manifest import RACY_NS, Seen, stat_key, survey
 from okrctl.load.repository import Repository
 from okrctl.rules import shelf
 from okrctl.rules.context import Context
@@ -154,8 +154,9 @@ def _code_fingerprint() -> bytes:
 
 def state_key(config: Config, *, data: bool, as_of: dt.date) -> bytes | None:
     """What a recorded result depends on besides the goal files; None when it cannot be
-    told (okrctl.yaml unreadable, or metric data read from a database, which changes
-    with no file's stat: every such run is a whole one)."""
+    told (okrctl.yaml unreadable; metric data read from a database, which changes with
+    no file's stat; with data, a metric file modified within the racy window of now):
+    such a run is a whole one and records nothing."""
     if data and any(source.url is not None for source in config.metrics.values()):
         return None
     try:
@@ -164,6 +165,9 @@ def state_key(config: Config, *, data: bool, as_of: dt.date) -> bytes | None:
         return None
     metric_paths = sorted({s.path for s in config.metrics.values()} | {config.checkins})
     stats = [(p, stat_key(config.root / p)) for p in metric_paths]
+    racy = time.time_ns() - RACY_NS
+    if data and any(key is not None and key[1] >= racy for _, key in stats):
+        return None  # written within a clock tick of now: its stat may not show an edit
     options = repr((data, as_of.isoformat() if data else None, stats)).encode()
     return hashlib.blake2b(
         _code_fingerprint() + settings + b"\0" + options, digest_size=32
