@@ -170,13 +170,17 @@ def _is_folder(path: str, entry: os.DirEntry[str] | None) -> bool:
 
 
 def discover(
-    config: Config, looked: dict[str, tuple[int, int, int] | None] | None = None
+    config: Config,
+    looked: dict[str, tuple[int, int, int] | None] | None = None,
+    links: dict[str, str] | None = None,
 ) -> tuple[list[str], list[Diagnostic]]:
     """Repository-relative POSIX paths of the goal files, and problems with the globs.
 
     Everything a glob matches except folders is a goal file: a FIFO, a device or a
     broken link is refused when read, never skipped. ``looked`` receives the stat keys
-    of the folders the globs looked into (``glob_entries``)."""
+    of the folders the globs looked into (``glob_entries``), ``links`` the real path
+    (``os.path.realpath``) of every matched file that is a link: a link can come to
+    resolve elsewhere (outside the repository) without any of those folders changing."""
     root = config.root
     found: dict[str, None] = {}
     problems: list[Diagnostic] = []
@@ -202,6 +206,8 @@ def discover(
     def stays_inside(text: str, entry: os.DirEntry[str] | None) -> bool:
         # resolving every file costs a syscall per path component; directories are few
         if entry.is_symlink() if entry is not None else os.path.islink(text):
+            if links is not None:
+                links[text] = os.path.realpath(text)
             return resolves_inside(text)
         return folder_inside(text.rpartition(os.sep)[0])
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -38,7 +39,7 @@ from okrctl.load.filecache import (
     parse_files,
     prune_unused,
 )
-from okrctl.load.manifest import Seen, stat_key, survey
+from okrctl.load.manifest import RACY_NS, Seen, stat_key, survey
 from okrctl.load.repository import Repository
 from okrctl.rules import shelf
 from okrctl.rules.context import Context
@@ -88,14 +89,16 @@ class State:
 
 
 class Listing(NamedTuple):
-    """The goal files the globs found, the problems with the globs, and the stat keys of
-    the folders they looked into (``repository.discover``): while those folders and the
-    globs stay the same, so does the listing."""
+    """The goal files the globs found, the problems with the globs, the stat keys of
+    the folders they looked into and the real paths of the goal files that are links
+    (``repository.discover``): while those folders, links and globs stay the same, so
+    does the listing."""
 
     globs: tuple[str, ...]
     paths: list[str]
     problems: list[Diagnostic]
     looked: dict[str, tuple[int, int, int] | None]
+    links: dict[str, str] = {}  # noqa: RUF012 (never mutated)
 
 
 def _listing(config: Config, known: State | None) -> Listing:
@@ -110,11 +113,14 @@ def _listing(config: Config, known: State | None) -> Listing:
         and known is not None
         and recorded.globs == tuple(config.goals)
         and folders_unchanged(recorded.looked, known.written_ns)
+        # a link retargeted (to outside the repository) changes no folder
+        and all(os.path.realpath(link) == real for link, real in recorded.links.items())
     ):
         return recorded
     looked: dict[str, tuple[int, int, int] | None] = {}
-    paths, problems = discover(config, looked)
-    return Listing(tuple(config.goals), paths, problems, looked)
+    links: dict[str, str] = {}
+    paths, problems = discover(config, looked, links)
+    return Listing(tuple(config.goals), paths, problems, looked, links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,13 +154,20 @@ def _code_fingerprint() -> bytes:
 
 def state_key(config: Config, *, data: bool, as_of: dt.date) -> bytes | None:
     """What a recorded result depends on besides the goal files; None when it cannot be
-    told (okrctl.yaml unreadable)."""
+    told (okrctl.yaml unreadable; metric data read from a database, which changes with
+    no file's stat; with data, a metric file modified within the racy window of now):
+    such a run is a whole one and records nothing."""
+    if data and any(source.url is not None for source in config.metrics.values()):
+        return None
     try:
         settings = (config.root / CONFIG_NAME).read_bytes()
     except OSError:
         return None
     metric_paths = sorted({s.path for s in config.metrics.values()} | {config.checkins})
     stats = [(p, stat_key(config.root / p)) for p in metric_paths]
+    racy = time.time_ns() - RACY_NS
+    if data and any(key is not None and key[1] >= racy for _, key in stats):
+        return None  # written within a clock tick of now: its stat may not show an edit
     options = repr((data, as_of.isoformat() if data else None, stats)).encode()
     return hashlib.blake2b(
         _code_fingerprint() + settings + b"\0" + options, digest_size=32
@@ -319,9 +332,11 @@ def run(
             return replace(
                 outcome, state=known if keep else None, paths=paths, problems=listing.problems
             )
+    # the stat manifest before the files are parsed: a file saved while the run reads it
+    # then differs from what is recorded, and the next run reads it again
+    manifest, _ = survey(root, paths, {}, 0)
     state = whole(config, paths, data=data, as_of=as_of, use_cache=True)
-    state.key, state.written_ns = key, now
-    state.manifest, _ = survey(root, paths, {}, 0)
+    state.key, state.written_ns, state.manifest = key, now, manifest
     state.listing = listing if listing.looked else None
     save_state(root, state, signing)
     return _outcome(state, "whole", len(paths), len(paths), keep, listing)

@@ -25,6 +25,7 @@ from okrctl.load.repository import Repository
 from okrctl.rules.focus import attach_data, focused, judge
 from okrctl.rules.incremental import Record, State, run
 from okrctl.rules.index import Index, MemoryView, affected, facts_of
+from okrctl.rules.shelf import Damaged
 
 
 class _Files(Mapping[str, GoalFile]):
@@ -110,7 +111,10 @@ def judge_both(
     state = outcome.state
     assert state is not None
     files = _Files(config, paths, use_cache)
-    before = _undo(config, state, base_paths, edited, old_versions, files, data, as_of)
+    try:
+        before = _undo(config, state, base_paths, edited, old_versions, files, data, as_of)
+    except Damaged:  # another run rewrote the recorded index meanwhile: whole runs answer
+        return None
     if before is None:
         return None
     base = Repository(config, tuple(old_versions[p] for p in sorted(old_versions)))
