@@ -3,7 +3,9 @@
     python bench/bench_check.py [--runs 5] [--files 2000] [--check-jsonschema PATH]
 
 Measures, as whole processes (median of --runs): cold check with no cache, cold check
-that also fills the cache, a re-run with one file changed, an unchanged re-run,
+that also fills the cache, a re-run with one file changed (a comment added at its end,
+which leaves every goal as it was; and one key result's target changed in place), an
+unchanged re-run,
 `check --changed-since HEAD` on a fresh clone (no cache) and warm with one file changed,
 and `okrctl --version`; then the floor an incremental check is held to (a process that only
 reads and parses the changed file), the ratio of the one-changed run to it, and the peak
@@ -88,6 +90,16 @@ def main() -> None:
         with victim.open("a", encoding="utf-8") as handle:
             handle.write(f"# edit {next(edits)}\n")
 
+    targets = iter(range(1, 10**6))
+
+    def edit_target() -> None:
+        # one key result's target changed in place: that goal differs, the rest of the
+        # file reads as before (a comment at the end leaves every goal as it was)
+        text = victim.read_text(encoding="utf-8")
+        head, sep, rest = text.partition("target: ")
+        value, newline, tail = rest.partition("\n")
+        victim.write_text(f"{head}{sep}{next(targets)}{newline}{tail}", encoding="utf-8")
+
     git_dir = org / ".git"
     if not git_dir.exists():  # --changed-since compares with a commit of the corpus
         for args_git in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "corpus"]):
@@ -101,7 +113,8 @@ def main() -> None:
     rows = [
         ("check --no-cache (cold, no cache)", None, [*okrctl, "check", "--no-cache"]),
         ("check, cache empty (cold, fills it)", drop_cache, [*okrctl, "check"]),
-        ("check, one file changed", edit_one, [*okrctl, "check"]),
+        ("check, one file changed (a comment)", edit_one, [*okrctl, "check"]),
+        ("check, one file changed (a target)", edit_target, [*okrctl, "check"]),
         ("check, nothing changed", None, [*okrctl, "check"]),
         ("check --changed-since HEAD, fresh (no cache)", drop_cache, since),
         ("check --changed-since HEAD, one file changed", edit_one, since),
@@ -122,9 +135,10 @@ def main() -> None:
         median, best = median_of(args.runs, setup, command, org)
         medians[label] = median
         print(f"{label:44} {median:7.2f}s {best:7.2f}s")
-    ratio = medians["check, one file changed"] / medians[rows[-1][0]]
-    print(f"{'one file changed / floor':44} {ratio:7.1f}x")
-    edit_one()
+    for kind in ("a comment", "a target"):
+        ratio = medians[f"check, one file changed ({kind})"] / medians[rows[-1][0]]
+        print(f"{f'one file changed ({kind}) / floor':44} {ratio:7.1f}x")
+    edit_target()
     rss = peak_rss_mib([*okrctl, "check"], org)
     print(f"{'peak RSS, one file changed':44} {rss:6.0f} MiB")
     if args.check_jsonschema:

@@ -115,11 +115,14 @@ def goal_files(draw: st.DrawFn) -> str | None:
 
 def _write(root: Path, name: str, text: str | None, step: int) -> None:
     path = root / name
-    if text in ("@append", "@prepend"):
+    if text is not None and text.startswith("@"):
         if not path.exists():
             return
         old = path.read_text(encoding="utf-8")
-        text = old + f"# note {step}\n" if text == "@append" else f"# note {step}\n" + old
+        if text in IN_PLACE:
+            text = old.replace(*IN_PLACE[text], 1)
+        else:
+            text = old + f"# note {step}\n" if text == "@append" else f"# note {step}\n" + old
     if text is None:
         path.unlink(missing_ok=True)
         return
@@ -144,12 +147,28 @@ def _outputs(root: Path, *extra: str) -> list[tuple[int, str, str]]:
 def edited_files(draw: st.DrawFn) -> str | None:
     """A new text for a file, or (as often) a comment or blank line added at its end
     (the goals read exactly as before) or at its top (every position moves)."""
-    kind = draw(st.integers(0, 3))
+    kind = draw(st.integers(0, 5))
     if kind == 0:
         return "@append"
     if kind == 1:
         return "@prepend"
+    if kind == 2:  # one goal changed in place, the others as they were
+        return draw(st.sampled_from(sorted(IN_PLACE)))
     return draw(goal_files())
+
+
+# one field of the first goal that has it, changed on its own line: every other goal of
+# the file reads exactly as before
+IN_PLACE = {
+    "@owner": ("owner: li", "owner: bo"),
+    "@owner-back": ("owner: bo", "owner: li"),
+    "@align": ("aligns_to: CO-1", "aligns_to: S-1"),
+    "@align-back": ("aligns_to: S-1", "aligns_to: CO-1"),
+    "@target": ("target: 10", "target: 12"),
+    "@weight": ("weight: 0.5", "weight: 1"),
+    "@draft": ("draft: true", "draft: false"),
+    "@id": ("id: CO-2", "id: CO-1"),
+}
 
 
 @settings(

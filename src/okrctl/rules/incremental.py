@@ -44,7 +44,7 @@ from okrctl.load.repository import Repository
 from okrctl.rules import shelf
 from okrctl.rules.context import Context
 from okrctl.rules.focus import attach_data, focused, judge
-from okrctl.rules.index import Facts, affected, closed, facts_of
+from okrctl.rules.index import Facts, affected, facts_of
 from okrctl.rules.stored import (
     SHELVES,
     Record,
@@ -384,7 +384,7 @@ def _patch(
             facts, diagnostics, comments = index.parsed(path)
             before[path] = Record(facts, diagnostics, (), index.stats(path), comments)
     parsed = {f.path: f for f in parse_files(root, sorted(changed), prune=False)}
-    local = _same_goals(root, parsed, state.manifest)
+    touched = _touched_goals(root, parsed, state.manifest)
     state.unpruned += len(parsed)
     if state.unpruned > len(paths) // 4:  # listing the cache costs a read of its folder
         prune_unused(root, ((p, seen[3]) for p, seen in manifest.items()))
@@ -412,13 +412,10 @@ def _patch(
 
     old_facts = {p: r.facts for p, r in before.items()}
     view = StoredView(index, old_facts, new_facts, lambda p: facts_of(load(p)), perspectives)
-    # a file whose goals read exactly as before (a comment, a blank line at its end)
-    # changes nothing another file sees: it is judged again with what its groups,
-    # scorecards and loops need, and no file that names it or that it names
-    reaching = edited - local
-    focus_set = affected(view, reaching, old_facts) if reaching else set()
-    focus_set |= closed(local, view)
-    focus = sorted(focus_set, key=index.position.__getitem__)
+    # the goals of an edited file that read exactly as before (the rest of a file where
+    # one target changed; all of it after a comment added at its end) change nothing
+    # another file sees: only the changed goals' neighbours are judged again
+    focus = sorted(affected(view, edited, old_facts, touched), key=index.position.__getitem__)
     focus_files = [load(p) for p in focus]
     ctx = focused(config, focus_files, index, load)
     attach_data(ctx, data, as_of)
@@ -447,18 +444,31 @@ def _patch(
 _NO_FACTS = Facts((), (), (), (0, 0, 0, 0))
 
 
-def _same_goals(
+def _touched_goals(
     root: Path, parsed: Mapping[str, GoalFile], manifest: Mapping[str, Seen]
-) -> set[str]:
-    """The edited files whose objectives, KPIs and scorecards are equal, positions
-    included, to those of the version recorded before (read from the parse cache, when
-    it still has that version)."""
-    out = set()
+) -> dict[str, set[str]]:
+    """Per edited file whose version recorded before the parse cache still has: the ids
+    of the goals (objectives, KPIs, scorecards) not equal, positions included, on both
+    sides. The other goals read exactly as before."""
+    out: dict[str, set[str]] = {}
     for path, goal_file in parsed.items():
         seen = manifest.get(path)
         old = cached_file(root, path, seen[3]) if seen is not None and seen[3] else None
-        if old is not None and old[1:4] == goal_file[1:4]:
-            out.add(path)
+        if old is None:
+            continue
+        ids: set[str] = set()
+        for before, after in (
+            (old.objectives, goal_file.objectives),
+            (old.kpis, goal_file.kpis),
+            (old.scorecards, goal_file.scorecards),
+        ):
+            sides: dict[str, tuple[list[object], list[object]]] = {}
+            for entry in before:
+                sides.setdefault(entry.id, ([], []))[0].append(entry)
+            for entry in after:
+                sides.setdefault(entry.id, ([], []))[1].append(entry)
+            ids |= {key for key, (was, now) in sides.items() if was != now}
+        out[path] = ids
     return out
 
 

@@ -244,11 +244,20 @@ def naming_unknown_in(naming: Iterable[tuple[str, set[str]]], defined: set[str])
     return out
 
 
-def affected(view: View, changed: Iterable[str], old_facts: Mapping[str, Facts]) -> set[str]:
+def affected(
+    view: View,
+    changed: Iterable[str],
+    old_facts: Mapping[str, Facts],
+    touched: Mapping[str, set[str]] | None = None,
+) -> set[str]:
     """Every file after the edit whose diagnostics or counts an edit of ``changed`` may
     alter.
 
     ``old_facts`` are the changed files' records before the edit (absent when added).
+    ``touched`` may name, per changed file, the ids of the only goals that changed
+    (positions included; an id of neither side counts as changed): the other goals read
+    exactly as before, so only those ids are followed below. A file absent from it
+    counts as wholly changed.
     With the ids a changed file defines and names, before or after the edit: the files
     defining those ids (duplicates, and the targets whose coverage or balance it
     changes), the files naming the ids it defines (whose lookups it changes), and the
@@ -271,8 +280,11 @@ def affected(view: View, changed: Iterable[str], old_facts: Mapping[str, Facts])
     names: set[str] = set()
     groups: set[str] = set()
     for path in changed:
+        only = touched.get(path) if touched is not None else None
         for facts in (old_facts.get(path), view.new_facts(path)):
             for entry in facts.entries if facts is not None else ():
+                if only is not None and entry.id not in only:
+                    continue
                 defines.add(entry.id)
                 names.update(entry.refs)
                 if entry.group is not None:
