@@ -209,19 +209,25 @@ def test_history_goldens(history: Path) -> None:
         golden(f"history-CO-1.{suffix}", result.stdout)
 
 
+def _targets_edited(make_repo: MakeRepo, edits: int) -> Path:
+    """A repository whose company target was edited in ``edits`` commits after the plan."""
+    root = make_repo({"goals/company.yaml": GROW, "goals/sales.yaml": OTHER})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Plan", date=_day(1))
+    for n in range(1, edits + 1):
+        write(root, "goals/company.yaml", GROW.replace("200万", f"{200 - n}万"))
+        git(root, "commit", "-qam", f"Target {n}", date=_day(n + 1))
+    return root
+
+
 def test_a_second_history_parses_no_version(
     make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each version of a goal file is parsed once, through the parse cache `check` uses:
     the second `history` of the same goal reads every version from the cache and shows
     the same timeline."""
-    root = make_repo({"goals/company.yaml": GROW, "goals/sales.yaml": OTHER})
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "Plan", date=_day(1))
-    for n in range(1, 6):
-        write(root, "goals/company.yaml", GROW.replace("200万", f"{200 - n}万"))
-        git(root, "commit", "-qam", f"Target {n}", date=_day(n + 1))
+    root = _targets_edited(make_repo, 5)
     import okrctl.load.goalfile
 
     parsed: list[str] = []
@@ -258,13 +264,7 @@ def test_history_reads_only_the_commits_since_the_last_one(
     read from scratch."""
     from okrctl.git.revisions import GitRepo
 
-    root = make_repo({"goals/company.yaml": GROW, "goals/sales.yaml": OTHER})
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "Plan", date=_day(1))
-    for n in range(1, 4):
-        write(root, "goals/company.yaml", GROW.replace("200万", f"{200 - n}万"))
-        git(root, "commit", "-qam", f"Target {n}", date=_day(n + 1))
+    root = _targets_edited(make_repo, 3)
     ranges: list[str] = []
     real = GitRepo.log_changes
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import MINIMAL_CONFIG, MakeRepo, git, run_okrctl
+from conftest import MINIMAL_CONFIG, SALES, MakeRepo, git, run_okrctl
 from okrctl.load.config import load_config
 from okrctl.load.filecache import CACHE_DIR
 from okrctl.rules import incremental
@@ -26,15 +26,6 @@ objectives:
     title: Grow
     key_results:
       - {id: users, metric: crm:users, baseline: 100, target: 200}
-"""
-SALES = """\
-defaults: {cycle: 2026-Q4, unit: sales, owner: li}
-objectives:
-  - id: S-1
-    title: Sell
-    aligns_to: CO-1/users
-    key_results:
-      - {id: deals, baseline: 0, target: 10}
 """
 FORMATS = ("text", "json", "sarif", "github")
 
