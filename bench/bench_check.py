@@ -97,7 +97,7 @@ def main() -> None:
         # file reads as before (a comment at the end leaves every goal as it was)
         text = victim.read_text(encoding="utf-8")
         head, sep, rest = text.partition("target: ")
-        value, newline, tail = rest.partition("\n")
+        _, newline, tail = rest.partition("\n")
         victim.write_text(f"{head}{sep}{next(targets)}{newline}{tail}", encoding="utf-8")
 
     git_dir = org / ".git"
