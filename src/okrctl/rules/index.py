@@ -12,8 +12,8 @@ small next to the goal records and decides which files an edit touches
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from typing import NamedTuple, Protocol
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple, Protocol
 
 from okrctl.core.model import GoalFile, KeyResult
 from okrctl.core.vocabulary import KRKind
@@ -144,10 +144,28 @@ class Index:
         return totals[0], totals[1], totals[2], totals[3]
 
 
+def contributions(path: str, facts: Facts) -> Iterator[tuple[str, str, Any]]:
+    """What the goal file ``path`` adds to the inverted maps over an index, as (map, key,
+    item): ``defined`` (id -> path, position, kind, parent objective), ``naming`` and
+    ``cards`` (id -> the file naming it; ``cards`` for scorecards only), ``group`` (owner
+    group -> the file) and ``supporters`` (``OBJ/KR`` -> path, position, id). The one list
+    of these relations: ``Neighbours`` and the stored index (rules/stored.py) follow it."""
+    for position, entry in enumerate(facts.entries):
+        yield "defined", entry.id, (path, position, entry.kind, entry.parent)
+        for ref in entry.refs:
+            yield "naming", ref, path
+            if entry.kind == "s":
+                yield "cards", ref, path
+        if entry.group is not None:
+            yield "group", entry.group, path
+        if entry.support is not None:
+            yield "supporters", entry.support, (path, position, entry.id)
+
+
 class Neighbours:
     """Inverted maps over an index (or none) and ``extra`` records: which files define
     an id, name it, hold an owner group; each objective's parents; the files of the
-    scorecards naming an id."""
+    scorecards naming an id (``contributions``)."""
 
     def __init__(self, index: Index | None, extra: Mapping[str, Facts] | None = None) -> None:
         self.index = index
@@ -156,19 +174,17 @@ class Neighbours:
         self.group: dict[str, set[str]] = defaultdict(set)
         self.parents: dict[str, set[str]] = defaultdict(set)
         self.cards_naming: dict[str, set[str]] = defaultdict(set)
+        maps = {"naming": self.naming, "cards": self.cards_naming, "group": self.group}
         records = list(index.facts.items()) if index is not None else []
         records += list((extra or {}).items())
         for path, facts in records:
-            for entry in facts.entries:
-                self.defined[entry.id].add(path)
-                for ref in entry.refs:
-                    self.naming[ref].add(path)
-                    if entry.kind == "s":
-                        self.cards_naming[ref].add(path)
-                if entry.group is not None:
-                    self.group[entry.group].add(path)
-                if entry.parent is not None:
-                    self.parents[entry.id].add(entry.parent)
+            for name, key, item in contributions(path, facts):
+                if name == "defined":
+                    self.defined[key].add(path)
+                    if item[3] is not None:
+                        self.parents[key].add(item[3])
+                elif name in maps:
+                    maps[name][key].add(path)
 
 
 class View(Protocol):

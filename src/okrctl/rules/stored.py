@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from okrctl.core.diagnostics import Diagnostic, Suppression
-from okrctl.rules.index import Facts, Neighbours
+from okrctl.rules.index import Facts, Neighbours, contributions
 from okrctl.rules.shelf import Shelf
 
 # segments per shelf: an edit reads the segments its neighbours' keys fall in, so the
@@ -49,20 +49,6 @@ class Record(NamedTuple):
     found: tuple[Diagnostic, ...]  # from the rules, located in it
     stats: tuple[int, int, int, int]  # its share of alignment_stats
     suppressions: tuple[Suppression, ...] = ()  # its `# okrctl: disable=` comments
-
-
-def _items(path: str, facts: Facts) -> Iterator[tuple[str, str, Any]]:
-    """(shelf, key, item) for every item the facts of ``path`` put in the maps."""
-    for position, entry in enumerate(facts.entries):
-        yield "defined", entry.id, (path, position, entry.kind, entry.parent)
-        for ref in entry.refs:
-            yield "naming", ref, path
-            if entry.kind == "s":
-                yield "cards", ref, path
-        if entry.group is not None:
-            yield "group", entry.group, path
-        if entry.support is not None:
-            yield "supporters", entry.support, (path, position, entry.id)
 
 
 def _path_of(item: Any) -> str:
@@ -100,7 +86,7 @@ class StoredIndex:
             record = records[path]
             shelves["files"].put(path, (record.facts, record.loaded, record.suppressions))
             shelves["stats"].put(path, record.stats)
-            for shelf, key, item in _items(path, record.facts):
+            for shelf, key, item in contributions(path, record.facts):
                 found = maps[shelf].setdefault(key, [])
                 if item not in found:
                     found.append(item)
@@ -136,12 +122,12 @@ class StoredIndex:
         items stay the same is left as read."""
         items: dict[tuple[str, str], list[Any]] = {}
         if old is not None:
-            for shelf, key, _ in _items(path, old):
+            for shelf, key, _ in contributions(path, old):
                 items.setdefault((shelf, key), [])
             self.sources_read.subtract(set(old.sources))
             self.perspectives.subtract(set(old.perspectives))
         if new is not None:
-            for shelf, key, item in _items(path, new.facts):
+            for shelf, key, item in contributions(path, new.facts):
                 found = items.setdefault((shelf, key), [])
                 if item not in found:
                     found.append(item)
