@@ -206,9 +206,10 @@ def discover(
     def stays_inside(text: str, entry: os.DirEntry[str] | None) -> bool:
         # resolving every file costs a syscall per path component; directories are few
         if entry.is_symlink() if entry is not None else os.path.islink(text):
+            real = os.path.realpath(text)
             if links is not None:
-                links[text] = os.path.realpath(text)
-            return resolves_inside(text)
+                links[text] = real
+            return resolves_inside(real)
         return folder_inside(text.rpartition(os.sep)[0])
 
     prefix = len(str(root)) + 1
