@@ -186,9 +186,11 @@ def discover(
     problems: list[Diagnostic] = []
     directories: dict[str, bool] = {str(root): True}
 
-    def resolves_inside(text: str) -> bool:
-        real = Path(os.path.realpath(text))
+    def is_inside(real: Path) -> bool:
         return real == root or root in real.parents
+
+    def resolves_inside(text: str) -> bool:
+        return is_inside(Path(os.path.realpath(text)))
 
     def folder_inside(folder: str) -> bool:
         # a folder that is no link, named below a folder inside, is inside: one lstat per
@@ -209,7 +211,7 @@ def discover(
             real = os.path.realpath(text)
             if links is not None:
                 links[text] = real
-            return resolves_inside(real)
+            return is_inside(Path(real))
         return folder_inside(text.rpartition(os.sep)[0])
 
     prefix = len(str(root)) + 1
