@@ -57,9 +57,11 @@ def number_macro(decimal: str, view: View | None = None) -> str:
     step: a plain number as it is, plain thousands grouping (``1,234.50``) without its
     commas, a plain number with one suffix (``12.5万``, ``45%``) as ``12.5e+4``. DuckDB's
     cast reads no text with a comma or ending in a suffix, so the step changes only
-    texts the plain cast refuses. Cells it cannot read that way (signs with yuan,
-    spaces, exponents with suffixes, ...) go through the full chain of ``NUMBER_STEPS``,
-    which gives the same number for every form the quick step reads.
+    texts the plain cast refuses. Its text is never one of the forms DuckDB's cast reads
+    and okrctl does not (``okr_lenient``: ``1_000``, ``+-5``), so it is cast as it is.
+    Cells it cannot read that way (signs with yuan, spaces, exponents with suffixes,
+    ...) go through the full chain of ``NUMBER_STEPS``, which gives the same number for
+    every form the quick step reads.
 
     With ``view``, cells are read in a file's Latin-1 view (metrics/duck_view.py): the
     suffixes and yuan signs are matched as their bytes in the file's encoding (万 as
@@ -87,9 +89,11 @@ def number_macro(decimal: str, view: View | None = None) -> str:
     )
     grouped = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?([eE][+-]?[0-9]+)?"
     plain_grouped = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
-    # ends_with, not right(u, 1): right() counts characters, which measured slower
+    # ends_with, not right(u, 1): right() counts characters, which measured slower; a
+    # text ending in a suffix and holding it again reads as no number either way (two
+    # exponents), so replace() stands for left() || 'e+4' at one function call less
     shift = " ".join(
-        f"WHEN ends_with(u, {sql_text(s)}) THEN left(u, -{len(s)}) || 'e{n:+d}'"
+        f"WHEN ends_with(u, {sql_text(s)}) THEN replace(u, {sql_text(s)}, 'e{n:+d}')"
         for s, n in suffixes.items()
     )
     return f"""
@@ -97,8 +101,7 @@ def number_macro(decimal: str, view: View | None = None) -> str:
             WHEN abs(x) < 1e15 AND abs(x) > 1.001e-9 THEN x
             WHEN x = 0 AND ltrim(split_part(lower(a), 'e', 1), '+-0.') = '' THEN x
             ELSE NULL END;
-        CREATE OR REPLACE TEMP MACRO okr_lenient(a) AS
-            contains(a, '_') OR contains(a, '+-') OR contains(a, '-+');
+        CREATE OR REPLACE TEMP MACRO okr_lenient(a) AS contains(a, '_') OR contains(a, '+-');
         CREATE OR REPLACE TEMP MACRO okr_cast(a) AS CASE
             WHEN okr_lenient(a) THEN NULL ELSE TRY_CAST(a AS DOUBLE) END;
         CREATE OR REPLACE TEMP MACRO okr_exponent(p) AS CASE
@@ -122,6 +125,7 @@ def number_macro(decimal: str, view: View | None = None) -> str:
         CREATE OR REPLACE TEMP MACRO okr_quick(u) AS CASE
             WHEN contains(u, ',') THEN CASE
                 WHEN regexp_full_match(u, {sql_text(plain_grouped)}) THEN replace(u, ',', '') END
+            WHEN okr_lenient(u) THEN NULL
             {shift}
             ELSE u END;
     """
@@ -139,14 +143,15 @@ PLAIN_FIRST = (
     ("q", "CASE WHEN f{i} IS NULL THEN okr_quick(u{i}) END"),
     (
         "f",
-        "CASE WHEN f{i} IS NULL THEN okr_cast(q{i}) WHEN okr_lenient(u{i}) THEN NULL ELSE f{i} END",
+        "CASE WHEN f{i} IS NULL THEN TRY_CAST(q{i} AS DOUBLE) "
+        "WHEN okr_lenient(u{i}) THEN NULL ELSE f{i} END",
     ),
     ("x", "okr_ranged(f{i}, coalesce(q{i}, u{i}))"),
 )
 QUICK_FIRST = (
     ("u", "okr_text(c{i})"),
     ("q", "okr_quick(u{i})"),
-    ("f", "okr_cast(q{i})"),
+    ("f", "TRY_CAST(q{i} AS DOUBLE)"),
     ("x", "okr_ranged(f{i}, q{i})"),
 )
 
