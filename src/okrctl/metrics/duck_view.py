@@ -144,8 +144,8 @@ def decode_raw(con: Any, view: View | None) -> dict[str, str]:
         if row and row[0]:
             raise Undecodable(f"{row[0]} cells")
     texts = {t: view.text(t) for (t,) in _distinct(con, "ds")}
-    if "m" in columns:
-        names = [(t, view.text(t)) for (t,) in _distinct(con, "m")]
+    names = [(t, view.text(t)) for (t,) in _distinct(con, "m")] if "m" in columns else []
+    if any(v != m for v, m in names):  # ASCII names read the same in the view
         con.execute("CREATE OR REPLACE TEMP TABLE viewed (v VARCHAR, m VARCHAR)")
         con.execute(
             "INSERT INTO viewed SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
