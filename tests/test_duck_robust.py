@@ -247,7 +247,8 @@ STEPS = [
     "SELECT DISTINCT ds FROM raw",  # the dates
     "CREATE OR REPLACE TEMP TABLE daily",  # the per-date totals
     "INSERT INTO requests",  # the answers
-    "HAVING count(*) > 1",  # check's duplicates
+    "bool_or(rows > bits)",  # whether a key may have two rows
+    "HAVING count(*) > 1",  # the duplicated keys (the file below then has one)
     "max(d) FROM daily",  # the newest date
     "SELECT DISTINCT c",  # check's metric names
 ]
@@ -265,8 +266,9 @@ def test_a_duckdb_error_in_any_step_is_never_a_crash(
     import okrctl.metrics.engine
 
     rows = _rows()
-    text = "\r\n".join([HEADER, *rows[:20], "2026/10/31,收入,n/a,线上", *rows[20:]]) + "\r\n"
-    body = text.encode("gb18030")
+    twice = [rows[5]] if step == "HAVING count(*) > 1" else []  # a duplicate row, D001
+    text = "\r\n".join([HEADER, *rows[:20], "2026/10/31,收入,n/a,线上", *rows[20:], *twice])
+    body = (text + "\r\n").encode("gb18030")
     root = make_repo({"goals/a.yaml": GOALS, "metrics/fin.csv": body}, config=CONFIG)
     # --no-cache: an unchanged repository's recorded check result would read no data
     args = ("-f", "json", "--as-of", "2026-11-30", "-C", str(root))

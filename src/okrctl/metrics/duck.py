@@ -30,6 +30,14 @@ from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
+from okrctl.metrics.duck_duplicates import (
+    duplicate_keys,
+    mask_sql,
+    maybe_duplicated,
+    remove_dropped,
+    salt_for,
+    sampled_dimensions,
+)
 from okrctl.metrics.duck_scan import Scan, connect, head_copy, lf_copy, transcode
 from okrctl.metrics.duck_sql import (
     daily_sql,
@@ -61,9 +69,6 @@ from okrctl.metrics.source import (
     UsedRow,
 )
 
-# duplicated keys located by line (each costs the exact reader one dict entry); a file
-# with more is reported with the first ones
-MAX_DUPLICATE_KEYS = 100_000
 _HEADER_HINT = N_("export with a header row")
 T = TypeVar("T")
 
@@ -94,6 +99,9 @@ class DuckSource:
         self._view: View | None = None  # cells read in the Latin-1 view (duck_view.py)
         self._texts: dict[str, str] = {}  # date texts of the view, turned back
         self._quick_first = False  # cells mostly in export forms (duck_cells.py)
+        self._salt: int | None = None  # of the duplicate mask (duck_duplicates.py)
+        self._maybe_duplicated = False  # some key may have two rows: ask duplicate_keys
+        self._duplicates: frozenset[tuple[object, ...]] | None = None  # keys, once asked
         import duckdb
 
         try:
@@ -151,6 +159,8 @@ class DuckSource:
         self._quick_first = sampled_export(text, dialect.delimiter, layout)
         self._scan_of = Scan(readable, layout.width, dialect.delimiter, newline, latin1)
         self._con = connect(self.config.decimal, self._view)
+        dimensions = sampled_dimensions(text, dialect.delimiter, layout)
+        self._salt = salt_for(self._con, layout, dimensions)
 
     def _scan(self, rejects: bool = True) -> str:
         """The read_csv() call (``Scan.sql``)."""
@@ -251,6 +261,7 @@ class DuckSource:
         assert layout is not None
         recheck, dirt = self._raw_wide() if layout.value is None else self._raw_long(filters)
         self._dates()
+        self._maybe_duplicated = maybe_duplicated(self._con, layout, self._salt is not None)
         if recheck:
             self._recheck()
         if dirt:
@@ -263,6 +274,11 @@ class DuckSource:
             insert = "INSERT INTO names SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])"
             self._con.execute(insert, [keys, names])
         self._con.execute(daily_sql(layout, filters, self._one_text_per_date))
+        duplicates = self._duplicate_keys()
+        if duplicates and self._fallback is None:  # counted once, as the exact reader does
+            self._dirty = True
+            dropped = self._exact_reader(duplicates).dropped()
+            remove_dropped(self._con, layout, filters, dropped, self._view)
         self._built = True
 
     def _flagged(self, recheck: str, dirt: str) -> tuple[bool, bool]:
@@ -273,7 +289,8 @@ class DuckSource:
     def _raw_long(self, filters: list[tuple[int, str]]) -> tuple[bool, bool]:
         """The table raw per metric and date text (``duck_sql.raw_long``)."""
         assert self._layout is not None
-        return self._raw(*raw_long(self._layout, filters, self._view, self._quick_first))
+        mask = mask_sql(self._layout, self._salt)
+        return self._raw(*raw_long(self._layout, filters, self._view, self._quick_first, mask))
 
     def _raw(
         self, statement: Callable[[str, bool], str], recheck: str, dirt: str
@@ -434,14 +451,13 @@ class DuckSource:
         return row[0] if row else None
 
     def problems(self) -> list[DataProblem]:
-        """Everything wrong with the file, including duplicate rows (a full extra pass,
-        so only `okrctl check` asks for it)."""
+        """Everything wrong with the file, including duplicate rows."""
         self._ensure_built()
         if self._fallback is not None:
             return self._fallback.problems()
         if self._con is None:
             return list(self._problems)
-        duplicates = self._guarded(self._duplicate_keys, lambda exact: frozenset())
+        duplicates = self._duplicate_keys()
         if self._fallback is not None:
             return self._fallback.problems()
         if self._dirty or duplicates:
@@ -449,37 +465,31 @@ class DuckSource:
         return list(self._problems)
 
     def rejected(self) -> list[Rejected]:
-        """What the numbers leave out. Duplicate rows are summed by this engine (finding
-        them takes the extra pass of ``problems``), so they are not among them."""
+        """What the numbers leave out, duplicate rows among them (``_build_once`` takes
+        them out of the totals)."""
         self._ensure_built()
         if self._fallback is not None:
             return self._fallback.rejected()
         if self._con is None:
             return list(self._unread)
-        return self._exact_reader(False).rejected() if self._dirty else []
+        if not self._dirty:
+            return []
+        return self._exact_reader(self._duplicate_keys() or False).rejected()
 
     def _duplicate_keys(self) -> frozenset[tuple[object, ...]]:
-        """The keys (date, or date, metric and dimensions) that more than one row has,
-        found by a GROUP BY in DuckDB (which spills to disk): the exact reader then tracks
-        only rows with these keys, so memory grows with the duplicates, not the file."""
-        layout = self._layout
-        assert layout is not None
-        key = ["dates.d"]
-        if layout.metric is not None:
-            key += [f"s.c{layout.metric}", *(f"s.c{i}" for i in layout.dimensions)]
-        rows = self._con.execute(
-            f"SELECT {', '.join(key)} FROM {self._scan()} s "
-            f"JOIN dates ON s.c{layout.date} = dates.ds GROUP BY ALL "
-            f"HAVING count(*) > 1 LIMIT {MAX_DUPLICATE_KEYS}"
-        ).fetchall()
+        """The keys more than one row has (``duck_duplicates.duplicate_keys``, a second
+        scan), asked only when the scan's groups say some key may have two rows."""
+        if self._duplicates is None:
+            self._duplicates = frozenset()
+            if self._maybe_duplicated:
+                self._duplicates = self._guarded(self._find_duplicates, lambda _: frozenset())
+        return self._duplicates
+
+    def _find_duplicates(self) -> frozenset[tuple[object, ...]]:
+        assert self._layout is not None
+        keys = duplicate_keys(self._con, self._scan(), self._layout, self._view)
         self._clear_rejects()
-        if layout.metric is None:
-            return frozenset((row[0],) for row in rows)
-        text = (lambda t: t) if self._view is None else self._view.text  # valid: built
-        return frozenset(
-            (row[0], text(row[1]), tuple(None if c is None else text(c) for c in row[2:]))
-            for row in rows
-        )
+        return keys
 
     def rows(self, request: Request) -> list[UsedRow]:
         """Rows behind one request, with their lines: an exact scan (explain only)."""

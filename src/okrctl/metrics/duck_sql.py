@@ -83,11 +83,16 @@ RawSql = tuple[Callable[[str, bool], str], str, str]
 
 
 def raw_long(
-    layout: Layout, filters: list[tuple[int, str]], view: View | None, quick_first: bool
+    layout: Layout,
+    filters: list[tuple[int, str]],
+    view: View | None,
+    quick_first: bool,
+    mask: str = "",
 ) -> RawSql:
-    """The table raw (m, ds, t<fid>, n<fid>, and counts of texts per column) per metric
-    and date text of a long file. Counting non-empty cells per group costs next to
-    nothing; a per-row condition costs a tenth of the scan, so the scan has none."""
+    """The table raw (m, ds, t<fid>, n<fid>, q_rows, counts of texts per column and the
+    aggregate ``mask``, duck_duplicates.mask_sql) per metric and date text of a long
+    file. Counting non-empty cells per group costs next to nothing; a per-row condition
+    costs a tenth of the scan, so the scan has none."""
     assert layout.metric is not None and layout.value is not None
     value = layout.value
     v = f"v{value}"
@@ -101,7 +106,7 @@ def raw_long(
     )
     others = [*layout.dimensions, *layout.unnamed]
     counts = "".join(f", count(c{i}) AS q{i}" for i in others)
-    counts += invalid_counts(view, others)
+    counts += invalid_counts(view, others) + mask
     stray = [f"q{i} > 0" for i in layout.unnamed]
     undated = " OR ".join(["m IS NOT NULL", "q_text > 0", *(f"q{i} > 0" for i in others)])
     return (
@@ -121,9 +126,9 @@ def raw_long(
 
 
 def raw_wide(layout: Layout, view: View | None, quick_first: bool) -> RawSql:
-    """The table raw (ds, m<i> the total of column i, and counts of texts) per date text
-    of a wide file."""
-    columns = "".join(
+    """The table raw (ds, m<i> the total of column i, q_rows and counts of texts) per
+    date text of a wide file."""
+    columns = ", count(*) AS q_rows" + "".join(
         f", sum(v{i}) AS m{i}, count(c{i}) AS q_text{i}, count(v{i}) AS q_num{i}"
         for i in layout.values
     )
@@ -152,12 +157,13 @@ def daily_sql(layout: Layout, filters: list[tuple[int, str]], one_text_per_date:
     (ds, d) and, for a wide file, names (k, m)."""
     if layout.value is None and not layout.values:
         return "CREATE OR REPLACE TEMP TABLE daily (m VARCHAR, d DATE, t0 DOUBLE, n0 BIGINT)"
-    if layout.value is None:
-        columns = ", ".join(f"m{i}" for i in layout.values)
+    if layout.value is None:  # n0 counts the cells read, as for a long file
+        columns = ", ".join(f"m{i}, q_num{i}" for i in layout.values)
+        pairs = ", ".join(f"(m{i}, q_num{i}) AS m{i}" for i in layout.values)
         return f"""
             CREATE OR REPLACE TEMP TABLE daily AS
-            SELECT names.m, dates.d, sum(u.v) AS t0, count(u.v) AS n0 FROM
-            (UNPIVOT (SELECT ds, {columns} FROM raw) ON {columns} INTO NAME k VALUE v) u
+            SELECT names.m, dates.d, sum(u.v) AS t0, sum(u.c) AS n0 FROM
+            (UNPIVOT (SELECT ds, {columns} FROM raw) ON {pairs} INTO NAME k VALUE v, c) u
             JOIN names USING (k) JOIN dates USING (ds) GROUP BY names.m, dates.d
         """
     if one_text_per_date:

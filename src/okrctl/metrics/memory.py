@@ -55,6 +55,7 @@ class TableSource:
         self._metrics: set[str] = set()
         self._dimensions: tuple[str, ...] = ()
         self._latest: dt.date | None = None
+        self._dropped: list[tuple[str, dt.date, tuple[str, ...], float]] = []
         self._index: RejectedIndex | None = None
         # the line of a record the csv module refuses: nothing from it on is read
         self.stopped_at: int | None = None
@@ -119,6 +120,7 @@ class TableSource:
             self._rejected.extend(reader.rejected)
             self._metrics |= reader.metrics
             self._latest = reader.latest
+            self._dropped = reader.dropped
 
     def _accept(
         self, metric: str, day: dt.date, value: float, dims: tuple[str, ...], line: int
@@ -141,6 +143,11 @@ class TableSource:
 
     def rejected(self) -> list[Rejected]:
         return list(self._rejected)
+
+    def dropped(self) -> list[tuple[str, dt.date, tuple[str, ...], float]]:
+        """Rows refused as duplicates whose value is a number: (metric, date, dimension
+        values, value), in file order."""
+        return list(self._dropped)
 
     def rejected_index(self) -> RejectedIndex:
         if self._index is None:

@@ -125,6 +125,9 @@ class RowReader:
     rejected: list[Rejected] = field(default_factory=list)
     metrics: set[str] = field(default_factory=set)
     latest: dt.date | None = None
+    # rows refused as duplicates whose value a sum over every row would count (metric,
+    # date, dimension values, value): the DuckDB engine takes them out of its totals
+    dropped: list[tuple[str, dt.date, tuple[str, ...], float]] = field(default_factory=list)
     _seen: dict[tuple[object, ...], int] = field(default_factory=dict)
     _dates: dict[str, dt.date | str] = field(default_factory=dict)
 
@@ -264,6 +267,8 @@ class RowReader:
                     msg("remove one of the rows; okrctl does not sum or drop duplicates silently"),
                 )
                 self._reject(problem, metric, day, named)
+                if isinstance(value, float):
+                    self.dropped.append((metric, day, dims, value))
                 return
             self._seen[key] = line
         if isinstance(value, DataProblem):
@@ -280,6 +285,15 @@ class RowReader:
             self._reject(problem, metric, day, named)
         else:
             self._counted(metric, day, value, dims, line)
+
+    def _drop(self, name: str, day: dt.date, text: str) -> None:
+        """A wide row refused as a duplicate: its cell in ``dropped`` if it is a number."""
+        try:
+            value = parse_cell(text, self.config.decimal)
+        except CellError:
+            return
+        if value is not None:
+            self.dropped.append((name, day, (), value))
 
     def _read_wide(self, line: int, cells: list[str]) -> None:
         layout = self.layout
@@ -305,6 +319,7 @@ class RowReader:
                 for index in layout.values:
                     if cells[index].strip():
                         self._reject(problem, layout.names[index], day)
+                        self._drop(layout.names[index], day, cells[index])
                 return
             self._seen[(day,)] = line
         for index in layout.values:

@@ -1,0 +1,165 @@
+"""Duplicate rows of a large metric file, found by DuckDB (docs/metrics.md, "Large
+files"): the exact reader counts the first row of a key (date; or date, metric and
+dimension values) and refuses the others (D001), so the DuckDB engine must never sum
+them.
+
+The scan that totals each metric and date already knows how many rows each (metric,
+date text) has. Without dimension columns that is the whole question: more than one row
+is a duplicate. With them, each group also keeps a 64-bit mask, one bit per hash of its
+dimension values (``mask_sql``): when as many bits are set as the group has rows, its
+rows have distinct dimension values, so it holds no duplicate. The hash is salted so
+that the dimension values in the head of the file fall on distinct bits (``salt_for``);
+a value further down may share a bit, which only sends the file to the exact question
+(``duplicate_keys``, a GROUP BY over every key, a second scan). The mask never misses a
+duplicate: distinct bits mean distinct values.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from typing import Any
+
+from okrctl.metrics.duck_view import View
+from okrctl.metrics.rows import Layout
+
+# duplicated keys located by line (each costs the exact reader one dict entry); a file
+# with more is reported with the first ones
+MAX_DUPLICATE_KEYS = 100_000
+MASK_BITS = 64
+SALTS = 512  # salts tried for the head's dimension values
+
+
+def sampled_dimensions(head: str, delimiter: str, layout: Layout) -> set[tuple[str, ...]]:
+    """The distinct dimension values of the complete records in ``head`` (the start of
+    the file, as the scan reads it)."""
+    lines = head.splitlines()[1:-1]  # the header; the last line may be cut
+    return {
+        tuple(record[i] for i in layout.dimensions)
+        for record in csv.reader(lines, delimiter=delimiter)
+        if len(record) == layout.width
+    }
+
+
+def _hash(layout: Layout, salt: int | str) -> str:
+    """SQL: the salted hash of a row's dimension values (an empty cell as '')."""
+    cells = ", ".join(f"coalesce(c{i}, '')" for i in layout.dimensions)
+    return f"hash({cells}, {salt}) % {MASK_BITS}"
+
+
+def salt_for(con: Any, layout: Layout, values: set[tuple[str, ...]]) -> int | None:
+    """A salt under which ``values`` (dimension values) fall on distinct bits of the
+    mask; None when no salt tried does (more values than bits, or bad luck): the file's
+    groups are then checked by ``duplicate_keys``."""
+    if not layout.dimensions or len(values) > MASK_BITS:
+        return None
+    if not values:
+        return 0
+    columns = [list(column) for column in zip(*values, strict=True)]
+    names = ", ".join(f"unnest(?::VARCHAR[]) AS c{i}" for i in layout.dimensions)
+    row = con.execute(
+        f"SELECT min(s) FROM (SELECT s, count(DISTINCT {_hash(layout, 's')}) AS bits "
+        f"FROM (SELECT {names}) CROSS JOIN range({SALTS}) t(s) GROUP BY s) "
+        f"WHERE bits = {len(values)}",
+        columns,
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def mask_sql(layout: Layout, salt: int | None) -> str:
+    """The aggregate b of the scan: the mask of the group's dimension values; nothing
+    for a file without dimension columns or without a salt."""
+    if not layout.dimensions or salt is None:
+        return ""
+    return f", bit_or(1::UBIGINT << {_hash(layout, salt)}) AS b"
+
+
+def maybe_duplicated(con: Any, layout: Layout, masked: bool) -> bool:
+    """Over the tables raw (the scan's groups, with q_rows and the mask b) and dates:
+    whether some key may have more than one row. Exact without dimension columns; with
+    them, a group whose mask has fewer bits than rows may hold one; without a mask
+    (``masked`` False), any group of more than one row may."""
+    keys = "dates.d" if layout.metric is None else "raw.m, dates.d"
+    bits = "bit_count(bit_or(raw.b))" if masked else "1"
+    if not layout.dimensions:
+        bits = "1"
+    row = con.execute(
+        f"SELECT bool_or(rows > bits) FROM (SELECT sum(raw.q_rows) AS rows, {bits} AS bits "
+        f"FROM raw JOIN dates USING (ds) GROUP BY {keys})"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def duplicate_keys(
+    con: Any, scan: str, layout: Layout, view: View | None
+) -> frozenset[tuple[object, ...]]:
+    """The keys (date; or date, metric and dimension values) that more than one row of
+    ``scan`` has, as the exact reader writes them: a GROUP BY in DuckDB (which spills to
+    disk), so the exact reader then tracks only rows with these keys and memory grows
+    with the duplicates, not the file. At most ``MAX_DUPLICATE_KEYS``."""
+    key = ["dates.d"]
+    if layout.metric is not None:
+        key += [f"s.c{layout.metric}", *(f"s.c{i}" for i in layout.dimensions)]
+    rows = con.execute(
+        f"SELECT {', '.join(key)} FROM {scan} s "
+        f"JOIN dates ON s.c{layout.date} = dates.ds GROUP BY ALL "
+        f"HAVING count(*) > 1 LIMIT {MAX_DUPLICATE_KEYS}"
+    ).fetchall()
+    if layout.metric is None:
+        return frozenset((row[0],) for row in rows)
+
+    def text(cell: str | None) -> str:  # the cells are valid text: the scan was built
+        if cell is None:  # an empty cell, which the exact reader reads as ''
+            return ""
+        return cell if view is None else view.text(cell)
+
+    return frozenset((row[0], text(row[1]), tuple(text(c) for c in row[2:])) for row in rows)
+
+
+# (metric, date, dimension values, value): a row refused as a duplicate that the scan
+# summed (memory.TableSource.dropped)
+Dropped = tuple[str, dt.date, tuple[str, ...], float]
+
+
+def remove_dropped(
+    con: Any,
+    layout: Layout,
+    filters: list[tuple[int, str]],
+    dropped: list[Dropped],
+    view: View | None,
+) -> None:
+    """Take the rows refused as duplicates out of the table daily (m, d, t<fid>,
+    n<fid>), under each filter they match, as if the scan had not summed them: the exact
+    reader found them, tracking only the duplicated keys."""
+    if not dropped:
+        return
+    of = (lambda text: text) if view is None else view.of
+    names = [f"c{i}" for i in layout.dimensions]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE dropped (m VARCHAR, d DATE, v DOUBLE"
+        + "".join(f", {name} VARCHAR" for name in names)
+        + ")"
+    )
+    columns: list[list[Any]] = [[row[0] for row in dropped], [row[1] for row in dropped]]
+    columns.append([row[3] for row in dropped])
+    columns += [[of(row[2][k]) for row in dropped] for k in range(len(names))]
+    casts = ["VARCHAR", "DATE", "DOUBLE", *(["VARCHAR"] * len(names))]
+    con.execute(
+        "INSERT INTO dropped SELECT " + ", ".join(f"unnest(?::{cast}[])" for cast in casts),
+        columns,
+    )
+    sums = ", ".join(
+        f"sum(CASE WHEN {cond} THEN v END) AS t{fid}, count(CASE WHEN {cond} THEN v END) AS n{fid}"
+        for fid, cond in filters
+    )
+    kept = ", ".join(
+        f"CASE WHEN daily.n{fid} > coalesce(x.n{fid}, 0) "
+        f"THEN daily.t{fid} - coalesce(x.t{fid}, 0) END AS t{fid}, "
+        f"daily.n{fid} - coalesce(x.n{fid}, 0) AS n{fid}"
+        for fid, _ in filters
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE daily AS SELECT daily.m, daily.d, {kept}
+        FROM daily LEFT JOIN (SELECT m, d, {sums} FROM dropped GROUP BY m, d) x
+        ON daily.m = x.m AND daily.d = x.d
+    """)
