@@ -53,15 +53,12 @@ def number_macro(decimal: str, view: View | None = None) -> str:
     Measured on 10M cells: the plain cast alone 1.3 s, a regular expression over every
     cell 12 s; so the only expression is the thousands grouping, on cells with a comma.
 
-    ``okr_quick(u)`` is the text to cast for the forms exports write most, read in one
-    step: a plain number as it is, plain thousands grouping (``1,234.50``) without its
-    commas, a plain number with one suffix (``12.5万``, ``45%``) as ``12.5e+4``. DuckDB's
-    cast reads no text with a comma or ending in a suffix, so the step changes only
-    texts the plain cast refuses. Its text is never one of the forms DuckDB's cast reads
-    and okrctl does not (``okr_lenient``: ``1_000``, ``+-5``), so it is cast as it is.
-    Cells it cannot read that way (signs with yuan, spaces, exponents with suffixes,
-    ...) go through the full chain of ``NUMBER_STEPS``, which gives the same number for
-    every form the quick step reads.
+    ``okr_quick(u)`` is the text to cast for the forms exports write most: a plain
+    number as it is, thousands grouping (``1,234.50``) without its commas, one suffix
+    (``12.5万``, ``45%``) as ``12.5e+4``; never a form DuckDB's cast reads and okrctl
+    does not (``okr_lenient``: ``1_000``, ``+-5``), so it is cast as it is. Other cells
+    (yuan signs, spaces, exponents with suffixes) go through the full chain of
+    ``NUMBER_STEPS``, which reads every form the quick step reads the same.
 
     With ``view``, cells are read in a file's Latin-1 view (metrics/duck_view.py): the
     suffixes and yuan signs are matched as their bytes in the file's encoding (万 as
@@ -89,9 +86,8 @@ def number_macro(decimal: str, view: View | None = None) -> str:
     )
     grouped = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?([eE][+-]?[0-9]+)?"
     plain_grouped = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
-    # ends_with, not right(u, 1): right() counts characters, which measured slower; a
-    # text ending in a suffix and holding it again reads as no number either way (two
-    # exponents), so replace() stands for left() || 'e+4' at one function call less
+    # ends_with, not right(): it counts characters, slower; replace() is left() || 'e+4' in
+    # one call (a suffix twice reads as no number either way: two exponents)
     shift = " ".join(
         f"WHEN ends_with(u, {sql_text(s)}) THEN replace(u, {sql_text(s)}, 'e{n:+d}')"
         for s, n in suffixes.items()
