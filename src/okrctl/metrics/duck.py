@@ -105,6 +105,7 @@ class DuckSource:
         self._salt: int | None = None  # of the duplicate mask (duck_duplicates.py)
         self._maybe_duplicated = False  # some key may have two rows: ask duplicate_keys
         self._duplicates: frozenset[tuple[object, ...]] | None = None  # keys, once asked
+        self._rechecked: Rechecked | None = None  # flagged texts read (duck_recheck.py)
         import duckdb
 
         try:
@@ -262,14 +263,16 @@ class DuckSource:
     def _build_once(self, filters: list[tuple[int, str]]) -> None:
         layout = self._layout
         assert layout is not None
-        recheck, dirt = self._raw_table(filters)
+        rechecked = self._rechecked  # the table fixes holds from an earlier build
+        recheck, dirt = self._raw_table(filters, fixed=rechecked is not None and rechecked.fixed)
         self._dates()
         self._maybe_duplicated = maybe_duplicated(self._con, layout, self._salt is not None)
-        if recheck:
-            found = self._recheck()
-            self._dirty |= found.refused
-            if found.fixed:  # read again, with Python's numbers for its texts
+        if recheck and rechecked is None:
+            rechecked = self._rechecked = self._recheck()
+            if rechecked.fixed:  # read again, with Python's numbers for its texts
                 dirt = self._raw_table(filters, fixed=True)[1]
+        if rechecked is not None:
+            self._dirty |= rechecked.refused
         if dirt:
             self._dirty = True
         if layout.value is None:
