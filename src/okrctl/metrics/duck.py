@@ -27,7 +27,8 @@ from typing import Any, TypeVar
 from okrctl.core.feedback import track
 from okrctl.core.i18n import N_, msg
 from okrctl.load.config import MetricSource
-from okrctl.metrics.cells import CellError, parse_cell, parse_date
+from okrctl.metrics.bounded import BoundedSource
+from okrctl.metrics.cells import CellError, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
 from okrctl.metrics.duck_duplicates import (
@@ -38,6 +39,7 @@ from okrctl.metrics.duck_duplicates import (
     salt_for,
     sampled_dimensions,
 )
+from okrctl.metrics.duck_recheck import Rechecked, recheck
 from okrctl.metrics.duck_scan import Scan, connect, head_copy, lf_copy, transcode
 from okrctl.metrics.duck_sql import (
     daily_sql,
@@ -57,6 +59,7 @@ from okrctl.metrics.duck_view import (
     view_copy,
     view_for,
 )
+from okrctl.metrics.located import MAX_LOCATED
 from okrctl.metrics.memory import TableSource
 from okrctl.metrics.rows import Layout, resolve_layout
 from okrctl.metrics.source import (
@@ -85,7 +88,7 @@ class DuckSource:
         self.root = root
         self._problems: list[DataProblem] = []
         self._unread: list[Rejected] = []  # the file could not be used at all
-        self._fallback: TableSource | None = None
+        self._fallback: BoundedSource | None = None
         self._exact: dict[bool, TableSource] = {}
         self._layout: Layout | None = None
         self._file = root / config.path
@@ -102,6 +105,7 @@ class DuckSource:
         self._salt: int | None = None  # of the duplicate mask (duck_duplicates.py)
         self._maybe_duplicated = False  # some key may have two rows: ask duplicate_keys
         self._duplicates: frozenset[tuple[object, ...]] | None = None  # keys, once asked
+        self._rechecked: Rechecked | None = None  # flagged texts read (duck_recheck.py)
         import duckdb
 
         try:
@@ -115,7 +119,7 @@ class DuckSource:
             # bytes not in the encoding, a header the csv module refuses, or DuckDB
             # failing to start: the exact reader reads the file and locates what is wrong
             self._con = None
-            self._fallback = TableSource(self.config, self.root)
+            self._fallback = BoundedSource(self.config, self.root)
 
     def __del__(self) -> None:
         for name in self._temporary:
@@ -167,7 +171,7 @@ class DuckSource:
         assert self._scan_of is not None
         return self._scan_of.sql(rejects)
 
-    def _guarded(self, work: Callable[[], T], exact: Callable[[TableSource], T]) -> T:
+    def _guarded(self, work: Callable[[], T], exact: Callable[[BoundedSource], T]) -> T:
         """``work()`` over DuckDB; if DuckDB fails in any step (a file it cannot parse,
         a full spill disk, a bug of its own), the exact reader takes over the file for
         good and ``exact`` asks it instead: slower, never wrong, never a crash."""
@@ -179,7 +183,7 @@ class DuckSource:
             except duckdb.Error:
                 if self._latin1_refused():
                     return self._guarded(work, exact)
-                self._fallback = TableSource(self.config, self.root)
+                self._fallback = BoundedSource(self.config, self.root)
         return exact(self._fallback)
 
     def _latin1_refused(self) -> bool:
@@ -254,20 +258,23 @@ class DuckSource:
                     break
                 self._dirty = True
                 self._rescan(partial(head_copy, line=stop))
-        self._fallback = TableSource(self.config, self.root)
+        self._fallback = BoundedSource(self.config, self.root)
 
     def _build_once(self, filters: list[tuple[int, str]]) -> None:
         layout = self._layout
         assert layout is not None
-        recheck, dirt = self._raw_wide() if layout.value is None else self._raw_long(filters)
+        rechecked = self._rechecked  # the table fixes holds from an earlier build
+        recheck, dirt = self._raw_table(filters, fixed=rechecked is not None and rechecked.fixed)
         self._dates()
         self._maybe_duplicated = maybe_duplicated(self._con, layout, self._salt is not None)
-        if recheck:
-            self._recheck()
+        if recheck and rechecked is None:
+            rechecked = self._rechecked = self._recheck()
+            if rechecked.fixed:  # read again, with Python's numbers for its texts
+                dirt = self._raw_table(filters, fixed=True)[1]
+        if rechecked is not None:
+            self._dirty |= rechecked.refused
         if dirt:
             self._dirty = True
-        if self._fallback is not None:
-            return
         if layout.value is None:
             self._con.execute("CREATE OR REPLACE TEMP TABLE names (k VARCHAR, m VARCHAR)")
             keys, names = [f"m{i}" for i in layout.values], [layout.names[i] for i in layout.values]
@@ -286,30 +293,32 @@ class DuckSource:
         row = self._con.execute(f"SELECT bool_or({recheck}), bool_or({dirt}) FROM raw").fetchone()
         return (bool(row[0]), bool(row[1])) if row else (False, False)
 
-    def _raw_long(self, filters: list[tuple[int, str]]) -> tuple[bool, bool]:
-        """The table raw per metric and date text (``duck_sql.raw_long``)."""
-        assert self._layout is not None
-        mask = mask_sql(self._layout, self._salt)
-        return self._raw(*raw_long(self._layout, filters, self._view, self._quick_first, mask))
-
-    def _raw(
-        self, statement: Callable[[str, bool], str], recheck: str, dirt: str
-    ) -> tuple[bool, bool]:
-        """Create the table raw by ``statement(scan, full)`` with the quick number step,
-        and with the full chain only if that left value texts unread (``recheck`` over
-        raw): (a value text to recheck, something to locate)."""
-        for full in (False, True):
+    def _raw_table(self, filters: list[tuple[int, str]], fixed: bool = False) -> tuple[bool, bool]:
+        """Create the table raw per metric (long) and date text (``duck_sql.raw_long``,
+        ``raw_wide``) with the quick number step, and with the full chain only if that
+        left value texts unread; ``fixed``: with the full chain, reading the texts Python
+        read through the table ``fixes``. (a value text to recheck, something to locate)."""
+        layout = self._layout
+        assert layout is not None
+        statement, recheck, dirt = (
+            raw_wide(layout, self._view, self._quick_first, fixed)
+            if layout.value is None
+            else raw_long(
+                layout,
+                filters,
+                self._view,
+                self._quick_first,
+                mask_sql(layout, self._salt),
+                fixed,
+            )
+        )
+        for full in (True,) if fixed else (False, True):
             self._run(statement, full)
             self._texts = decode_raw(self._con, self._view)
             flags = self._flagged(recheck, dirt)
             if not flags[0]:
                 break
         return flags
-
-    def _raw_wide(self) -> tuple[bool, bool]:
-        """The table raw per date text (``duck_sql.raw_wide``)."""
-        assert self._layout is not None
-        return self._raw(*raw_wide(self._layout, self._view, self._quick_first))
 
     def _dates(self) -> None:
         """The table dates (ds, d): each distinct date text that okrctl reads as a date;
@@ -333,39 +342,22 @@ class DuckSource:
                 [[t for t, _ in known], [d for _, d in known]],
             )
 
-    def _recheck(self) -> None:
-        """Check the flagged value texts with okrctl's own reader: any that it reads as a
-        number, or reads differently from DuckDB, hands the file to the exact reader."""
+    def _recheck(self) -> Rechecked:
+        """Read the flagged value texts with okrctl's own reader, in batches, into the
+        table ``fixes`` (metrics/duck_recheck.py): no text ever hands the file over."""
         layout = self._layout
         assert layout is not None
-        decimal = self.config.decimal
         values = value_columns(layout)
         texts = ", ".join(f"c{i}" for i in values)
         numbers = ", ".join(f"x{i}" for i in values)
-        rows = self._con.execute(f"""
-            SELECT DISTINCT t, x FROM (
-                SELECT unnest([{texts}]) AS t, unnest([{numbers}]) AS x
-                FROM {typed_sql(self._scan(rejects=True), layout, True, self._quick_first)}
-                WHERE {recheck_condition(layout, decimal)}
-            ) WHERE t IS NOT NULL
-        """).fetchall()
+        typed = typed_sql(self._scan(rejects=True), layout, True, self._quick_first)
+        flagged = f"""(SELECT * FROM (
+                SELECT unnest([{texts}]) AS t, unnest([{numbers}]) AS x FROM {typed}
+                WHERE {recheck_condition(layout, self.config.decimal)}
+            ) WHERE t IS NOT NULL)"""
+        found = recheck(self._con, flagged, self._view, self.config.decimal)
         self._clear_rejects()
-        for viewed, number in rows:
-            text = viewed if self._view is None else self._view.text(viewed)
-            try:
-                value = parse_cell(text, self.config.decimal)
-            except CellError:
-                value = None
-                if number is not None and number == number and abs(number) != float("inf"):
-                    self._fallback = TableSource(self.config, self.root)  # DuckDB counted it
-                    return
-                self._dirty = True
-                continue
-            if value is None:
-                self._dirty = True  # blank: an empty value
-            elif value != number:
-                self._fallback = TableSource(self.config, self.root)
-                return
+        return found
 
     def _ensure_built(self) -> None:
         if not self._built and self._fallback is None and self._con is not None:
@@ -377,7 +369,7 @@ class DuckSource:
         slot = bool(duplicates)
         if slot not in self._exact:
             self._exact[slot] = TableSource(
-                self.config, self.root, keep_rows=False, duplicates=duplicates
+                self.config, self.root, keep_rows=False, duplicates=duplicates, cap=MAX_LOCATED
             )
         return self._exact[slot]
 
@@ -493,4 +485,4 @@ class DuckSource:
 
     def rows(self, request: Request) -> list[UsedRow]:
         """Rows behind one request, with their lines: an exact scan (explain only)."""
-        return TableSource(self.config, self.root).rows(request)
+        return (self._fallback or BoundedSource(self.config, self.root)).rows(request)

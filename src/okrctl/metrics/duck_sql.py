@@ -23,14 +23,22 @@ def value_columns(layout: Layout) -> tuple[int, ...]:
     return layout.values if layout.value is None else (layout.value,)
 
 
-def typed_sql(scan: str, layout: Layout, full: bool = True, quick_first: bool = False) -> str:
+def typed_sql(
+    scan: str, layout: Layout, full: bool = True, quick_first: bool = False, fixed: bool = False
+) -> str:
     """SQL: the scan with x<i> and v<i>, the number okrctl reads in value column i, or
     NULL (metrics/duck_cells.py; its macros must exist on the connection); ``full``
     False reads only the forms of the quick step; ``quick_first``: the file's cells are
-    mostly in an export's forms (``sampled_export``)."""
+    mostly in an export's forms (``sampled_export``); ``fixed``: v<i> is read through the
+    table ``fixes`` (t, x) of the texts Python reads differently (metrics/duck_recheck.py)."""
     values = value_columns(layout)
-    vs = ", ".join(f"x{i} AS v{i}" for i in values)
-    return f"(SELECT *, {vs} FROM {number_sql(scan, values, full, quick_first)})"
+    typed = number_sql(scan, values, full, quick_first)
+    if not fixed:
+        vs = ", ".join(f"x{i} AS v{i}" for i in values)
+        return f"(SELECT *, {vs} FROM {typed})"
+    vs = ", ".join(f"CASE WHEN f{i}.t IS NULL THEN s.x{i} ELSE f{i}.x END AS v{i}" for i in values)
+    joins = " ".join(f"LEFT JOIN fixes f{i} ON s.c{i} = f{i}.t" for i in values)
+    return f"(SELECT s.*, {vs} FROM {typed} s {joins})"
 
 
 def sampled_export(head: str, delimiter: str, layout: Layout) -> bool:
@@ -88,6 +96,7 @@ def raw_long(
     view: View | None,
     quick_first: bool,
     mask: str = "",
+    fixed: bool = False,
 ) -> RawSql:
     """The table raw (m, ds, t<fid>, n<fid>, q_rows, counts of texts per column and the
     aggregate ``mask``, duck_duplicates.mask_sql) per metric and date text of a long
@@ -115,7 +124,7 @@ def raw_long(
             CREATE OR REPLACE TEMP TABLE raw AS
             SELECT c{layout.metric} AS m, c{layout.date} AS ds, {sums}, count(*) AS q_rows,
                    count(c{value}) AS q_text{counts}
-            FROM {typed_sql(scan, layout, full, quick_first)} GROUP BY ALL
+            FROM {typed_sql(scan, layout, full, quick_first, fixed)} GROUP BY ALL
         """
         ),
         "q_text > n0",  # n0 counts the values read (filter 0: none)
@@ -125,7 +134,7 @@ def raw_long(
     )
 
 
-def raw_wide(layout: Layout, view: View | None, quick_first: bool) -> RawSql:
+def raw_wide(layout: Layout, view: View | None, quick_first: bool, fixed: bool = False) -> RawSql:
     """The table raw (ds, m<i> the total of column i, q_rows and counts of texts) per
     date text of a wide file."""
     columns = ", count(*) AS q_rows" + "".join(
@@ -144,7 +153,7 @@ def raw_wide(layout: Layout, view: View | None, quick_first: bool) -> RawSql:
             f"""
             CREATE OR REPLACE TEMP TABLE raw AS
             SELECT c{layout.date} AS ds{columns}{counts}
-            FROM {typed_sql(scan, layout, full, quick_first)} GROUP BY ALL
+            FROM {typed_sql(scan, layout, full, quick_first, fixed)} GROUP BY ALL
         """
         ),
         " OR ".join(recheck) or "false",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
 
 from okrctl.core.feedback import track
@@ -25,6 +25,9 @@ from okrctl.metrics.source import (
 # (line, date, value, dimension values)
 Row = tuple[int, dt.date, float, tuple[str, ...]]
 
+# a value that counts: (metric, date, value, dimension values, line)
+Accept = Callable[[str, dt.date, float, tuple[str, ...], int], None]
+
 ROWS_PER_TICK = 8192  # rows read between two updates of a progress bar
 
 
@@ -33,7 +36,9 @@ class TableSource:
     the Excel and Parquet sources, which give the same reader their rows as text.
 
     With ``keep_rows=False`` only the problems and the rejected input are kept: the
-    DuckDB engine reads a large file that way to locate what its scan flagged.
+    DuckDB engine reads a large file that way to locate what its scan flagged; ``cap``
+    bounds how many of them are kept with their lines (metrics/located.py); ``accept``,
+    given, receives every value that counts instead (metrics/bounded.py).
     """
 
     def __init__(
@@ -42,13 +47,17 @@ class TableSource:
         root: Path,
         *,
         keep_rows: bool = True,
-        duplicates: bool | frozenset[tuple[object, ...]] = True,
+        duplicates: bool | Container[tuple[object, ...]] = True,
+        cap: int | None = None,
+        accept: Accept | None = None,
     ) -> None:
         self.name = config.name
         self.path = config.path
         self.config = config
         self._keep = keep_rows
         self._duplicates = duplicates
+        self._cap = cap
+        self._sink = accept
         self._problems: list[DataProblem] = []
         self._rejected: list[Rejected] = []
         self._rows: dict[str, list[Row]] = defaultdict(list)
@@ -105,7 +114,8 @@ class TableSource:
             self._metrics = {layout.names[i] for i in layout.values}
         else:
             self._dimensions = tuple(layout.names[i] for i in layout.dimensions)
-        reader = RowReader(config, self.path, layout, self._accept, self._duplicates)
+        accept = self._accept if self._sink is None else self._sink
+        reader = RowReader(config, self.path, layout, accept, self._duplicates, self._cap)
         try:
             with track(f"reading {self.path}") as advance:
                 for count, record in enumerate(records, 1):
@@ -116,6 +126,7 @@ class TableSource:
             self.stopped_at = exc.line
             raise
         finally:
+            reader.finish()
             self._problems.extend(reader.problems)
             self._rejected.extend(reader.rejected)
             self._metrics |= reader.metrics

@@ -73,7 +73,8 @@ class DataWarning:
 
     @property
     def count(self) -> int:
-        return len(self.rejected)
+        # an item of a large file counted past its cap stands for ``count`` cells
+        return sum(r.count for r in self.rejected)
 
     @property
     def lines(self) -> tuple[int, ...]:
@@ -105,10 +106,10 @@ class DataWarning:
     def _what(self, words: dict[str, Any]) -> str:
         counts = {
             "cells": sum(
-                1 for r in self.rejected if not r.missing and r.problem.code not in _ROW_CODES
+                r.count for r in self.rejected if not r.missing and r.problem.code not in _ROW_CODES
             ),
-            "rows": sum(1 for r in self.rejected if r.problem.code in _ROW_CODES),
-            "empty": sum(1 for r in self.rejected if r.missing),
+            "rows": sum(r.count for r in self.rejected if r.problem.code in _ROW_CODES),
+            "empty": sum(r.count for r in self.rejected if r.missing),
         }
         parts = [str(words[k][n != 1]).format(n=n) for k, n in counts.items() if n]
         if len(parts) < 2:

@@ -9,13 +9,14 @@ find the lines, so both engines report the same cells with the same codes and li
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
 from okrctl.core import vocabulary
 from okrctl.core.i18n import msg
 from okrctl.load.config import MetricSource
 from okrctl.metrics.cells import CellError, parse_cell, parse_date
+from okrctl.metrics.located import Overflow
 from okrctl.metrics.source import DataProblem, Rejected
 
 # (metric, date, value, dimension values)
@@ -119,8 +120,12 @@ class RowReader:
     accept: Callable[[str, dt.date, float, tuple[str, ...], int], None]
     # True: every row is checked against the rows before it (a dict of every key: memory
     # grows with the file); a set: only rows with one of these keys (the duplicated keys a
-    # database found), so memory grows with the duplicates; False: no check
-    duplicates: bool | frozenset[tuple[object, ...]] = True
+    # database found, or a filter of key hashes: metrics/bounded.py), so memory grows with
+    # the duplicates; False: no check
+    duplicates: bool | Container[tuple[object, ...]] = True
+    # problems and refused cells kept with their lines; the rest counted in ``overflow``
+    # (metrics/located.py); None: all kept
+    cap: int | None = None
     problems: list[DataProblem] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     metrics: set[str] = field(default_factory=set)
@@ -130,6 +135,10 @@ class RowReader:
     dropped: list[tuple[str, dt.date, tuple[str, ...], float]] = field(default_factory=list)
     _seen: dict[tuple[object, ...], int] = field(default_factory=dict)
     _dates: dict[str, dt.date | str] = field(default_factory=dict)
+    overflow: Overflow = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.overflow = Overflow(self.cap or 0)
 
     def _problem(
         self,
@@ -141,7 +150,10 @@ class RowReader:
         cell: str | None = None,
     ) -> DataProblem:
         problem = DataProblem(code, line, message, hint, column, cell)
-        self.problems.append(problem)
+        if self.cap is None or len(self.problems) < self.cap:
+            self.problems.append(problem)
+        else:
+            self.overflow.problem(problem)
         return problem
 
     def _reject(
@@ -151,9 +163,20 @@ class RowReader:
         day: dt.date | None,
         dims: tuple[tuple[str, str], ...] | None = (),
     ) -> None:
-        self.rejected.append(Rejected(self.file, problem, metric, day, dims))
+        item = Rejected(self.file, problem, metric, day, dims)
+        if self.cap is None or len(self.rejected) < self.cap:
+            self.rejected.append(item)
+        else:
+            self.overflow.reject(item)
 
-    def _date(self, text: str, line: int) -> dt.date | None:
+    def finish(self) -> None:
+        """Add what was counted past the cap: one problem per kind, one ``Rejected`` per
+        code and metric (metrics/located.py)."""
+        self.problems.extend(self.overflow.summary_problems())
+        self.rejected.extend(self.overflow.summary_rejected())
+        self.overflow = Overflow(self.overflow.cap)
+
+    def _date(self, text: str, line: int) -> dt.date | DataProblem:
         known = self._dates.get(text)
         if known is None:
             try:
@@ -164,8 +187,7 @@ class RowReader:
                 self._dates[text] = known
         if isinstance(known, dt.date):
             return known
-        self._problem("D003", line, self.layout.date + 1, known, cell=text.strip())
-        return None
+        return self._problem("D003", line, self.layout.date + 1, known, cell=text.strip())
 
     def _number(self, text: str, line: int, column: int, what: str) -> float | DataProblem | None:
         try:
@@ -232,13 +254,11 @@ class RowReader:
         dims = tuple(cells[i] for i in layout.dimensions)
         named = tuple(zip((layout.names[i] for i in layout.dimensions), dims, strict=True))
         day = self._date(cells[layout.date], line)
-        date_problem = self.problems[-1] if day is None else None
         value = self._number(
             cells[layout.value], line, layout.value + 1, msg("metric '{metric}'", metric=metric)
         )
-        if day is None:
-            assert date_problem is not None
-            self._reject(date_problem, metric, None, named)
+        if isinstance(day, DataProblem):
+            self._reject(day, metric, None, named)
             return
         key = (day, metric, dims)
         if self.duplicates is True or (self.duplicates and key in self.duplicates):
@@ -298,11 +318,10 @@ class RowReader:
     def _read_wide(self, line: int, cells: list[str]) -> None:
         layout = self.layout
         day = self._date(cells[layout.date], line)
-        if day is None:
-            problem = self.problems[-1]
+        if isinstance(day, DataProblem):
             for index in layout.values:
                 if cells[index].strip():
-                    self._reject(problem, layout.names[index], None)
+                    self._reject(day, layout.names[index], None)
             return
         if self.duplicates is True or (self.duplicates and (day,) in self.duplicates):
             first = self._seen.get((day,))

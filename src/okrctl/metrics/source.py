@@ -55,6 +55,9 @@ class Rejected:
     metric: str | None
     day: dt.date | None
     dimensions: tuple[tuple[str, str], ...] | None = ()
+    # how many refused cells this stands for: more than 1 for the cells of a large file
+    # counted past the cap of those located (metrics/located.py), at line 0
+    count: int = 1
 
     @property
     def missing(self) -> bool:

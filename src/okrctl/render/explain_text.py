@@ -112,7 +112,7 @@ def _left_out(out: IO[str], rejected: tuple[Rejected, ...], lang: str) -> None:
         message = one_line(localize(problem.message, lang))
         out.write(f"  {fields}  {message} [{problem.code}]\n")
     if len(rejected) > MAX_ROWS:
-        more = len(rejected) - MAX_ROWS
+        more = sum(r.count for r in rejected[MAX_ROWS:])
         out.write("  " + tr("... and {n} more", lang, n=more) + "\n")
 
 

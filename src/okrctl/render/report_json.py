@@ -91,7 +91,7 @@ def _summary(r: Report) -> dict[str, Any]:
             "age_days": f.age_days,
             "stale": f.stale,
             "stale_after": f.stale_after,
-            "rejected": len(f.rejected),
+            "rejected": sum(r.count for r in f.rejected),
             "rejected_lines": sorted({r.problem.line for r in f.rejected}),
         }
         for f in r.summary.freshness

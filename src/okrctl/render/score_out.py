@@ -184,7 +184,7 @@ def render_csv(report: ScoreReport, out: IO[str]) -> None:
                 num(c.total),
                 csv_cell(c.rating or ""),
                 num(c.bonus),
-                str(len(c.rejected)),
+                str(sum(r.count for r in c.rejected)),
                 csv_cell(row_note(c.rejected) or ""),
             ]
         )
@@ -202,7 +202,7 @@ def render_csv(report: ScoreReport, out: IO[str]) -> None:
                 num(b.total),
                 csv_cell(b.rating or ""),
                 "",
-                str(len(b.rejected)),
+                str(sum(r.count for r in b.rejected)),
                 csv_cell(row_note(b.rejected) or ""),
             ]
         )

@@ -270,7 +270,8 @@ def no_rows_in_cycle(ctx: Context) -> Iterator[Diagnostic]:
             shown = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
             message = (
                 f"{head} usable rows from {request.start} to {request.end}: "
-                f"{len(answer.rejected)} rejected ({', '.join(codes)}), on lines {shown} "
+                f"{sum(r.count for r in answer.rejected)} rejected ({', '.join(codes)}), "
+                f"on lines {shown} "
                 f"of {source.path}"
             )
             hint = f"fix those rows; `okrctl check` lists them under {source.path}"
