@@ -142,3 +142,27 @@ def test_status_of_a_large_file_with_a_duplicate_row_is_the_small_files(
     assert json.loads(large.stdout) == json.loads(small.stdout)
     (row,) = [r for r in json.loads(large.stdout)["rows"] if r.get("id") == "O1/KR1"]
     assert row["current"] == 50  # 30 + 20: the repeated 30 is not counted
+
+
+def test_an_export_sorted_by_channel_is_scanned_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export sorted by channel shows one channel in its first kilobytes: the
+    dimension values are sampled over the whole file, so the mask still proves it has no
+    duplicate without a second scan."""
+    asked: list[str] = []
+    real = okrctl.metrics.duck.duplicate_keys
+    monkeypatch.setattr(
+        okrctl.metrics.duck, "duplicate_keys", lambda *a: asked.append("scan") or real(*a)
+    )
+    lines = ["date,metric,value,channel"]
+    for channel in range(12):
+        for day in range(90):
+            date = dt.date(2026, 9, 1) + dt.timedelta(days=day)
+            lines += [f"{date},m{m},{day + m},store-{channel:03d}" for m in range(40)]
+    spec = _source(tmp_path, ("\n".join(lines) + "\n").encode())
+    assert (tmp_path / "m.csv").stat().st_size > 12 * 65536  # the head holds one store
+    source = DuckSource(spec, tmp_path)
+    answer = source.answer([Request("k", "m3", (), dt.date(2026, 10, 1), dt.date(2026, 10, 1))])
+    assert answer["k"].value == 12 * (30 + 3)  # 12 stores, day 30
+    assert source.problems() == [] and asked == []

@@ -247,7 +247,7 @@ STEPS = [
     "SELECT DISTINCT ds FROM raw",  # the dates
     "CREATE OR REPLACE TEMP TABLE daily",  # the per-date totals
     "INSERT INTO requests",  # the answers
-    "bool_or(rows > bits)",  # whether a key may have two rows
+    "bool_or(q_rows >",  # whether a key may have two rows
     "HAVING count(*) > 1",  # the duplicated keys (the file below then has one)
     "max(d) FROM daily",  # the newest date
     "SELECT DISTINCT c",  # check's metric names

@@ -163,7 +163,7 @@ class DuckSource:
         self._quick_first = sampled_export(text, dialect.delimiter, layout)
         self._scan_of = Scan(readable, layout.width, dialect.delimiter, newline, latin1)
         self._con = connect(self.config.decimal, self._view)
-        dimensions = sampled_dimensions(text, dialect.delimiter, layout)
+        dimensions = sampled_dimensions(readable, latin1, dialect.delimiter, layout)
         self._salt = salt_for(self._con, layout, dimensions)
 
     def _scan(self, rejects: bool = True) -> str:
@@ -266,7 +266,10 @@ class DuckSource:
         rechecked = self._rechecked  # the table fixes holds from an earlier build
         recheck, dirt = self._raw_table(filters, fixed=rechecked is not None and rechecked.fixed)
         self._dates()
-        self._maybe_duplicated = maybe_duplicated(self._con, layout, self._salt is not None)
+        masked = self._salt is not None
+        self._maybe_duplicated = maybe_duplicated(
+            self._con, layout, masked, self._one_text_per_date
+        )
         if recheck and rechecked is None:
             rechecked = self._rechecked = self._recheck()
             if rechecked.fixed:  # read again, with Python's numbers for its texts

@@ -7,17 +7,18 @@ The scan that totals each metric and date already knows how many rows each (metr
 date text) has. Without dimension columns that is the whole question: more than one row
 is a duplicate. With them, each group also keeps a 64-bit mask, one bit per hash of its
 dimension values (``mask_sql``): when as many bits are set as the group has rows, its
-rows have distinct dimension values, so it holds no duplicate. The hash is salted so
-that the dimension values in the head of the file fall on distinct bits (``salt_for``);
-a value further down may share a bit, which only sends the file to the exact question
-(``duplicate_keys``, a GROUP BY over every key, a second scan). The mask never misses a
-duplicate: distinct bits mean distinct values.
+rows have distinct dimension values, so it holds no duplicate. The bits are six of the
+hash's 64, chosen so that the dimension values sampled over the file fall on distinct
+bits (``salt_for``); a value the sample missed may share a bit, which only sends the file to
+the exact question (``duplicate_keys``, a GROUP BY over every key, a second scan). The
+mask never misses a duplicate: distinct bits mean distinct values.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from okrctl.metrics.duck_view import View
@@ -27,30 +28,47 @@ from okrctl.metrics.rows import Layout
 # with more is reported with the first ones
 MAX_DUPLICATE_KEYS = 100_000
 MASK_BITS = 64
-SALTS = 512  # salts tried for the head's dimension values
+SALTS = 59  # the windows of six bits in a 64-bit hash, tried for the sampled values
+SAMPLES, SAMPLE_BYTES = 256, 1 << 12  # pieces of the file read for its dimension values
 
 
-def sampled_dimensions(head: str, delimiter: str, layout: Layout) -> set[tuple[str, ...]]:
-    """The distinct dimension values of the complete records in ``head`` (the start of
-    the file, as the scan reads it)."""
-    lines = head.splitlines()[1:-1]  # the header; the last line may be cut
-    return {
-        tuple(record[i] for i in layout.dimensions)
-        for record in csv.reader(lines, delimiter=delimiter)
-        if len(record) == layout.width
-    }
+def sampled_dimensions(
+    path: Path, latin1: bool, delimiter: str, layout: Layout
+) -> set[tuple[str | None, ...]]:
+    """The distinct dimension values of the complete records in ``SAMPLES`` pieces of
+    ``path`` spread evenly over it (an export sorted by channel shows one channel at
+    its head), read as the scan reads them: bytes as Latin-1 characters with
+    ``latin1``, an empty cell (quoted or not) as NULL. A record cut or misread at a
+    piece's edge only makes a worse choice of bits, never a missed duplicate."""
+    size = path.stat().st_size
+    values: set[tuple[str | None, ...]] = set()
+    with path.open("rb") as handle:
+        for k in range(SAMPLES):
+            handle.seek(size * k // SAMPLES)
+            piece = handle.read(SAMPLE_BYTES)
+            text = piece.decode("latin-1" if latin1 else "utf-8", errors="replace")
+            lines = text.splitlines()[1:-1]  # the header or a cut line; a cut line
+            values.update(
+                tuple(record[i] or None for i in layout.dimensions)
+                for record in csv.reader(lines, delimiter=delimiter)
+                if len(record) == layout.width
+            )
+    return values
 
 
 def _hash(layout: Layout, salt: int | str) -> str:
-    """SQL: the salted hash of a row's dimension values (an empty cell as '')."""
-    cells = ", ".join(f"coalesce(c{i}, '')" for i in layout.dimensions)
-    return f"hash({cells}, {salt}) % {MASK_BITS}"
+    """SQL: the bit of a row's dimension values, six bits of their hash from ``salt``
+    on. DuckDB reads every empty cell as NULL, so one hash stands for all of them, as
+    the exact reader reads them all as ''; the mask's soundness needs nothing more."""
+    cells = ", ".join(f"c{i}" for i in layout.dimensions)
+    return f"(hash({cells}) >> {salt}) % {MASK_BITS}"
 
 
-def salt_for(con: Any, layout: Layout, values: set[tuple[str, ...]]) -> int | None:
-    """A salt under which ``values`` (dimension values) fall on distinct bits of the
-    mask; None when no salt tried does (more values than bits, or bad luck): the file's
-    groups are then checked by ``duplicate_keys``."""
+def salt_for(con: Any, layout: Layout, values: set[tuple[str | None, ...]]) -> int | None:
+    """A salt (where the mask's six bits start in the hash) under which ``values``
+    (dimension values) fall on distinct bits; None when none does (more values than
+    bits, or bad luck): the file's groups are then checked by ``duplicate_keys``. The
+    window of six bits costs 0.08 s on 10M rows, a second hashed value 0.13 s."""
     if not layout.dimensions or len(values) > MASK_BITS:
         return None
     if not values:
@@ -74,19 +92,24 @@ def mask_sql(layout: Layout, salt: int | None) -> str:
     return f", bit_or(1::UBIGINT << {_hash(layout, salt)}) AS b"
 
 
-def maybe_duplicated(con: Any, layout: Layout, masked: bool) -> bool:
+def maybe_duplicated(con: Any, layout: Layout, masked: bool, one_text_per_date: bool) -> bool:
     """Over the tables raw (the scan's groups, with q_rows and the mask b) and dates:
     whether some key may have more than one row. Exact without dimension columns; with
     them, a group whose mask has fewer bits than rows may hold one; without a mask
-    (``masked`` False), any group of more than one row may."""
-    keys = "dates.d" if layout.metric is None else "raw.m, dates.d"
-    bits = "bit_count(bit_or(raw.b))" if masked else "1"
-    if not layout.dimensions:
-        bits = "1"
-    row = con.execute(
-        f"SELECT bool_or(rows > bits) FROM (SELECT sum(raw.q_rows) AS rows, {bits} AS bits "
-        f"FROM raw JOIN dates USING (ds) GROUP BY {keys})"
-    ).fetchone()
+    (``masked`` False), any group of more than one row may. ``one_text_per_date``: no
+    date is written two ways, so each group of raw is one key's (metric and) date."""
+    masked = masked and bool(layout.dimensions)
+    if one_text_per_date:
+        bits = "bit_count(b)" if masked else "1"
+        sql = f"SELECT bool_or(q_rows > {bits}) FROM raw WHERE ds IN (SELECT ds FROM dates)"
+    else:
+        keys = "dates.d" if layout.metric is None else "raw.m, dates.d"
+        bits = "bit_count(bit_or(raw.b))" if masked else "1"
+        sql = (
+            f"SELECT bool_or(rows > bits) FROM (SELECT sum(raw.q_rows) AS rows, {bits} AS bits "
+            f"FROM raw JOIN dates USING (ds) GROUP BY {keys})"
+        )
+    row = con.execute(sql).fetchone()
     return bool(row and row[0])
 
 
