@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import okrctl.metrics.bounded
 import okrctl.metrics.duck
 import okrctl.metrics.duck_duplicates
 from conftest import MakeRepo, run_okrctl
@@ -166,3 +167,19 @@ def test_an_export_sorted_by_channel_is_scanned_once(
     answer = source.answer([Request("k", "m3", (), dt.date(2026, 10, 1), dt.date(2026, 10, 1))])
     assert answer["k"].value == 12 * (30 + 3)  # 12 stores, day 30
     assert source.problems() == [] and asked == []
+
+
+def test_more_duplicated_keys_than_tracked_are_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the keys the engine tracks, the file is read by the exact reader without
+    rows, which says that further duplicates are summed (D001 at line 0), never silent."""
+    monkeypatch.setattr(okrctl.metrics.duck, "MAX_DUPLICATE_KEYS", 2)
+    monkeypatch.setattr(okrctl.metrics.duck_duplicates, "MAX_DUPLICATE_KEYS", 2)
+    monkeypatch.setattr(okrctl.metrics.bounded, "MAX_LOCATED", 2)
+    rows = [f"2026-10-0{d},x,{d},web" for d in range(1, 6)]
+    body = "date,metric,value,channel\n" + "\n".join(rows + rows[:3]) + "\n"
+    source = DuckSource(_source(tmp_path, body.encode()), tmp_path)
+    source.answer([Request("k", "x", (), dt.date(2026, 10, 1), dt.date(2026, 10, 5), "sum")])
+    assert any(p.code == "D001" and p.line == 0 for p in source.problems())
+    assert any(r.problem.line == 0 for r in source.rejected())

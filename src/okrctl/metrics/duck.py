@@ -32,6 +32,7 @@ from okrctl.metrics.cells import CellError, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
 from okrctl.metrics.duck_duplicates import (
+    MAX_DUPLICATE_KEYS,
     duplicate_keys,
     mask_sql,
     maybe_duplicated,
@@ -478,6 +479,9 @@ class DuckSource:
             self._duplicates = frozenset()
             if self._maybe_duplicated:
                 self._duplicates = self._guarded(self._find_duplicates, lambda _: frozenset())
+            if len(self._duplicates) > MAX_DUPLICATE_KEYS:  # it says how many it sums
+                self._duplicates = frozenset()
+                self._fallback = BoundedSource(self.config, self.root)
         return self._duplicates
 
     def _find_duplicates(self) -> frozenset[tuple[object, ...]]:

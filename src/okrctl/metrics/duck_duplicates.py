@@ -119,14 +119,15 @@ def duplicate_keys(
     """The keys (date; or date, metric and dimension values) that more than one row of
     ``scan`` has, as the exact reader writes them: a GROUP BY in DuckDB (which spills to
     disk), so the exact reader then tracks only rows with these keys and memory grows
-    with the duplicates, not the file. At most ``MAX_DUPLICATE_KEYS``."""
+    with the duplicates, not the file. At most ``MAX_DUPLICATE_KEYS`` + 1: one more
+    says there are more than the engine tracks."""
     key = ["dates.d"]
     if layout.metric is not None:
         key += [f"s.c{layout.metric}", *(f"s.c{i}" for i in layout.dimensions)]
     rows = con.execute(
         f"SELECT {', '.join(key)} FROM {scan} s "
         f"JOIN dates ON s.c{layout.date} = dates.ds GROUP BY ALL "
-        f"HAVING count(*) > 1 LIMIT {MAX_DUPLICATE_KEYS}"
+        f"HAVING count(*) > 1 LIMIT {MAX_DUPLICATE_KEYS + 1}"
     ).fetchall()
     if layout.metric is None:
         return frozenset((row[0],) for row in rows)
