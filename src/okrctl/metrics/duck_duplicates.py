@@ -29,7 +29,7 @@ from okrctl.metrics.rows import Layout
 MAX_DUPLICATE_KEYS = 100_000
 MASK_BITS = 64
 SALTS = 59  # the windows of six bits in a 64-bit hash, tried for the sampled values
-SAMPLES, SAMPLE_BYTES = 256, 1 << 12  # pieces of the file read for its dimension values
+SAMPLES, SAMPLE_BYTES = 128, 1 << 12  # pieces of the file read for its dimension values
 
 
 def sampled_dimensions(
