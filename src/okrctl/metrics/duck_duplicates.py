@@ -166,7 +166,8 @@ def remove_dropped(
     )
     columns: list[list[Any]] = [[row[0] for row in dropped], [row[1] for row in dropped]]
     columns.append([row[3] for row in dropped])
-    columns += [[of(row[2][k]) for row in dropped] for k in range(len(names))]
+    # an empty cell as the scan holds it (NULL), so each filter matches as it does there
+    columns += [[of(row[2][k]) or None for row in dropped] for k in range(len(names))]
     casts = ["VARCHAR", "DATE", "DOUBLE", *(["VARCHAR"] * len(names))]
     con.execute(
         "INSERT INTO dropped SELECT " + ", ".join(f"unnest(?::{cast}[])" for cast in casts),

@@ -78,9 +78,14 @@ def filter_conditions(
         parts = []
         for name, values in request.where:
             texts = values if view is None else [view.of(v) for v in values]
-            literals = [sql_text(t) for t in texts if t is not None]
-            # a value the file's encoding cannot write is in no cell
-            parts.append(f"c{column[name]} IN ({', '.join(literals)})" if literals else "FALSE")
+            # a value the file's encoding cannot write is in no cell; the scan reads an
+            # empty cell (quoted or not) as NULL, which the exact reader reads as ''
+            literals = [sql_text(t) for t in texts if t]
+            cell = f"c{column[name]}"
+            tests = [f"{cell} IN ({', '.join(literals)})"] if literals else []
+            if "" in values:
+                tests.append(f"{cell} IS NULL")
+            parts.append(f"({' OR '.join(tests)})" if tests else "FALSE")
         out[request.where] = (len(out), " AND ".join(parts))
     return out
 

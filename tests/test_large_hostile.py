@@ -1,0 +1,159 @@
+"""Hostile inputs for the large-file engine (metrics/duck*.py): each case a file the
+DuckDB engine must read exactly as the exact reader does (docs/metrics.md, "Large
+files"): the same numbers, problems and refused input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import okrctl.metrics.duck_duplicates
+import okrctl.metrics.engine
+from conftest import MakeRepo, run_okrctl
+from okrctl.core.vocabulary import Layout
+from okrctl.metrics.duck import DuckSource
+from okrctl.metrics.source import Request
+from test_metrics_data import _assert_engines_agree, _source
+
+D1, D2, D31 = dt.date(2026, 10, 1), dt.date(2026, 10, 2), dt.date(2026, 10, 31)
+
+
+def _requests(metrics: str = "ab", wheres: tuple = ((),)) -> list[Request]:
+    out = []
+    for m in metrics:
+        for k, where in enumerate(wheres):
+            for agg in ("sum", "last", "count", "max", "min", "avg"):
+                out.append(Request(f"{m}{k}{agg}", m, where, D1, D31, agg, baseline_on=D1))
+    return out
+
+
+CASES = {
+    "first_bad_value": b"date,metric,value\n2026-10-01,a,n/a\n2026-10-01,a,5\n",
+    "first_bad_date": b"date,metric,value\n2026-13-01,a,1\n2026-10-01,a,5\n2026-10-01,a,7\n",
+    "two_date_texts": b"date,metric,value\n2026-10-05,a,1\n2026-10-05 00:00:00,a,2\n"
+    b"2026-10-05T00:00:00,a,4\n",
+    "header_only": b"date,metric,value\n",
+    "one_row": b"date,metric,value\n2026-10-01,a,1",
+    "cr_only": b"date,metric,value\r2026-10-01,a,1\r2026-10-01,a,2\r2026-10-02,a,3\r",
+    "cr_mixed": b"date,metric,value\r\n2026-10-01,a,1\r2026-10-01,a,2\r\n2026-10-02,a,3\r\n",
+    "unterminated": b'date,metric,value\n2026-10-01,a,1\n2026-10-01,a,2\n2026-10-02,"a,3\n'
+    b"2026-10-03,a,4\n",
+    "u3000_dup": "date,metric,value\n2026-10-01,a,5\u3000\n2026-10-01,a,7\u3000\n"
+    "2026-10-02,a,1_000\n2026-10-02,a,3\n".encode(),
+    "u3000_dup_first_bad": "date,metric,value\n2026-10-01,a,x\u3000\n"
+    "2026-10-01,a,7\u3000\n".encode(),
+    "plus_minus": b"date,metric,value\n2026-10-01,a,+-5\n2026-10-01,b,1_000\n2026-10-01,b,2\n",
+    "huge_cancel": b"date,metric,value\n2026-10-01,a,1\n2026-10-01,a,1e17\n",
+    "huge_overflow": b"date,metric,value\n2026-10-01,a,1e308\n2026-10-01,a,1e308\n",
+    "wide_repeat": b"date,a,b\n2026-10-01,,2\n2026-10-01,5,\n2026-10-01,7,n/a\n2026-10-02,1,1\n",
+    "wide_repeat_texts": b"date,a,b\n2026-10-01,1,2\n2026-10-01T00:00:00,5,6\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_long_and_wide(tmp_path: Path, name: str) -> None:
+    layout = Layout.WIDE if name.startswith("wide") else Layout.LONG
+    spec = _source(tmp_path, CASES[name], layout=layout)
+    _assert_engines_agree(spec, tmp_path, _requests())
+
+
+DIM_CASES = {
+    "empty_vs_quoted": b'date,metric,value,ch\n2026-10-01,a,1,\n2026-10-01,a,2,""\n'
+    b"2026-10-01,a,4,x\n",
+    "space_dim": b"date,metric,value,ch\n2026-10-01,a,1, \n2026-10-01,a,2,\n2026-10-01,a,4, \n",
+    "two_dims": b"date,metric,value,ch,re\n2026-10-01,a,1,x,\n2026-10-01,a,2,,x\n"
+    b"2026-10-01,a,4,x,\n2026-10-01,a,8,,\n",
+    "dup_first_bad": b"date,metric,value,ch\n2026-10-01,a,bad,x\n2026-10-01,a,2,x\n"
+    b"2026-10-01,a,3,y\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DIM_CASES))
+def test_hostile_dimensions(tmp_path: Path, name: str) -> None:
+    wheres = ((), (("ch", ("x",)),), (("ch", ("",)),), (("ch", ("x", "")),), (("ch", ("nope",)),))
+    spec = _source(tmp_path, DIM_CASES[name])
+    _assert_engines_agree(spec, tmp_path, _requests("a", wheres))
+
+
+def test_many_dimension_values(tmp_path: Path) -> None:
+    lines = ["date,metric,value,ch"]
+    for i in range(200):
+        lines.append(f"2026-10-01,a,{i},c{i}")
+    lines.append("2026-10-01,a,1000,c7")
+    spec = _source(tmp_path, ("\n".join(lines) + "\n").encode())
+    wheres = ((), (("ch", ("c7",)),), (("ch", ("c7", "c8")),))
+    _assert_engines_agree(spec, tmp_path, _requests("a", wheres))
+
+
+def test_gb18030_dims_and_filters(tmp_path: Path) -> None:
+    body = (
+        "日期,指标,值,渠道\n2026-10-01,收入,1,线上\n2026-10-01,收入,2,线下\n"
+        "2026-10-01,收入,4,线上\n2026-10-02,收入,8,\n2026-10-02,收入,16,\n"
+    ).encode("gb18030")
+    spec = _source(tmp_path, body, columns={"date": "日期", "metric": "指标", "value": "值"})
+    reqs = []
+    for k, where in enumerate(
+        [
+            (),
+            (("渠道", ("线上",)),),
+            (("渠道", ("线下", "线上")),),
+            (("渠道", ("没有",)),),
+            (("渠道", ("",)),),
+        ]
+    ):
+        reqs.append(Request(f"r{k}", "收入", where, D1, D31, "sum", baseline_on=D1))
+    _assert_engines_agree(spec, tmp_path, reqs)
+
+
+def test_decimal_comma(tmp_path: Path) -> None:
+    body = b'date;metric;value\n2026-10-01;a;1,5\n2026-10-01;a;"2,5"\n2026-10-02;a;1.000,25\n'
+    spec = _source(tmp_path, body, decimal=",")
+    _assert_engines_agree(spec, tmp_path, _requests())
+
+
+def test_a_filter_on_the_empty_dimension_value(tmp_path: Path) -> None:
+    """`where: {ch: ""}` asks for the rows without a channel: the exact reader reads an
+    empty cell as '', DuckDB as NULL. Hand-computed: lines 2 and 4 have no channel
+    (quoted or not): 1 + 2; line 5 repeats line 2's key and is refused (not 1 + 2 + 8);
+    with x: 1 + 2 + 2."""
+    body = (
+        b"date,metric,value,ch\n2026-10-01,a,1,\n2026-10-01,a,2,x\n"
+        b'2026-10-02,a,2,""\n2026-10-01,a,8,\n'
+    )
+    spec = _source(tmp_path, body)
+    empty, both = (("ch", ("",)),), (("ch", ("", "x")),)
+    requests = [Request("e", "a", empty, D1, D31, "sum"), Request("b", "a", both, D1, D31, "sum")]
+    answer = DuckSource(spec, tmp_path).answer(requests)
+    assert (answer["e"].value, answer["b"].value) == (3, 5)
+    _assert_engines_agree(spec, tmp_path, requests)
+
+
+def test_status_with_an_empty_filter_value_is_the_small_files(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = (
+        "okrctl: 1\norg: Acme\nunits: [{id: acme, level: company}]\n"
+        "cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]\n"
+        "metrics: [{name: m, path: metrics/m.csv, layout: long}]\n"
+    )
+    goals = (
+        "defaults: {cycle: 2026-Q4, unit: acme}\nobjectives:\n  - id: O1\n    title: Grow\n"
+        "    key_results:\n      - {id: KR1, metric: m:rev, where: {channel: ''}, "
+        "aggregate: sum, baseline: 0, target: 100}\n"
+    )
+    body = (
+        "date,metric,value,channel\n2026-10-01,rev,30,\n2026-10-02,rev,20,web\n"
+        '2026-10-01,rev,30,""\n2026-10-02,rev,5,\n'
+    )
+    root = make_repo({"goals/a.yaml": goals, "metrics/m.csv": body}, config=config)
+    args = ("status", "-f", "json", "--as-of", "2026-11-30", "-C", str(root))
+    small = run_okrctl(*args)
+    monkeypatch.setattr(okrctl.metrics.engine, "LARGE_FILE_BYTES", 0)
+    large = run_okrctl(*args)
+    assert large.returncode == small.returncode == 0, large.stderr
+    assert json.loads(large.stdout) == json.loads(small.stdout)
+    (row,) = [r for r in json.loads(large.stdout)["rows"] if r.get("id") == "O1/KR1"]
+    assert row["current"] == 35  # 30 + 5: the repeated 30 is refused
