@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import okrctl.metrics.duck
 import okrctl.metrics.duck_duplicates
 import okrctl.metrics.engine
 from conftest import MakeRepo, run_okrctl
@@ -157,3 +158,21 @@ def test_status_with_an_empty_filter_value_is_the_small_files(
     assert json.loads(large.stdout) == json.loads(small.stdout)
     (row,) = [r for r in json.loads(large.stdout)["rows"] if r.get("id") == "O1/KR1"]
     assert row["current"] == 35  # 30 + 5: the repeated 30 is refused
+
+
+def test_more_duplicated_keys_than_the_cap_are_never_summed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``MAX_DUPLICATE_KEYS`` duplicated keys, the keys DuckDB did not list were
+    summed silently. Hand-computed: each of five dates has its first row d and a repeat
+    100; the sum over 1..5 is 15, not 315, and every repeat is named (D001)."""
+    monkeypatch.setattr(okrctl.metrics.duck, "MAX_DUPLICATE_KEYS", 2)
+    monkeypatch.setattr(okrctl.metrics.duck_duplicates, "MAX_DUPLICATE_KEYS", 2)
+    body = b"date,metric,value\n" + b"".join(
+        f"2026-10-0{d},a,{d}\n2026-10-0{d},a,100\n".encode() for d in range(1, 6)
+    )
+    spec = _source(tmp_path, body)
+    duck = DuckSource(spec, tmp_path)
+    assert duck.answer([Request("k", "a", (), D1, D31, "sum")])["k"].value == 15
+    assert [(p.code, p.line) for p in duck.problems()] == [("D001", 2 * d + 1) for d in range(1, 6)]
+    _assert_engines_agree(spec, tmp_path, _requests("a"))
