@@ -176,3 +176,25 @@ def test_more_duplicated_keys_than_the_cap_are_never_summed(
     assert duck.answer([Request("k", "a", (), D1, D31, "sum")])["k"].value == 15
     assert [(p.code, p.line) for p in duck.problems()] == [("D001", 2 * d + 1) for d in range(1, 6)]
     _assert_engines_agree(spec, tmp_path, _requests("a"))
+
+
+def test_a_huge_refused_duplicate_leaves_the_first_rows_value_exact(tmp_path: Path) -> None:
+    """The engine sums every row, then takes the refused duplicates' values out: with a
+    repeat of 999999999999999, 0.1 + 999999999999999 rounds to ...999.125 and the
+    difference is 0.125. Hand-computed: the first row counts, 0.1; with the channel x,
+    0.07 (the repeat of x is refused), and 0.07 + 0.05 over both channels."""
+    body = (
+        b"date,metric,value,ch\n2026-10-01,a,0.1,\n2026-10-01,a,999999999999999,\n"
+        b"2026-10-01,b,0.07,x\n2026-10-01,b,0.05,y\n2026-10-01,b,999999999999999,x\n"
+    )
+    spec = _source(tmp_path, body)
+    requests = [
+        Request("a", "a", (), D1, D1, "sum"),
+        Request("x", "b", (("ch", ("x",)),), D1, D1, "sum"),
+        Request("b", "b", (), D1, D1, "sum"),
+    ]
+    answer = DuckSource(spec, tmp_path).answer(requests)
+    assert answer["a"].value == pytest.approx(0.1, rel=1e-12)
+    assert answer["x"].value == pytest.approx(0.07, rel=1e-12)
+    assert answer["b"].value == pytest.approx(0.12, rel=1e-12)
+    _assert_engines_agree(spec, tmp_path, requests)

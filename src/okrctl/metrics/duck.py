@@ -289,7 +289,8 @@ class DuckSource:
         if duplicates and self._fallback is None:  # counted once, as the exact reader does
             self._dirty = True
             dropped = self._exact_reader(duplicates).dropped()
-            remove_dropped(self._con, layout, filters, dropped, self._view)
+            if not remove_dropped(self._con, layout, filters, dropped, self._view):
+                self._fallback = BoundedSource(self.config, self.root)  # digits lost
         self._built = True
 
     def _flagged(self, recheck: str, dirt: str) -> tuple[bool, bool]:
