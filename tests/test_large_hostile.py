@@ -198,3 +198,20 @@ def test_a_huge_refused_duplicate_leaves_the_first_rows_value_exact(tmp_path: Pa
     assert answer["x"].value == pytest.approx(0.07, rel=1e-12)
     assert answer["b"].value == pytest.approx(0.12, rel=1e-12)
     _assert_engines_agree(spec, tmp_path, requests)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_an_empty_metric_name_is_a_metric_and_a_blank_row_is_none(
+    tmp_path: Path, encoding: str
+) -> None:
+    """The exact reader reads an empty metric cell as the metric '' (D013's hint lists
+    the file's metrics) and skips a row of blanks (spaces, U+3000 in a UTF-8 file)
+    whatever its metric cell holds; DuckDB held the empty cell as NULL and left it out."""
+    blank = "\u3000" if encoding == "utf-8" else " "
+    body = (
+        "date,metric,value,ch\n2026-10-01,,1,\n2026-10-01,,2,x\n2026-10-01,收入,3,\n"
+        f" , , ,\n,{blank},,\n"
+    ).encode(encoding)
+    spec = _source(tmp_path, body)
+    assert DuckSource(spec, tmp_path).metrics() == {"", "收入"}
+    _assert_engines_agree(spec, tmp_path, _requests("a"))

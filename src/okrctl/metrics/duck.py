@@ -44,6 +44,7 @@ from okrctl.metrics.duck_recheck import Rechecked, recheck
 from okrctl.metrics.duck_scan import Scan, connect, head_copy, lf_copy, transcode
 from okrctl.metrics.duck_sql import (
     daily_sql,
+    filled_row_sql,
     filter_conditions,
     raw_long,
     raw_wide,
@@ -417,17 +418,19 @@ class DuckSource:
     def _metric_names(self) -> set[str]:
         layout = self._layout
         assert layout is not None
-        rows = self._con.execute(
-            f"SELECT DISTINCT c{layout.metric} FROM {self._scan()} "
-            f"WHERE c{layout.metric} IS NOT NULL"
-        ).fetchall()
-        self._clear_rejects()
-        if self._view is None:
-            return {r[0] for r in rows}
+        scan, view = self._scan(), self._view
+        rows = self._con.execute(f"SELECT DISTINCT c{layout.metric} FROM {scan}").fetchall()
         try:
-            return {self._view.text(r[0]) for r in rows}
+            texts = {r[0]: "" if r[0] is None else view.text(r[0]) if view else r[0] for r in rows}
         except Undecodable:  # the names the exact reader reads before the bytes
             return self._exact_reader(False).metrics()
+        names = {text for text in texts.values() if text.strip()}
+        for cell, text in texts.items():  # a blank metric: a row only beside other cells
+            filled = f"SELECT 1 FROM {scan} WHERE {filled_row_sql(layout, cell, view)} LIMIT 1"
+            if not text.strip() and self._con.execute(filled).fetchone():
+                names.add(text)
+        self._clear_rejects()
+        return names
 
     def dimensions(self) -> tuple[str, ...]:
         """The names of the dimension columns, in file order; none if the file is unusable."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Sequence
 
-from okrctl.metrics.duck_cells import export_forms, number_sql, sql_text
+from okrctl.metrics.duck_cells import WHITESPACE, export_forms, number_sql, sql_text
 from okrctl.metrics.duck_view import View, invalid_counts
 from okrctl.metrics.rows import Layout
 from okrctl.metrics.source import Request
@@ -93,6 +93,19 @@ def filter_conditions(
 # the statement creating the table raw from a scan (``statement(scan, full)``), and over
 # raw: a value text left to Python, something for the exact reader to locate
 RawSql = tuple[Callable[[str, bool], str], str, str]
+
+
+def filled_row_sql(layout: Layout, metric: str | None, view: View | None) -> str:
+    """SQL over a scan: whether a row whose metric cell holds ``metric`` (a blank text;
+    None: the empty cell) is a row to the exact reader (rows.RowReader skips a row of
+    blank cells, Python's whitespace). In a Latin-1 view only ASCII whitespace is known
+    as such: a row of ideographic spaces there is the exact reader's to judge."""
+    blanks = WHITESPACE if view is None else "".join(c for c in WHITESPACE if c < "\x80")
+    cells = [f"c{i}" for i in range(layout.width) if i != layout.metric]
+    filled = " OR ".join(f"trim({c}, {sql_text(blanks)}) <> ''" for c in cells) or "FALSE"
+    cell = f"c{layout.metric}"
+    match = f"{cell} IS NULL" if metric is None else f"{cell} = {sql_text(metric)}"
+    return f"{match} AND ({filled})"
 
 
 def raw_long(
