@@ -215,3 +215,13 @@ def test_an_empty_metric_name_is_a_metric_and_a_blank_row_is_none(
     spec = _source(tmp_path, body)
     assert DuckSource(spec, tmp_path).metrics() == {"", "收入"}
     _assert_engines_agree(spec, tmp_path, _requests("a"))
+
+
+def test_a_repeated_row_of_the_empty_metric_is_taken_out(tmp_path: Path) -> None:
+    """The metric '' (an empty cell): line 3 repeats line 2's key and is refused, line 2
+    is no number, so nothing counts and the file has no latest date (stale data is
+    judged by it); DuckDB held the metric as NULL, which matched no refused row."""
+    body = b"date,metric,value\n2026-10-01,,n/a\n2026-10-01,,5\n2026-09-30,a,1\n"
+    spec = _source(tmp_path, body)
+    assert DuckSource(spec, tmp_path).latest_date() == dt.date(2026, 9, 30)
+    _assert_engines_agree(spec, tmp_path, _requests("a"))

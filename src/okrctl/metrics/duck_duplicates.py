@@ -170,7 +170,8 @@ def remove_dropped(
         + "".join(f", {name} VARCHAR" for name in names)
         + ")"
     )
-    columns: list[list[Any]] = [[row[0] for row in dropped], [row[1] for row in dropped]]
+    # the metric '' as raw holds it (NULL), matched by IS NOT DISTINCT FROM
+    columns: list[list[Any]] = [[row[0] or None for row in dropped], [row[1] for row in dropped]]
     columns.append([row[3] for row in dropped])
     # an empty cell as the scan holds it (NULL), so each filter matches as it does there
     columns += [[of(row[2][k]) or None for row in dropped] for k in range(len(names))]
@@ -191,9 +192,8 @@ def remove_dropped(
         f"(daily.n{fid} > x.n{fid} AND x.a{fid} > {CANCELLATION} * abs(daily.t{fid} - x.t{fid}))"
         for fid, _ in filters
     )
-    row = con.execute(
-        f"SELECT bool_or({lost}) FROM daily JOIN taken x ON daily.m = x.m AND daily.d = x.d"
-    ).fetchone()
+    same = "daily.m IS NOT DISTINCT FROM x.m AND daily.d = x.d"
+    row = con.execute(f"SELECT bool_or({lost}) FROM daily JOIN taken x ON {same}").fetchone()
     if row and row[0]:
         return False
     kept = ", ".join(
@@ -204,6 +204,6 @@ def remove_dropped(
     )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE daily AS SELECT daily.m, daily.d, {kept}
-        FROM daily LEFT JOIN taken x ON daily.m = x.m AND daily.d = x.d
+        FROM daily LEFT JOIN taken x ON {same}
     """)
     return True
