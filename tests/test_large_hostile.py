@@ -225,3 +225,19 @@ def test_a_repeated_row_of_the_empty_metric_is_taken_out(tmp_path: Path) -> None
     spec = _source(tmp_path, body)
     assert DuckSource(spec, tmp_path).latest_date() == dt.date(2026, 9, 30)
     _assert_engines_agree(spec, tmp_path, _requests("a"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="DuckDB 2.0's read_csv drops empty fields past the declared columns, even in "
+    "strict mode: a row ending in extra delimiters is summed, not refused (D009)",
+)
+def test_a_row_with_trailing_empty_fields_is_refused(tmp_path: Path) -> None:
+    """Hand-computed: line 3 has four fields, the header three (an export that ends
+    every row but the header with a delimiter): the exact reader refuses it (D009), so
+    the total is 5, not 6."""
+    body = b"date,metric,value\n2026-10-02,a,5\n2026-10-01,a,1,\n"
+    spec = _source(tmp_path, body)
+    duck = DuckSource(spec, tmp_path)
+    assert duck.answer([Request("k", "a", (), D1, D31, "sum")])["k"].value == 5
+    assert [(p.code, p.line) for p in duck.problems()] == [("D009", 3)]
