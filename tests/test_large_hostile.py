@@ -241,3 +241,56 @@ def test_a_row_with_trailing_empty_fields_is_refused(tmp_path: Path) -> None:
     duck = DuckSource(spec, tmp_path)
     assert duck.answer([Request("k", "a", (), D1, D31, "sum")])["k"].value == 5
     assert [(p.code, p.line) for p in duck.problems()] == [("D009", 3)]
+
+
+HOSTILE_GOALS = """\
+defaults: {cycle: 2026-Q4, unit: acme}
+objectives:
+  - id: O1
+    title: 增长
+    key_results:
+      - {id: KR1, metric: m:收入, where: {渠道: 线上}, aggregate: sum, baseline: 0, target: 100}
+      - {id: KR2, metric: m:收入, where: {渠道: ''}, aggregate: sum, baseline: 0, target: 100}
+      - {id: KR3, metric: m:收入, where: {渠道: [线下, 没有]}, aggregate: last, baseline: 0,
+         target: 100}
+      - {id: KR4, metric: m:收入, aggregate: avg, baseline: 0, target: 100}
+"""
+HOSTILE_BODY = (
+    "日期,指标,值,渠道\n2026-10-01,收入,30\u3000,线上\n2026-10-01 00:00:00,收入,99,线上\n"
+    '2026-10-01,收入,7,""\n2026-10-02,收入,n/a,线下\n2026-10-02,收入,1_000,线下\n'
+    "2026-10-02,收入,5,\n2026-10-02,收入,6,\n2026-10-03,收入,200万,线下\n"
+)
+
+
+@pytest.mark.parametrize("command", ["status", "score", "check", "explain"])
+def test_whole_commands_on_a_hostile_gb18030_export_match_the_small_files(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """A GB18030 export with Chinese filter values, an empty and a quoted-empty channel,
+    a repeat written as a timestamp, a value with U+3000, a refused first row and a
+    repeat after it: every command prints what the small-file reader prints."""
+    config = (
+        "okrctl: 1\norg: Acme\nunits: [{id: acme, level: company}]\n"
+        "cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]\n"
+        "metrics: [{name: m, path: metrics/m.csv, layout: long, "
+        "columns: {date: 日期, metric: 指标, value: 值}}]\n"
+    )
+    files = {"goals/a.yaml": HOSTILE_GOALS, "metrics/m.csv": HOSTILE_BODY.encode("gb18030")}
+    root = make_repo(files, config=config)
+    args = {
+        "status": ("status", "-f", "json"),
+        "score": ("score", "-f", "json"),
+        "check": ("check", "-f", "json"),
+        "explain": ("explain", "O1/KR2"),
+    }[command] + ("--as-of", "2026-11-30", "-C", str(root))
+    if command == "check":
+        args = args[:-4] + args[-2:]
+    small = run_okrctl(*args)
+    monkeypatch.setattr(okrctl.metrics.engine, "LARGE_FILE_BYTES", 0)
+    large = run_okrctl(*args)
+    assert large.returncode == small.returncode and small.returncode in (0, 1), large.stderr
+    assert large.stdout == small.stdout
+    if command == "status":
+        rows = {r.get("id"): r for r in json.loads(large.stdout)["rows"]}
+        # 30 (99 repeats it); 7 + 5 (6 repeats 5); 2,000,000 on 10-03 (n/a, then a repeat)
+        assert [rows[f"O1/KR{k}"]["current"] for k in (1, 2, 3)] == [30, 12, 2_000_000]
