@@ -16,6 +16,7 @@ import okrctl.metrics.engine
 from conftest import MakeRepo, run_okrctl
 from okrctl.core.vocabulary import Layout
 from okrctl.metrics.duck import DuckSource
+from okrctl.metrics.memory import TableSource
 from okrctl.metrics.source import Request
 from test_metrics_data import _assert_engines_agree, _source
 
@@ -227,20 +228,20 @@ def test_a_repeated_row_of_the_empty_metric_is_taken_out(tmp_path: Path) -> None
     _assert_engines_agree(spec, tmp_path, _requests("a"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DuckDB 2.0's read_csv drops empty fields past the declared columns, even in "
-    "strict mode: a row ending in extra delimiters is summed, not refused (D009)",
-)
-def test_a_row_with_trailing_empty_fields_is_refused(tmp_path: Path) -> None:
-    """Hand-computed: line 3 has four fields, the header three (an export that ends
-    every row but the header with a delimiter): the exact reader refuses it (D009), so
-    the total is 5, not 6."""
-    body = b"date,metric,value\n2026-10-02,a,5\n2026-10-01,a,1,\n"
+def test_a_row_with_trailing_empty_fields_reads_as_the_header(tmp_path: Path) -> None:
+    """Hand-computed: line 3 ends in an extra delimiter, line 4 in two and an empty
+    quoted field (DuckDB drops empty fields past the declared columns, so the exact
+    reader reads them as empty columns too): both count, 5 + 1 + 2 = 8; a blank extra
+    field (line 5) and a value past the header (line 6) are refused (D009)."""
+    body = (
+        b'date,metric,value\n2026-10-02,a,5\n2026-10-01,a,1,\n2026-10-03,a,2,,""\n'
+        b"2026-10-04,a,3, \n2026-10-05,a,4,x\n"
+    )
     spec = _source(tmp_path, body)
-    duck = DuckSource(spec, tmp_path)
-    assert duck.answer([Request("k", "a", (), D1, D31, "sum")])["k"].value == 5
-    assert [(p.code, p.line) for p in duck.problems()] == [("D009", 3)]
+    duck, table = DuckSource(spec, tmp_path), TableSource(spec, tmp_path)
+    for source in (duck, table):
+        assert source.answer([Request("k", "a", (), D1, D31, "sum")])["k"].value == 8
+        assert [(p.code, p.line) for p in source.problems()] == [("D009", 5), ("D009", 6)]
 
 
 HOSTILE_GOALS = """\

@@ -213,6 +213,8 @@ class RowReader:
         if all(not c.strip() for c in cells):
             return  # a blank row: Excel's trailer rows (,,,,) and empty lines
         layout = self.layout
+        if len(cells) > layout.width and not any(cells[layout.width :]):
+            cells = cells[: layout.width]  # empty fields past the header: nothing in them
         if len(cells) != layout.width:
             problem = self._problem(
                 "D009",
