@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, golden, run_okrctl
+from conftest import FIXTURES, MINIMAL_GOAL, MakeRepo, golden, run_okrctl
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 DAY = "2026-11-30"
@@ -162,3 +162,17 @@ def test_new_and_checkin_speak_chinese(education: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert recorded.returncode == 0, recorded.stderr
     assert recorded.stdout.startswith("已记录 SOC-1/videos = 12，日期 2026-11-02，信心 7/10，在 ")
+
+
+def test_status_in_chinese_says_in_chinese_what_a_number_misses(make_repo: MakeRepo) -> None:
+    """A refused cell: the row's marker and the footnote are Chinese under `--lang zh`
+    (they were English inside a Chinese table)."""
+    goal = MINIMAL_GOAL.replace("{id: users,", "{id: users, metric: crm:users,")
+    rows = "date,metric,value\n2026-10-05,users,5\n2026-10-06,users,n/a\n2026-10-07,users,6\n"
+    root = make_repo({"goals/a.yaml": goal, "metrics/crm.csv": rows})
+    args = ("status", "--as-of", DAY, "--no-color", "-C", str(root))
+    zh = run_okrctl(*args, "--lang", "zh", env={**ENV, "COLUMNS": "160"})
+    en = run_okrctl(*args, "--lang", "en", env={**ENV, "COLUMNS": "160"})
+    assert zh.returncode == en.returncode == 0, zh.stderr
+    assert "1 cell rejected" in en.stdout and "metrics/crm.csv" in zh.stdout
+    assert english_runs(zh.stdout) == [], zh.stdout

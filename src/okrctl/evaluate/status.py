@@ -14,7 +14,7 @@ from okrctl.core.i18n import N_
 from okrctl.core.model import Names
 from okrctl.core.progress import Status
 from okrctl.evaluate.evaluator import Evaluation, KpiResult, KRResult, ObjectiveResult
-from okrctl.metrics.rejected import DataWarning, row_note, warnings_for
+from okrctl.metrics.rejected import DataWarning, warnings_for
 from okrctl.metrics.source import Rejected
 from okrctl.rules.context import Context
 
@@ -45,11 +45,6 @@ class Row:
     guides: tuple[bool, ...] = ()  # for each ancestor depth: does a sibling follow below?
     rejected: tuple[Rejected, ...] = ()  # input its number misses
     confidence: int | None = None  # the owner's 1-10 judgement from the last check-in
-
-    @property
-    def data_note(self) -> str | None:
-        """The marker of a number resting on rejected input."""
-        return row_note(self.rejected)
 
     @property
     def word(self) -> str:

@@ -286,7 +286,7 @@ class RowReader:
                         day=day,
                         first=first,
                     ),
-                    msg("remove one of the rows; okrctl does not sum or drop duplicates silently"),
+                    msg("remove one of the rows: okrctl counts the first, refuses the others"),
                 )
                 self._reject(problem, metric, day, named)
                 if isinstance(value, float):

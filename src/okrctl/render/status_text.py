@@ -17,7 +17,7 @@ from okrctl.core.progress import Status
 from okrctl.core.shown import pair, percent
 from okrctl.evaluate.status import Row, StatusTree
 from okrctl.metrics.checkins import shown_confidence
-from okrctl.metrics.rejected import by_file
+from okrctl.metrics.rejected import by_file, row_note
 from okrctl.render.console import make_console
 from okrctl.render.escape import one_line
 from okrctl.render.status_style import SYMBOLS
@@ -81,7 +81,7 @@ def _label(row: Row, lang: str) -> _Line:
         note = one_line(localize(tr(row.note, lang), lang))
         label.append(f"  ({note})", style="yellow" if row.rejected else "dim italic")
     if row.rejected and not (row.note or "").startswith("no usable data"):
-        label.append(f"  ({one_line(row.data_note or '')})", style="yellow")
+        label.append(f"  ({one_line(row_note(row.rejected, lang) or '')})", style="yellow")
     return _Line(label, head, {})
 
 
@@ -199,7 +199,7 @@ def render(
     )
     _wrapped(console, Text(footer, style="dim"), width)
     for warning in by_file(tree.warnings):
-        _wrapped(console, Text(f"! {one_line(warning.message)}", style="yellow"), width)
+        _wrapped(console, Text(f"! {one_line(warning.text(lang))}", style="yellow"), width)
 
 
 def _wrapped(console: Any, text: Any, width: int | None) -> None:
