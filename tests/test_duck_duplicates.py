@@ -113,28 +113,26 @@ def test_a_file_without_duplicates_is_scanned_once(
     assert [p.code for p in source.problems()] == ["D001"] and asked == ["scan"]
 
 
-def test_status_of_a_large_file_with_a_duplicate_row_is_the_small_files(
-    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The whole command: status JSON of a file read by DuckDB equals the exact reader's
-    when a row repeats (the repeat refused and named, not summed)."""
+ONE_SOURCE = (
+    "okrctl: 1\norg: Acme\nunits: [{id: acme, level: company}]\n"
+    "cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]\n"
+    "metrics: [{name: m, path: metrics/m.csv, layout: long}]\n"
+)
+
+
+def status_in_both_engines(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch, where: str, body: str
+) -> object:
+    """The current value of O1/KR1 (``rev`` summed under ``where``) in status JSON,
+    asserted equal whole between the small-file reader and DuckDB."""
     import okrctl.metrics.engine
 
-    config = (
-        "okrctl: 1\norg: Acme\nunits: [{id: acme, level: company}]\n"
-        "cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]\n"
-        "metrics: [{name: m, path: metrics/m.csv, layout: long}]\n"
-    )
     goals = (
         "defaults: {cycle: 2026-Q4, unit: acme}\nobjectives:\n  - id: O1\n    title: Grow\n"
-        "    key_results:\n      - {id: KR1, metric: m:rev, where: {channel: web}, "
+        f"    key_results:\n      - {{id: KR1, metric: m:rev, where: {where}, "
         "aggregate: sum, baseline: 0, target: 100}\n"
     )
-    body = (
-        "date,metric,value,channel\n2026-10-01,rev,30,web\n2026-10-02,rev,20,web\n"
-        "2026-10-01,rev,30,web\n2026-10-02,rev,5,shop\n"
-    )
-    root = make_repo({"goals/a.yaml": goals, "metrics/m.csv": body}, config=config)
+    root = make_repo({"goals/a.yaml": goals, "metrics/m.csv": body}, config=ONE_SOURCE)
     args = ("status", "-f", "json", "--as-of", "2026-11-30", "-C", str(root))
     small = run_okrctl(*args)
     monkeypatch.setattr(okrctl.metrics.engine, "LARGE_FILE_BYTES", 0)
@@ -142,7 +140,20 @@ def test_status_of_a_large_file_with_a_duplicate_row_is_the_small_files(
     assert large.returncode == small.returncode == 0, large.stderr
     assert json.loads(large.stdout) == json.loads(small.stdout)
     (row,) = [r for r in json.loads(large.stdout)["rows"] if r.get("id") == "O1/KR1"]
-    assert row["current"] == 50  # 30 + 20: the repeated 30 is not counted
+    return row["current"]
+
+
+def test_status_of_a_large_file_with_a_duplicate_row_is_the_small_files(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole command: status JSON of a file read by DuckDB equals the exact reader's
+    when a row repeats (the repeat refused and named, not summed)."""
+    body = (
+        "date,metric,value,channel\n2026-10-01,rev,30,web\n2026-10-02,rev,20,web\n"
+        "2026-10-01,rev,30,web\n2026-10-02,rev,5,shop\n"
+    )
+    # 30 + 20: the repeated 30 is not counted
+    assert status_in_both_engines(make_repo, monkeypatch, "{channel: web}", body) == 50
 
 
 def test_an_export_sorted_by_channel_is_scanned_once(

@@ -18,6 +18,7 @@ from okrctl.core.vocabulary import Layout
 from okrctl.metrics.duck import DuckSource
 from okrctl.metrics.memory import TableSource
 from okrctl.metrics.source import Request
+from test_duck_duplicates import status_in_both_engines
 from test_metrics_data import _assert_engines_agree, _source
 
 D1, D2, D31 = dt.date(2026, 10, 1), dt.date(2026, 10, 2), dt.date(2026, 10, 31)
@@ -136,29 +137,12 @@ def test_a_filter_on_the_empty_dimension_value(tmp_path: Path) -> None:
 def test_status_with_an_empty_filter_value_is_the_small_files(
     make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = (
-        "okrctl: 1\norg: Acme\nunits: [{id: acme, level: company}]\n"
-        "cycles: [{id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}]\n"
-        "metrics: [{name: m, path: metrics/m.csv, layout: long}]\n"
-    )
-    goals = (
-        "defaults: {cycle: 2026-Q4, unit: acme}\nobjectives:\n  - id: O1\n    title: Grow\n"
-        "    key_results:\n      - {id: KR1, metric: m:rev, where: {channel: ''}, "
-        "aggregate: sum, baseline: 0, target: 100}\n"
-    )
     body = (
         "date,metric,value,channel\n2026-10-01,rev,30,\n2026-10-02,rev,20,web\n"
         '2026-10-01,rev,30,""\n2026-10-02,rev,5,\n'
     )
-    root = make_repo({"goals/a.yaml": goals, "metrics/m.csv": body}, config=config)
-    args = ("status", "-f", "json", "--as-of", "2026-11-30", "-C", str(root))
-    small = run_okrctl(*args)
-    monkeypatch.setattr(okrctl.metrics.engine, "LARGE_FILE_BYTES", 0)
-    large = run_okrctl(*args)
-    assert large.returncode == small.returncode == 0, large.stderr
-    assert json.loads(large.stdout) == json.loads(small.stdout)
-    (row,) = [r for r in json.loads(large.stdout)["rows"] if r.get("id") == "O1/KR1"]
-    assert row["current"] == 35  # 30 + 5: the repeated 30 is refused
+    # 30 + 5: the repeated 30 is refused
+    assert status_in_both_engines(make_repo, monkeypatch, "{channel: ''}", body) == 35
 
 
 def test_more_duplicated_keys_than_the_cap_are_never_summed(
