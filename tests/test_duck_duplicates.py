@@ -185,7 +185,6 @@ def test_more_duplicated_keys_than_tracked_are_said(
 ) -> None:
     """Past the keys the engine tracks, the file is read by the exact reader without
     rows, which says that further duplicates are summed (D001 at line 0), never silent."""
-    monkeypatch.setattr(okrctl.metrics.duck, "MAX_DUPLICATE_KEYS", 2)
     monkeypatch.setattr(okrctl.metrics.duck_duplicates, "MAX_DUPLICATE_KEYS", 2)
     monkeypatch.setattr(okrctl.metrics.bounded, "MAX_LOCATED", 2)
     rows = [f"2026-10-0{d},x,{d},web" for d in range(1, 6)]

@@ -151,7 +151,6 @@ def test_more_duplicated_keys_than_the_cap_are_never_summed(
     """Past ``MAX_DUPLICATE_KEYS`` duplicated keys, the keys DuckDB did not list were
     summed silently. Hand-computed: each of five dates has its first row d and a repeat
     100; the sum over 1..5 is 15, not 315, and every repeat is named (D001)."""
-    monkeypatch.setattr(okrctl.metrics.duck, "MAX_DUPLICATE_KEYS", 2)
     monkeypatch.setattr(okrctl.metrics.duck_duplicates, "MAX_DUPLICATE_KEYS", 2)
     body = b"date,metric,value\n" + b"".join(
         f"2026-10-0{d},a,{d}\n2026-10-0{d},a,100\n".encode() for d in range(1, 6)

@@ -32,7 +32,6 @@ from okrctl.metrics.cells import CellError, parse_date
 from okrctl.metrics.csvread import CsvError, Dialect, open_dialect
 from okrctl.metrics.duck_answers import answers_from_daily
 from okrctl.metrics.duck_duplicates import (
-    MAX_DUPLICATE_KEYS,
     duplicate_keys,
     mask_sql,
     maybe_duplicated,
@@ -480,15 +479,17 @@ class DuckSource:
         """The keys more than one row has (``duck_duplicates.duplicate_keys``, a second
         scan), asked only when the scan's groups say some key may have two rows."""
         if self._duplicates is None:
-            self._duplicates = frozenset()
-            if self._maybe_duplicated:
-                self._duplicates = self._guarded(self._find_duplicates, lambda _: frozenset())
-            if len(self._duplicates) > MAX_DUPLICATE_KEYS:  # it says how many it sums
-                self._duplicates = frozenset()
+            found = (
+                self._guarded(self._find_duplicates, lambda _: frozenset())
+                if self._maybe_duplicated
+                else frozenset()
+            )
+            if found is None:  # more than it tracks: the exact reader without rows says so
                 self._fallback = BoundedSource(self.config, self.root)
+            self._duplicates = found or frozenset()
         return self._duplicates
 
-    def _find_duplicates(self) -> frozenset[tuple[object, ...]]:
+    def _find_duplicates(self) -> frozenset[tuple[object, ...]] | None:
         assert self._layout is not None
         keys = duplicate_keys(self._con, self._scan(), self._layout, self._view)
         self._clear_rejects()

@@ -43,14 +43,16 @@ def sampled_dimensions(
     its head), read as the scan reads them: bytes as Latin-1 characters with
     ``latin1``, an empty cell (quoted or not) as NULL. A record cut or misread at a
     piece's edge only makes a worse choice of bits, never a missed duplicate."""
-    size = path.stat().st_size
     values: set[tuple[str | None, ...]] = set()
+    if not layout.dimensions:
+        return values
+    size = path.stat().st_size
     with path.open("rb") as handle:
         for k in range(SAMPLES):
             handle.seek(size * k // SAMPLES)
             piece = handle.read(SAMPLE_BYTES)
             text = piece.decode("latin-1" if latin1 else "utf-8", errors="replace")
-            lines = text.splitlines()[1:-1]  # the header or a cut line; a cut line
+            lines = text.splitlines()[1:-1]  # the first: the header or cut; the last: cut
             values.update(
                 tuple(record[i] or None for i in layout.dimensions)
                 for record in csv.reader(lines, delimiter=delimiter)
@@ -118,12 +120,12 @@ def maybe_duplicated(con: Any, layout: Layout, masked: bool, one_text_per_date: 
 
 def duplicate_keys(
     con: Any, scan: str, layout: Layout, view: View | None
-) -> frozenset[tuple[object, ...]]:
+) -> frozenset[tuple[object, ...]] | None:
     """The keys (date; or date, metric and dimension values) that more than one row of
     ``scan`` has, as the exact reader writes them: a GROUP BY in DuckDB (which spills to
     disk), so the exact reader then tracks only rows with these keys and memory grows
-    with the duplicates, not the file. At most ``MAX_DUPLICATE_KEYS`` + 1: one more
-    says there are more than the engine tracks."""
+    with the duplicates, not the file. None when more than ``MAX_DUPLICATE_KEYS``
+    keys repeat: more than the engine tracks."""
     key = ["dates.d"]
     if layout.metric is not None:
         key += [f"s.c{layout.metric}", *(f"s.c{i}" for i in layout.dimensions)]
@@ -132,6 +134,8 @@ def duplicate_keys(
         f"JOIN dates ON s.c{layout.date} = dates.ds GROUP BY ALL "
         f"HAVING count(*) > 1 LIMIT {MAX_DUPLICATE_KEYS + 1}"
     ).fetchall()
+    if len(rows) > MAX_DUPLICATE_KEYS:
+        return None
     if layout.metric is None:
         return frozenset((row[0],) for row in rows)
 
